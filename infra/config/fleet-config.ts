@@ -1,0 +1,38 @@
+import { OutpostDeploymentState } from "../contract";
+import { ParsedFleetConfig } from "./schema";
+
+/** The release with everything derived from its version. */
+export interface ResolvedRelease {
+  readonly version: string;
+  /** Container image for EKS: `<imageRepository>:<version>`. */
+  readonly image: string;
+}
+
+/** A stack's configuration after layering, validation and defaults. Components take this. */
+export interface FleetConfig extends Omit<ParsedFleetConfig, "deployment" | "release"> {
+  readonly release: ResolvedRelease;
+  /** One entry for every Outpost of the stack. */
+  readonly deployment: Readonly<Record<string, OutpostDeploymentState>>;
+  /** See fleetFingerprint(): identical on every stack of one release and environment. */
+  readonly fingerprint: string;
+}
+
+/** Name of the AMI baked for one app version, looked up at deploy time. */
+export function amiNameFor(amiNamePrefix: string, version: string): string {
+  return `${amiNamePrefix}-${version}`;
+}
+
+export function imageFor(imageRepository: string, version: string): string {
+  return `${imageRepository}:${version}`;
+}
+
+/** Deployment state of an Outpost that has never been released to: both colors on the release. */
+export function initialDeploymentState(version: string): OutpostDeploymentState {
+  return {
+    blueVersion: version,
+    greenVersion: version,
+    activeColor: "blue",
+    candidateWeight: 0,
+    idleWarm: false,
+  };
+}

@@ -1,0 +1,132 @@
+import * as path from "node:path";
+import { ZodIssue } from "zod";
+import { ConfigProblem, ConfigValidationError } from "./errors";
+import { crossCheck } from "./cross-checks";
+import { FleetConfig, imageFor, initialDeploymentState } from "./fleet-config";
+import { fleetFingerprint } from "./fingerprint";
+import { availableLayers, DEFAULT_LAYERS_DIR, Layer, mergeLayers, readLayer } from "./layers";
+import { fleetConfigSchema } from "./schema";
+
+/**
+ * What the stack layer holds: the keys of Pulumi.<stack>.yaml under `outpost-fleet:`, plus
+ * `awsRegion` from `aws:region`. `overrides` may set any layered key and is merged last.
+ */
+export interface StackLayer {
+  readonly [key: string]: unknown;
+  readonly regionGroup?: unknown;
+  readonly environment?: unknown;
+  readonly overrides?: unknown;
+}
+
+/**
+ * Merges global, region, environment and stack layers, validates the result and fills
+ * defaults. Throws ConfigValidationError listing every problem; never returns a partial config.
+ */
+export function loadFleetConfig(stack: StackLayer, layersDir = DEFAULT_LAYERS_DIR): FleetConfig {
+  const { overrides, ...stackKeys } = stack;
+  const problems: ConfigProblem[] = [];
+  const global = readLayer(path.join(layersDir, "global.yaml")) ?? {};
+  const region = selectLayer(layersDir, "region", "regionGroup", stack.regionGroup, problems);
+  const environment = selectLayer(
+    layersDir,
+    "environment",
+    "environment",
+    stack.environment,
+    problems,
+  );
+  const overrideLayer = isLayer(overrides) ? overrides : {};
+  if (overrides !== undefined && !isLayer(overrides)) {
+    problems.push({
+      key: "outpost-fleet:overrides",
+      value: overrides,
+      allowed: "must be a mapping of config keys",
+    });
+  }
+  const merged = mergeLayers(global, region, environment, stackKeys, overrideLayer);
+
+  const parsed = fleetConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((issue) => problemFromIssue(issue, merged)));
+    throw new ConfigValidationError(problems);
+  }
+  problems.push(...crossCheck(parsed.data));
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  const config = parsed.data;
+  const deployment = Object.fromEntries(
+    config.outposts.map((outpost) => [
+      outpost.name,
+      config.deployment[outpost.name] ?? initialDeploymentState(config.release.version),
+    ]),
+  );
+  return {
+    ...config,
+    deployment,
+    release: {
+      version: config.release.version,
+      image: imageFor(config.app.imageRepository, config.release.version),
+    },
+    fingerprint: fleetFingerprint(config.release.version, config),
+  };
+}
+
+function isLayer(value: unknown): value is Layer {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function selectLayer(
+  layersDir: string,
+  kind: "region" | "environment",
+  key: string,
+  name: unknown,
+  problems: ConfigProblem[],
+): Layer {
+  const allowed = availableLayers(layersDir, kind);
+  const layer =
+    typeof name === "string" ? readLayer(path.join(layersDir, kind, `${name}.yaml`)) : undefined;
+  if (layer === undefined) {
+    problems.push({
+      key: `outpost-fleet:${key}`,
+      value: name,
+      allowed: `must be one of: ${allowed.join(", ")}`,
+    });
+    return {};
+  }
+  return layer;
+}
+
+function valueAt(root: unknown, keyPath: readonly (string | number)[]): unknown {
+  let current: unknown = root;
+  for (const part of keyPath) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
+}
+
+function keyName(keyPath: readonly (string | number)[]): string {
+  const joined = keyPath
+    .map((part, index) =>
+      typeof part === "number" ? `[${part}]` : index === 0 ? part : `.${part}`,
+    )
+    .join("");
+  return `outpost-fleet:${joined}`;
+}
+
+function problemFromIssue(issue: ZodIssue, merged: Layer): ConfigProblem {
+  const value = valueAt(merged, issue.path);
+  let allowed = issue.message;
+  if (issue.code === "invalid_type" && value === undefined)
+    allowed = `is required (${issue.expected})`;
+  else if (issue.code === "invalid_type")
+    allowed = `must be ${issue.expected}, not ${issue.received}`;
+  else if (issue.code === "unrecognized_keys") {
+    return {
+      key: keyName(issue.path),
+      value: issue.keys,
+      allowed: "unknown key(s); check the spelling against docs/configuration.md",
+    };
+  } else if (issue.code === "invalid_union")
+    allowed = "must be one of {setWeight: 0-100}, {pause: {duration?}}, {analysis: true}";
+  return { key: keyName(issue.path), value, allowed };
+}

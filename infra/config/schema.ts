@@ -1,0 +1,228 @@
+import { z } from "zod";
+import { COLORS } from "../contract";
+import {
+  ACM_CERTIFICATE_ARN,
+  IdPattern,
+  INSTANCE_TYPE,
+  OUTPOST_ARN,
+  OUTPOST_NAME,
+  SEMVER,
+  SUBNET_ID,
+  VPC_ID,
+} from "./patterns";
+
+/** A string matching one of our id patterns; the message carries the allowed shape. */
+function matching(pattern: IdPattern, what: string) {
+  return z.string().regex(pattern.regex, `must be ${what}, for example ${pattern.example}`);
+}
+
+const semver = () => matching(SEMVER, "a semantic version");
+const percent = z
+  .number()
+  .int("must be a whole number from 0 to 100")
+  .min(0, "must be from 0 to 100")
+  .max(100, "must be from 0 to 100");
+const positiveInt = z.number().int("must be a whole number").positive("must be above 0");
+
+export const capacitySchema = z
+  .object({
+    min: z.number().int().min(0, "must be 0 or more"),
+    desired: z.number().int().min(0, "must be 0 or more"),
+    max: positiveInt,
+    /** Hard ceiling of instances this app may hold on the Outpost, both colors together. */
+    maxInstances: positiveInt,
+  })
+  .strict();
+
+export const outpostSchema = z
+  .object({
+    name: matching(OUTPOST_NAME, "lowercase letters, digits and dashes (3-32 chars)"),
+    arn: matching(OUTPOST_ARN, "an Outpost ARN"),
+    availabilityZone: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an AZ like us-east-1a"),
+    subnetId: matching(SUBNET_ID, "a subnet id"),
+    vpcId: matching(VPC_ID, "a VPC id"),
+    instanceTypes: z
+      .array(matching(INSTANCE_TYPE, "an EC2 instance type"))
+      .min(1, "must list at least one instance type"),
+    instanceType: matching(INSTANCE_TYPE, "an EC2 instance type"),
+    capacity: capacitySchema,
+    /** Override of eks.clusterKind for this Outpost. */
+    clusterKind: z.enum(["local", "extended"]).optional(),
+  })
+  .strict();
+
+export const deploymentStateSchema = z
+  .object({
+    blueVersion: semver(),
+    greenVersion: semver(),
+    activeColor: z.enum(COLORS, { message: "must be blue or green" }),
+    candidateWeight: percent,
+    idleWarm: z.boolean(),
+  })
+  .strict();
+
+const canaryStepSchema = z.union([
+  z.object({ setWeight: percent }).strict(),
+  z
+    .object({
+      pause: z
+        .object({
+          duration: z
+            .string()
+            .regex(/^\d+[smh]$/, "must be like 30s, 2m or 1h")
+            .optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  z.object({ analysis: z.literal(true) }).strict(),
+]);
+
+export const appSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes"),
+    port: z
+      .number()
+      .int()
+      .min(1024, "must be from 1024 to 65535")
+      .max(65535, "must be from 1024 to 65535"),
+    healthPath: z.string().startsWith("/", "must start with /"),
+    readyPath: z.string().startsWith("/", "must start with /"),
+    versionPath: z.string().startsWith("/", "must start with /"),
+    imageRepository: z.string().min(1),
+    amiNamePrefix: z.string().min(1),
+    amiOwner: z
+      .string()
+      .regex(/^(\d{12}|self|amazon)$/, "must be a 12-digit account id, self or amazon"),
+  })
+  .strict();
+
+export const loadBalancerSchema = z
+  .object({
+    deregistrationDelaySeconds: z
+      .number()
+      .int()
+      .min(0, "must be from 0 to 3600")
+      .max(3600, "must be from 0 to 3600"),
+    idleTimeoutSeconds: z.number().int().min(1).max(4000),
+    sslPolicy: z.string().startsWith("ELBSecurityPolicy-", "must be an ELBSecurityPolicy-* name"),
+    healthCheck: z
+      .object({
+        intervalSeconds: z
+          .number()
+          .int()
+          .min(5, "must be from 5 to 300")
+          .max(300, "must be from 5 to 300"),
+        timeoutSeconds: z
+          .number()
+          .int()
+          .min(2, "must be from 2 to 120")
+          .max(120, "must be from 2 to 120"),
+        healthyThreshold: z
+          .number()
+          .int()
+          .min(2, "must be from 2 to 10")
+          .max(10, "must be from 2 to 10"),
+        unhealthyThreshold: z
+          .number()
+          .int()
+          .min(2, "must be from 2 to 10")
+          .max(10, "must be from 2 to 10"),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const eksSchema = z
+  .object({
+    enabled: z.boolean(),
+    clusterKind: z.enum(["local", "extended"], { message: "must be local or extended" }),
+    kubernetesVersion: z.string().regex(/^1\.\d+$/, "must be like 1.31"),
+    controlPlaneInstanceType: matching(INSTANCE_TYPE, "an EC2 instance type"),
+    nodeAmiSsmParameter: z.string().startsWith("/", "must be an SSM parameter path"),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name"),
+    argoRolloutsChartVersion: semver(),
+    albControllerChartVersion: semver(),
+    replicas: positiveInt,
+    resources: z
+      .object({
+        cpuRequest: z.string().regex(/^\d+(\.\d+)?m?$/, "must be a CPU quantity like 500m or 1"),
+        memoryRequest: z.string().regex(/^\d+(Mi|Gi)$/, "must be a memory quantity like 512Mi"),
+        cpuLimit: z.string().regex(/^\d+(\.\d+)?m?$/, "must be a CPU quantity like 500m or 1"),
+        memoryLimit: z.string().regex(/^\d+(Mi|Gi)$/, "must be a memory quantity like 1Gi"),
+      })
+      .strict(),
+    canarySteps: z.array(canaryStepSchema).min(1, "must have at least one step"),
+  })
+  .strict();
+
+export const regionSchema = z
+  .object({
+    databaseEndpoint: z.string().min(1),
+    cacheEndpoint: z.string().min(1),
+    complianceMode: z.enum(["SOX", "GDPR", "PDPA"], { message: "must be SOX, GDPR or PDPA" }),
+    dataResidency: z
+      .string()
+      .regex(/^[a-z]{2,4}$/, "must be a short region code like us, eu or sg"),
+  })
+  .strict();
+
+export const environmentSettingsSchema = z
+  .object({
+    logLevel: z.enum(["debug", "info", "warn", "error"], {
+      message: "must be debug, info, warn or error",
+    }),
+    monitoringLevel: z.enum(["enhanced", "basic"], { message: "must be enhanced or basic" }),
+  })
+  .strict();
+
+export const monitoringSchema = z
+  .object({
+    latencyThresholdSeconds: z.number().positive("must be above 0"),
+    error5xxThreshold: positiveInt,
+    evaluationPeriods: positiveInt,
+  })
+  .strict();
+
+/** The merged configuration of one stack, after all layers. */
+export const fleetConfigSchema = z
+  .object({
+    target: z.enum(["aws", "local"], { message: "must be aws or local" }),
+    regionGroup: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and dashes"),
+    awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like us-east-1"),
+    environment: z.enum(["production", "staging"], { message: "must be production or staging" }),
+    certificateArn: matching(ACM_CERTIFICATE_ARN, "an ACM certificate ARN"),
+    release: z.object({ version: semver() }).strict(),
+    outposts: z.array(outpostSchema).min(1, "must list at least one Outpost"),
+    deployment: z.record(z.string(), deploymentStateSchema).default({}),
+    app: appSchema,
+    loadBalancer: loadBalancerSchema,
+    eks: eksSchema,
+    region: regionSchema,
+    environmentSettings: environmentSettingsSchema,
+    monitoring: monitoringSchema,
+    configStore: z
+      .object({
+        ssmPathPrefix: z
+          .string()
+          .regex(/^(\/[A-Za-z0-9_.-]+)+$/, "must be an SSM path like /outpost-fleet"),
+      })
+      .strict(),
+    secretNames: z.array(
+      z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and dashes"),
+    ),
+  })
+  .strict();
+
+export type FleetConfigInput = z.input<typeof fleetConfigSchema>;
+export type ParsedFleetConfig = z.output<typeof fleetConfigSchema>;
+export type OutpostConfig = z.output<typeof outpostSchema>;
+export type CanaryStepConfig = z.output<typeof canaryStepSchema>;

@@ -1,0 +1,39 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { CONFIG_NAMESPACE } from "../contract";
+import { StackLayer } from "./load";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * Reads the stack layer straight from Pulumi.<stack>.yaml, for tools that must not start the
+ * engine (tests, benchmarks, `plan`). Secure values stay opaque: they are not decrypted here.
+ */
+export function readStackFile(stack: string, projectRoot = PROJECT_ROOT): StackLayer {
+  const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
+  const document = parse(fs.readFileSync(file, "utf8")) as {
+    config?: Record<string, unknown>;
+  } | null;
+  return stackLayerFromConfig(document?.config ?? {});
+}
+
+/** Turns namespaced config (`outpost-fleet:x`, `aws:region`) into the stack layer. */
+export function stackLayerFromConfig(config: Record<string, unknown>): StackLayer {
+  const layer: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === "aws:region") layer.awsRegion = value;
+    else if (key.startsWith(`${CONFIG_NAMESPACE}:`))
+      layer[key.slice(CONFIG_NAMESPACE.length + 1)] = value;
+  }
+  return layer;
+}
+
+/** Stacks that have a Pulumi.<stack>.yaml in the project root. */
+export function listStackFiles(projectRoot = PROJECT_ROOT): string[] {
+  return fs
+    .readdirSync(projectRoot)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}
