@@ -1,0 +1,147 @@
+/**
+ * Configuration of the sample app, from the environment and command-line flags (flags win).
+ * Kept free of Node's I/O so it can be tested as a plain function.
+ */
+
+export const APP_COLORS = ["blue", "green"] as const;
+export type AppColor = (typeof APP_COLORS)[number];
+
+export interface AppConfig {
+  /** Interface to listen on. Default 127.0.0.1: the local target never exposes the app. */
+  readonly host: string;
+  /** TCP port; 0 lets the kernel pick a free one (see portFile). Default 8080. */
+  readonly port: number;
+  readonly version: string;
+  readonly color: AppColor;
+  readonly outpost: string;
+  /** Share of non-probe requests answered with 500, 0 to 1. Default 0. */
+  readonly faultErrorRate: number;
+  /** Extra latency added to non-probe requests, in ms. Default 0. */
+  readonly faultLatencyMs: number;
+  /** When set, the bound port is written here once listening (how pools learn a port 0 pick). */
+  readonly portFile: string | undefined;
+  /** Time /ready reports 503 before the listener closes on SIGTERM, in ms. Default 0. */
+  readonly drainDelayMs: number;
+  /** Hard limit for finishing in-flight requests after SIGTERM, in ms. Default 10000. */
+  readonly shutdownTimeoutMs: number;
+}
+
+export class AppConfigError extends Error {
+  constructor(problems: readonly string[]) {
+    super(`invalid app configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "AppConfigError";
+  }
+}
+
+/** Flag name -> environment variable it overrides. */
+const FLAGS: Readonly<Record<string, string>> = {
+  "--host": "HOST",
+  "--port": "PORT",
+  "--version": "APP_VERSION",
+  "--color": "APP_COLOR",
+  "--outpost": "OUTPOST",
+  "--port-file": "APP_PORT_FILE",
+  "--fault-error-rate": "APP_FAULT_ERROR_RATE",
+  "--fault-latency-ms": "APP_FAULT_LATENCY_MS",
+  "--drain-delay-ms": "APP_DRAIN_DELAY_MS",
+  "--shutdown-timeout-ms": "APP_SHUTDOWN_TIMEOUT_MS",
+};
+
+/**
+ * Flags that are accepted and ignored: `--instance` only tags the command line so that the
+ * process manager can tell its own processes from a recycled pid.
+ */
+const IGNORED_FLAGS = new Set(["--instance"]);
+
+function flagValues(argv: readonly string[], problems: string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = inline ?? argv[i + 1];
+    if (inline === undefined) i++;
+    if (IGNORED_FLAGS.has(flag)) continue;
+    const envName = FLAGS[flag];
+    if (envName === undefined)
+      problems.push(`unknown flag ${flag}; known: ${Object.keys(FLAGS).join(", ")}`);
+    else if (value === undefined) problems.push(`flag ${flag} needs a value`);
+    else values[envName] = value;
+  }
+  return values;
+}
+
+function numberIn(
+  raw: string | undefined,
+  name: string,
+  fallback: number,
+  [min, max]: readonly [number, number],
+  integer: boolean,
+  problems: string[],
+): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  const kind = integer ? "a whole number" : "a number";
+  if (
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value)) ||
+    value < min ||
+    value > max
+  ) {
+    problems.push(`${name}=${JSON.stringify(raw)} must be ${kind} from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+export function parseAppConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[] = [],
+): AppConfig {
+  const problems: string[] = [];
+  const merged = { ...env, ...flagValues(argv, problems) };
+  const color = merged.APP_COLOR ?? "blue";
+  if (!(APP_COLORS as readonly string[]).includes(color)) {
+    problems.push(`APP_COLOR=${JSON.stringify(color)} must be blue or green`);
+  }
+  const config: AppConfig = {
+    host: merged.HOST ?? "127.0.0.1",
+    port: numberIn(merged.PORT, "PORT", 8080, [0, 65535], true, problems),
+    version: merged.APP_VERSION ?? "0.0.0-dev",
+    color: color as AppColor,
+    outpost: merged.OUTPOST ?? "local",
+    faultErrorRate: numberIn(
+      merged.APP_FAULT_ERROR_RATE,
+      "APP_FAULT_ERROR_RATE",
+      0,
+      [0, 1],
+      false,
+      problems,
+    ),
+    faultLatencyMs: numberIn(
+      merged.APP_FAULT_LATENCY_MS,
+      "APP_FAULT_LATENCY_MS",
+      0,
+      [0, 60_000],
+      true,
+      problems,
+    ),
+    portFile: merged.APP_PORT_FILE || undefined,
+    drainDelayMs: numberIn(
+      merged.APP_DRAIN_DELAY_MS,
+      "APP_DRAIN_DELAY_MS",
+      0,
+      [0, 60_000],
+      true,
+      problems,
+    ),
+    shutdownTimeoutMs: numberIn(
+      merged.APP_SHUTDOWN_TIMEOUT_MS,
+      "APP_SHUTDOWN_TIMEOUT_MS",
+      10_000,
+      [0, 600_000],
+      true,
+      problems,
+    ),
+  };
+  if (problems.length > 0) throw new AppConfigError(problems);
+  return config;
+}

@@ -1,0 +1,22 @@
+import { AppConfig } from "./config";
+
+/** Probe paths answer truthfully even under injected faults: a buggy release is still "alive". */
+export const PROBE_PATHS: ReadonlySet<string> = new Set(["/health", "/ready"]);
+
+export interface FaultDecision {
+  readonly delayMs: number;
+  readonly fail: boolean;
+}
+
+/**
+ * Decides the injected fault for one request. `random` is a draw in [0, 1), passed in so
+ * that tests can pin it.
+ */
+export function decideFault(
+  config: Pick<AppConfig, "faultErrorRate" | "faultLatencyMs">,
+  path: string,
+  random: number,
+): FaultDecision {
+  if (PROBE_PATHS.has(path)) return { delayMs: 0, fail: false };
+  return { delayMs: config.faultLatencyMs, fail: random < config.faultErrorRate };
+}

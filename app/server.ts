@@ -1,0 +1,98 @@
+import * as fs from "node:fs";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import { AppConfig, parseAppConfig } from "./config";
+import { AppState, createHandler, HandlerDeps } from "./routes";
+
+export interface RunningApp {
+  readonly server: http.Server;
+  readonly port: number;
+  readonly state: AppState;
+  /** Drains: /ready turns 503, the listener closes, in-flight requests finish. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+function log(event: string, fields: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`);
+}
+
+/** Writes atomically, so a reader polling for the file never sees it half written. */
+function writePortFile(file: string, port: number): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${port}\n`);
+  fs.renameSync(temporary, file);
+}
+
+export async function startApp(config: AppConfig, deps?: HandlerDeps): Promise<RunningApp> {
+  const state: AppState = { draining: false };
+  const handler = createHandler(config, state, deps);
+  const server = http.createServer((request, response) => {
+    handler(request, response).catch((error: unknown) => {
+      response.statusCode = 500;
+      response.end(JSON.stringify({ error: String(error) }));
+    });
+  });
+  // Longer than HAProxy's idle reuse, so the proxy closes idle connections before we do.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      state.draining = true;
+      if (config.drainDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainDelayMs));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(deadline);
+    })();
+    return stopping;
+  };
+  return { server, port, state, shutdown };
+}
+
+/** Process entry: start, publish the port, drain on SIGTERM/SIGINT, then exit. */
+export async function main(
+  argv: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const config = parseAppConfig(env, argv);
+  const app = await startApp(config);
+  if (config.portFile) writePortFile(config.portFile, app.port);
+  log("started", {
+    port: app.port,
+    version: config.version,
+    color: config.color,
+    outpost: config.outpost,
+    pid: process.pid,
+  });
+  const stop = (signal: string) => {
+    log("stopping", { signal });
+    app.shutdown().then(
+      () => {
+        log("stopped", {});
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log("stop-failed", { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+function fail(error: unknown): never {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+
+if (require.main === module) main().catch(fail);
