@@ -12,6 +12,7 @@ export function crossCheck(config: ParsedFleetConfig): ConfigProblem[] {
     ...capacityOrder(config),
     ...outpostsInStackRegion(config),
     ...deploymentForKnownOutposts(config),
+    ...extendedClusterSubnets(config),
   ];
 }
 
@@ -111,4 +112,23 @@ function deploymentForKnownOutposts(config: ParsedFleetConfig): ConfigProblem[] 
       value: config.deployment[name],
       allowed: `names no Outpost of this stack; known Outposts: ${[...names].join(", ")}`,
     }));
+}
+
+/** An extended cluster's control plane runs in the region and needs subnets in two AZs there. */
+function extendedClusterSubnets(config: ParsedFleetConfig): ConfigProblem[] {
+  if (!config.eks.enabled) return [];
+  return config.outposts.flatMap((outpost, index) => {
+    const kind = outpost.clusterKind ?? config.eks.clusterKind;
+    const subnets = outpost.regionSubnetIds ?? [];
+    return kind === "extended" && subnets.length < 2
+      ? [
+          {
+            key: `outpost-fleet:outposts[${index}].regionSubnetIds`,
+            value: outpost.regionSubnetIds,
+            allowed:
+              "must list at least two in-region subnets when clusterKind is extended; set them, or use clusterKind local",
+          },
+        ]
+      : [];
+  });
 }

@@ -22,7 +22,11 @@ export interface StackLayer {
  * Merges global, region, environment and stack layers, validates the result and fills
  * defaults. Throws ConfigValidationError listing every problem; never returns a partial config.
  */
-export function loadFleetConfig(stack: StackLayer, layersDir = DEFAULT_LAYERS_DIR): FleetConfig {
+export function loadFleetConfig(
+  stack: StackLayer,
+  layersDir = DEFAULT_LAYERS_DIR,
+  providedSecretNames: readonly string[] = [],
+): FleetConfig {
   const { overrides, ...stackKeys } = stack;
   const problems: ConfigProblem[] = [];
   const global = readLayer(path.join(layersDir, "global.yaml")) ?? {};
@@ -50,6 +54,7 @@ export function loadFleetConfig(stack: StackLayer, layersDir = DEFAULT_LAYERS_DI
     throw new ConfigValidationError(problems);
   }
   problems.push(...crossCheck(parsed.data));
+  problems.push(...unknownSecrets(providedSecretNames, parsed.data.secretNames));
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   const config = parsed.data;
@@ -129,4 +134,15 @@ function problemFromIssue(issue: ZodIssue, merged: Layer): ConfigProblem {
   } else if (issue.code === "invalid_union")
     allowed = "must be one of {setWeight: 0-100}, {pause: {duration?}}, {analysis: true}";
   return { key: keyName(issue.path), value, allowed };
+}
+
+/** Secret values may only be given for declared secret names; the value itself is never shown. */
+function unknownSecrets(provided: readonly string[], declared: readonly string[]): ConfigProblem[] {
+  return provided
+    .filter((name) => !declared.includes(name))
+    .map((name) => ({
+      key: `outpost-fleet:secrets.${name}`,
+      value: "[secret]",
+      allowed: `names no declared secret; allowed: ${declared.join(", ")}`,
+    }));
 }

@@ -49,7 +49,9 @@ export const outpostSchema = z
     instanceType: matching(INSTANCE_TYPE, "an EC2 instance type"),
     capacity: capacitySchema,
     /** Override of eks.clusterKind for this Outpost. */
-    clusterKind: z.enum(["local", "extended"]).optional(),
+    clusterKind: z.enum(["local", "extended"], { message: "must be local or extended" }).optional(),
+    /** In-region subnets (two AZs) for an extended cluster's control plane. */
+    regionSubnetIds: z.array(matching(SUBNET_ID, "a subnet id")).optional(),
   })
   .strict();
 

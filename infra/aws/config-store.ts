@@ -1,0 +1,78 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { FleetConfig } from "../config";
+import { configParameters, configRoot } from "./config-parameters";
+import { configReadPolicy } from "./iam-documents";
+import { Tags } from "./tags";
+
+export interface ConfigStoreArgs {
+  readonly config: FleetConfig;
+  /** Secret values by name; already Pulumi secrets, so they stay encrypted in state. */
+  readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly tags: Tags;
+}
+
+/**
+ * The stack's merged config in SSM Parameter Store under a hierarchical path, its secrets in
+ * Secrets Manager, and one IAM policy granting read access to exactly those.
+ */
+export class ConfigStore extends pulumi.ComponentResource {
+  readonly root: string;
+  readonly readPolicyArn: pulumi.Output<string>;
+  readonly secretArns: pulumi.Output<string>[];
+
+  constructor(name: string, args: ConfigStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("outpost-fleet:config:ConfigStore", name, {}, opts);
+    const parent = { parent: this };
+    const { config } = args;
+    this.root = configRoot(config);
+    for (const [path, value] of Object.entries(configParameters(config))) {
+      const logical = path.slice(this.root.length + 1).replace(/\//g, "-");
+      new aws.ssm.Parameter(
+        `${name}-${logical}`,
+        {
+          name: path,
+          type: "String",
+          tier: value.length > 4096 ? "Advanced" : "Standard",
+          value,
+          tags: args.tags,
+        },
+        parent,
+      );
+    }
+    this.secretArns = config.secretNames.map((secretName) => {
+      const secret = new aws.secretsmanager.Secret(
+        `${name}-${secretName}`,
+        { name: `${this.root}/${secretName}`, recoveryWindowInDays: 7, tags: args.tags },
+        parent,
+      );
+      const value = args.secrets[secretName];
+      if (value !== undefined) {
+        new aws.secretsmanager.SecretVersion(
+          `${name}-${secretName}-value`,
+          { secretId: secret.id, secretString: pulumi.secret(value) },
+          parent,
+        );
+      }
+      return secret.arn;
+    });
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const document = pulumi
+      .all([identity.accountId, pulumi.all(this.secretArns)])
+      .apply(([account, secretArns]) =>
+        JSON.stringify(
+          configReadPolicy(
+            `arn:aws:ssm:${config.awsRegion}:${account}:parameter${this.root}/*`,
+            secretArns,
+          ),
+        ),
+      );
+    const policy = new aws.iam.Policy(
+      `${name}-read`,
+      { description: `Read ${this.root} config and secrets`, policy: document, tags: args.tags },
+      parent,
+    );
+    this.readPolicyArn = policy.arn;
+    this.registerOutputs({ root: this.root, readPolicyArn: this.readPolicyArn });
+  }
+}

@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy, MANAGED_POLICIES, nodeControllersPolicy } from "./iam-documents";
+import { Tags } from "./tags";
+
+export interface FleetRolesArgs {
+  readonly configReadPolicyArn: pulumi.Input<string>;
+  /** Which cluster roles to create; local and extended clusters trust different services. */
+  readonly clusterKinds: ReadonlySet<"local" | "extended">;
+  readonly eksEnabled: boolean;
+  readonly tags: Tags;
+}
+
+/** IAM roles shared by every Outpost of a stack: app instances, EKS nodes and clusters. */
+export class FleetRoles extends pulumi.ComponentResource {
+  readonly appInstanceProfileArn: pulumi.Output<string>;
+  readonly nodeRoleArn?: pulumi.Output<string>;
+  readonly nodeInstanceProfileArn?: pulumi.Output<string>;
+  readonly clusterRoleArns: Partial<Record<"local" | "extended", pulumi.Output<string>>> = {};
+
+  constructor(name: string, args: FleetRolesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("outpost-fleet:iam:FleetRoles", name, {}, opts);
+    const app = this.role(
+      `${name}-app`,
+      "ec2.amazonaws.com",
+      [...MANAGED_POLICIES.appInstance, args.configReadPolicyArn],
+      args.tags,
+    );
+    this.appInstanceProfileArn = this.profile(`${name}-app`, app).arn;
+    if (args.eksEnabled) {
+      const node = this.role(
+        `${name}-node`,
+        "ec2.amazonaws.com",
+        [...MANAGED_POLICIES.eksNode, args.configReadPolicyArn],
+        args.tags,
+      );
+      new aws.iam.RolePolicy(
+        `${name}-node-controllers`,
+        { role: node.name, policy: JSON.stringify(nodeControllersPolicy()) },
+        { parent: this },
+      );
+      this.nodeRoleArn = node.arn;
+      this.nodeInstanceProfileArn = this.profile(`${name}-node`, node).arn;
+      if (args.clusterKinds.has("local")) {
+        // A local cluster's control plane instances are EC2 instances on the Outpost.
+        this.clusterRoleArns.local = this.role(
+          `${name}-local-cluster`,
+          "ec2.amazonaws.com",
+          [...MANAGED_POLICIES.localCluster],
+          args.tags,
+        ).arn;
+      }
+      if (args.clusterKinds.has("extended")) {
+        this.clusterRoleArns.extended = this.role(
+          `${name}-extended-cluster`,
+          "eks.amazonaws.com",
+          [...MANAGED_POLICIES.extendedCluster],
+          args.tags,
+        ).arn;
+      }
+    }
+    this.registerOutputs({ appInstanceProfileArn: this.appInstanceProfileArn });
+  }
+
+  private role(
+    name: string,
+    service: string,
+    policyArns: pulumi.Input<string>[],
+    tags: Tags,
+  ): aws.iam.Role {
+    const role = new aws.iam.Role(
+      name,
+      { assumeRolePolicy: JSON.stringify(assumeRolePolicy(service)), tags },
+      { parent: this },
+    );
+    policyArns.forEach((policyArn, index) => {
+      new aws.iam.RolePolicyAttachment(
+        `${name}-policy-${index}`,
+        { role: role.name, policyArn },
+        { parent: this },
+      );
+    });
+    return role;
+  }
+
+  private profile(name: string, role: aws.iam.Role): aws.iam.InstanceProfile {
+    return new aws.iam.InstanceProfile(name, { role: role.name }, { parent: this });
+  }
+}

@@ -1,0 +1,81 @@
+/** IAM policy documents as plain data, so tests can read exactly what is granted. */
+export interface PolicyStatement {
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: string | string[];
+  readonly Resource?: string | string[];
+  readonly Principal?: Record<string, string>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: PolicyStatement[];
+}
+
+export function assumeRolePolicy(service: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  };
+}
+
+/** Read-only access to this stack's config subtree and its secrets; nothing else. */
+export function configReadPolicy(parameterPathArn: string, secretArns: string[]): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    {
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+      Resource: [parameterPathArn],
+    },
+  ];
+  if (secretArns.length > 0) {
+    statements.push({
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      Resource: secretArns,
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** AWS managed policies, by role. */
+export const MANAGED_POLICIES = {
+  appInstance: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+  eksNode: [
+    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+    "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+  ],
+  /** A local cluster's control plane runs on EC2 in the Outpost, hence its own policy. */
+  localCluster: ["arn:aws:iam::aws:policy/AmazonEKSLocalOutpostClusterPolicy"],
+  extendedCluster: ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"],
+} as const;
+
+/**
+ * Local clusters have no IRSA, so the node role carries what the in-cluster controllers
+ * need: the AWS Load Balancer Controller's ELB calls and Argo analysis' CloudWatch reads.
+ */
+export function nodeControllersPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: [
+          "elasticloadbalancing:Describe*",
+          "elasticloadbalancing:ModifyListener",
+          "elasticloadbalancing:ModifyRule",
+          "elasticloadbalancing:ModifyTargetGroup",
+          "elasticloadbalancing:RegisterTargets",
+          "elasticloadbalancing:DeregisterTargets",
+          "ec2:DescribeInstances",
+          "ec2:DescribeSubnets",
+          "ec2:DescribeSecurityGroups",
+          "ec2:DescribeVpcs",
+        ],
+        Resource: "*",
+      },
+      { Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" },
+    ],
+  };
+}

@@ -1,0 +1,174 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { FleetConfig, OutpostConfig } from "../config";
+import { renderKubeconfig } from "./kubeconfig";
+import { renderNodeUserData } from "./node-bootstrap";
+import { asgTags, siteTags } from "./tags";
+import { toBase64 } from "./user-data";
+
+export interface OutpostClusterArgs {
+  readonly config: FleetConfig;
+  readonly outpost: OutpostConfig;
+  readonly clusterRoleArn: pulumi.Input<string>;
+  readonly nodeRoleArn: pulumi.Input<string>;
+  readonly nodeInstanceProfileArn: pulumi.Input<string>;
+  readonly nodeSecurityGroupId: pulumi.Input<string>;
+}
+
+/**
+ * EKS for one Outpost, without @pulumi/eks (it has no Outposts support): a local cluster
+ * (control plane on the Outpost, private endpoint only) or an extended one (control plane in
+ * the region), plus self-managed nodes — the only kind Outposts support.
+ */
+export class OutpostCluster extends pulumi.ComponentResource {
+  readonly cluster: aws.eks.Cluster;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+
+  constructor(name: string, args: OutpostClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("outpost-fleet:eks:OutpostCluster", name, {}, opts);
+    const parent = { parent: this };
+    const { config, outpost } = args;
+    const o = outpost.name;
+    const kind = outpost.clusterKind ?? config.eks.clusterKind;
+    const tags = siteTags(config, o);
+
+    this.cluster = new aws.eks.Cluster(
+      `${o}-eks`,
+      {
+        version: config.eks.kubernetesVersion,
+        roleArn: args.clusterRoleArn,
+        vpcConfig: {
+          subnetIds: kind === "local" ? [outpost.subnetId] : [...(outpost.regionSubnetIds ?? [])],
+          endpointPrivateAccess: true,
+          endpointPublicAccess: false,
+        },
+        outpostConfig:
+          kind === "local"
+            ? {
+                controlPlaneInstanceType: config.eks.controlPlaneInstanceType,
+                outpostArns: [outpost.arn],
+              }
+            : undefined,
+        // Local clusters only support aws-auth ConfigMap authentication.
+        accessConfig: {
+          authenticationMode: kind === "local" ? "CONFIG_MAP" : "API_AND_CONFIG_MAP",
+          bootstrapClusterCreatorAdminPermissions: true,
+        },
+        enabledClusterLogTypes: ["api", "audit", "authenticator"],
+        tags,
+      },
+      parent,
+    );
+    const cluster = this.cluster;
+    const certificateAuthority = cluster.certificateAuthority.apply((ca) => ca.data ?? "");
+    const nodeImage = aws.ssm.getParameterOutput({ name: config.eks.nodeAmiSsmParameter }, parent);
+    const userData = pulumi
+      .all([cluster.name, cluster.clusterId, cluster.endpoint, certificateAuthority])
+      .apply(([clusterName, clusterId, endpoint, ca]) =>
+        toBase64(
+          renderNodeUserData({
+            clusterName,
+            clusterKind: kind,
+            clusterId,
+            endpoint,
+            certificateAuthority: ca,
+            outpost: o,
+          }),
+        ),
+      );
+    const nodeTemplate = new aws.ec2.LaunchTemplate(
+      `${o}-nodes-lt`,
+      {
+        description: `EKS nodes on ${o}`,
+        imageId: nodeImage.value,
+        instanceType: outpost.instanceType,
+        updateDefaultVersion: true,
+        iamInstanceProfile: { arn: args.nodeInstanceProfileArn },
+        vpcSecurityGroupIds: [args.nodeSecurityGroupId, cluster.vpcConfig.clusterSecurityGroupId],
+        userData,
+        // Pods reach IMDS through one extra hop; tokens are still required.
+        metadataOptions: {
+          httpTokens: "required",
+          httpEndpoint: "enabled",
+          httpPutResponseHopLimit: 2,
+        },
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: {
+              encrypted: "true",
+              volumeSize: 50,
+              volumeType: "gp2",
+              deleteOnTermination: "true",
+            },
+          },
+        ],
+        tagSpecifications: [
+          { resourceType: "instance", tags },
+          { resourceType: "volume", tags },
+        ],
+        tags,
+      },
+      parent,
+    );
+    const nodeCount = Math.max(2, Math.ceil(config.eks.replicas / 2));
+    new aws.autoscaling.Group(
+      `${o}-nodes-asg`,
+      {
+        vpcZoneIdentifiers: [outpost.subnetId],
+        minSize: nodeCount,
+        maxSize: nodeCount * 2,
+        desiredCapacity: nodeCount,
+        launchTemplate: { id: nodeTemplate.id, version: nodeTemplate.latestVersion.apply(String) },
+        tags: cluster.name.apply((clusterName) => [
+          ...asgTags(tags),
+          { key: `kubernetes.io/cluster/${clusterName}`, value: "owned", propagateAtLaunch: true },
+        ]),
+      },
+      parent,
+    );
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([cluster.name, cluster.clusterId, cluster.endpoint, certificateAuthority])
+        .apply(([clusterName, clusterId, endpoint, ca]) =>
+          renderKubeconfig({
+            clusterName,
+            clusterKind: kind,
+            clusterId,
+            endpoint,
+            certificateAuthority: ca,
+            region: config.awsRegion,
+          }),
+        ),
+    );
+    this.provider = new k8s.Provider(
+      `${o}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      parent,
+    );
+    // Self-managed nodes join only once their role is mapped in aws-auth.
+    new k8s.core.v1.ConfigMap(
+      `${o}-aws-auth`,
+      {
+        metadata: { name: "aws-auth", namespace: "kube-system" },
+        data: {
+          mapRoles: pulumi
+            .output(args.nodeRoleArn)
+            .apply((roleArn) =>
+              JSON.stringify([
+                {
+                  rolearn: roleArn,
+                  username: "system:node:{{EC2PrivateDNSName}}",
+                  groups: ["system:bootstrappers", "system:nodes"],
+                },
+              ]),
+            ),
+        },
+      },
+      { parent: this, provider: this.provider },
+    );
+    this.registerOutputs({ clusterName: cluster.name, kubeconfig: this.kubeconfig });
+  }
+}

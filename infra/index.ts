@@ -1,0 +1,21 @@
+/**
+ * Entry point of the Pulumi program. The only place that reads pulumi.Config: it collects the
+ * stack layer, hands typed values to fleetProgram, and turns config mistakes into a clean
+ * error (no stack trace) that lists every problem.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigValidationError } from "./config";
+import { readStackConfig } from "./stack-config";
+import { fleetProgram } from "./program";
+
+function main(): Record<string, unknown> {
+  const { layer, secrets } = readStackConfig();
+  try {
+    return fleetProgram(layer, secrets);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+export = main();

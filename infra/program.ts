@@ -1,0 +1,41 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FleetConfig, loadFleetConfig, StackLayer } from "./config";
+
+/** Stack outputs common to both targets; see STACK_OUTPUTS in contract.ts. */
+export interface FleetOutputs {
+  readonly [name: string]: unknown;
+  readonly outposts: unknown;
+  readonly kubeconfigs: unknown;
+}
+
+interface LocalTarget {
+  deployLocalFleet(config: FleetConfig): FleetOutputs;
+}
+
+/**
+ * The whole program, given the stack layer and its secret values. Config is loaded and
+ * validated first, so a bad config fails before a single resource is registered. Targets are
+ * loaded lazily: a local stack never loads the AWS SDK, and the other way round.
+ */
+export function fleetProgram(
+  stack: StackLayer,
+  secrets: Readonly<Record<string, pulumi.Input<string>>> = {},
+): Record<string, unknown> {
+  const config = loadFleetConfig(stack, undefined, Object.keys(secrets));
+  const common = {
+    release: config.release.version,
+    fingerprint: config.fingerprint,
+    regionGroup: config.regionGroup,
+    environment: config.environment,
+    target: config.target,
+  };
+  if (config.target === "local") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const local = require("./local") as LocalTarget;
+    return { ...common, ...local.deployLocalFleet(config) };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const aws = require("./aws/fleet") as typeof import("./aws/fleet");
+  const outputs = aws.deployAwsFleet(config, secrets);
+  return { ...common, ...outputs };
+}

@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import { readStackFile, StackLayer } from "../../infra/config";
+import { StrictFleetMocks, RecordedResource } from "./fleet-mocks";
+
+export type { RecordedResource } from "./fleet-mocks";
+
+export interface RecordedStack {
+  readonly resources: RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+  /** Tokens of every data-source lookup the program made. */
+  readonly calls: string[];
+}
+
+export interface RecordOptions {
+  /** Secret values, passed as Pulumi secrets like the entry point does. */
+  readonly secrets?: Record<string, string>;
+  readonly preview?: boolean;
+}
+
+/** Resolves every Output inside a value, so all registrations it depends on have happened. */
+async function settle(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    return settle(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(settle));
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await settle(v)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/**
+ * Runs the real infra program under strict mocks and records every resource it registers.
+ * `stack` is a stack name (Pulumi.<stack>.yaml is read) or a stack layer built by the test.
+ */
+export async function recordStack(
+  stack: StackLayer | string,
+  options: RecordOptions = {},
+): Promise<RecordedStack> {
+  const layer = typeof stack === "string" ? readStackFile(stack) : stack;
+  const stackName = typeof stack === "string" ? stack : String(layer.regionGroup ?? "test");
+  const mocks = new StrictFleetMocks(stackName, String(layer.awsRegion ?? "us-east-1"));
+  await pulumi.runtime.setMocks(mocks, "outpost-fleet", stackName, options.preview ?? false);
+  // Loaded after the mocks are in place, as Pulumi's own testing guide does.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { fleetProgram } = require("../../infra/program") as typeof import("../../infra/program");
+  const secrets = Object.fromEntries(
+    Object.entries(options.secrets ?? {}).map(([name, value]) => [name, pulumi.secret(value)]),
+  );
+  const outputs = (await settle(fleetProgram(layer, secrets))) as Record<string, unknown>;
+  // Let registrations that no output depends on (rules, attachments) drain.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return { resources: mocks.resources, outputs, calls: mocks.calls };
+}
