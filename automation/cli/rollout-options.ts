@@ -1,0 +1,128 @@
+import type { Argv } from "yargs";
+import { discoverStacks } from "../fleet/stack-file";
+import { projectDirFrom } from "../fleet/project-dir";
+import type { FleetStack } from "../fleet/fleet-stack";
+import { buildPlan } from "../plan/build-plan";
+import { parseConcurrency } from "../plan/concurrency";
+import {
+  selectStacks,
+  validateRelease,
+  validateRollbackScope,
+  validateWaveOrder,
+} from "../plan/plan-inputs";
+import type { RolloutPlan } from "../plan/plan-types";
+import { parseTrafficSteps } from "../plan/traffic-steps";
+import {
+  DEFAULT_SETTINGS_FILE,
+  type DriverSettings,
+  loadDriverSettings,
+} from "../settings/driver-settings";
+import { listOption } from "./list-option";
+
+/** Options every command shares: where things are and how to print. */
+export function withCommonOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option("json", {
+      type: "boolean",
+      default: false,
+      describe: "Print JSON lines (CI) instead of readable progress",
+    })
+    .option("project-dir", {
+      type: "string",
+      describe: "Project root with Pulumi.<stack>.yaml files [env OUTPOST_FLEET_PROJECT_DIR]",
+    })
+    .option("settings", {
+      type: "string",
+      describe: "Driver settings file [env OUTPOST_FLEET_SETTINGS; default automation/driver.yaml]",
+    })
+    .option("journal-dir", {
+      type: "string",
+      describe: "Journal and lock folder [env OUTPOST_FLEET_JOURNAL_DIR; default .outpost-fleet/]",
+    });
+}
+
+/** Options that shape a rollout: which stacks, in which waves, how fast, how careful. */
+export function withRolloutOptions<T>(yargs: Argv<T>) {
+  return withCommonOptions(yargs)
+    .option("stacks", {
+      type: "string",
+      array: true,
+      describe: "Stacks to act on, comma separated (default: every Pulumi.<stack>.yaml)",
+    })
+    .option("waves", {
+      type: "string",
+      array: true,
+      describe: "Region groups in wave order, comma separated (default: settings waveOrder)",
+    })
+    .option("concurrency", {
+      type: "string",
+      describe: "Outposts moving at once after each wave's canary: a count or a share like 50%",
+    })
+    .option("traffic-steps", {
+      type: "string",
+      describe: "Candidate weights ending in 100, e.g. 10,50,100 (default: settings, per target)",
+    })
+    .option("rollback-scope", {
+      type: "string",
+      describe: "What a failed gate rolls back: stage, wave or release",
+    });
+}
+
+export interface CommonArgs {
+  readonly json: boolean;
+  readonly "project-dir"?: string;
+  readonly settings?: string;
+  readonly "journal-dir"?: string;
+}
+
+export interface RolloutArgs extends CommonArgs {
+  readonly stacks?: (string | number)[];
+  readonly waves?: (string | number)[];
+  readonly concurrency?: string;
+  readonly "traffic-steps"?: string;
+  readonly "rollback-scope"?: string;
+}
+
+export interface ResolvedRollout {
+  readonly projectDir: string;
+  readonly settings: DriverSettings;
+  readonly fleet: readonly FleetStack[];
+  readonly selected: readonly FleetStack[];
+  readonly plan: RolloutPlan;
+}
+
+export function resolveSettings(args: CommonArgs, env: NodeJS.ProcessEnv): DriverSettings {
+  const projectDir = projectDirFrom(args["project-dir"], env);
+  const file = args.settings ?? env.OUTPOST_FLEET_SETTINGS ?? DEFAULT_SETTINGS_FILE;
+  return loadDriverSettings(file, projectDir);
+}
+
+/** Flags override the settings file; every value is validated with a message naming its flag. */
+export function resolveRollout(
+  args: RolloutArgs,
+  release: unknown,
+  env: NodeJS.ProcessEnv,
+): ResolvedRollout {
+  const version = validateRelease(release);
+  const projectDir = projectDirFrom(args["project-dir"], env);
+  const settings = resolveSettings(args, env);
+  const fleet = discoverStacks(projectDir);
+  const selected = selectStacks(fleet, listOption(args.stacks));
+  const waves = listOption(args.waves);
+  const waveOrder = waves ? validateWaveOrder(waves, selected) : settings.waveOrder;
+  const traffic = args["traffic-steps"] ? parseTrafficSteps(args["traffic-steps"]) : undefined;
+  const plan = buildPlan({
+    release: version,
+    stacks: selected,
+    waveOrder,
+    concurrency:
+      args.concurrency !== undefined ? parseConcurrency(args.concurrency) : settings.concurrency,
+    traffic: traffic ? { aws: traffic, local: traffic } : settings.traffic,
+    eksCanary: settings.eksCanary,
+    rollbackScope:
+      args["rollback-scope"] !== undefined
+        ? validateRollbackScope(args["rollback-scope"])
+        : settings.rollbackScope,
+  });
+  return { projectDir, settings, fleet, selected, plan };
+}

@@ -1,0 +1,103 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { COLORS, CONFIG_NAMESPACE } from "../../infra/contract";
+import { UserError } from "../support/user-error";
+import type { FleetStack } from "./fleet-stack";
+
+const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/;
+
+const deploymentStateSchema = z.object({
+  blueVersion: z.string(),
+  greenVersion: z.string(),
+  activeColor: z.enum(COLORS),
+  candidateWeight: z.number(),
+  idleWarm: z.boolean(),
+});
+
+/** Only the keys the driver reads; the program validates the rest. Objects may also arrive as
+ * JSON strings (that is how `pulumi config set` stores an object without --path). */
+const driverKeysSchema = z.object({
+  regionGroup: z.string().optional(),
+  target: z.enum(["aws", "local"]).optional(),
+  environment: z.string().optional(),
+  awsRegion: z.string().optional(),
+  release: z.preprocess(fromJsonString, z.object({ version: z.string() }).optional()),
+  outposts: z.preprocess(
+    fromJsonString,
+    z
+      .array(z.object({ name: z.string().min(1) }).passthrough())
+      .min(1, "must list at least one Outpost"),
+  ),
+  deployment: z.preprocess(fromJsonString, z.record(z.string(), deploymentStateSchema).optional()),
+});
+
+const stackFileSchema = z.object({ config: z.record(z.string(), z.unknown()) });
+
+/** Renames `outpost-fleet:x` to `x` (and `aws:region` to `awsRegion`) for the schema above. */
+function driverKeys(config: Record<string, unknown>): Record<string, unknown> {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const picked: Record<string, unknown> = { awsRegion: config["aws:region"] };
+  for (const [name, value] of Object.entries(config)) {
+    if (name.startsWith(prefix)) picked[name.slice(prefix.length)] = value;
+  }
+  return picked;
+}
+
+function fromJsonString(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+export function stackNameOf(file: string): string | undefined {
+  return STACK_FILE.exec(path.basename(file))?.[1];
+}
+
+/** Reads one Pulumi.<stack>.yaml. Invalid files are user errors naming the key. */
+export function readStackFile(file: string): FleetStack {
+  const name = stackNameOf(file);
+  if (name === undefined) throw new UserError(`${file}: not a Pulumi.<stack>.yaml file`);
+  let raw: unknown;
+  try {
+    raw = parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UserError(`${file}: cannot read YAML (${(err as Error).message})`);
+  }
+  const shape = stackFileSchema.safeParse(raw);
+  if (!shape.success) {
+    throw new UserError(`${file}: must be a YAML mapping with a \`config\` mapping`);
+  }
+  const parsed = driverKeysSchema.safeParse(driverKeys(shape.data.config));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `  - ${CONFIG_NAMESPACE}:${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new UserError(`${file}: the driver cannot use this stack file:\n${lines.join("\n")}`);
+  }
+  const config = parsed.data;
+  return {
+    name,
+    file,
+    regionGroup: config.regionGroup ?? name,
+    target: config.target ?? "aws",
+    environment: config.environment,
+    awsRegion: config.awsRegion,
+    release: config.release?.version,
+    outposts: config.outposts.map((outpost) => outpost.name),
+    deployment: config.deployment ?? {},
+  };
+}
+
+/** Every stack of the project: the Pulumi.<stack>.yaml files in its root, sorted by name. */
+export function discoverStacks(projectDir: string): FleetStack[] {
+  return fs
+    .readdirSync(projectDir)
+    .filter((file) => STACK_FILE.test(file))
+    .sort()
+    .map((file) => readStackFile(path.join(projectDir, file)));
+}

@@ -1,0 +1,65 @@
+import type { FleetStack, Target } from "../fleet/fleet-stack";
+import { type Concurrency, resolveConcurrency } from "./concurrency";
+import type { RollbackScope, RolloutPlan, Stage, StepSpec, Wave } from "./plan-types";
+import { stepsFor, type TrafficSteps } from "./traffic-steps";
+
+export interface PlanInput {
+  readonly release: string;
+  /** The stacks to act on (already selected and validated). */
+  readonly stacks: readonly FleetStack[];
+  /** Region groups in the order their waves run; groups not listed follow, alphabetically. */
+  readonly waveOrder: readonly string[];
+  readonly concurrency: Concurrency;
+  readonly traffic: Readonly<Record<Target, TrafficSteps>>;
+  /** Watch each Outpost's Argo Rollout (AWS target only; Outposts without one skip it). */
+  readonly eksCanary: boolean;
+  readonly rollbackScope: RollbackScope;
+}
+
+/**
+ * release + fleet -> waves of stages with their steps. Pure and deterministic: the same input
+ * always gives the same plan, so `plan` shows exactly what `deploy` will do, and a resumed
+ * driver can trust the plan stored in the journal.
+ */
+export function buildPlan(input: PlanInput): RolloutPlan {
+  const groups = orderedGroups(input.stacks, input.waveOrder);
+  const waves = groups.map((group) =>
+    buildWave(
+      group,
+      input.stacks.filter((stack) => stack.regionGroup === group),
+      input.concurrency,
+    ),
+  );
+  const steps: Record<string, readonly StepSpec[]> = {};
+  for (const stack of [...input.stacks].sort((a, b) => a.name.localeCompare(b.name))) {
+    steps[stack.name] = stepsFor(
+      input.traffic[stack.target],
+      input.eksCanary && stack.target === "aws",
+    );
+  }
+  return { release: input.release, waves, steps, rollbackScope: input.rollbackScope };
+}
+
+function orderedGroups(stacks: readonly FleetStack[], waveOrder: readonly string[]): string[] {
+  const present = new Set(stacks.map((stack) => stack.regionGroup));
+  const listed = waveOrder.filter((group) => present.has(group));
+  const rest = [...present].filter((group) => !listed.includes(group)).sort();
+  return [...new Set(listed), ...rest];
+}
+
+/** The first Outpost is the ring-0 canary, alone in batch 0; the rest move `concurrency` at a time. */
+function buildWave(name: string, stacks: readonly FleetStack[], concurrency: Concurrency): Wave {
+  const members = [...stacks]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((stack) => stack.outposts.map((outpost) => ({ stack, outpost })));
+  const size = resolveConcurrency(concurrency, Math.max(0, members.length - 1));
+  const stages: Stage[] = members.map(({ stack, outpost }, index) => ({
+    id: `${stack.name}/${outpost}`,
+    stack: stack.name,
+    outpost,
+    ring: index === 0 ? 0 : 1,
+    batch: index === 0 ? 0 : 1 + Math.floor((index - 1) / size),
+    target: stack.target,
+  }));
+  return { name, concurrency: size, stages };
+}

@@ -1,0 +1,55 @@
+import { batchesOf, type RolloutPlan } from "./plan-types";
+
+/** The `plan --json` document. Key order is fixed so the printed form is stable. */
+export interface PlanDocument {
+  readonly release: string;
+  readonly waves: {
+    readonly name: string;
+    readonly concurrency: number;
+    readonly stages: { readonly stack: string; readonly outpost: string; readonly ring: number }[];
+  }[];
+  readonly steps: Readonly<Record<string, readonly string[]>>;
+  readonly rollbackScope: string;
+}
+
+export function planDocument(plan: RolloutPlan): PlanDocument {
+  return {
+    release: plan.release,
+    waves: plan.waves.map((wave) => ({
+      name: wave.name,
+      concurrency: wave.concurrency,
+      stages: wave.stages.map((stage) => ({
+        stack: stage.stack,
+        outpost: stage.outpost,
+        ring: stage.ring,
+      })),
+    })),
+    steps: Object.fromEntries(
+      Object.entries(plan.steps).map(([stack, steps]) => [stack, steps.map((step) => step.id)]),
+    ),
+    rollbackScope: plan.rollbackScope,
+  };
+}
+
+/** The human-readable plan, one line per batch. */
+export function formatPlan(plan: RolloutPlan): string {
+  const outposts = plan.waves.reduce((sum, wave) => sum + wave.stages.length, 0);
+  const lines = [
+    `Release ${plan.release}: ${plan.waves.length} wave(s), ${outposts} Outpost(s), ` +
+      `rollback scope "${plan.rollbackScope}"`,
+    `  0. preflight: preview every stack with the policy packs; a mandatory violation stops here`,
+  ];
+  plan.waves.forEach((wave, index) => {
+    lines.push(`  ${index + 1}. wave ${wave.name} (concurrency ${wave.concurrency})`);
+    batchesOf(wave).forEach((batch, number) => {
+      const label = number === 0 ? "canary " : `batch ${number}`;
+      lines.push(`     ${label}  ${batch.map((stage) => stage.id).join(", ")}`);
+    });
+  });
+  lines.push(`  ${plan.waves.length + 1}. finalize: scale the old color down on every Outpost`);
+  lines.push("  steps per stage:");
+  for (const [stack, steps] of Object.entries(plan.steps)) {
+    lines.push(`     ${stack}: ${steps.map((step) => step.id).join(" > ")}`);
+  }
+  return lines.join("\n");
+}

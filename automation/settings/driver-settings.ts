@@ -1,0 +1,115 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { type Concurrency, parseConcurrency } from "../plan/concurrency";
+import { ROLLBACK_SCOPES, type RollbackScope } from "../plan/plan-types";
+import { validateTrafficSteps } from "../plan/traffic-steps";
+import { UserError } from "../support/user-error";
+import { type FreezeWindow, freezeWindowSchema } from "./freeze-windows";
+
+/** Default location of the driver's own settings (rollout policy, not stack config). */
+export const DEFAULT_SETTINGS_FILE = path.resolve(__dirname, "..", "driver.yaml");
+
+const seconds = z.number().min(0, "must be 0 or more seconds");
+const trafficSteps = z.array(z.number().int()).min(1);
+
+/** Thresholds of the analysis that gates run, in the spirit of Argo Rollouts' AnalysisRuns. */
+export const analysisSchema = z
+  .object({
+    intervalSeconds: z.number().positive("must be above 0").default(10),
+    probeTimeoutSeconds: z.number().positive("must be above 0").default(5),
+    requestsPerCheck: z.number().int().min(1, "must be 1 or more").default(5),
+    windowSeconds: z.number().positive("must be above 0").default(60),
+    maxErrorRate: z.number().min(0).max(1, "must be a fraction from 0 to 1").default(0.01),
+    maxP99Ms: z.number().positive("must be above 0").default(500),
+    /** Verification passes after this many good measurements in a row. */
+    consecutiveSuccesses: z.number().int().min(1).default(3),
+    /** A gate fails once it has more failed measurements than this. */
+    failureLimit: z.number().int().min(0).default(2),
+    /** ...or more errors (timeouts, unreachable) in a row than this. */
+    consecutiveErrorLimit: z.number().int().min(0).default(4),
+    verifyTimeoutSeconds: z.number().positive().default(600),
+  })
+  .strict();
+
+export type AnalysisSettings = z.infer<typeof analysisSchema>;
+
+const settingsSchema = z
+  .object({
+    waveOrder: z.array(z.string().min(1)).default([]),
+    concurrency: z.union([z.number(), z.string()]).default(1),
+    traffic: z
+      .object({ aws: trafficSteps.default([100]), local: trafficSteps.default([10, 50, 100]) })
+      .strict()
+      .default({}),
+    eksCanary: z.boolean().default(true),
+    rollbackScope: z
+      .enum(ROLLBACK_SCOPES as [RollbackScope, ...RollbackScope[]], {
+        message: `must be one of ${ROLLBACK_SCOPES.join(", ")}`,
+      })
+      .default("wave"),
+    approval: z
+      .enum(["none", "each-wave"], { message: "must be none or each-wave" })
+      .default("none"),
+    freezeWindows: z.array(freezeWindowSchema).default([]),
+    bakeSeconds: seconds.default(300),
+    scaleDownDelaySeconds: seconds.default(120),
+    canaryTimeoutSeconds: seconds.default(1800),
+    analysis: analysisSchema.default({}),
+    policyPacks: z.array(z.string()).default([]),
+    policyPackConfigs: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export interface DriverSettings {
+  readonly waveOrder: readonly string[];
+  readonly concurrency: Concurrency;
+  readonly traffic: { readonly aws: readonly number[]; readonly local: readonly number[] };
+  readonly eksCanary: boolean;
+  readonly rollbackScope: RollbackScope;
+  readonly approval: "none" | "each-wave";
+  readonly freezeWindows: readonly FreezeWindow[];
+  readonly bakeSeconds: number;
+  readonly scaleDownDelaySeconds: number;
+  readonly canaryTimeoutSeconds: number;
+  readonly analysis: AnalysisSettings;
+  /** Absolute paths. */
+  readonly policyPacks: readonly string[];
+  readonly policyPackConfigs: readonly string[];
+}
+
+/** Parses settings; `source` names the file in messages. Relative pack paths are from `baseDir`. */
+export function parseDriverSettings(raw: unknown, source: string, baseDir: string): DriverSettings {
+  const parsed = settingsSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `  - ${issue.path.join(".") || "(file)"}: ${issue.message}`,
+    );
+    throw new UserError(`${source}: invalid driver settings:\n${lines.join("\n")}`);
+  }
+  const data = parsed.data;
+  validateTrafficSteps(data.traffic.aws, `${source}: traffic.aws`);
+  validateTrafficSteps(data.traffic.local, `${source}: traffic.local`);
+  return {
+    ...data,
+    concurrency: parseConcurrency(data.concurrency, `${source}: concurrency`),
+    policyPacks: data.policyPacks.map((pack) => path.resolve(baseDir, pack)),
+    policyPackConfigs: data.policyPackConfigs.map((file) => path.resolve(baseDir, file)),
+  };
+}
+
+export function loadDriverSettings(file: string, projectDir: string): DriverSettings {
+  if (!fs.existsSync(file)) {
+    throw new UserError(`--settings = "${file}": file not found`);
+  }
+  let raw: unknown;
+  try {
+    raw = parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UserError(`${file}: cannot read YAML (${(err as Error).message})`);
+  }
+  return parseDriverSettings(raw, file, projectDir);
+}
+
+export const DEFAULT_SETTINGS: DriverSettings = parseDriverSettings({}, "(defaults)", ".");

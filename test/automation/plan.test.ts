@@ -1,0 +1,147 @@
+import { expect } from "chai";
+import { buildPlan, type PlanInput } from "../../automation/plan/build-plan";
+import { parseConcurrency } from "../../automation/plan/concurrency";
+import { formatPlan, planDocument } from "../../automation/plan/format-plan";
+import {
+  selectStacks,
+  validateRelease,
+  validateWaveOrder,
+} from "../../automation/plan/plan-inputs";
+import { batchesOf } from "../../automation/plan/plan-types";
+import { parseTrafficSteps } from "../../automation/plan/traffic-steps";
+import { UserError } from "../../automation/support/user-error";
+import { exampleFleet, fleetStack } from "./support/fleet-fixture";
+
+const input = (overrides: Partial<PlanInput> = {}): PlanInput => ({
+  release: "2.1.0",
+  stacks: exampleFleet(),
+  waveOrder: ["us", "eu", "apac"],
+  concurrency: { count: 2 },
+  traffic: { aws: [100], local: [10, 50, 100] },
+  eksCanary: true,
+  rollbackScope: "wave",
+  ...overrides,
+});
+
+describe("plan: buildPlan", () => {
+  it("makes one wave per region group, in the configured order", () => {
+    const plan = buildPlan(input({ waveOrder: ["apac", "us"] }));
+    // eu is not listed, so it follows the listed ones.
+    expect(plan.waves.map((w) => w.name)).to.deep.equal(["apac", "us", "eu"]);
+  });
+
+  it("makes the first Outpost of each wave its ring-0 canary, alone in batch 0", () => {
+    const plan = buildPlan(input());
+    for (const wave of plan.waves) {
+      expect(wave.stages.map((s) => s.ring)).to.deep.equal([0, 1, 1, 1]);
+      expect(batchesOf(wave).map((b) => b.map((s) => s.outpost))).to.deep.equal([
+        [`${wave.name}-op1`],
+        [`${wave.name}-op2`, `${wave.name}-op3`],
+        [`${wave.name}-op4`],
+      ]);
+    }
+  });
+
+  it("resolves a percentage concurrency against the Outposts after the canary", () => {
+    const plan = buildPlan(input({ stacks: exampleFleet(11), concurrency: { percent: 50 } }));
+    expect(plan.waves[0].concurrency).to.equal(5);
+    expect(batchesOf(plan.waves[0]).map((b) => b.length)).to.deep.equal([1, 5, 5]);
+  });
+
+  it("gives AWS stacks a flip plus the EKS canary and local stacks stepped weights", () => {
+    const stacks = [fleetStack("us", ["a"]), fleetStack("local-1", ["b"], { target: "local" })];
+    const plan = buildPlan(input({ stacks }));
+    expect(plan.steps.us.map((s) => s.id)).to.deep.equal([
+      "deploy-idle",
+      "verify",
+      "flip",
+      "canary",
+      "bake",
+    ]);
+    expect(plan.steps["local-1"].map((s) => s.id)).to.deep.equal([
+      "deploy-idle",
+      "verify",
+      "shift-10",
+      "shift-50",
+      "flip",
+      "bake",
+    ]);
+  });
+
+  it("groups several stacks of one region group into one wave", () => {
+    const stacks = [
+      fleetStack("us-b", ["b1"], { regionGroup: "us" }),
+      fleetStack("us-a", ["a1", "a2"], { regionGroup: "us" }),
+    ];
+    const plan = buildPlan(input({ stacks, waveOrder: [] }));
+    expect(plan.waves).to.have.length(1);
+    expect(plan.waves[0].stages.map((s) => s.id)).to.deep.equal(["us-a/a1", "us-a/a2", "us-b/b1"]);
+  });
+
+  it("is deterministic: same input, same printed plan", () => {
+    const first = JSON.stringify(planDocument(buildPlan(input())));
+    const reversed = input({ stacks: [...exampleFleet()].reverse() });
+    expect(JSON.stringify(planDocument(buildPlan(reversed)))).to.equal(first);
+    expect(formatPlan(buildPlan(input()))).to.equal(formatPlan(buildPlan(reversed)));
+  });
+
+  it("prints the documented JSON shape", () => {
+    const doc = planDocument(buildPlan(input({ stacks: exampleFleet(2, ["us"]) })));
+    expect(doc).to.deep.include({
+      release: "2.1.0",
+      waves: [
+        {
+          name: "us",
+          concurrency: 2,
+          stages: [
+            { stack: "us", outpost: "us-op1", ring: 0 },
+            { stack: "us", outpost: "us-op2", ring: 1 },
+          ],
+        },
+      ],
+    });
+  });
+});
+
+describe("plan: input validation", () => {
+  const userError = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      expect(err).to.be.instanceOf(UserError);
+      return (err as Error).message;
+    }
+    throw new Error("expected a UserError");
+  };
+
+  it("refuses versions that are not plain semver, naming the flag", () => {
+    for (const bad of ["v2.1.0", "2.1", "latest", "2.1.0 "]) {
+      expect(userError(() => validateRelease(bad))).to.match(
+        /^--release = ".*": must be a semantic version/,
+      );
+    }
+    expect(validateRelease("2.1.0-rc.1")).to.equal("2.1.0-rc.1");
+  });
+
+  it("refuses unknown stacks and lists the known ones", () => {
+    expect(userError(() => selectStacks(exampleFleet(), ["us", "mars"]))).to.equal(
+      '--stacks = "mars": unknown stack; must be among us, eu, apac',
+    );
+  });
+
+  it("refuses wave names that are not region groups", () => {
+    expect(userError(() => validateWaveOrder(["us", "moon"], exampleFleet()))).to.contain(
+      '--waves = "moon"',
+    );
+  });
+
+  it("parses concurrency and traffic steps, refusing nonsense", () => {
+    expect(parseConcurrency("3")).to.deep.equal({ count: 3 });
+    expect(parseConcurrency("25%")).to.deep.equal({ percent: 25 });
+    expect(userError(() => parseConcurrency("0"))).to.contain("--concurrency");
+    expect(userError(() => parseConcurrency("150%"))).to.contain("--concurrency");
+    expect(parseTrafficSteps("10,50,100")).to.deep.equal([10, 50, 100]);
+    expect(userError(() => parseTrafficSteps("50,10,100"))).to.contain("--traffic-steps");
+    expect(userError(() => parseTrafficSteps("10,50"))).to.contain("ending in 100");
+  });
+});
