@@ -48,7 +48,7 @@ mkdir -p "$BIN"
 cli_version() { "$1" version 2>/dev/null | head -n 1 || true; }
 cli_fits() { [[ -x "$1" && "$(cli_version "$1")" == "v$PULUMI_MINOR".* ]]; }
 
-install_hint="Either install Go 1.25 or later (https://go.dev/dl/) and run npm run toolchain again, or
+install_hint="Either install Go 1.25.11 or later (https://go.dev/dl/) and run npm run toolchain again, or
 install the Pulumi CLI $PULUMI_VERSION yourself and put it on PATH:
     curl -fsSL https://get.pulumi.com | sh -s -- --version $PULUMI_VERSION
 (or set OUTPOST_FLEET_PULUMI to the path of a pulumi $PULUMI_MINOR.x binary)."
@@ -105,7 +105,7 @@ host_hash() {
 }
 if ! command -v go >/dev/null; then
   [[ -x "$HOST" ]] || die "Go is needed to build tools/pulumi-language-nodejs (the CLI cannot run Node.js
-programs or policy packs without it). Install Go 1.25 or later (https://go.dev/dl/) and run npm run toolchain again."
+programs or policy packs without it). Install Go 1.25.11 or later (https://go.dev/dl/) and run npm run toolchain again."
   host_status="reused (Go not installed, sources not checked)"
 else
   hash="$(host_hash)"
