@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { readStackConfig } from "../../infra/stack-config";
+
+describe("entry point config reading", () => {
+  it("reads the stack layer from Pulumi config and keeps secret values secret", async () => {
+    const file = parse(
+      fs.readFileSync(path.resolve(__dirname, "../../Pulumi.apac.yaml"), "utf8"),
+    ) as {
+      config: Record<string, unknown>;
+    };
+    const config = Object.fromEntries(
+      Object.entries(file.config).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+    );
+    pulumi.runtime.setAllConfig(
+      { ...config, "outpost-fleet:secrets": JSON.stringify({ "payment-api-key": "pk_live_123" }) },
+      ["outpost-fleet:secrets"],
+    );
+    const { layer, secrets } = readStackConfig();
+    expect(layer.regionGroup).to.equal("apac");
+    expect(layer.awsRegion).to.equal("ap-southeast-1");
+    expect((layer.outposts as unknown[]).length).to.equal(4);
+    expect(layer).to.not.have.property("secrets");
+    expect(Object.keys(secrets)).to.deep.equal(["payment-api-key"]);
+    expect(await pulumi.isSecret(secrets["payment-api-key"])).to.equal(true);
+  });
+});

@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import { recordStack } from "../support/record-stack";
+import { ofType } from "./helpers";
+
+/** Resources each Outpost gets, by type, with EKS enabled (the example fleet's setting). */
+const PER_OUTPOST: Record<string, number> = {
+  "aws:ec2/launchTemplate:LaunchTemplate": 3, // blue, green, EKS nodes
+  "aws:autoscaling/group:Group": 3,
+  "aws:lb/targetGroup:TargetGroup": 2,
+  "aws:lb/loadBalancer:LoadBalancer": 1,
+  "aws:lb/listener:Listener": 2,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 6,
+  "aws:ec2/securityGroup:SecurityGroup": 2,
+  "aws:eks/cluster:Cluster": 1,
+  "kubernetes:argoproj.io/v1alpha1:Rollout": 1,
+  "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate": 1,
+  "kubernetes:helm.sh/v3:Release": 2,
+};
+
+describe("example stacks under strict mocks", () => {
+  for (const stack of ["us", "eu", "apac"]) {
+    it(`${stack}: builds every Outpost's resources`, async () => {
+      const { resources, outputs } = await recordStack(stack);
+      for (const [type, count] of Object.entries(PER_OUTPOST)) {
+        expect(ofType(resources, type), type).to.have.length(4 * count);
+      }
+      expect(ofType(resources, "aws:cloudwatch/dashboard:Dashboard")).to.have.length(1);
+      const outposts = outputs.outposts as Record<
+        string,
+        { endpoint: string; activeColor: string; rollout: unknown }
+      >;
+      expect(Object.keys(outposts)).to.have.length(4);
+      for (const site of Object.values(outposts)) {
+        expect(site.endpoint).to.match(/^https:\/\/.+\.elb\.amazonaws\.com$/);
+        expect(site.activeColor).to.equal("blue");
+        expect(site.rollout).to.deep.equal({ name: "storefront", namespace: "storefront" });
+      }
+      expect(outputs.fingerprint).to.match(/^sha256:[0-9a-f]{64}$/);
+    });
+  }
+
+  it("gives all three regions the same fingerprint", async () => {
+    const prints = await Promise.all(
+      ["us", "eu", "apac"].map(async (s) => (await recordStack(s)).outputs.fingerprint),
+    );
+    expect(new Set(prints).size).to.equal(1);
+  });
+
+  it("looks up each color's AMI by its version's name", async () => {
+    const { resources } = await recordStack("us");
+    const blue = ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate").find(
+      (r) => r.name === "nyc-dc1-blue-lt",
+    );
+    expect(blue?.inputs.imageId).to.match(/^ami-[0-9a-f]{17}$/);
+  });
+});
