@@ -33,10 +33,13 @@ export class OutpostCluster extends pulumi.ComponentResource {
     const o = outpost.name;
     const kind = outpost.clusterKind ?? config.eks.clusterKind;
     const tags = siteTags(config, o);
+    // Named, not auto-named: nodes must carry kubernetes.io/cluster/<name> before the cluster exists.
+    const clusterName = `${config.app.name}-${config.environment}-${o}`;
 
     this.cluster = new aws.eks.Cluster(
       `${o}-eks`,
       {
+        name: clusterName,
         version: config.eks.kubernetesVersion,
         roleArn: args.clusterRoleArn,
         vpcConfig: {
@@ -122,10 +125,10 @@ export class OutpostCluster extends pulumi.ComponentResource {
         maxSize: nodeCount * 2,
         desiredCapacity: nodeCount,
         launchTemplate: { id: nodeTemplate.id, version: nodeTemplate.latestVersion.apply(String) },
-        tags: cluster.name.apply((clusterName) => [
+        tags: [
           ...asgTags(tags),
           { key: `kubernetes.io/cluster/${clusterName}`, value: "owned", propagateAtLaunch: true },
-        ]),
+        ],
       },
       parent,
     );
@@ -154,17 +157,15 @@ export class OutpostCluster extends pulumi.ComponentResource {
       {
         metadata: { name: "aws-auth", namespace: "kube-system" },
         data: {
-          mapRoles: pulumi
-            .output(args.nodeRoleArn)
-            .apply((roleArn) =>
-              JSON.stringify([
-                {
-                  rolearn: roleArn,
-                  username: "system:node:{{EC2PrivateDNSName}}",
-                  groups: ["system:bootstrappers", "system:nodes"],
-                },
-              ]),
-            ),
+          mapRoles: pulumi.output(args.nodeRoleArn).apply((roleArn) =>
+            JSON.stringify([
+              {
+                rolearn: roleArn,
+                username: "system:node:{{EC2PrivateDNSName}}",
+                groups: ["system:bootstrappers", "system:nodes"],
+              },
+            ]),
+          ),
         },
       },
       { parent: this, provider: this.provider },
