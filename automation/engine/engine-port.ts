@@ -1,0 +1,75 @@
+import type { DeploymentState, OutpostOutputs } from "../../infra/contract";
+import type { Target } from "../fleet/fleet-stack";
+
+/** The two stack config keys the driver owns (DRIVER_CONFIG_KEYS in infra/contract.ts). */
+export interface DriverConfig {
+  /** `release.version`; undefined when the stack has never had one. */
+  readonly release: string | undefined;
+  readonly deployment: DeploymentState;
+}
+
+/** A change to the driver's keys. `deployment` lists only the Outposts that change. */
+export interface DriverConfigChange {
+  readonly release?: string;
+  readonly deployment?: DeploymentState;
+}
+
+/** What the gates read after an update: the `target` and `outposts` stack outputs. */
+export interface StackOutputs {
+  readonly target: Target;
+  readonly release: string | undefined;
+  readonly outposts: Readonly<Record<string, OutpostOutputs>>;
+}
+
+export interface PolicyViolation {
+  readonly policyPack: string;
+  readonly policy: string;
+  readonly enforcement: "mandatory" | "advisory" | "remediate" | "disabled";
+  readonly message: string;
+  readonly urn?: string;
+}
+
+export interface PreviewOptions {
+  readonly policyPacks: readonly string[];
+  readonly policyPackConfigs: readonly string[];
+  /** `drift`: fail when the preview would change anything. */
+  readonly expectNoChanges?: boolean;
+}
+
+export interface PreviewOutcome {
+  /** Counts by operation ("same", "update", "create", ...). */
+  readonly changes: Readonly<Record<string, number>>;
+  readonly violations: readonly PolicyViolation[];
+}
+
+/**
+ * Everything the driver asks of the deployment engine. The Automation-API adapter implements
+ * it for real; the in-memory engine for tests, the bench and --dry-run.
+ */
+export interface EnginePort {
+  /** Selects the stack, creating it when it does not exist yet. */
+  prepareStack(stack: string): Promise<void>;
+  readDriverConfig(stack: string): Promise<DriverConfig>;
+  writeDriverConfig(stack: string, change: DriverConfigChange): Promise<void>;
+  preview(stack: string, options: PreviewOptions): Promise<PreviewOutcome>;
+  /** Applies the stack; with `outposts`, only those Outposts' resources (targets). */
+  up(stack: string, options?: { readonly outposts?: readonly string[] }): Promise<void>;
+  outputs(stack: string): Promise<StackOutputs>;
+  refresh(stack: string): Promise<void>;
+  cancel(stack: string): Promise<void>;
+  /** The stack's whole config with secrets masked, keys without the namespace (for `drift`). */
+  readConfig(stack: string): Promise<Readonly<Record<string, unknown>>>;
+}
+
+/** An engine call that failed; `outposts` names the Outposts it was acting on, if any. */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly stack: string,
+    readonly operation: string,
+    readonly outposts: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}

@@ -1,0 +1,239 @@
+import type {
+  Color,
+  DeploymentState,
+  OutpostDeploymentState,
+  OutpostOutputs,
+} from "../../infra/contract";
+import type { Target } from "../fleet/fleet-stack";
+import { type Clock, systemClock } from "../support/clock";
+import {
+  type DriverConfig,
+  type DriverConfigChange,
+  EngineError,
+  type EnginePort,
+  type PreviewOptions,
+  type PreviewOutcome,
+  type StackOutputs,
+} from "./engine-port";
+
+export interface InMemoryStack {
+  readonly name: string;
+  readonly target: Target;
+  readonly release: string | undefined;
+  readonly deployment: DeploymentState;
+  /** Outposts that run an Argo Rollout (AWS target). */
+  readonly eksOutposts?: readonly string[];
+}
+
+export type OperationKind =
+  | "prepare"
+  | "read-config"
+  | "write-config"
+  | "preview"
+  | "up"
+  | "outputs"
+  | "refresh"
+  | "cancel";
+
+export interface EngineOperation {
+  readonly op: OperationKind;
+  readonly stack: string;
+  /** Outposts the operation touched (write-config: changed; up: targets). */
+  readonly outposts?: readonly string[];
+  readonly release?: string;
+}
+
+/** Decides whether an operation fails: return an error message to fail it. */
+export type FaultRule = (operation: EngineOperation) => string | undefined;
+
+/**
+ * An engine that keeps stacks in memory: config changes are staged, and `up` applies them to
+ * the "deployed" state of the targeted Outposts, which the outputs then report. It refuses two
+ * updates of one stack at once, as the real engine does. Used by tests, the bench and --dry-run.
+ */
+export class InMemoryEngine implements EnginePort {
+  readonly operations: EngineOperation[] = [];
+  private readonly config = new Map<
+    string,
+    { release: string | undefined; deployment: Record<string, OutpostDeploymentState> }
+  >();
+  private readonly deployed = new Map<
+    string,
+    { release: string | undefined; deployment: Record<string, OutpostDeploymentState> }
+  >();
+  private readonly flips = new Map<string, number>();
+  private readonly updating = new Set<string>();
+  private readonly faults: FaultRule[] = [];
+
+  constructor(
+    private readonly stacks: readonly InMemoryStack[],
+    private readonly options: { readonly clock?: Clock; readonly delayMs?: number } = {},
+  ) {
+    for (const stack of stacks) {
+      this.config.set(stack.name, { release: stack.release, deployment: { ...stack.deployment } });
+      this.deployed.set(stack.name, {
+        release: stack.release,
+        deployment: { ...stack.deployment },
+      });
+    }
+  }
+
+  /** Adds a fault; it stays until `clearFaults`. */
+  fail(rule: FaultRule): this {
+    this.faults.push(rule);
+    return this;
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Operations that change something, in order: what a test asserts on. */
+  changes(): EngineOperation[] {
+    return this.operations.filter((o) =>
+      ["write-config", "up", "preview", "refresh"].includes(o.op),
+    );
+  }
+
+  deployedState(stack: string, outpost: string): OutpostDeploymentState {
+    return this.stackOf(this.deployed, stack).deployment[outpost];
+  }
+
+  configuredRelease(stack: string): string | undefined {
+    return this.stackOf(this.config, stack).release;
+  }
+
+  /** How many times `up` changed this Outpost's active color. */
+  flipCount(stack: string, outpost: string): number {
+    return this.flips.get(`${stack}/${outpost}`) ?? 0;
+  }
+
+  async prepareStack(stack: string): Promise<void> {
+    await this.record({ op: "prepare", stack });
+  }
+
+  async readDriverConfig(stack: string): Promise<DriverConfig> {
+    await this.record({ op: "read-config", stack });
+    const config = this.stackOf(this.config, stack);
+    return { release: config.release, deployment: { ...config.deployment } };
+  }
+
+  async writeDriverConfig(stack: string, change: DriverConfigChange): Promise<void> {
+    const outposts = Object.keys(change.deployment ?? {});
+    await this.record({ op: "write-config", stack, outposts, release: change.release });
+    const config = this.stackOf(this.config, stack);
+    if (change.release !== undefined) config.release = change.release;
+    Object.assign(config.deployment, change.deployment ?? {});
+  }
+
+  async preview(stack: string, _options: PreviewOptions): Promise<PreviewOutcome> {
+    await this.record({ op: "preview", stack });
+    const config = this.stackOf(this.config, stack);
+    const deployed = this.stackOf(this.deployed, stack);
+    const changed = Object.keys(config.deployment).filter(
+      (o) => JSON.stringify(config.deployment[o]) !== JSON.stringify(deployed.deployment[o]),
+    );
+    return {
+      changes: {
+        same: Object.keys(config.deployment).length - changed.length,
+        update: changed.length,
+      },
+      violations: [],
+    };
+  }
+
+  async up(stack: string, options: { readonly outposts?: readonly string[] } = {}): Promise<void> {
+    if (this.updating.has(stack)) {
+      throw new EngineError(`stack ${stack}: another update is currently in progress`, stack, "up");
+    }
+    this.updating.add(stack);
+    try {
+      const config = this.stackOf(this.config, stack);
+      const targets = options.outposts ?? Object.keys(config.deployment);
+      await this.record({ op: "up", stack, outposts: [...targets] }, targets);
+      const deployed = this.stackOf(this.deployed, stack);
+      deployed.release = config.release;
+      for (const outpost of targets) {
+        const before = deployed.deployment[outpost];
+        const after = config.deployment[outpost];
+        if (before && after && before.activeColor !== after.activeColor) {
+          const key = `${stack}/${outpost}`;
+          this.flips.set(key, (this.flips.get(key) ?? 0) + 1);
+        }
+        deployed.deployment[outpost] = { ...after };
+      }
+    } finally {
+      this.updating.delete(stack);
+    }
+  }
+
+  async outputs(stack: string): Promise<StackOutputs> {
+    await this.record({ op: "outputs", stack });
+    const spec = this.stacks.find((s) => s.name === stack);
+    const deployed = this.stackOf(this.deployed, stack);
+    const outposts: Record<string, OutpostOutputs> = {};
+    for (const [outpost, state] of Object.entries(deployed.deployment)) {
+      const eks = spec?.eksOutposts?.includes(outpost) ?? false;
+      outposts[outpost] = outputsFor(stack, outpost, state, spec?.target ?? "aws", eks);
+    }
+    return { target: spec?.target ?? "aws", release: deployed.release, outposts };
+  }
+
+  async refresh(stack: string): Promise<void> {
+    await this.record({ op: "refresh", stack });
+  }
+
+  async cancel(stack: string): Promise<void> {
+    await this.record({ op: "cancel", stack });
+  }
+
+  async readConfig(stack: string): Promise<Readonly<Record<string, unknown>>> {
+    const config = this.stackOf(this.config, stack);
+    return { release: { version: config.release }, deployment: config.deployment };
+  }
+
+  private async record(
+    operation: EngineOperation,
+    outposts: readonly string[] = [],
+  ): Promise<void> {
+    this.operations.push(operation);
+    if (this.options.delayMs) await (this.options.clock ?? systemClock).sleep(this.options.delayMs);
+    for (const rule of this.faults) {
+      const message = rule(operation);
+      if (message !== undefined) {
+        throw new EngineError(message, operation.stack, operation.op, outposts);
+      }
+    }
+  }
+
+  private stackOf<T>(map: Map<string, T>, stack: string): T {
+    const value = map.get(stack);
+    if (value === undefined) throw new EngineError(`no stack named ${stack}`, stack, "select");
+    return value;
+  }
+}
+
+function outputsFor(
+  stack: string,
+  outpost: string,
+  state: OutpostDeploymentState,
+  target: Target,
+  eks: boolean,
+): OutpostOutputs {
+  const candidate: Color = state.activeColor === "blue" ? "green" : "blue";
+  const weights = { blue: 0, green: 0 };
+  weights[state.activeColor] = 100 - state.candidateWeight;
+  weights[candidate] = state.candidateWeight;
+  return {
+    outpost,
+    endpoint: `http://${outpost}.${stack}.fleet.test`,
+    activeColor: state.activeColor,
+    candidateWeight: state.candidateWeight,
+    versions: { blue: state.blueVersion, green: state.greenVersion },
+    weights,
+    targetGroups: { blue: `${outpost}-blue`, green: `${outpost}-green` },
+    alarms: target === "aws" ? [`${outpost}-5xx`, `${outpost}-latency`] : [],
+    cluster: eks ? `${outpost}-eks` : null,
+    rollout: eks ? { name: "storefront", namespace: "storefront" } : null,
+  };
+}

@@ -1,0 +1,134 @@
+import { hasRollout } from "../gates/rollout-controller";
+import type { RollbackPhase } from "../journal/journal-events";
+import { rollbackKey } from "../journal/release-progress";
+import { allStages, type Stage } from "../plan/plan-types";
+import { restored, rolledBackTraffic } from "../steps/deployment-transitions";
+import { messageOf, withRetries } from "../support/retry";
+import type { ExecutionContext } from "./execution-context";
+import type { RunOutcome } from "./run-outcome";
+import { applyStates } from "./step-runner";
+import { baselineOf, gateTarget } from "./stage-view";
+import { rollbackActions } from "./stop-the-line";
+
+class RollbackPhaseError extends Error {}
+
+const OUTCOME_OF_CAUSE = {
+  failure: "rolled-back",
+  rollback: "rolled-back",
+  abort: "aborted",
+  policy: "blocked",
+} as const;
+
+/**
+ * Carries out the rollback recorded in the journal, phase by phase, skipping what is already
+ * done. 1 traffic: flip every rolled-back Outpost to its old, still-warm color (and abort its
+ * Argo Rollout): no instance has to launch. 2 restore: put the deployment config back as it
+ * was and scale the candidate down. 3 release-config: stacks whose waves never started get
+ * their `release` back. Every phase is idempotent, so a crash in the middle is safe.
+ */
+export async function completeRollback(context: ExecutionContext): Promise<RunOutcome> {
+  const progress = context.progress();
+  const rollback = progress.rollback;
+  if (rollback === undefined) throw new Error("no rollback in progress");
+  const { log } = context.deps;
+  const actions = rollbackActions(progress.plan, progress, rollback.stages);
+  const stagesOf = (stack: string, outposts: readonly string[]): Stage[] =>
+    allStages(progress.plan).filter((s) => s.stack === stack && outposts.includes(s.outpost));
+  const attempts = context.deps.settings.rollbackAttempts ?? 3;
+  const release = progress.plan.release;
+  log.warn({ scope: rollback.scope, stages: rollback.stages }, `rolling back: ${rollback.reason}`);
+
+  const runPhase = async (
+    phase: RollbackPhase,
+    todo: typeof actions,
+    effect: (action: (typeof actions)[number]) => Promise<void>,
+  ) => {
+    const pending = todo.filter((a) => !progress.rollback?.done.has(rollbackKey(phase, a.stack)));
+    const results = await Promise.allSettled(pending.map(effect));
+    const errors: string[] = [];
+    results.forEach((result, i) => {
+      if (result.status === "fulfilled")
+        context.record({ type: "rollback-step-completed", phase, stack: pending[i].stack });
+      else errors.push(`${pending[i].stack}: ${messageOf(result.reason)}`);
+    });
+    if (errors.length > 0)
+      throw new RollbackPhaseError(`rollback ${phase} failed: ${errors.join("; ")}`);
+  };
+
+  try {
+    const moved = actions.filter((a) => a.outposts.length > 0);
+    await runPhase("traffic", moved, async (action) => {
+      const stages = stagesOf(action.stack, action.outposts);
+      const applied = await applyStates(
+        context,
+        progress,
+        stages,
+        (baseline) => rolledBackTraffic(baseline, release),
+        { attempts },
+      );
+      if (applied.failures.length > 0) throw new Error(applied.failures[0].reason);
+      const outputs = applied.outputs.get(action.stack);
+      for (const stage of stages) {
+        if (outputs === undefined) break;
+        const target = gateTarget(
+          stage,
+          baselineOf(progress, stage),
+          outputs,
+          release,
+          "shift",
+          context.deps.settings.awsRegions[stage.stack],
+        );
+        if (hasRollout(target)) {
+          await withRetries(() => context.deps.rollouts.abort(target), {
+            attempts,
+            clock: context.deps.clock,
+          });
+        }
+      }
+    });
+    await runPhase("restore", moved, async (action) => {
+      const stages = stagesOf(action.stack, action.outposts);
+      const baselineRelease = progress.baselines[action.stack]?.release;
+      const applied = await applyStates(
+        context,
+        progress,
+        stages,
+        (baseline) => restored(baseline),
+        {
+          attempts,
+          release:
+            action.restoreRelease && baselineRelease !== undefined ? baselineRelease : release,
+        },
+      );
+      if (applied.failures.length > 0) throw new Error(applied.failures[0].reason);
+    });
+    const untouched = actions.filter((a) => a.outposts.length === 0 && a.restoreRelease);
+    await runPhase("release-config", untouched, async (action) => {
+      const baselineRelease = progress.baselines[action.stack]?.release;
+      if (baselineRelease === undefined) return;
+      await withRetries(
+        () => context.deps.engine.writeDriverConfig(action.stack, { release: baselineRelease }),
+        {
+          attempts,
+          clock: context.deps.clock,
+        },
+      );
+    });
+  } catch (err) {
+    // Only engine failures make a rollback incomplete; anything else (the journal) is fatal.
+    if (!(err instanceof RollbackPhaseError)) throw err;
+    const reason = err.message;
+    log.error(
+      { err: reason },
+      "rollback incomplete: an operator must look (outpost-fleet status, then rollback)",
+    );
+    context.record({ type: "rollback-failed", reason });
+    context.record({ type: "release-finished", outcome: "rollback-incomplete", reason });
+    return { kind: "rollback-incomplete", reason };
+  }
+
+  context.record({ type: "rollback-completed" });
+  const outcome = OUTCOME_OF_CAUSE[rollback.cause];
+  context.record({ type: "release-finished", outcome, reason: rollback.reason });
+  return { kind: outcome, reason: rollback.reason };
+}

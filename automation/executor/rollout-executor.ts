@@ -1,0 +1,374 @@
+import type { DriverConfig } from "../engine/engine-port";
+import type { RollbackCause } from "../journal/journal-events";
+import { type ReleaseProgress, replay, stepKey } from "../journal/release-progress";
+import {
+  allStages,
+  batchesOf,
+  type RollbackScope,
+  type RolloutPlan,
+  stacksOf,
+  type Stage,
+  type StepSpec,
+  type Wave,
+} from "../plan/plan-types";
+import { activeFreezeWindow, describeFreezeWindow } from "../settings/freeze-windows";
+import { alreadyOnRelease, finalized, isSettled } from "../steps/deployment-transitions";
+import { ExitCode } from "../support/exit-codes";
+import { messageOf } from "../support/retry";
+import { UserError } from "../support/user-error";
+import { ExecutionContext, type ExecutorDeps } from "./execution-context";
+import { completeRollback } from "./rollback-runner";
+import type { RunOutcome } from "./run-outcome";
+import { applyStates, runStepEffects } from "./step-runner";
+import { batchSteps, baselineOf, stagesForStep } from "./stage-view";
+import { type FailurePoint, stagesToRollBack } from "./stop-the-line";
+
+/**
+ * Runs a rollout plan against the engine and the gates, recording every step in the journal
+ * before and after it happens. The journal is the only state: `resume` after a crash replays
+ * it and continues at the first step not recorded as completed. Steps ask for absolute target
+ * states (computed from the baselines in the journal), so repeating a step is harmless.
+ */
+export class RolloutExecutor {
+  private readonly context: ExecutionContext;
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.context = new ExecutionContext(deps);
+  }
+
+  /** Starts `plan`: checks the freeze windows and baselines, records them, then runs. */
+  async start(plan: RolloutPlan, command: string): Promise<RunOutcome> {
+    const previous = replay(this.deps.journal.read().events);
+    if (previous !== undefined && previous.finished === undefined) {
+      throw new UserError(
+        `release ${plan.release} is already in progress (started by ${previous.startedBy.user} at ` +
+          `${previous.startedAt}); use resume, pause, abort or rollback`,
+      );
+    }
+    const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
+    if (frozen)
+      return { kind: "blocked", reason: `inside freeze window ${describeFreezeWindow(frozen)}` };
+
+    const baselines = await this.readBaselines(plan);
+    const problem = baselineProblem(plan, baselines);
+    if (problem) return { kind: "blocked", reason: problem };
+
+    this.context.record({
+      type: "release-started",
+      attempt: (previous?.attempt ?? 0) + 1,
+      plan,
+      baselines,
+      by: this.deps.actor,
+      command,
+    });
+    return this.drive();
+  }
+
+  /** Continues the release recorded in the journal. */
+  async resume(): Promise<RunOutcome> {
+    const progress = replay(this.deps.journal.read().events);
+    if (progress === undefined)
+      throw new UserError("nothing to resume: no release was started", ExitCode.NothingToDo);
+    if (progress.finished && progress.finished.outcome !== "rollback-incomplete") {
+      throw new UserError(
+        `release ${progress.release} already finished: ${progress.finished.outcome}`,
+        ExitCode.NothingToDo,
+      );
+    }
+    this.context.record({ type: "resumed", by: this.deps.actor });
+    return this.drive();
+  }
+
+  private async readBaselines(plan: RolloutPlan): Promise<Record<string, DriverConfig>> {
+    const baselines: Record<string, DriverConfig> = {};
+    for (const stack of stacksOf(plan)) {
+      await this.deps.engine.prepareStack(stack);
+      baselines[stack] = await this.deps.engine.readDriverConfig(stack);
+    }
+    return baselines;
+  }
+
+  private async drive(): Promise<RunOutcome> {
+    const progress = this.context.progress();
+    if (progress.finished) return finishedOutcome(progress);
+    if (progress.rollback && !progress.rollback.completed) return completeRollback(this.context);
+
+    const blocked = await this.preflight(progress);
+    if (blocked) return blocked;
+    for (const wave of progress.plan.waves) {
+      const stopped = await this.runWave(wave);
+      if (stopped) return stopped;
+    }
+    return this.finalize();
+  }
+
+  /** Sets the release on every stack and previews it with the policy packs. */
+  private async preflight(progress: ReleaseProgress): Promise<RunOutcome | undefined> {
+    const { engine, settings } = this.deps;
+    for (const stack of stacksOf(progress.plan)) {
+      if (progress.preflightPassed.has(stack)) continue;
+      const stopped = this.checkControl(`preflight of ${stack}`, undefined);
+      if (stopped) return stopped;
+      let violations;
+      try {
+        await engine.writeDriverConfig(stack, { release: progress.plan.release });
+        const preview = await engine.preview(stack, {
+          policyPacks: settings.policyPacks,
+          policyPackConfigs: settings.policyPackConfigs,
+        });
+        violations = preview.violations.filter((v) => v.enforcement === "mandatory");
+      } catch (err) {
+        return this.stopTheLine(
+          "failure",
+          "release",
+          undefined,
+          `preview of ${stack} failed: ${messageOf(err)}`,
+        );
+      }
+      if (violations.length > 0) {
+        this.context.record({ type: "preflight-blocked", stack, violations });
+        const reason = `policy ${violations[0].policyPack}/${violations[0].policy} on ${stack}: ${violations[0].message}`;
+        return this.stopTheLine(
+          "policy",
+          "release",
+          undefined,
+          `mandatory policy violation: ${reason}`,
+        );
+      }
+      this.context.record({ type: "preflight-passed", stack });
+    }
+    return undefined;
+  }
+
+  private async runWave(wave: Wave): Promise<RunOutcome | undefined> {
+    let progress = this.context.progress();
+    if (progress.completedWaves.has(wave.name)) return undefined;
+    if (!progress.startedWaves.has(wave.name)) {
+      const stopped = this.checkControl(`wave ${wave.name}`, { wave: wave.name, batch: 0 });
+      if (stopped) return stopped;
+      const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
+      if (frozen) {
+        const reason = `wave ${wave.name} is inside freeze window ${describeFreezeWindow(frozen)}`;
+        this.context.record({ type: "paused", before: `wave ${wave.name} (${reason})` });
+        return { kind: "blocked", reason: `${reason}; resume after it ends` };
+      }
+      const unapproved = await this.approve(wave.name);
+      if (unapproved) return unapproved;
+      this.context.record({ type: "wave-started", wave: wave.name });
+    }
+    for (const [index, batch] of batchesOf(wave).entries()) {
+      for (const step of batchSteps(progress.plan, batch)) {
+        progress = this.context.progress();
+        if (progress.completedSteps.has(stepKey(wave.name, index, step.id))) continue;
+        const point = { wave: wave.name, batch: index };
+        const stopped = this.checkControl(`${step.id} of ${wave.name} batch ${index}`, point);
+        if (stopped) return stopped;
+        const failure = await this.runStep(progress, point, batch, step);
+        if (failure)
+          return this.stopTheLine("failure", progress.plan.rollbackScope, point, failure);
+      }
+    }
+    this.context.record({ type: "wave-completed", wave: wave.name });
+    return undefined;
+  }
+
+  /** Returns a failure reason when a stage failed. */
+  private async runStep(
+    progress: ReleaseProgress,
+    point: FailurePoint,
+    batch: readonly Stage[],
+    step: StepSpec,
+  ): Promise<string | undefined> {
+    const stages = stagesForStep(progress.plan, progress, batch, step);
+    this.context.record({
+      type: "step-started",
+      ...point,
+      step: step.id,
+      stages: stages.map((s) => s.id),
+    });
+    this.deps.log.info(
+      { region: point.wave, batch: point.batch, stages: stages.map((s) => s.id) },
+      `${step.id}`,
+    );
+    const failures = await runStepEffects(this.context, progress, stages, step);
+    for (const failure of failures) {
+      this.context.record({
+        type: "stage-failed",
+        ...point,
+        stage: failure.stage.id,
+        step: step.id,
+        reason: failure.reason,
+      });
+    }
+    if (failures.length > 0)
+      return `${failures[0].stage.id} failed at ${step.id}: ${failures[0].reason}`;
+    this.context.record({
+      type: "step-completed",
+      ...point,
+      step: step.id,
+      stages: stages.map((s) => s.id),
+    });
+    return undefined;
+  }
+
+  /** Acts on operators' requests at a step boundary. */
+  private checkControl(
+    before: string,
+    point: FailurePoint | undefined,
+  ): Promise<RunOutcome> | undefined {
+    const { pending, plan } = this.context.progress();
+    if (pending.rollback) {
+      return this.stopTheLine(
+        "rollback",
+        "release",
+        point,
+        `rollback requested by ${pending.rollback.by.user}: ${pending.rollback.reason}`,
+      );
+    }
+    if (pending.abort) {
+      return this.stopTheLine(
+        "abort",
+        plan.rollbackScope,
+        point,
+        `aborted by ${pending.abort.by.user}: ${pending.abort.reason}`,
+      );
+    }
+    if (pending.pause) {
+      this.context.record({ type: "paused", before });
+      return Promise.resolve({
+        kind: "paused",
+        reason: `paused by ${pending.pause.user} before ${before}`,
+      });
+    }
+    return undefined;
+  }
+
+  private async stopTheLine(
+    cause: RollbackCause,
+    scope: RollbackScope,
+    point: FailurePoint | undefined,
+    reason: string,
+  ): Promise<RunOutcome> {
+    const progress = this.context.progress();
+    const stages = stagesToRollBack(progress.plan, progress, scope, point);
+    this.deps.log.error({ scope, stages }, `stopping the line: ${reason}`);
+    this.context.record({ type: "rollback-started", cause, scope, stages, reason });
+    return completeRollback(this.context);
+  }
+
+  /** Approval before a wave: by policy, by a person at the terminal, or by `promote`. */
+  private async approve(wave: string): Promise<RunOutcome | undefined> {
+    const { settings, prompt, clock, log, actor } = this.deps;
+    if (settings.approval === "none") return undefined;
+    for (;;) {
+      const progress = this.context.progress();
+      if (progress.approvedWaves.has(wave)) return undefined;
+      const promotion = progress.pending.promotions.find(
+        (p) => p.wave === wave || p.wave === undefined,
+      );
+      if (promotion) {
+        this.context.record({ type: "wave-approved", wave, by: promotion.by });
+        return undefined;
+      }
+      if (prompt) {
+        if (await prompt(`Start wave ${wave} of release ${progress.release}?`)) {
+          this.context.record({ type: "wave-approved", wave, by: actor });
+          return undefined;
+        }
+        this.context.record({ type: "paused", before: `wave ${wave} (approval declined)` });
+        return {
+          kind: "blocked",
+          reason: `approval of wave ${wave} declined; resume or promote to continue`,
+        };
+      }
+      log.info(
+        { region: wave },
+        `waiting for approval: run \`outpost-fleet promote --wave ${wave}\``,
+      );
+      await clock.sleep(settings.analysis.intervalSeconds * 1000);
+      const stopped = this.checkControl(`wave ${wave}`, undefined);
+      if (stopped) return stopped;
+    }
+  }
+
+  /** After the scale-down delay, the old colors scale down: the release becomes final. */
+  private async finalize(): Promise<RunOutcome> {
+    let progress = this.context.progress();
+    const stopped = this.checkControl("finalize", undefined);
+    if (stopped) return stopped;
+    const { clock, settings } = this.deps;
+    if (progress.finalizeNotBefore === undefined) {
+      const notBefore = new Date(clock.now() + settings.scaleDownDelaySeconds * 1000).toISOString();
+      this.context.record({ type: "finalize-started", notBefore });
+      progress = this.context.progress();
+    }
+    const wait = Date.parse(progress.finalizeNotBefore ?? "") - clock.now();
+    if (wait > 0) await clock.sleep(wait);
+
+    const moved = allStages(progress.plan).filter(
+      (s) => progress.movedStages.has(s.id) && !progress.finalizedStacks.has(s.stack),
+    );
+    const applied = await applyStates(
+      this.context,
+      progress,
+      moved,
+      (baseline) => finalized(baseline, progress.plan.release),
+      { attempts: 3 },
+    );
+    for (const stack of new Set(applied.ok.map((s) => s.stack))) {
+      this.context.record({ type: "finalize-completed", stack });
+    }
+    if (applied.failures.length > 0) {
+      return {
+        kind: "incomplete",
+        reason: `finalize failed (${applied.failures[0].reason}); run resume to retry`,
+      };
+    }
+    this.context.record({ type: "release-finished", outcome: "succeeded" });
+    return { kind: "succeeded" };
+  }
+}
+
+/** Every Outpost must have a deployment state with traffic settled on one color. */
+export function baselineProblem(
+  plan: RolloutPlan,
+  baselines: Readonly<Record<string, DriverConfig>>,
+): string | undefined {
+  for (const stage of allStages(plan)) {
+    const state = baselines[stage.stack]?.deployment[stage.outpost];
+    if (state === undefined) {
+      return `outpost-fleet:deployment.${stage.outpost} is missing in stack ${stage.stack}: every Outpost needs a deployment state`;
+    }
+    if (!isSettled(state)) {
+      return (
+        `${stage.id} is mid-shift (candidateWeight ${state.candidateWeight}); finish or roll back ` +
+        `the previous release before starting ${plan.release}`
+      );
+    }
+  }
+  return undefined;
+}
+
+function finishedOutcome(progress: ReleaseProgress): RunOutcome {
+  const finished = progress.finished;
+  if (finished === undefined) throw new Error("release not finished");
+  const reason = finished.reason ?? "";
+  switch (finished.outcome) {
+    case "succeeded":
+      return { kind: "succeeded" };
+    case "blocked":
+      return { kind: "blocked", reason };
+    default:
+      return { kind: finished.outcome, reason };
+  }
+}
+
+/** Stages of the plan that need no work because they already serve the release. */
+export function stagesAlreadyOnRelease(
+  plan: RolloutPlan,
+  progress: Pick<ReleaseProgress, "baselines">,
+): string[] {
+  return allStages(plan)
+    .filter((stage) => alreadyOnRelease(baselineOf(progress, stage), plan.release))
+    .map((s) => s.id);
+}

@@ -1,0 +1,227 @@
+import type { OutpostDeploymentState } from "../../infra/contract";
+import type { StackOutputs } from "../engine/engine-port";
+import { runAnalysis } from "../gates/analysis";
+import type { GatePhase } from "../gates/gate";
+import { hasRollout } from "../gates/rollout-controller";
+import type { ReleaseProgress } from "../journal/release-progress";
+import type { Stage, StepSpec } from "../plan/plan-types";
+import { stateAfterStep } from "../steps/deployment-transitions";
+import { messageOf, withRetries } from "../support/retry";
+import { watchCanary } from "./canary-watch";
+import type { ExecutionContext } from "./execution-context";
+import { baselineOf, gateTarget, groupByStack } from "./stage-view";
+
+export interface StageFailure {
+  readonly stage: Stage;
+  readonly reason: string;
+}
+
+/**
+ * Carries out one step for the stages of one batch and reports the stages that failed.
+ * Config changes go to each stack once for the whole batch, followed by one `up` limited to
+ * the batch's Outposts, so a batch costs one update per stack whatever its size.
+ */
+export async function runStepEffects(
+  context: ExecutionContext,
+  progress: ReleaseProgress,
+  stages: readonly Stage[],
+  step: StepSpec,
+): Promise<StageFailure[]> {
+  if (stages.length === 0) return [];
+  const release = progress.plan.release;
+  switch (step.kind) {
+    case "deploy-idle":
+    case "shift":
+    case "flip": {
+      const applied = await applyStates(context, progress, stages, (baseline) =>
+        stateAfterStep(step, baseline, release),
+      );
+      if (step.kind === "deploy-idle") return applied.failures;
+      return [
+        ...applied.failures,
+        ...(await runGates(
+          context,
+          progress,
+          applied.ok,
+          applied.outputs,
+          "shift",
+          "until-healthy",
+        )),
+      ];
+    }
+    case "verify":
+    case "bake": {
+      const read = await readOutputs(context, stages);
+      const phase: GatePhase = step.kind;
+      const mode = step.kind === "verify" ? "until-healthy" : "for-duration";
+      return [
+        ...read.failures,
+        ...(await runGates(context, progress, read.ok, read.outputs, phase, mode)),
+      ];
+    }
+    case "canary": {
+      const read = await readOutputs(context, stages);
+      return [...read.failures, ...(await runCanaries(context, progress, read.ok, read.outputs))];
+    }
+  }
+}
+
+interface Applied {
+  readonly ok: Stage[];
+  readonly failures: StageFailure[];
+  readonly outputs: Map<string, StackOutputs>;
+}
+
+/** Writes the target states of `stages` (one config write and one targeted `up` per stack). */
+export async function applyStates(
+  context: ExecutionContext,
+  progress: Pick<ReleaseProgress, "baselines" | "plan">,
+  stages: readonly Stage[],
+  targetState: (
+    baseline: OutpostDeploymentState,
+    stage: Stage,
+  ) => OutpostDeploymentState | undefined,
+  options: { readonly release?: string; readonly attempts?: number } = {},
+): Promise<Applied> {
+  const { engine, clock, log } = context.deps;
+  const groups = [...groupByStack(stages)];
+  const results = await Promise.allSettled(
+    groups.map(async ([stack, members]) => {
+      const deployment: Record<string, OutpostDeploymentState> = {};
+      for (const stage of members) {
+        const state = targetState(baselineOf(progress, stage), stage);
+        if (state !== undefined) deployment[stage.outpost] = state;
+      }
+      const outposts = members.map((s) => s.outpost);
+      await withRetries(
+        async () => {
+          await engine.writeDriverConfig(stack, {
+            release: options.release ?? progress.plan.release,
+            deployment,
+          });
+          await engine.up(stack, { outposts });
+        },
+        {
+          attempts: options.attempts ?? 1,
+          clock,
+          onRetry: (err, attempt) =>
+            log.warn({ stack, attempt, err: messageOf(err) }, "update failed; retrying"),
+        },
+      );
+      return engine.outputs(stack);
+    }),
+  );
+  return collect(groups, results);
+}
+
+async function readOutputs(context: ExecutionContext, stages: readonly Stage[]): Promise<Applied> {
+  const groups = [...groupByStack(stages)];
+  const results = await Promise.allSettled(
+    groups.map(([stack]) => context.deps.engine.outputs(stack)),
+  );
+  return collect(groups, results);
+}
+
+function collect(
+  groups: [string, Stage[]][],
+  results: PromiseSettledResult<StackOutputs>[],
+): Applied {
+  const applied: Applied = { ok: [], failures: [], outputs: new Map() };
+  results.forEach((result, i) => {
+    const [stack, members] = groups[i];
+    if (result.status === "fulfilled") {
+      applied.outputs.set(stack, result.value);
+      applied.ok.push(...members);
+    } else {
+      applied.failures.push(
+        ...members.map((stage) => ({ stage, reason: `${stack}: ${messageOf(result.reason)}` })),
+      );
+    }
+  });
+  return applied;
+}
+
+async function runGates(
+  context: ExecutionContext,
+  progress: ReleaseProgress,
+  stages: readonly Stage[],
+  outputs: Map<string, StackOutputs>,
+  phase: GatePhase,
+  mode: "until-healthy" | "for-duration",
+): Promise<StageFailure[]> {
+  const { settings, gates, clock, log } = context.deps;
+  const ms =
+    mode === "for-duration"
+      ? settings.bakeSeconds * 1000
+      : settings.analysis.verifyTimeoutSeconds * 1000;
+  const results = await Promise.all(
+    stages.map(async (stage): Promise<StageFailure | undefined> => {
+      try {
+        const stackOutputs = outputs.get(stage.stack);
+        if (stackOutputs === undefined) return { stage, reason: "no outputs" };
+        const target = gateTarget(
+          stage,
+          baselineOf(progress, stage),
+          stackOutputs,
+          progress.plan.release,
+          phase,
+          settings.awsRegions[stage.stack],
+        );
+        const result = await runAnalysis(
+          gates.gatesFor(target),
+          target,
+          { kind: mode, ms },
+          settings.analysis,
+          clock,
+        );
+        if (result.ok) return undefined;
+        log.warn(
+          { stack: stage.stack, outpost: stage.outpost, gate: result.gate, phase },
+          `gate failed: ${result.reason}`,
+        );
+        return { stage, reason: `${phase} gate ${result.gate}: ${result.reason}` };
+      } catch (err) {
+        return { stage, reason: `${phase} gates: ${messageOf(err)}` };
+      }
+    }),
+  );
+  return results.filter((f): f is StageFailure => f !== undefined);
+}
+
+async function runCanaries(
+  context: ExecutionContext,
+  progress: ReleaseProgress,
+  stages: readonly Stage[],
+  outputs: Map<string, StackOutputs>,
+): Promise<StageFailure[]> {
+  const { settings, gates, clock, log, rollouts } = context.deps;
+  const results = await Promise.all(
+    stages.map(async (stage): Promise<StageFailure | undefined> => {
+      try {
+        const stackOutputs = outputs.get(stage.stack);
+        if (stackOutputs === undefined) return { stage, reason: "no outputs" };
+        const target = gateTarget(
+          stage,
+          baselineOf(progress, stage),
+          stackOutputs,
+          progress.plan.release,
+          "shift",
+          settings.awsRegions[stage.stack],
+        );
+        if (!hasRollout(target)) return undefined; // no EKS on this Outpost: nothing to watch
+        const reason = await watchCanary(target, {
+          rollouts,
+          gates,
+          analysis: settings.analysis,
+          timeoutMs: settings.canaryTimeoutSeconds * 1000,
+          clock,
+          log: log.child({ stack: stage.stack, outpost: stage.outpost }),
+        });
+        return reason === undefined ? undefined : { stage, reason: `EKS canary: ${reason}` };
+      } catch (err) {
+        return { stage, reason: `EKS canary: ${messageOf(err)}` };
+      }
+    }),
+  );
+  return results.filter((f): f is StageFailure => f !== undefined);
+}

@@ -1,0 +1,52 @@
+import type { ReleaseProgress } from "../journal/release-progress";
+import { allStages, type RollbackScope, type RolloutPlan } from "../plan/plan-types";
+
+export interface FailurePoint {
+  readonly wave: string;
+  readonly batch: number;
+}
+
+/**
+ * Which stages a rollback covers. Pure.
+ * - stage: the failing batch (the failed stage and the ones moving with it);
+ * - wave: every stage the release moved in the failing wave;
+ * - release: every stage the release moved, in every wave.
+ * Stages never moved need nothing; waves after the failure never start.
+ */
+export function stagesToRollBack(
+  plan: RolloutPlan,
+  progress: Pick<ReleaseProgress, "movedStages">,
+  scope: RollbackScope,
+  failure: FailurePoint | undefined,
+): string[] {
+  const moved = (id: string) => progress.movedStages.has(id);
+  const stages = allStages(plan);
+  const inScope = stages.filter((stage) => {
+    if (scope === "release" || failure === undefined) return true;
+    if (scope === "wave")
+      return plan.waves.find((w) => w.name === failure.wave)?.stages.includes(stage) ?? false;
+    return (
+      stage.batch === failure.batch &&
+      plan.waves.find((w) => w.name === failure.wave)?.stages.includes(stage)
+    );
+  });
+  return inScope.map((stage) => stage.id).filter(moved);
+}
+
+/** Per stack: the Outposts to roll back, and whether the stack's `release` goes back too
+ * (only when no stage of it keeps the new release). Pure. */
+export function rollbackActions(
+  plan: RolloutPlan,
+  progress: Pick<ReleaseProgress, "movedStages">,
+  rollbackStages: readonly string[],
+): { stack: string; outposts: string[]; restoreRelease: boolean }[] {
+  const stacks = [...new Set(allStages(plan).map((s) => s.stack))];
+  return stacks.map((stack) => {
+    const ofStack = allStages(plan).filter((s) => s.stack === stack);
+    const outposts = ofStack.filter((s) => rollbackStages.includes(s.id)).map((s) => s.outpost);
+    const keeps = ofStack.some(
+      (s) => progress.movedStages.has(s.id) && !rollbackStages.includes(s.id),
+    );
+    return { stack, outposts, restoreRelease: !keeps };
+  });
+}

@@ -1,0 +1,117 @@
+import type { AnalysisSettings } from "../settings/driver-settings";
+import type { Clock } from "../support/clock";
+import { error, type Gate, type GateTarget, type Measurement } from "./gate";
+
+export type AnalysisResult =
+  | { readonly ok: true; readonly measurements: number }
+  | { readonly ok: false; readonly gate: string; readonly reason: string };
+
+interface Tally {
+  consecutiveSuccesses: number;
+  failures: number;
+  consecutiveErrors: number;
+  last: Measurement;
+}
+
+/**
+ * Runs gates the way an Argo Rollouts AnalysisRun does: measure every interval, fail once a gate
+ * has more failures than `failureLimit` or more errors in a row than `consecutiveErrorLimit`.
+ * `until-healthy` passes when every gate has `consecutiveSuccesses` passes in a row (or fails at
+ * the deadline); `for-duration` keeps measuring for the whole bake and passes if nothing broke.
+ */
+export async function runAnalysis(
+  gates: readonly Gate[],
+  target: GateTarget,
+  mode: { readonly kind: "until-healthy" | "for-duration"; readonly ms: number },
+  policy: AnalysisSettings,
+  clock: Clock,
+  signal?: AbortSignal,
+): Promise<AnalysisResult> {
+  const started = clock.now();
+  const tallies = new Map<Gate, Tally>();
+  let measurements = 0;
+  for (;;) {
+    signal?.throwIfAborted();
+    const results = await Promise.all(
+      gates.map(async (gate) => [gate, await measureOnce(gate, target, policy, clock)] as const),
+    );
+    measurements++;
+    for (const [gate, measurement] of results) {
+      const tally = tallies.get(gate) ?? {
+        consecutiveSuccesses: 0,
+        failures: 0,
+        consecutiveErrors: 0,
+        last: measurement,
+      };
+      tally.last = measurement;
+      tally.consecutiveSuccesses =
+        measurement.verdict === "pass" ? tally.consecutiveSuccesses + 1 : 0;
+      tally.consecutiveErrors = measurement.verdict === "error" ? tally.consecutiveErrors + 1 : 0;
+      if (measurement.verdict === "fail") tally.failures++;
+      tallies.set(gate, tally);
+      if (tally.failures > policy.failureLimit) {
+        return {
+          ok: false,
+          gate: gate.name,
+          reason: `${tally.failures} failed measurement(s), limit ${policy.failureLimit}: ${measurement.detail}`,
+        };
+      }
+      if (tally.consecutiveErrors > policy.consecutiveErrorLimit) {
+        return {
+          ok: false,
+          gate: gate.name,
+          reason: `${tally.consecutiveErrors} errors in a row, limit ${policy.consecutiveErrorLimit}: ${measurement.detail}`,
+        };
+      }
+    }
+    const elapsed = clock.now() - started;
+    if (mode.kind === "until-healthy") {
+      const healthy = gates.every(
+        (g) => (tallies.get(g)?.consecutiveSuccesses ?? 0) >= policy.consecutiveSuccesses,
+      );
+      if (healthy) return { ok: true, measurements };
+      if (elapsed >= mode.ms) {
+        const laggard = gates.find(
+          (g) => (tallies.get(g)?.consecutiveSuccesses ?? 0) < policy.consecutiveSuccesses,
+        );
+        const last = laggard ? tallies.get(laggard)?.last.detail : "";
+        return {
+          ok: false,
+          gate: laggard?.name ?? "analysis",
+          reason: `not healthy after ${Math.round(mode.ms / 1000)}s: ${last}`,
+        };
+      }
+    } else if (elapsed >= mode.ms) {
+      return { ok: true, measurements };
+    }
+    await clock.sleep(
+      Math.min(policy.intervalSeconds * 1000, Math.max(1, mode.ms - elapsed)),
+      signal,
+    );
+  }
+}
+
+/** One measurement, bounded by the probe timeout; a thrown error or a timeout is an `error`. */
+export async function measureOnce(
+  gate: Gate,
+  target: GateTarget,
+  policy: Pick<AnalysisSettings, "probeTimeoutSeconds">,
+  clock: Clock,
+): Promise<Measurement> {
+  const controller = new AbortController();
+  const timeoutMs = policy.probeTimeoutSeconds * 1000;
+  const timedOut = clock.sleep(timeoutMs, controller.signal).then(
+    () => error(`timed out after ${timeoutMs}ms`),
+    () => error("cancelled"),
+  );
+  try {
+    return await Promise.race([
+      gate
+        .measure(target, controller.signal)
+        .catch((err: unknown) => error(`${gate.name}: ${(err as Error).message ?? String(err)}`)),
+      timedOut,
+    ]);
+  } finally {
+    controller.abort(new Error("measurement finished"));
+  }
+}

@@ -1,0 +1,204 @@
+import type { DriverConfig } from "../engine/engine-port";
+import type { RollbackScope, RolloutPlan } from "../plan/plan-types";
+import type {
+  Actor,
+  JournalEvent,
+  ReleaseOutcome,
+  RollbackCause,
+  RollbackPhase,
+} from "./journal-events";
+
+export interface RollbackProgress {
+  readonly cause: RollbackCause;
+  readonly scope: RollbackScope;
+  readonly stages: readonly string[];
+  readonly reason: string;
+  readonly done: ReadonlySet<string>;
+  readonly completed: boolean;
+  readonly failed: string | undefined;
+}
+
+export interface ReleaseProgress {
+  readonly release: string;
+  readonly attempt: number;
+  readonly plan: RolloutPlan;
+  readonly baselines: Readonly<Record<string, DriverConfig>>;
+  readonly startedBy: Actor;
+  readonly startedAt: string;
+  readonly command: string;
+  readonly preflightPassed: ReadonlySet<string>;
+  readonly approvedWaves: ReadonlySet<string>;
+  readonly startedWaves: ReadonlySet<string>;
+  readonly completedWaves: ReadonlySet<string>;
+  readonly startedSteps: ReadonlySet<string>;
+  readonly completedSteps: ReadonlySet<string>;
+  /** Stages whose config the release has changed (deploy-idle started). */
+  readonly movedStages: ReadonlySet<string>;
+  readonly failedStages: ReadonlyMap<string, string>;
+  readonly rollback: RollbackProgress | undefined;
+  readonly finalizeNotBefore: string | undefined;
+  readonly finalizedStacks: ReadonlySet<string>;
+  readonly finished:
+    | { readonly outcome: ReleaseOutcome; readonly reason?: string; readonly at: string }
+    | undefined;
+  /** Operator requests not yet acted on. */
+  readonly pending: {
+    readonly pause: Actor | undefined;
+    readonly abort: { readonly by: Actor; readonly reason: string } | undefined;
+    readonly rollback: { readonly by: Actor; readonly reason: string } | undefined;
+    /** `promote` requests not yet used; a request without a wave approves the next one. */
+    readonly promotions: readonly { readonly wave: string | undefined; readonly by: Actor }[];
+  };
+  readonly paused: boolean;
+  readonly lastEvent: JournalEvent;
+}
+
+export const stepKey = (wave: string, batch: number, step: string) => `${wave}#${batch}#${step}`;
+export const rollbackKey = (phase: RollbackPhase, stack: string) => `${phase}:${stack}`;
+
+/**
+ * Replays a journal into the state of its latest attempt. Pure: the journal is the only
+ * source of truth about what the driver already did, so resume, status and the operator
+ * commands all start here. Returns undefined when no release was ever started.
+ */
+export function replay(events: readonly JournalEvent[]): ReleaseProgress | undefined {
+  const startIndex = events.map((e) => e.type).lastIndexOf("release-started");
+  if (startIndex < 0) return undefined;
+  const start = events[startIndex];
+  if (start.type !== "release-started") return undefined;
+
+  const preflightPassed = new Set<string>();
+  const approvedWaves = new Set<string>();
+  const startedWaves = new Set<string>();
+  const completedWaves = new Set<string>();
+  const startedSteps = new Set<string>();
+  const completedSteps = new Set<string>();
+  const movedStages = new Set<string>();
+  const failedStages = new Map<string, string>();
+  const finalizedStacks = new Set<string>();
+  let rollback: { -readonly [K in keyof RollbackProgress]: RollbackProgress[K] } | undefined;
+  let rollbackDone = new Set<string>();
+  let finalizeNotBefore: string | undefined;
+  let finished: ReleaseProgress["finished"];
+  let pause: Actor | undefined;
+  let abort: ReleaseProgress["pending"]["abort"];
+  let rollbackRequest: ReleaseProgress["pending"]["rollback"];
+  const promotions: { wave: string | undefined; by: Actor }[] = [];
+  let paused = false;
+
+  for (const event of events.slice(startIndex + 1)) {
+    switch (event.type) {
+      case "preflight-passed":
+        preflightPassed.add(event.stack);
+        break;
+      case "wave-approved":
+        approvedWaves.add(event.wave);
+        // One request approves one wave: the one it names, or the next one.
+        {
+          const used = promotions.findIndex((p) => p.wave === event.wave);
+          const index = used >= 0 ? used : promotions.findIndex((p) => p.wave === undefined);
+          if (index >= 0) promotions.splice(index, 1);
+        }
+        break;
+      case "wave-started":
+        startedWaves.add(event.wave);
+        break;
+      case "step-started":
+        startedSteps.add(stepKey(event.wave, event.batch, event.step));
+        if (event.step === "deploy-idle") event.stages.forEach((s) => movedStages.add(s));
+        break;
+      case "step-completed":
+        completedSteps.add(stepKey(event.wave, event.batch, event.step));
+        break;
+      case "stage-failed":
+        failedStages.set(event.stage, event.reason);
+        break;
+      case "wave-completed":
+        completedWaves.add(event.wave);
+        break;
+      case "rollback-started":
+        rollbackDone = new Set();
+        rollback = {
+          cause: event.cause,
+          scope: event.scope,
+          stages: event.stages,
+          reason: event.reason,
+          done: rollbackDone,
+          completed: false,
+          failed: undefined,
+        };
+        abort = undefined;
+        rollbackRequest = undefined;
+        break;
+      case "rollback-step-completed":
+        rollbackDone.add(rollbackKey(event.phase, event.stack));
+        break;
+      case "rollback-completed":
+        if (rollback) rollback.completed = true;
+        break;
+      case "rollback-failed":
+        if (rollback) rollback.failed = event.reason;
+        break;
+      case "finalize-started":
+        finalizeNotBefore = event.notBefore;
+        break;
+      case "finalize-completed":
+        finalizedStacks.add(event.stack);
+        break;
+      case "release-finished":
+        finished = { outcome: event.outcome, reason: event.reason, at: event.at };
+        break;
+      case "pause-requested":
+        pause = event.by;
+        break;
+      case "abort-requested":
+        abort = { by: event.by, reason: event.reason };
+        break;
+      case "rollback-requested":
+        rollbackRequest = { by: event.by, reason: event.reason };
+        break;
+      case "promote-requested":
+        promotions.push({ wave: event.wave, by: event.by });
+        break;
+      case "paused":
+        paused = true;
+        pause = undefined;
+        break;
+      case "resumed":
+        paused = false;
+        pause = undefined;
+        if (rollback?.failed) rollback.failed = undefined;
+        // Resuming after an incomplete rollback retries it.
+        if (finished?.outcome === "rollback-incomplete") finished = undefined;
+        break;
+      case "preflight-blocked":
+      case "release-started":
+        break;
+    }
+  }
+
+  return {
+    release: start.plan.release,
+    attempt: start.attempt,
+    plan: start.plan,
+    baselines: start.baselines,
+    startedBy: start.by,
+    startedAt: start.at,
+    command: start.command,
+    preflightPassed,
+    approvedWaves,
+    startedWaves,
+    completedWaves,
+    startedSteps,
+    completedSteps,
+    movedStages,
+    failedStages,
+    rollback,
+    finalizeNotBefore,
+    finalizedStacks,
+    finished,
+    pending: { pause, abort, rollback: rollbackRequest, promotions },
+    paused,
+    lastEvent: events[events.length - 1],
+  };
+}

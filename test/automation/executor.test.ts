@@ -1,0 +1,229 @@
+import { expect } from "chai";
+import type { OutpostDeploymentState } from "../../infra/contract";
+import { exampleFleet } from "./support/fleet-fixture";
+import { makeHarness } from "./support/executor-harness";
+
+const RELEASE = "2.1.0";
+const finalState: OutpostDeploymentState = {
+  blueVersion: "2.0.0",
+  greenVersion: RELEASE,
+  activeColor: "green",
+  candidateWeight: 0,
+  idleWarm: false,
+};
+const untouched: OutpostDeploymentState = {
+  blueVersion: "2.0.0",
+  greenVersion: "2.0.0",
+  activeColor: "blue",
+  candidateWeight: 0,
+  idleWarm: false,
+};
+const flippedWarm: OutpostDeploymentState = { ...finalState, idleWarm: true };
+
+describe("executor: a release across the fleet (in-memory engine and gates)", () => {
+  it("runs preflight, every wave batch by batch, then finalizes, in this exact order", async () => {
+    const h = makeHarness({ stacks: exampleFleet(2, ["us", "eu"]) });
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome).to.deep.equal({ kind: "succeeded" });
+    const stage = (stack: string, outpost: string) => [
+      `write-config ${stack} [${outpost}] release=${RELEASE}`, // deploy-idle: idle color := release, warm
+      `up ${stack} [${outpost}]`,
+      `write-config ${stack} [${outpost}] release=${RELEASE}`, // flip
+      `up ${stack} [${outpost}]`,
+    ];
+    expect(h.changes()).to.deep.equal([
+      `write-config us release=${RELEASE}`,
+      "preview us",
+      `write-config eu release=${RELEASE}`,
+      "preview eu",
+      ...stage("us", "us-op1"),
+      ...stage("us", "us-op2"),
+      ...stage("eu", "eu-op1"),
+      ...stage("eu", "eu-op2"),
+      `write-config us [us-op1,us-op2] release=${RELEASE}`, // finalize: old color scales down
+      `write-config eu [eu-op1,eu-op2] release=${RELEASE}`,
+      "up us [us-op1,us-op2]",
+      "up eu [eu-op1,eu-op2]",
+    ]);
+    for (const [stack, outpost] of [
+      ["us", "us-op1"],
+      ["us", "us-op2"],
+      ["eu", "eu-op1"],
+      ["eu", "eu-op2"],
+    ]) {
+      expect(h.engine.deployedState(stack, outpost)).to.deep.equal(finalState);
+      expect(h.engine.flipCount(stack, outpost)).to.equal(1);
+    }
+    // Gates ran in order for each stage: verify before traffic, then after the flip, then bake.
+    expect(h.gates.calls.filter((c) => c.endsWith("us/us-op1"))[0]).to.equal("verify us/us-op1");
+    expect(h.gates.calls).to.include("bake eu/eu-op2");
+    const types = h.events().map((e) => e.type);
+    expect(types[0]).to.equal("release-started");
+    expect(types.at(-1)).to.equal("release-finished");
+  });
+
+  it("moves a batch with one config write and one targeted up per stack", async () => {
+    const h = makeHarness({ stacks: exampleFleet(5, ["us"]), concurrency: 4 });
+    await h.executor().start(h.plan, "deploy");
+    const ups = h.changes().filter((c) => c.startsWith("up "));
+    expect(ups).to.deep.equal([
+      "up us [us-op1]",
+      "up us [us-op1]",
+      "up us [us-op2,us-op3,us-op4,us-op5]",
+      "up us [us-op2,us-op3,us-op4,us-op5]",
+      "up us [us-op1,us-op2,us-op3,us-op4,us-op5]",
+    ]);
+  });
+
+  it("steps the candidate weight on the local target: 10, 50, then the flip", async () => {
+    const stacks = exampleFleet(1, ["local-a"]).map((s) => ({ ...s, target: "local" as const }));
+    const h = makeHarness({ stacks });
+    const weights: number[] = [];
+    const original = h.engine.up.bind(h.engine);
+    h.engine.up = async (stack, options) => {
+      await original(stack, options);
+      weights.push(h.engine.deployedState("local-a", "local-a-op1").candidateWeight);
+    };
+    expect(await h.executor().start(h.plan, "deploy")).to.deep.equal({ kind: "succeeded" });
+    expect(weights).to.deep.equal([0, 10, 50, 0, 0]);
+    expect(h.gates.calls.filter((c) => c.startsWith("shift"))).to.have.length.greaterThan(2);
+  });
+
+  it("skips Outposts that already serve the release", async () => {
+    const [us] = exampleFleet(2, ["us"]);
+    const onRelease = {
+      ...us,
+      deployment: {
+        ...us.deployment,
+        "us-op2": { ...untouched, blueVersion: RELEASE, greenVersion: RELEASE },
+      },
+    };
+    const h = makeHarness({ stacks: [onRelease] });
+    await h.executor().start(h.plan, "deploy");
+    expect(h.changes().filter((c) => c.startsWith("up "))).to.deep.equal([
+      "up us [us-op1]",
+      "up us [us-op1]",
+      "up us [us-op1]",
+    ]);
+  });
+});
+
+describe("executor: stop the line", () => {
+  it("when up fails on one Outpost, rolls its wave back and starts no later wave", async () => {
+    const h = makeHarness({ stacks: exampleFleet(2) });
+    let failures = 0;
+    h.engine.fail((op) =>
+      op.op === "up" && op.outposts?.includes("eu-op2") && failures++ === 0
+        ? "update failed: capacity"
+        : undefined,
+    );
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome.kind).to.equal("rolled-back");
+    expect(h.engine.deployedState("us", "us-op1")).to.deep.equal(flippedWarm); // wave us keeps the release
+    expect(h.engine.deployedState("eu", "eu-op1")).to.deep.equal(untouched);
+    expect(h.engine.deployedState("eu", "eu-op2")).to.deep.equal(untouched);
+    expect(h.engine.flipCount("eu", "eu-op1")).to.equal(2); // the flip, and the flip back
+    expect(h.engine.configuredRelease("eu")).to.equal("2.0.0");
+    expect(h.engine.configuredRelease("apac")).to.equal("2.0.0");
+    expect(h.changes().filter((c) => c.startsWith("up apac"))).to.deep.equal([]);
+    const failed = h.events().filter((e) => e.type === "stage-failed");
+    expect(failed.map((e) => (e.type === "stage-failed" ? e.stage : ""))).to.deep.equal([
+      "eu/eu-op2",
+    ]);
+  });
+
+  for (const scope of ["stage", "wave", "release"] as const) {
+    it(`when a gate fails in the second wave, rolls back by policy "${scope}"; the third wave never starts`, async () => {
+      const h = makeHarness({ stacks: exampleFleet(2), scope });
+      h.gates.set("eu/eu-op2", "bake", "fail");
+      const outcome = await h.executor().start(h.plan, "deploy");
+      expect(outcome.kind).to.equal("rolled-back");
+      const failing = h.engine.deployedState("eu", "eu-op2");
+      const earlierInWave = h.engine.deployedState("eu", "eu-op1");
+      const firstWave = h.engine.deployedState("us", "us-op1");
+      expect(failing).to.deep.equal(untouched);
+      expect(earlierInWave).to.deep.equal(scope === "stage" ? flippedWarm : untouched);
+      expect(firstWave).to.deep.equal(scope === "release" ? untouched : flippedWarm);
+      expect(h.engine.deployedState("apac", "apac-op1")).to.deep.equal(untouched);
+      expect(h.changes().some((c) => c.startsWith("up apac"))).to.equal(false);
+      expect(h.gates.calls.some((c) => c.includes("apac/"))).to.equal(false);
+      // The rollback is a flip back to the warm color first, then the restore.
+      const rollback = h.events().find((e) => e.type === "rollback-started");
+      expect(rollback).to.include({ scope, cause: "failure" });
+      expect(h.engine.configuredRelease("us")).to.equal(scope === "release" ? "2.0.0" : RELEASE);
+    });
+  }
+
+  it("rolls back when a probe times out (errors in a row over the limit)", async () => {
+    const h = makeHarness({ stacks: exampleFleet(2, ["us"]) });
+    h.gates.never("us/us-op1", "verify");
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome.kind).to.equal("rolled-back");
+    const failed = h.events().find((e) => e.type === "stage-failed");
+    expect(failed && failed.type === "stage-failed" ? failed.reason : "").to.match(
+      /errors in a row.*timed out after 5000ms/,
+    );
+    expect(h.engine.deployedState("us", "us-op1")).to.deep.equal(untouched);
+    expect(h.engine.flipCount("us", "us-op1")).to.equal(0);
+  });
+
+  it("blocks the release on a mandatory policy violation before any update", async () => {
+    const h = makeHarness({ stacks: exampleFleet(1, ["us", "eu"]) });
+    h.engine.preview = (stack) =>
+      Promise.resolve({
+        changes: {},
+        violations:
+          stack === "eu"
+            ? [
+                {
+                  policyPack: "outpost-fleet",
+                  policy: "required-tags",
+                  enforcement: "mandatory",
+                  message: "missing tag Color",
+                },
+              ]
+            : [],
+      });
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome.kind).to.equal("blocked");
+    expect(h.changes().filter((c) => c.startsWith("up "))).to.deep.equal([]);
+    expect(h.engine.configuredRelease("us")).to.equal("2.0.0");
+    expect(h.engine.configuredRelease("eu")).to.equal("2.0.0");
+  });
+
+  it("refuses to start inside a freeze window and changes nothing", async () => {
+    const h = makeHarness({
+      settings: { freezeWindows: [{ name: "monday", days: ["mon"], from: "00:00", to: "24:00" }] },
+    });
+    const outcome = await h.executor().start(h.plan, "deploy"); // the virtual clock starts on a Monday
+    expect(outcome).to.deep.include({ kind: "blocked" });
+    expect(h.engine.changes()).to.deep.equal([]);
+    expect(h.events()).to.deep.equal([]);
+  });
+
+  it("refuses to start while an Outpost is mid-shift from an earlier release", async () => {
+    const [us] = exampleFleet(1, ["us"]);
+    const midShift = { ...us, deployment: { "us-op1": { ...untouched, candidateWeight: 50 } } };
+    const h = makeHarness({ stacks: [midShift] });
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome.kind).to.equal("blocked");
+    expect(outcome.kind === "blocked" && outcome.reason).to.contain("us/us-op1 is mid-shift");
+  });
+});
+
+describe("executor: EKS canary through Argo Rollouts", () => {
+  it("watches each Rollout, promotes it at its pause after the gates pass", async () => {
+    const h = makeHarness({ stacks: exampleFleet(2, ["us"]), eksOutposts: ["us-op1", "us-op2"] });
+    expect(await h.executor().start(h.plan, "deploy")).to.deep.equal({ kind: "succeeded" });
+    expect(h.rollouts.actions).to.deep.equal(["promote us/us-op1", "promote us/us-op2"]);
+  });
+
+  it("treats a degraded Rollout as a failed gate and aborts it in the rollback", async () => {
+    const h = makeHarness({ stacks: exampleFleet(2, ["us"]), eksOutposts: ["us-op1"] });
+    h.rollouts.degradeOn("us/us-op1");
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome.kind).to.equal("rolled-back");
+    expect(h.rollouts.actions).to.deep.equal(["abort us/us-op1"]);
+    expect(h.engine.deployedState("us", "us-op1")).to.deep.equal(untouched);
+  });
+});

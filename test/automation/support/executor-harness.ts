@@ -1,0 +1,219 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { InMemoryEngine } from "../../../automation/engine/in-memory-engine";
+import type { ExecutorDeps } from "../../../automation/executor/execution-context";
+import { RolloutExecutor } from "../../../automation/executor/rollout-executor";
+import type { FleetStack } from "../../../automation/fleet/fleet-stack";
+import {
+  type Gate,
+  type GatePhase,
+  type GateSuite,
+  type GateTarget,
+  type Measurement,
+  type Verdict,
+} from "../../../automation/gates/gate";
+import type {
+  RolloutController,
+  RolloutStatus,
+} from "../../../automation/gates/rollout-controller";
+import type { JournalEvent } from "../../../automation/journal/journal-events";
+import { JournalFile } from "../../../automation/journal/journal-file";
+import { buildPlan } from "../../../automation/plan/build-plan";
+import type { RollbackScope, RolloutPlan } from "../../../automation/plan/plan-types";
+import { DEFAULT_SETTINGS } from "../../../automation/settings/driver-settings";
+import { VirtualClock } from "../../../automation/support/clock";
+import { silentLogger } from "../../../automation/support/logger";
+import { exampleFleet } from "./fleet-fixture";
+
+/** A gate whose verdicts the test scripts per stage and phase; it records every call. */
+export class ScriptedGates implements GateSuite {
+  readonly calls: string[] = [];
+  private readonly verdicts = new Map<string, Verdict>();
+  private readonly hang = new Set<string>();
+
+  /** All measurements of `stage` (e.g. "eu/eu-op1") in `phase` get `verdict`. */
+  set(stage: string, phase: GatePhase, verdict: Verdict): this {
+    this.verdicts.set(`${stage}:${phase}`, verdict);
+    return this;
+  }
+
+  /** Measurements of `stage` in `phase` never answer (the probe must time out). */
+  never(stage: string, phase: GatePhase): this {
+    this.hang.add(`${stage}:${phase}`);
+    return this;
+  }
+
+  gatesFor(target: GateTarget): readonly Gate[] {
+    const key = `${target.stack}/${target.outpost}:${target.phase}`;
+    const gate: Gate = {
+      name: "scripted",
+      measure: (t: GateTarget, signal: AbortSignal): Promise<Measurement> => {
+        this.calls.push(`${t.phase} ${t.stack}/${t.outpost}`);
+        if (this.hang.has(key)) {
+          return new Promise((_, reject) =>
+            signal.addEventListener("abort", () => reject(new Error("aborted"))),
+          );
+        }
+        const verdict = this.verdicts.get(key) ?? "pass";
+        return Promise.resolve({ verdict, detail: `scripted ${verdict}` });
+      },
+    };
+    return [gate];
+  }
+}
+
+/** Argo Rollouts in memory: each Rollout walks Progressing -> Paused (needs promote) -> Healthy. */
+export class FakeRollouts implements RolloutController {
+  readonly actions: string[] = [];
+  private readonly state = new Map<
+    string,
+    "progressing" | "paused" | "healthy" | "degraded" | "aborted"
+  >();
+  private readonly degrade = new Set<string>();
+
+  degradeOn(stage: string): this {
+    this.degrade.add(stage);
+    return this;
+  }
+
+  status(target: GateTarget): Promise<RolloutStatus> {
+    const key = `${target.stack}/${target.outpost}`;
+    const current = this.state.get(key) ?? "progressing";
+    const next =
+      current === "progressing" ? (this.degrade.has(key) ? "degraded" : "paused") : current;
+    this.state.set(key, next);
+    const phase = {
+      progressing: "Progressing",
+      paused: "Paused",
+      healthy: "Healthy",
+      degraded: "Degraded",
+      aborted: "Degraded",
+    }[next];
+    return Promise.resolve({
+      phase,
+      aborted: next === "aborted",
+      waitingForPromotion: next === "paused",
+      complete: next === "healthy",
+      message: next,
+    });
+  }
+
+  promote(target: GateTarget): Promise<void> {
+    const key = `${target.stack}/${target.outpost}`;
+    this.actions.push(`promote ${key}`);
+    this.state.set(key, "healthy");
+    return Promise.resolve();
+  }
+
+  abort(target: GateTarget): Promise<void> {
+    const key = `${target.stack}/${target.outpost}`;
+    this.actions.push(`abort ${key}`);
+    this.state.set(key, "aborted");
+    return Promise.resolve();
+  }
+}
+
+/** A crash at the N-th journal append: the process "dies" before that event is written. */
+export class CrashingJournal extends JournalFile {
+  appends = 0;
+  constructor(
+    file: string,
+    now: () => number,
+    private readonly crashAt: number,
+  ) {
+    super(file, now);
+  }
+
+  override append(body: Parameters<JournalFile["append"]>[0]): JournalEvent {
+    if (++this.appends === this.crashAt) throw new SimulatedCrash(this.crashAt);
+    return super.append(body);
+  }
+}
+
+export class SimulatedCrash extends Error {
+  constructor(at: number) {
+    super(`simulated crash before journal append #${at}`);
+  }
+}
+
+export interface HarnessOptions {
+  readonly stacks?: FleetStack[];
+  readonly scope?: RollbackScope;
+  readonly concurrency?: number;
+  readonly traffic?: readonly number[];
+  readonly eksOutposts?: readonly string[];
+  readonly approval?: "none" | "each-wave";
+  readonly settings?: Partial<ExecutorDeps["settings"]>;
+}
+
+export function makeHarness(options: HarnessOptions = {}) {
+  const clock = new VirtualClock();
+  const stacks = options.stacks ?? exampleFleet(2);
+  const engine = new InMemoryEngine(
+    stacks.map((s) => ({
+      name: s.name,
+      target: s.target,
+      release: s.release,
+      deployment: s.deployment,
+      eksOutposts: options.eksOutposts ?? [],
+    })),
+  );
+  const gates = new ScriptedGates();
+  const rollouts = new FakeRollouts();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-journal-"));
+  const file = path.join(dir, "releases", "2.1.0.jsonl");
+  const plan: RolloutPlan = buildPlan({
+    release: "2.1.0",
+    stacks,
+    waveOrder: stacks.map((s) => s.regionGroup),
+    concurrency: { count: options.concurrency ?? 1 },
+    traffic: { aws: options.traffic ?? [100], local: options.traffic ?? [10, 50, 100] },
+    eksCanary: true,
+    rollbackScope: options.scope ?? "wave",
+  });
+  const settings: ExecutorDeps["settings"] = {
+    ...DEFAULT_SETTINGS,
+    bakeSeconds: 60,
+    scaleDownDelaySeconds: 30,
+    approval: options.approval ?? "none",
+    analysis: {
+      ...DEFAULT_SETTINGS.analysis,
+      consecutiveSuccesses: 2,
+      failureLimit: 0,
+      consecutiveErrorLimit: 2,
+    },
+    awsRegions: {},
+    rollbackAttempts: 2,
+    ...options.settings,
+  };
+  const deps = (journal: JournalFile = new JournalFile(file, () => clock.now())): ExecutorDeps => ({
+    engine,
+    gates,
+    rollouts,
+    journal,
+    clock,
+    log: silentLogger(),
+    settings,
+    actor: { user: "tester", host: "test-host", pid: 4242 },
+  });
+  return {
+    clock,
+    engine,
+    gates,
+    rollouts,
+    plan,
+    file,
+    dir,
+    deps,
+    executor: (journal?: JournalFile) => new RolloutExecutor(deps(journal)),
+    events: () => new JournalFile(file).read().events,
+    /** The changes the engine saw, one readable line each. */
+    changes: () =>
+      engine.changes().map((o) => {
+        const outposts = o.outposts && o.outposts.length > 0 ? ` [${o.outposts.join(",")}]` : "";
+        const release = o.op === "write-config" && o.release ? ` release=${o.release}` : "";
+        return `${o.op} ${o.stack}${outposts}${release}`;
+      }),
+  };
+}
