@@ -1,0 +1,171 @@
+/**
+ * The main job on the local target: a whole fleet upgrade, watched from outside.
+ *
+ *   1. brings every local stack up on the current release (real processes behind HAProxy);
+ *   2. starts steady HTTP load on every Outpost endpoint;
+ *   3. runs the driver (`outpost-fleet deploy`) for the new release, wave by wave;
+ *   4. stops the load, checks that every Outpost serves the new version, prints the figures;
+ *   5. destroys the stacks (unless --keep), leaving no process behind.
+ *
+ * Usage: npm run demo -- [--release 2.1.0] [--stacks local-us,local-eu,local-apac] [--keep]
+ */
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import yargs from "yargs";
+import { pulumiCommand, pulumiEnvironment } from "../automation/engine/pulumi-environment";
+import { OutpostOutputs } from "../infra/contract";
+
+const ROOT = path.resolve(__dirname, "..");
+
+interface LoadResult {
+  readonly endpoint: string;
+  readonly requests: number;
+  readonly failures: number;
+  readonly p99Ms: number;
+}
+
+function say(message: string): void {
+  console.log(`demo: ${message}`);
+}
+
+async function bringUp(stack: Stack): Promise<Record<string, OutpostOutputs>> {
+  const result = await stack.up({ onOutput: () => undefined });
+  return result.outputs.outposts.value as Record<string, OutpostOutputs>;
+}
+
+/** Steady, bounded load on one endpoint; resolves when stopped or after maxSeconds. */
+function startLoad(
+  endpoint: string,
+  maxSeconds: number,
+): { stop: () => void; done: Promise<LoadResult> } {
+  let stop = () => undefined as void;
+  const done = new Promise<LoadResult>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${endpoint}/version`,
+        connections: 2,
+        overallRate: 40,
+        duration: maxSeconds,
+        timeout: 5,
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          endpoint,
+          requests: result.requests.total,
+          failures: result.errors + result.timeouts + result.non2xx,
+          p99Ms: result.latency.p99,
+        });
+      },
+    );
+    stop = () => instance.stop();
+  });
+  return { stop: () => stop(), done };
+}
+
+function runDriver(args: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, "bin", "outpost-fleet"), args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: "inherit",
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function versionOf(endpoint: string): Promise<string> {
+  const response = await fetch(`${endpoint}/version`);
+  return ((await response.json()) as { version: string }).version;
+}
+
+async function main(): Promise<number> {
+  const argv = await yargs(process.argv.slice(2))
+    .option("release", { type: "string", default: "2.1.0", describe: "Version to roll out" })
+    .option("stacks", {
+      type: "string",
+      default: "local-us,local-eu,local-apac",
+      describe: "Local stacks, comma separated",
+    })
+    .option("keep", {
+      type: "boolean",
+      default: false,
+      describe: "Leave the fleet running afterwards",
+    })
+    .option("state-dir", {
+      type: "string",
+      default: path.join(ROOT, ".pulumi-local", "demo"),
+      describe: "Pulumi state folder",
+    })
+    .strict()
+    .parseAsync();
+  const environment = pulumiEnvironment({ stateDir: argv["state-dir"] });
+  const command = await pulumiCommand(environment);
+  const names = argv.stacks.split(",").map((s) => s.trim());
+  const stacks = await Promise.all(
+    names.map((stackName) =>
+      LocalWorkspace.createOrSelectStack(
+        { stackName, workDir: ROOT },
+        { pulumiCommand: command, envVars: environment.env },
+      ),
+    ),
+  );
+
+  say(`bringing up ${names.join(", ")} (state in ${argv["state-dir"]})`);
+  const started = Date.now();
+  const sites = (await Promise.all(stacks.map(bringUp))).flatMap((outposts) =>
+    Object.values(outposts),
+  );
+  say(`${sites.length} Outposts up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const site of sites)
+    say(
+      `  ${site.outpost.padEnd(10)} ${site.endpoint}  ${site.activeColor} ${site.versions[site.activeColor]}`,
+    );
+
+  const loads = sites.map((site) => startLoad(site.endpoint, 1800));
+  say(`steady load on every endpoint; rolling out ${argv.release}`);
+  const rolloutStarted = Date.now();
+  const code = await runDriver(
+    [
+      "deploy",
+      "--release",
+      argv.release,
+      "--stacks",
+      argv.stacks,
+      "--state-dir",
+      argv["state-dir"],
+    ],
+    environment.env,
+  );
+  const rolloutSeconds = (Date.now() - rolloutStarted) / 1000;
+  loads.forEach((load) => load.stop());
+  const results = await Promise.all(loads.map((load) => load.done));
+
+  const served = await Promise.all(sites.map((site) => versionOf(site.endpoint)));
+  const requests = results.reduce((sum, r) => sum + r.requests, 0);
+  const failures = results.reduce((sum, r) => sum + r.failures, 0);
+  say(`driver exit code ${code}; rollout took ${rolloutSeconds.toFixed(1)} s`);
+  say(
+    `requests during the rollout: ${requests}, failed: ${failures}, worst p99: ${Math.max(...results.map((r) => r.p99Ms))} ms`,
+  );
+  sites.forEach((site, i) => say(`  ${site.outpost.padEnd(10)} now serves ${served[i]}`));
+  const consistent = served.every((version) => version === argv.release);
+  say(consistent ? `every Outpost serves ${argv.release}` : "version mismatch across the fleet");
+
+  if (!argv.keep) {
+    say("destroying the local fleet");
+    await Promise.all(stacks.map((stack) => stack.destroy({ onOutput: () => undefined })));
+  }
+  return code === 0 && failures === 0 && consistent ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
