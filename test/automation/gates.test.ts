@@ -1,0 +1,330 @@
+import { expect } from "chai";
+import type { OutpostOutputs } from "../../infra/contract";
+import { measureOnce, runAnalysis } from "../../automation/gates/analysis";
+import { CloudWatchAlarmGate } from "../../automation/gates/cloudwatch-alarms";
+import { ElbTargetHealthGate, type TargetHealth } from "../../automation/gates/elb-target-health";
+import type { Gate, GateTarget, Measurement, Verdict } from "../../automation/gates/gate";
+import type { HttpClient, HttpResponse } from "../../automation/gates/http-client";
+import { baseUrl, HttpProbeGate, percentile } from "../../automation/gates/http-probe";
+import { rolloutStatusOf } from "../../automation/gates/kubernetes-rollout-controller";
+import { StandardGateSuite } from "../../automation/gates/standard-gate-suite";
+import { DEFAULT_SETTINGS } from "../../automation/settings/driver-settings";
+import { VirtualClock } from "../../automation/support/clock";
+
+const outputs = (overrides: Partial<OutpostOutputs> = {}): OutpostOutputs => ({
+  outpost: "nyc-dc1",
+  endpoint: "nyc-dc1-alb.example.com",
+  activeColor: "green",
+  candidateWeight: 0,
+  versions: { blue: "2.0.0", green: "2.1.0" },
+  weights: { blue: 0, green: 999 },
+  targetGroups: { blue: "arn:tg/blue", green: "arn:tg/green" },
+  alarms: ["nyc-5xx"],
+  cluster: null,
+  rollout: null,
+  ...overrides,
+});
+
+const target = (overrides: Partial<GateTarget> = {}): GateTarget => ({
+  stack: "us",
+  outpost: "nyc-dc1",
+  target: "aws",
+  awsRegion: "us-east-1",
+  outputs: outputs(),
+  phase: "bake",
+  release: "2.1.0",
+  previousVersion: "2.0.0",
+  candidateColor: "green",
+  ...overrides,
+});
+
+const analysis = {
+  ...DEFAULT_SETTINGS.analysis,
+  requestsPerCheck: 4,
+  maxErrorRate: 0.1,
+  maxP99Ms: 300,
+};
+const never = new AbortController().signal;
+
+/** Answers GET by path; `version` and `latencyMs` can change between calls. */
+class FakeHttp implements HttpClient {
+  readonly urls: string[] = [];
+  version = "2.1.0";
+  latencyMs = 20;
+  status = 200;
+  hang = false;
+  get(url: string, signal: AbortSignal): Promise<HttpResponse> {
+    this.urls.push(url);
+    if (this.hang)
+      return new Promise((_, reject) =>
+        signal.addEventListener("abort", () => reject(new Error("aborted"))),
+      );
+    const body = url.endsWith("/version")
+      ? JSON.stringify({ version: this.version, color: "green" })
+      : "ok";
+    return Promise.resolve({
+      status: url.endsWith("/version") ? this.status : 200,
+      body,
+      latencyMs: this.latencyMs,
+    });
+  }
+}
+
+describe("gates: HTTP probe", () => {
+  it("probes /health, /ready and /version on the endpoint from the outputs", async () => {
+    const http = new FakeHttp();
+    const result = await new HttpProbeGate(http, new VirtualClock(), analysis).measure(
+      target(),
+      never,
+    );
+    expect(result.verdict).to.equal("pass");
+    expect(http.urls.slice(0, 3)).to.deep.equal([
+      "http://nyc-dc1-alb.example.com/health",
+      "http://nyc-dc1-alb.example.com/ready",
+      "http://nyc-dc1-alb.example.com/version",
+    ]);
+  });
+
+  it("fails when /version is not the release after the flip, accepts both while split", async () => {
+    const http = new FakeHttp();
+    http.version = "2.0.0";
+    const gate = new HttpProbeGate(http, new VirtualClock(), analysis);
+    const after = await gate.measure(target(), never);
+    expect(after).to.deep.include({ verdict: "fail" });
+    expect(after.detail).to.contain("reported 2.0.0, expected 2.1.0");
+    const split = await gate.measure(
+      target({ outputs: outputs({ activeColor: "blue", candidateWeight: 10 }) }),
+      never,
+    );
+    expect(split.verdict).to.equal("pass");
+  });
+
+  it("fails on error rate and p99 latency over the window", async () => {
+    const http = new FakeHttp();
+    const clock = new VirtualClock();
+    const gate = new HttpProbeGate(http, clock, analysis);
+    http.status = 503;
+    expect((await gate.measure(target(), never)).detail).to.match(/^error rate 100.0% > 10.0%/);
+    // The bad samples age out of the 60 s window.
+    http.status = 200;
+    clock.advance(61_000);
+    expect((await gate.measure(target(), never)).verdict).to.equal("pass");
+    http.latencyMs = 450;
+    expect((await gate.measure(target(), never)).detail).to.match(/^p99 450ms > 300ms/);
+  });
+
+  it("reports an unreachable endpoint as an error, and a hanging probe times out", async () => {
+    const http = new FakeHttp();
+    http.hang = true;
+    const gate = new HttpProbeGate(http, new VirtualClock(), analysis);
+    const result = await measureOnce(
+      gate,
+      target(),
+      { probeTimeoutSeconds: 5 },
+      new VirtualClock(),
+    );
+    expect(result).to.deep.equal({ verdict: "error", detail: "timed out after 5000ms" });
+  });
+
+  it("normalizes endpoints and computes percentiles", () => {
+    expect(baseUrl("alb.example.com")).to.equal("http://alb.example.com");
+    expect(baseUrl("https://alb.example.com/")).to.equal("https://alb.example.com");
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 100], 99)).to.equal(100);
+    expect(percentile([5], 99)).to.equal(5);
+  });
+});
+
+/** A gate that answers from a script, one verdict per measurement (the last one repeats). */
+const scripted = (verdicts: Verdict[], name = "scripted"): Gate & { count: number } => {
+  const gate = {
+    name,
+    count: 0,
+    measure: (): Promise<Measurement> => {
+      const verdict = verdicts[Math.min(gate.count++, verdicts.length - 1)];
+      return Promise.resolve({ verdict, detail: verdict });
+    },
+  };
+  return gate;
+};
+
+describe("gates: analysis (Argo-style limits)", () => {
+  const policy = {
+    ...analysis,
+    consecutiveSuccesses: 3,
+    failureLimit: 1,
+    consecutiveErrorLimit: 2,
+    intervalSeconds: 10,
+  };
+
+  it("until-healthy passes after N passes in a row; pending and errors reset the run", async () => {
+    const gate = scripted(["pending", "pass", "error", "pass", "pass", "pass"]);
+    const result = await runAnalysis(
+      [gate],
+      target(),
+      { kind: "until-healthy", ms: 600_000 },
+      policy,
+      new VirtualClock(),
+    );
+    expect(result).to.deep.equal({ ok: true, measurements: 6 });
+  });
+
+  it("fails once failures exceed the failure limit", async () => {
+    const gate = scripted(["pass", "fail", "pass", "fail"]);
+    const result = await runAnalysis(
+      [gate],
+      target(),
+      { kind: "for-duration", ms: 300_000 },
+      policy,
+      new VirtualClock(),
+    );
+    expect(result).to.deep.include({ ok: false, gate: "scripted" });
+    expect(gate.count).to.equal(4);
+  });
+
+  it("fails on too many errors in a row", async () => {
+    const result = await runAnalysis(
+      [scripted(["error"])],
+      target(),
+      { kind: "for-duration", ms: 300_000 },
+      policy,
+      new VirtualClock(),
+    );
+    expect(result).to.deep.include({ ok: false, reason: "3 errors in a row, limit 2: error" });
+  });
+
+  it("until-healthy fails at its deadline while a gate is still pending", async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const result = await runAnalysis(
+      [scripted(["pending"])],
+      target(),
+      { kind: "until-healthy", ms: 60_000 },
+      policy,
+      clock,
+    );
+    expect(result).to.deep.include({ ok: false, gate: "scripted" });
+    expect(clock.now() - start).to.equal(60_000);
+  });
+
+  it("for-duration bakes for the whole duration, measuring every interval", async () => {
+    const clock = new VirtualClock();
+    const gate = scripted(["pass"]);
+    const start = clock.now();
+    expect(
+      await runAnalysis([gate], target(), { kind: "for-duration", ms: 60_000 }, policy, clock),
+    ).to.deep.equal({ ok: true, measurements: 7 });
+    expect(clock.now() - start).to.equal(60_000);
+  });
+});
+
+describe("gates: ELB target health, CloudWatch alarms, Argo Rollout", () => {
+  const reader = (byArn: Record<string, TargetHealth[]>) => ({
+    describe: (_region: string | undefined, arn: string) => Promise.resolve(byArn[arn] ?? []),
+  });
+
+  it("ELB: checks the candidate before traffic, both while split, the active after", async () => {
+    const healthy = [{ id: "i-1:8080", state: "healthy" }];
+    const gate = new ElbTargetHealthGate(
+      reader({
+        "arn:tg/green": healthy,
+        "arn:tg/blue": [
+          { id: "i-9:8080", state: "unhealthy", reason: "Target.FailedHealthChecks" },
+        ],
+      }),
+    );
+    expect((await gate.measure(target({ phase: "verify" }), never)).verdict).to.equal("pass");
+    expect(
+      await gate.measure(
+        target({ phase: "shift", outputs: outputs({ candidateWeight: 50 }) }),
+        never,
+      ),
+    ).to.deep.equal({
+      verdict: "fail",
+      detail: "blue: 1/1 targets unhealthy (i-9:8080: Target.FailedHealthChecks)",
+    });
+    const registering = new ElbTargetHealthGate(
+      reader({ "arn:tg/green": [{ id: "i-1:8080", state: "initial" }] }),
+    );
+    expect((await registering.measure(target({ phase: "verify" }), never)).verdict).to.equal(
+      "pending",
+    );
+  });
+
+  it("CloudWatch: an alarm in ALARM fails; a missing alarm is an error", async () => {
+    const states = (state: string) => ({
+      describe: () => Promise.resolve([{ name: "nyc-5xx", state, reason: "5xx > 10" }]),
+    });
+    expect((await new CloudWatchAlarmGate(states("OK")).measure(target(), never)).verdict).to.equal(
+      "pass",
+    );
+    expect(
+      (await new CloudWatchAlarmGate(states("ALARM")).measure(target(), never)).detail,
+    ).to.equal("in ALARM: nyc-5xx (5xx > 10)");
+    const none = { describe: () => Promise.resolve([]) };
+    expect((await new CloudWatchAlarmGate(none).measure(target(), never)).verdict).to.equal(
+      "error",
+    );
+  });
+
+  it("Argo: reads phase, abort and an indefinite pause from the Rollout object", () => {
+    const steps = [
+      { setWeight: 10 },
+      { pause: {} },
+      { setWeight: 50 },
+      { pause: { duration: "5m" } },
+    ];
+    const paused = rolloutStatusOf({
+      spec: { strategy: { canary: { steps } } },
+      status: {
+        phase: "Paused",
+        currentStepIndex: 1,
+        pauseConditions: [{ reason: "CanaryPauseStep" }],
+      },
+    });
+    expect(paused).to.deep.include({ waitingForPromotion: true, complete: false, aborted: false });
+    const timedPause = rolloutStatusOf({
+      spec: { strategy: { canary: { steps } } },
+      status: {
+        phase: "Paused",
+        currentStepIndex: 3,
+        pauseConditions: [{ reason: "CanaryPauseStep" }],
+      },
+    });
+    expect(timedPause.waitingForPromotion).to.equal(false);
+    expect(
+      rolloutStatusOf({
+        spec: { strategy: { canary: { steps } } },
+        status: { phase: "Healthy", currentStepIndex: 4 },
+      }),
+    ).to.deep.include({ complete: true });
+    expect(
+      rolloutStatusOf({ status: { phase: "Degraded", abort: true, message: "RolloutAborted" } }),
+    ).to.deep.include({ aborted: true, phase: "Degraded" });
+  });
+
+  it("the standard suite uses only HTTP probes and outputs on the local target", () => {
+    const named = (name: string): Gate => ({
+      name,
+      measure: () => Promise.resolve({ verdict: "pass", detail: "" }),
+    });
+    const suite = new StandardGateSuite({
+      http: named("http"),
+      outputsVersion: named("outputs"),
+      targetHealth: named("elb"),
+      alarms: named("alarms"),
+      rollout: named("argo"),
+    });
+    const names = (t: GateTarget) => suite.gatesFor(t).map((g) => g.name);
+    expect(names(target({ phase: "verify" }))).to.deep.equal(["outputs", "elb", "http"]);
+    expect(
+      names(
+        target({
+          phase: "bake",
+          outputs: outputs({ cluster: "c", rollout: { name: "r", namespace: "n" } }),
+        }),
+      ),
+    ).to.deep.equal(["http", "elb", "alarms", "argo"]);
+    expect(names(target({ phase: "bake", target: "local" }))).to.deep.equal(["http"]);
+    expect(names(target({ phase: "verify", target: "local" }))).to.deep.equal(["outputs", "http"]);
+  });
+});

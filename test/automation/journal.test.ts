@@ -1,0 +1,119 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FleetLock, lockFile } from "../../automation/journal/fleet-lock";
+import { JournalFile } from "../../automation/journal/journal-file";
+import { ExitCode } from "../../automation/support/exit-codes";
+import { UserError } from "../../automation/support/user-error";
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-journal-test-"));
+const actor = { user: "alice", host: "ci-1", pid: 101 };
+
+describe("journal file", () => {
+  it("appends numbered, timestamped, checksummed lines and reads them back", () => {
+    const journal = new JournalFile(path.join(tmp(), "r.jsonl"), () => Date.UTC(2025, 0, 1));
+    journal.append({ type: "pause-requested", by: actor });
+    journal.append({ type: "paused", before: "wave us" });
+    const { events, tornTail } = journal.read();
+    expect(tornTail).to.equal(false);
+    expect(events.map((e) => [e.seq, e.type, e.at])).to.deep.equal([
+      [1, "pause-requested", "2025-01-01T00:00:00.000Z"],
+      [2, "paused", "2025-01-01T00:00:00.000Z"],
+    ]);
+    expect(fs.readFileSync(journal.file, "utf8")).to.match(
+      /^\{.*\}\t[0-9a-f]{16}\n\{.*\}\t[0-9a-f]{16}\n$/,
+    );
+  });
+
+  it("ignores a torn last line (a kill mid-write) and cuts it before the next append", () => {
+    const journal = new JournalFile(path.join(tmp(), "r.jsonl"));
+    journal.append({ type: "paused", before: "a" });
+    fs.appendFileSync(journal.file, '{"type":"paused","bef');
+    expect(journal.read()).to.deep.include({ tornTail: true });
+    expect(journal.read().events).to.have.length(1);
+    journal.append({ type: "paused", before: "b" });
+    const { events, tornTail } = journal.read();
+    expect(tornTail).to.equal(false);
+    expect(events.map((e) => [e.seq, e.type === "paused" ? e.before : ""])).to.deep.equal([
+      [1, "a"],
+      [2, "b"],
+    ]);
+  });
+
+  it("treats a complete last line with a bad checksum as torn too", () => {
+    const journal = new JournalFile(path.join(tmp(), "r.jsonl"));
+    journal.append({ type: "paused", before: "a" });
+    fs.appendFileSync(journal.file, '{"type":"paused","before":"x","seq":2}\tdeadbeefdeadbeef\n');
+    expect(journal.read()).to.deep.include({ tornTail: true });
+    expect(journal.read().events).to.have.length(1);
+  });
+
+  it("refuses to guess when a line in the middle is damaged", () => {
+    const journal = new JournalFile(path.join(tmp(), "r.jsonl"));
+    journal.append({ type: "paused", before: "a" });
+    journal.append({ type: "paused", before: "b" });
+    const text = fs.readFileSync(journal.file, "utf8").replace('"a"', '"A"');
+    fs.writeFileSync(journal.file, text);
+    expect(() => journal.read()).to.throw(/line 1 is damaged/);
+  });
+});
+
+describe("fleet lock", () => {
+  const who = { ...actor, command: "deploy --release 2.1.0", release: "2.1.0" };
+
+  it("stops a second driver and names the holder", () => {
+    const dir = tmp();
+    const first = FleetLock.acquire(dir, who, { host: "ci-1", isAlive: () => true });
+    try {
+      FleetLock.acquire(
+        dir,
+        { ...who, user: "bob", pid: 202 },
+        { host: "ci-1", isAlive: () => true },
+      );
+      expect.fail("the second driver got the lock");
+    } catch (err) {
+      expect(err).to.be.instanceOf(UserError);
+      expect((err as UserError).exitCode).to.equal(ExitCode.Locked);
+      expect((err as Error).message).to.match(
+        /locked by another driver: alice@ci-1 \(pid 101, `deploy --release 2.1.0`/,
+      );
+    }
+    first.release();
+    expect(fs.existsSync(lockFile(dir))).to.equal(false);
+  });
+
+  it("takes over a stale lock whose process is gone on this host, naming the old holder", () => {
+    const dir = tmp();
+    FleetLock.acquire(dir, who, { host: "ci-1" });
+    const stale: string[] = [];
+    const second = FleetLock.acquire(
+      dir,
+      { ...who, user: "bob", pid: 202 },
+      { host: "ci-1", isAlive: (pid) => pid !== 101 },
+      (holder, why) => stale.push(`${holder.user} pid ${holder.pid}: ${why}`),
+    );
+    expect(stale).to.deep.equal(["alice pid 101: process 101 no longer runs on ci-1"]);
+    expect(FleetLock.inspect(dir, { host: "ci-1", isAlive: () => true })).to.deep.include({
+      state: "held",
+    });
+    second.release();
+  });
+
+  it("considers a holder on another host stale only after its heartbeat stops", () => {
+    const dir = tmp();
+    let now = Date.UTC(2025, 0, 1);
+    const lock = FleetLock.acquire(dir, { ...who, host: "ci-2" }, { now: () => now, host: "ci-2" });
+    const from = { now: () => now, host: "ci-1", staleAfterMs: 60_000 };
+    now += 50_000;
+    expect(FleetLock.inspect(dir, from).state).to.equal("held");
+    lock.heartbeat();
+    now += 50_000;
+    expect(FleetLock.inspect(dir, from).state).to.equal("held");
+    now += 20_000;
+    expect(FleetLock.inspect(dir, from)).to.deep.include({
+      state: "stale",
+      why: "no heartbeat for 70s",
+    });
+  });
+});
