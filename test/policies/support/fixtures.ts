@@ -88,8 +88,8 @@ export function launchTemplate(
         { deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 30, volumeType: "gp2" } },
       ],
       tagSpecifications: [
-        { resourceType: "instance", tags },
-        { resourceType: "volume", tags },
+        { resourceType: "instance", tags: { ...tags } },
+        { resourceType: "volume", tags: { ...tags } },
       ],
       tags,
     },
