@@ -59,6 +59,8 @@ export interface EnginePort {
   cancel(stack: string): Promise<void>;
   /** The stack's whole config with secrets masked, keys without the namespace (for `drift`). */
   readConfig(stack: string): Promise<Readonly<Record<string, unknown>>>;
+  /** An Outpost's kubeconfig from the secret `kubeconfigs` output; never logged. */
+  kubeconfig(stack: string, outpost: string): Promise<string | undefined>;
 }
 
 /** An engine call that failed; `outposts` names the Outposts it was acting on, if any. */

@@ -192,6 +192,10 @@ export class InMemoryEngine implements EnginePort {
     return { release: { version: config.release }, deployment: config.deployment };
   }
 
+  kubeconfig(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   private async record(
     operation: EngineOperation,
     outposts: readonly string[] = [],

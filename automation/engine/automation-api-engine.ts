@@ -1,0 +1,244 @@
+import {
+  type EngineEvent,
+  LocalWorkspace,
+  type PulumiCommand,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+import { STACK_OUTPUTS, type OutpostOutputs } from "../../infra/contract";
+import type { Target } from "../fleet/fleet-stack";
+import type { Clock } from "../support/clock";
+import type { Logger } from "../support/logger";
+import { withRetries } from "../support/retry";
+import {
+  configPathValues,
+  DEPLOYMENT_KEY,
+  parseConfigValue,
+  parseDeployment,
+  RELEASE_KEY,
+} from "./driver-config-keys";
+import { hasPendingOperations, isConcurrentUpdate, shortEngineMessage } from "./engine-errors";
+import {
+  type DriverConfig,
+  type DriverConfigChange,
+  EngineError,
+  type EnginePort,
+  type PolicyViolation,
+  type PreviewOptions,
+  type PreviewOutcome,
+  type StackOutputs,
+} from "./engine-port";
+import { outpostTargets, type StateResource } from "./outpost-targets";
+import type { PulumiEnvironment } from "./pulumi-environment";
+import { removeStaleBackendLocks } from "./stale-backend-locks";
+
+export interface AutomationApiEngineOptions {
+  /** The Pulumi project folder (the repo root, where Pulumi.yaml lives). */
+  readonly workDir: string;
+  readonly environment: PulumiEnvironment;
+  readonly command: PulumiCommand;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Tries of an operation that meets a concurrent update or a locked stack. */
+  readonly attempts?: number;
+  readonly baseDelayMs?: number;
+}
+
+/**
+ * The engine port on the Pulumi Automation API: a LocalWorkspace on the real program folder,
+ * with the backend, passphrase and CLI from pulumiEnvironment(). Thin on purpose; what it adds
+ * is recovery: a concurrent update or a locked stack is retried with backoff (a lock left by a
+ * killed process on this host is removed), and pending operations from an interrupted update
+ * are cleared before the update is run again.
+ */
+export class AutomationApiEngine implements EnginePort {
+  private readonly stacks = new Map<string, Stack>();
+
+  constructor(private readonly options: AutomationApiEngineOptions) {}
+
+  async prepareStack(name: string): Promise<void> {
+    await this.stack(name);
+  }
+
+  async readDriverConfig(name: string): Promise<DriverConfig> {
+    const config = await (await this.stack(name)).getAllConfig();
+    const release = parseConfigValue(config[RELEASE_KEY]?.value) as
+      | { version?: string }
+      | undefined;
+    return {
+      release: release?.version,
+      deployment: parseDeployment(config[DEPLOYMENT_KEY]?.value),
+    };
+  }
+
+  async writeDriverConfig(name: string, change: DriverConfigChange): Promise<void> {
+    const values = configPathValues(change);
+    if (Object.keys(values).length === 0) return;
+    const config = Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [key, { value }]),
+    );
+    await (await this.stack(name)).setAllConfig(config, true);
+  }
+
+  async preview(name: string, options: PreviewOptions): Promise<PreviewOutcome> {
+    const violations: PolicyViolation[] = [];
+    const onEvent = (event: EngineEvent) => {
+      const policy = event.policyEvent;
+      if (policy) {
+        violations.push({
+          policyPack: policy.policyPackName,
+          policy: policy.policyName,
+          enforcement: policy.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
+          message: policy.message.trim(),
+          urn: policy.resourceUrn,
+        });
+      }
+    };
+    try {
+      const result = await this.withRecovery(name, "preview", async (stack) =>
+        stack.preview({
+          policyPacks: [...options.policyPacks],
+          policyPackConfigs: [...options.policyPackConfigs],
+          onEvent,
+          onOutput: (text) => this.options.log.debug({ stack: name }, text.trimEnd()),
+        }),
+      );
+      return { changes: { ...result.changeSummary }, violations };
+    } catch (err) {
+      // A mandatory violation fails the preview; the violations say why, the error does not.
+      if (violations.some((v) => v.enforcement === "mandatory")) return { changes: {}, violations };
+      throw err;
+    }
+  }
+
+  async up(name: string, options: { readonly outposts?: readonly string[] } = {}): Promise<void> {
+    const targets = options.outposts ? await this.targetsFor(name, options.outposts) : [];
+    await this.withRecovery(
+      name,
+      "up",
+      (stack) =>
+        stack.up({
+          target: targets.length > 0 ? targets : undefined,
+          onOutput: (text) => this.options.log.debug({ stack: name }, text.trimEnd()),
+        }),
+      options.outposts,
+    );
+  }
+
+  async outputs(name: string): Promise<StackOutputs> {
+    const outputs = await (await this.stack(name)).outputs();
+    const target = outputs[STACK_OUTPUTS.target]?.value as Target | undefined;
+    return {
+      target: target ?? "aws",
+      release: outputs[STACK_OUTPUTS.release]?.value as string | undefined,
+      outposts: (outputs[STACK_OUTPUTS.outposts]?.value ?? {}) as Record<string, OutpostOutputs>,
+    };
+  }
+
+  async kubeconfig(name: string, outpost: string): Promise<string | undefined> {
+    const outputs = await (await this.stack(name)).outputs();
+    const all = outputs[STACK_OUTPUTS.kubeconfigs]?.value as Record<string, string> | undefined;
+    return all?.[outpost];
+  }
+
+  async refresh(name: string): Promise<void> {
+    await this.withRecovery(name, "refresh", (stack) =>
+      stack.refresh({ clearPendingCreates: true }),
+    );
+  }
+
+  async cancel(name: string): Promise<void> {
+    await (await this.stack(name)).cancel();
+  }
+
+  async readConfig(name: string): Promise<Readonly<Record<string, unknown>>> {
+    const config = await (await this.stack(name)).getAllConfig();
+    return Object.fromEntries(
+      Object.entries(config).map(([key, value]) => [
+        key,
+        value.secret ? "[secret]" : parseConfigValue(value.value),
+      ]),
+    );
+  }
+
+  private async stack(name: string): Promise<Stack> {
+    const cached = this.stacks.get(name);
+    if (cached) return cached;
+    const { workDir, environment, command } = this.options;
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: name, workDir },
+      { workDir, pulumiCommand: command, envVars: environment.env },
+    );
+    this.stacks.set(name, stack);
+    return stack;
+  }
+
+  private async targetsFor(name: string, outposts: readonly string[]): Promise<string[]> {
+    const state = await (await this.stack(name)).exportStack();
+    const resources = ((state.deployment as { resources?: StateResource[] } | undefined)
+      ?.resources ?? []) as StateResource[];
+    return outpostTargets(resources, outposts);
+  }
+
+  private async withRecovery<T>(
+    name: string,
+    operation: string,
+    action: (stack: Stack) => Promise<T>,
+    outposts: readonly string[] = [],
+  ): Promise<T> {
+    const { clock, log, environment } = this.options;
+    let clearedPending = false;
+    try {
+      return await withRetries(
+        async () => {
+          const stack = await this.stack(name);
+          try {
+            return await action(stack);
+          } catch (err) {
+            if (!clearedPending && hasPendingOperations(err)) {
+              clearedPending = true;
+              log.warn(
+                { stack: name },
+                "clearing pending operations left by an interrupted update",
+              );
+              await this.clearPendingOperations(stack);
+              return await action(stack);
+            }
+            throw err;
+          }
+        },
+        {
+          attempts: this.options.attempts ?? 6,
+          baseDelayMs: this.options.baseDelayMs ?? 2000,
+          clock,
+          retryable: isConcurrentUpdate,
+          onRetry: (_err, attempt, delayMs) => {
+            const removed = removeStaleBackendLocks(environment.backendUrl, name);
+            for (const holder of removed)
+              log.warn({ stack: name }, `removed a stale stack lock held by ${holder}`);
+            log.warn(
+              { stack: name, attempt, delayMs },
+              `${operation}: the stack is busy (another update or a lock); retrying`,
+            );
+          },
+        },
+      );
+    } catch (err) {
+      throw new EngineError(
+        `${operation} of stack ${name} failed: ${shortEngineMessage(err)}`,
+        name,
+        operation,
+        outposts,
+      );
+    }
+  }
+
+  /** What `pulumi stack export | remove pending_operations | import` does by hand. */
+  private async clearPendingOperations(stack: Stack): Promise<void> {
+    const state = await stack.exportStack();
+    const deployment = state.deployment as { pending_operations?: unknown[] } | undefined;
+    if (deployment?.pending_operations?.length) {
+      deployment.pending_operations = [];
+      await stack.importStack(state);
+    }
+  }
+}

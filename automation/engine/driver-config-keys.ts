@@ -1,0 +1,40 @@
+import { CONFIG_NAMESPACE, DRIVER_CONFIG_KEYS, type DeploymentState } from "../../infra/contract";
+import type { DriverConfigChange } from "./engine-port";
+
+/** `outpost-fleet:release` and `outpost-fleet:deployment`: the only keys the driver writes. */
+export const RELEASE_KEY = `${CONFIG_NAMESPACE}:${DRIVER_CONFIG_KEYS.release}`;
+export const DEPLOYMENT_KEY = `${CONFIG_NAMESPACE}:${DRIVER_CONFIG_KEYS.deployment}`;
+
+/**
+ * A change as `pulumi config set-all --path` pairs: one leaf per value, so the YAML keeps its
+ * typed shape (path mode stores "true" as a boolean and "10" as a number) and Outposts the
+ * change does not name are left alone. Pure.
+ */
+export function configPathValues(change: DriverConfigChange): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (change.release !== undefined) values[`${RELEASE_KEY}.version`] = change.release;
+  for (const [outpost, state] of Object.entries(change.deployment ?? {})) {
+    const prefix = `${DEPLOYMENT_KEY}["${outpost}"]`;
+    values[`${prefix}.blueVersion`] = state.blueVersion;
+    values[`${prefix}.greenVersion`] = state.greenVersion;
+    values[`${prefix}.activeColor`] = state.activeColor;
+    values[`${prefix}.candidateWeight`] = String(state.candidateWeight);
+    values[`${prefix}.idleWarm`] = String(state.idleWarm);
+  }
+  return values;
+}
+
+/** Config values come back as strings; objects as JSON text. */
+export function parseConfigValue(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+export function parseDeployment(value: string | undefined): DeploymentState {
+  const parsed = parseConfigValue(value);
+  return typeof parsed === "object" && parsed !== null ? (parsed as DeploymentState) : {};
+}

@@ -1,0 +1,59 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+interface BackendLock {
+  readonly pid?: number;
+  readonly username?: string;
+  readonly hostname?: string;
+  readonly timestamp?: string;
+}
+
+/**
+ * The file backend locks a stack with `.pulumi/locks/<org>/<project>/<stack>/<id>.json`. When
+ * the process that took it was killed, the lock stays forever. Removes the locks of `stack`
+ * whose holder ran on this host and is gone; returns who held them. Live or remote holders are
+ * never touched.
+ */
+export function removeStaleBackendLocks(
+  backendUrl: string,
+  stack: string,
+  isAlive: (pid: number) => boolean = processAlive,
+): string[] {
+  if (!backendUrl.startsWith("file://")) return [];
+  const root = path.join(backendUrl.slice("file://".length), ".pulumi", "locks");
+  const removed: string[] = [];
+  for (const file of lockFiles(root)) {
+    if (path.basename(path.dirname(file)) !== stack) continue;
+    let lock: BackendLock;
+    try {
+      lock = JSON.parse(fs.readFileSync(file, "utf8")) as BackendLock;
+    } catch {
+      continue;
+    }
+    if (lock.hostname === os.hostname() && typeof lock.pid === "number" && !isAlive(lock.pid)) {
+      fs.rmSync(file, { force: true });
+      removed.push(
+        `${lock.username ?? "?"}@${lock.hostname} pid ${lock.pid} since ${lock.timestamp ?? "?"}`,
+      );
+    }
+  }
+  return removed;
+}
+
+function lockFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? lockFiles(full) : entry.name.endsWith(".json") ? [full] : [];
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

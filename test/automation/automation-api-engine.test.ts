@@ -1,0 +1,177 @@
+/**
+ * The Automation-API adapter against the real engine (CLI from `npm run toolchain`, file
+ * backend) on a small program with the driver's contract. Skipped without the toolchain or
+ * with OUTPOST_FLEET_SKIP_ENGINE_TESTS=1.
+ */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { AutomationApiEngine } from "../../automation/engine/automation-api-engine";
+import {
+  findPulumiCli,
+  PROJECT_ROOT,
+  pulumiCommand,
+  pulumiEnvironment,
+} from "../../automation/engine/pulumi-environment";
+import { systemClock } from "../../automation/support/clock";
+import { silentLogger } from "../../automation/support/logger";
+import { FIXTURE_POLICY_PACK, FIXTURE_PROGRAM } from "./support/engine-fixture-program";
+
+const state = (active: "blue" | "green", blue = "2.0.0", green = "2.0.0") => ({
+  blueVersion: blue,
+  greenVersion: green,
+  activeColor: active,
+  candidateWeight: 0,
+  idleWarm: false,
+});
+
+function folder(dir: string, files: Record<string, string>): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+describe("engine: Automation-API adapter on the real engine", function () {
+  this.timeout(120_000);
+  let workDir: string;
+  let programDir: string;
+  let policyDir: string;
+  let engine: AutomationApiEngine;
+
+  before(async function () {
+    if (process.env.OUTPOST_FLEET_SKIP_ENGINE_TESTS === "1" || findPulumiCli() === undefined)
+      this.skip();
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-adapter-"));
+    programDir = folder(path.join(workDir, "program"), {
+      "Pulumi.yaml": "name: fleet-fixture\nruntime: nodejs\n",
+      "package.json": JSON.stringify({ name: "fleet-fixture", private: true }),
+      "index.ts": FIXTURE_PROGRAM,
+      "Pulumi.t1.yaml": [
+        "config:",
+        "  outpost-fleet:outposts: [{ name: op-a }, { name: op-b }]",
+        "  outpost-fleet:release: { version: 2.0.0 }",
+        "  outpost-fleet:deployment:",
+        ...["op-a", "op-b"].map(
+          (o) =>
+            `    ${o}: { blueVersion: 2.0.0, greenVersion: 2.0.0, activeColor: blue, candidateWeight: 0, idleWarm: false }`,
+        ),
+        "",
+      ].join("\n"),
+    });
+    policyDir = folder(path.join(workDir, "policy"), {
+      "PulumiPolicy.yaml": "runtime: nodejs\n",
+      "package.json": JSON.stringify({ name: "fleet-fixture-policy", version: "1.0.0" }),
+      "index.ts": FIXTURE_POLICY_PACK,
+    });
+    const environment = pulumiEnvironment({ stateDir: path.join(workDir, "state") });
+    environment.env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";
+    engine = new AutomationApiEngine({
+      workDir: programDir,
+      environment,
+      command: await pulumiCommand(environment),
+      clock: systemClock,
+      log: silentLogger(),
+      baseDelayMs: 200,
+      attempts: 20,
+    });
+    await engine.prepareStack("t1");
+  });
+
+  after(() => {
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it("reads the driver's keys and updates the whole stack", async () => {
+    expect(await engine.readDriverConfig("t1")).to.deep.equal({
+      release: "2.0.0",
+      deployment: { "op-a": state("blue"), "op-b": state("blue") },
+    });
+    await engine.up("t1");
+    const outputs = await engine.outputs("t1");
+    expect(outputs.target).to.equal("local");
+    expect(Object.keys(outputs.outposts)).to.deep.equal(["op-a", "op-b"]);
+    expect(await engine.kubeconfig("t1", "op-a")).to.contain("kind: Config");
+  });
+
+  it("writes only the named Outposts' states, typed, through config paths", async () => {
+    await engine.writeDriverConfig("t1", {
+      release: "2.1.0",
+      deployment: { "op-a": { ...state("green", "2.0.0", "2.1.0"), idleWarm: true } },
+    });
+    const yaml = parse(fs.readFileSync(path.join(programDir, "Pulumi.t1.yaml"), "utf8")) as {
+      config: Record<string, Record<string, unknown>>;
+    };
+    expect(yaml.config["outpost-fleet:deployment"]["op-a"]).to.deep.equal({
+      blueVersion: "2.0.0",
+      greenVersion: "2.1.0",
+      activeColor: "green",
+      candidateWeight: 0,
+      idleWarm: true,
+    });
+    expect(yaml.config["outpost-fleet:deployment"]["op-b"]).to.deep.equal(state("blue"));
+    expect(yaml.config["outpost-fleet:release"]).to.deep.equal({ version: "2.1.0" });
+    expect(yaml.config["outpost-fleet:outposts"]).to.have.length(2);
+  });
+
+  it("limits an up to one Outpost's resources (targets)", async () => {
+    await engine.writeDriverConfig("t1", {
+      deployment: { "op-b": state("green", "2.0.0", "2.1.0") },
+    });
+    await engine.up("t1", { outposts: ["op-a"] });
+    const outputs = await engine.outputs("t1");
+    expect(outputs.outposts["op-a"].activeColor).to.equal("green");
+    expect(outputs.outposts["op-b"].activeColor, "op-b was not targeted").to.equal("blue");
+    expect(outputs.release).to.equal("2.1.0");
+  });
+
+  it("retries an update that meets another update of the same stack", async () => {
+    await engine.writeDriverConfig("t1", { deployment: { "op-b": state("blue") } });
+    await Promise.all([
+      engine.up("t1", { outposts: ["op-b"] }),
+      engine.up("t1", { outposts: ["op-a"] }),
+    ]);
+    expect((await engine.outputs("t1")).outposts["op-b"].activeColor).to.equal("blue");
+  });
+
+  it("removes a stack lock left by a killed process on this host", async () => {
+    const locks = path.join(
+      workDir,
+      "state",
+      ".pulumi",
+      "locks",
+      "organization",
+      "fleet-fixture",
+      "t1",
+    );
+    fs.mkdirSync(locks, { recursive: true });
+    const lock = {
+      pid: 999_999,
+      username: "ghost",
+      hostname: os.hostname(),
+      timestamp: new Date().toISOString(),
+    };
+    fs.writeFileSync(path.join(locks, "6f1d2c3b-dead-beef.json"), JSON.stringify(lock));
+    await engine.up("t1", { outposts: ["op-a"] });
+    expect(fs.readdirSync(locks)).to.deep.equal([]);
+  });
+
+  it("previews with a policy pack and reports mandatory violations", async () => {
+    await engine.writeDriverConfig("t1", {
+      deployment: { "op-b": state("blue", "2.0.0", "6.6.6") },
+    });
+    const outcome = await engine.preview("t1", { policyPacks: [policyDir], policyPackConfigs: [] });
+    expect(outcome.violations).to.have.length(1);
+    expect(outcome.violations[0]).to.include({
+      policyPack: "fleet-fixture",
+      policy: "no-cursed-versions",
+      enforcement: "mandatory",
+    });
+    await engine.writeDriverConfig("t1", { deployment: { "op-b": state("blue") } });
+    const clean = await engine.preview("t1", { policyPacks: [policyDir], policyPackConfigs: [] });
+    expect(clean.violations).to.deep.equal([]);
+    expect(clean.changes.same).to.be.greaterThan(0);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * A stand-in for the real program with the same driver-facing contract, for tests of the
+ * Automation-API adapter against the real engine: it reads the `outposts`, `release` and
+ * `deployment` keys and exports `target`, `release`, `outposts` and `kubeconfigs`. One dynamic
+ * resource per Outpost, named after it, like the real sites.
+ */
+export const FIXTURE_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+
+interface State {
+  blueVersion: string;
+  greenVersion: string;
+  activeColor: "blue" | "green";
+  candidateWeight: number;
+  idleWarm: boolean;
+}
+
+const config = new pulumi.Config("outpost-fleet");
+const outpostList = config.requireObject<{ name: string }[]>("outposts");
+const deployment = config.requireObject<Record<string, State>>("deployment");
+const releaseConfig = config.requireObject<{ version: string }>("release");
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs) {
+    return { id: inputs.outpost, outs: inputs };
+  },
+  async diff(_id, olds, news) {
+    return { changes: JSON.stringify(olds.state) !== JSON.stringify(news.state) };
+  },
+  async update(_id, _olds, news) {
+    return { outs: news };
+  },
+};
+
+class Site extends pulumi.dynamic.Resource {
+  declare readonly state: pulumi.Output<State>;
+  declare readonly outpost: pulumi.Output<string>;
+  constructor(name: string, args: { outpost: string; state: State }) {
+    super(provider, name, { ...args }, {});
+  }
+}
+
+const sites = outpostList.map((o) => new Site(o.name, { outpost: o.name, state: deployment[o.name] }));
+
+export const target = "local";
+export const release = releaseConfig.version;
+export const outposts = pulumi.all(sites.map((s) => pulumi.all([s.outpost, s.state]))).apply((pairs) =>
+  Object.fromEntries(
+    pairs.map(([name, state]) => [
+      name,
+      {
+        outpost: name,
+        endpoint: "http://127.0.0.1:9/" + name,
+        activeColor: state.activeColor,
+        candidateWeight: state.candidateWeight,
+        versions: { blue: state.blueVersion, green: state.greenVersion },
+        weights: { blue: 0, green: 0 },
+        targetGroups: { blue: name + "/blue", green: name + "/green" },
+        alarms: [],
+        cluster: null,
+        rollout: null,
+      },
+    ]),
+  ),
+);
+export const kubeconfigs = pulumi.secret({ [outpostList[0].name]: "apiVersion: v1\\nkind: Config\\n" });
+`;
+
+export const FIXTURE_POLICY_PACK = `import { PolicyPack } from "@pulumi/policy";
+
+new PolicyPack("fleet-fixture", {
+  policies: [
+    {
+      name: "no-cursed-versions",
+      description: "Fails on purpose: version 6.6.6 may not run anywhere.",
+      enforcementLevel: "mandatory",
+      validateResource: (args, reportViolation) => {
+        const state = args.props.state;
+        if (state && (state.blueVersion === "6.6.6" || state.greenVersion === "6.6.6")) {
+          reportViolation(args.name + " would run 6.6.6");
+        }
+      },
+    },
+  ],
+});
+`;
