@@ -1,0 +1,33 @@
+import { EnforcementLevel, Policies } from "@pulumi/policy";
+import { blueGreenSymmetry } from "./blue-green-symmetry";
+import { canaryShape } from "./canary-shape";
+import { consistencyFingerprint } from "./consistency-fingerprint";
+import { outpostCapacity } from "./outpost-capacity";
+import { outpostPlacement } from "./outpost-placement";
+import { releaseVersionConsistency } from "./release-version-consistency";
+import { requiredTags } from "./required-tags";
+import { ebsEncrypted, ec2Imdsv2Required } from "./secure-compute";
+import { albDropInvalidHeaders, albHttpsListeners, eksPrivateEndpoint } from "./secure-endpoints";
+import { noPlaintextSecrets } from "./secure-secrets";
+
+export { PACK_NAME } from "./names";
+
+/** Every policy of the pack, fleet promises first. Importing this starts nothing. */
+export const fleetPolicies: Policies = [
+  releaseVersionConsistency,
+  consistencyFingerprint,
+  requiredTags,
+  outpostPlacement,
+  outpostCapacity,
+  blueGreenSymmetry,
+  canaryShape,
+  ec2Imdsv2Required,
+  ebsEncrypted,
+  eksPrivateEndpoint,
+  albHttpsListeners,
+  albDropInvalidHeaders,
+  noPlaintextSecrets,
+];
+
+/** Level of a policy that does not set its own (all of ours do). */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";

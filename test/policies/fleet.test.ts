@@ -1,0 +1,183 @@
+/**
+ * The whole pack on the whole example fleet: the real program under strict mocks for every
+ * example stack, every resource through every resource policy and every stack policy, with
+ * the policy config the driver would pass. Then broken variants, each of which must produce
+ * exactly the violations it deserves and nothing else.
+ */
+import { expect } from "chai";
+import { FleetConfig, loadFleetConfig, readStackFile, StackLayer } from "../../infra/config";
+import { fleetPolicies } from "../../policies/pack";
+import { policyConfigFor } from "../../policies/policy-config";
+import { recordStack } from "../support/record-stack";
+import { withState } from "../infra/helpers";
+import { packResources } from "./support/recorded";
+import { PackConfig, PackResource, runPack, Violation } from "./support/run-pack";
+
+const STACKS = ["us", "eu", "apac"] as const;
+
+/**
+ * Mandatory findings the example fleet has today, which are program bugs to fix in infra/.
+ * Remove an entry when its fix lands; the test then holds the fleet to zero.
+ */
+const KNOWN_PROGRAM_FINDINGS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  ["us", "eu", "apac"].map((stack) => [
+    stack,
+    // FleetRoles.profile() (infra/aws/fleet-roles.ts) creates the instance profiles without tags.
+    ["app", "node"].map(
+      (role) =>
+        `required-tags @ ${stack}-roles-${role}: is missing tags Environment, Region, DeploymentId (required here: Environment, Region, DeploymentId).`,
+    ),
+  ]),
+);
+
+/** The fingerprint the driver expects: one value for the whole fleet (the us stack's). */
+const reference = loadFleetConfig(readStackFile("us"));
+
+function driverConfig(config: FleetConfig, fingerprint = reference.fingerprint): PackConfig {
+  return policyConfigFor(config, { version: config.release.version, fingerprint }) as PackConfig;
+}
+
+const recordings = new Map<string, Promise<PackResource[]>>();
+function recorded(
+  stack: string,
+  layer: StackLayer | string = stack,
+  key = stack,
+): Promise<PackResource[]> {
+  if (!recordings.has(key))
+    recordings.set(
+      key,
+      recordStack(layer).then((r) => packResources(r, stack)),
+    );
+  return recordings.get(key)!;
+}
+
+/** "policy @ resource name: message", the shape the assertions below compare. */
+function summary(violations: readonly Violation[]): string[] {
+  return violations
+    .map((v) => `${v.policy} @ ${v.urn?.split("::").pop() ?? "(stack)"}: ${v.message}`)
+    .sort();
+}
+
+async function evaluate(resources: PackResource[], config: PackConfig): Promise<Violation[]> {
+  return (await runPack(fleetPolicies, resources, config)).violations;
+}
+
+function change(
+  resources: PackResource[],
+  name: string,
+  edit: (props: Record<string, unknown>) => void,
+): PackResource[] {
+  return resources.map((r) => {
+    if (r.name !== name) return r;
+    const props = structuredClone(r.props);
+    edit(props);
+    return { ...r, props };
+  });
+}
+
+describe("policies: the example fleet", function () {
+  this.timeout(60000);
+
+  for (const stack of STACKS) {
+    it(`${stack}: passes every policy with the driver's config`, async () => {
+      const config = loadFleetConfig(readStackFile(stack));
+      const violations = await evaluate(await recorded(stack), driverConfig(config));
+      expect(summary(violations)).to.deep.equal([...(KNOWN_PROGRAM_FINDINGS[stack] ?? [])].sort());
+    });
+  }
+
+  it("every stack carries the same fingerprint", () => {
+    for (const stack of STACKS)
+      expect(loadFleetConfig(readStackFile(stack)).fingerprint, stack).to.equal(
+        reference.fingerprint,
+      );
+  });
+
+  describe("broken configs produce exactly the expected violations", () => {
+    const known = [...(KNOWN_PROGRAM_FINDINGS.us ?? [])];
+
+    it("one Outpost on another version", async () => {
+      const layer = withState("us", "iad-dc2", { blueVersion: "1.9.0", greenVersion: "1.9.0" });
+      const violations = await evaluate(
+        await recorded("us", layer, "us:iad-dc2@1.9.0"),
+        driverConfig(reference),
+      );
+      expect(summary(violations)).to.deep.equal(
+        [
+          ...known,
+          "release-version-consistency @ iad-dc2-blue-lt: Outpost iad-dc2 blue (active) runs 1.9.0, but it is on the active path; expected 2.0.0.",
+        ].sort(),
+      );
+    });
+
+    it("a missing tag", async () => {
+      const resources = change(await recorded("us"), "dfw-dc1-alb", (props) => {
+        delete (props.tags as Record<string, string>).DeploymentId;
+      });
+      const violations = await evaluate(resources, driverConfig(reference));
+      expect(summary(violations)).to.deep.equal(
+        [
+          ...known,
+          "required-tags @ dfw-dc1-alb: is missing tag DeploymentId (required here: Environment, Region, DeploymentId, Outpost).",
+        ].sort(),
+      );
+    });
+
+    it("an instance type the Outpost doesn't have", async () => {
+      // The stack file claims m5.2xlarge on ord-dc1; the driver's inventory (policy config) says it has none.
+      const layer = readStackFile("us");
+      const outposts = (layer.outposts as Record<string, unknown>[]).map((o) =>
+        o.name === "ord-dc1"
+          ? {
+              ...o,
+              instanceType: "m5.2xlarge",
+              instanceTypes: [...(o.instanceTypes as string[]), "m5.2xlarge"],
+            }
+          : o,
+      );
+      const resources = await recorded("us", { ...layer, outposts }, "us:ord-dc1@m5.2xlarge");
+      const violations = await evaluate(resources, driverConfig(reference));
+      const message =
+        "instanceType is m5.2xlarge, which Outpost ord-dc1 does not have; it has m5.large, m5.xlarge, c5.xlarge, r5.large.";
+      expect(summary(violations)).to.deep.equal(
+        [
+          ...known,
+          `outpost-capacity @ ord-dc1-blue-lt: ${message}`,
+          `outpost-capacity @ ord-dc1-green-lt: ${message}`,
+          `outpost-capacity @ ord-dc1-nodes-lt: ${message}`,
+        ].sort(),
+      );
+    });
+
+    it("an asymmetric color", async () => {
+      const resources = change(await recorded("us"), "nyc-dc1-green-tg", (props) => {
+        (props.healthCheck as Record<string, unknown>).path = "/";
+      });
+      const violations = await evaluate(resources, driverConfig(reference));
+      expect(summary(violations)).to.deep.equal(
+        [
+          ...known,
+          'blue-green-symmetry @ nyc-dc1-green-tg: Outpost nyc-dc1: aws:lb/targetGroup:TargetGroup nyc-dc1-green-tg differs from nyc-dc1-blue-tg beyond version and size: healthCheck.path (blue "/health", green "/").',
+        ].sort(),
+      );
+    });
+
+    it("a fingerprint that doesn't match (a region's config drifted)", async () => {
+      const layer = {
+        ...readStackFile("eu"),
+        overrides: { loadBalancer: { deregistrationDelaySeconds: 30 } },
+      };
+      const drifted = loadFleetConfig(layer);
+      const resources = await recorded("eu", layer, "eu:drifted");
+      const violations = await evaluate(resources, driverConfig(drifted));
+      const why = `but this release expects ${reference.fingerprint} on every stack: this stack's release or fleet-wide config differs from the others'.`;
+      expect(summary(violations)).to.deep.equal(
+        [
+          ...(KNOWN_PROGRAM_FINDINGS.eu ?? []),
+          `consistency-fingerprint @ eu-config-fingerprint: SSM parameter /outpost-fleet/production/eu/fingerprint is ${drifted.fingerprint}, ${why}`,
+          `consistency-fingerprint @ outpost-fleet-eu: output fingerprint is ${drifted.fingerprint}, ${why}`,
+        ].sort(),
+      );
+    });
+  });
+});
