@@ -5,7 +5,7 @@ import { differences, normalize, show } from "./lib/normalize";
 import { reportNote } from "./lib/notes";
 import { byOutpost, FleetResource, fromStack } from "./lib/resources";
 import { checkTraffic } from "./lib/traffic-checks";
-import { activeColor, fleetTraffic } from "./lib/traffic";
+import { activeColor, fleetTraffic, isTrafficRouter } from "./lib/traffic";
 import { versionClaims } from "./lib/versions";
 import { POLICY } from "./names";
 
@@ -14,14 +14,15 @@ export const DEFAULT_SIZE_PROPERTIES = [
   "minSize",
   "maxSize",
   "desiredCapacity",
+  "count",
   "replicas",
-  "instances",
 ];
 
 /**
  * Keys that differ between colors by construction: provider-assigned identity (ids, ARNs,
- * autonamed names), the AMI looked up per version, and references to the color's own
- * launch template, target group or alarm dimensions.
+ * autonamed names, local processes and ports), the AMI looked up per version, references to
+ * the color's own launch template, target group or alarm dimensions, and the local target's
+ * injected faults, which are keyed by version (they stand for a version's behaviour).
  */
 export const DEFAULT_IGNORED_PROPERTIES = [
   "id",
@@ -37,6 +38,9 @@ export const DEFAULT_IGNORED_PROPERTIES = [
   "targetGroupArns",
   "loadBalancerArns",
   "dimensions",
+  "processes",
+  "ports",
+  "faults",
 ];
 
 /**
@@ -76,7 +80,7 @@ export const blueGreenSymmetry: StackValidationPolicy = {
     const resources = fromStack(args.resources);
     const traffic = fleetTraffic(resources);
     for (const [outpost, members] of byOutpost(resources)) {
-      const colored = members.filter((r) => r.color !== undefined);
+      const colored = members.filter((r) => r.color !== undefined && !isTrafficRouter(r));
       if (colored.length === 0) continue;
       const state = traffic.get(outpost);
       checkCopies(

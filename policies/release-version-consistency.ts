@@ -3,7 +3,13 @@ import { Color, COLORS } from "../infra/contract";
 import { configNumber, configString, SEMVER_PATTERN } from "./lib/config";
 import { missingConfigNote, reportNote } from "./lib/notes";
 import { fromStack } from "./lib/resources";
-import { activeColor, fleetTraffic, OutpostTraffic, trafficShare } from "./lib/traffic";
+import {
+  activeColor,
+  fleetTraffic,
+  isTrafficRouter,
+  OutpostTraffic,
+  trafficShare,
+} from "./lib/traffic";
 import { TYPES } from "./lib/types";
 import { VersionClaim, versionClaims } from "./lib/versions";
 import { POLICY } from "./names";
@@ -15,7 +21,10 @@ interface Expectation {
   readonly maxCandidateWeight: number;
 }
 
-/** Resources before outputs, launch templates first: the URN a violation points at. */
+/**
+ * Resources before outputs, launch templates first, a local pool before the balancer that
+ * routes to it: the first claim's URN is where a violation points.
+ */
 const CLAIM_ORDER = [
   TYPES.launchTemplate,
   TYPES.autoScalingGroup,
@@ -25,7 +34,7 @@ const CLAIM_ORDER = [
 ];
 function rank(claim: VersionClaim): number {
   const i = CLAIM_ORDER.indexOf(claim.resource.type as (typeof CLAIM_ORDER)[number]);
-  return i === -1 ? CLAIM_ORDER.length : i;
+  return (i === -1 ? CLAIM_ORDER.length : i) + (isTrafficRouter(claim.resource) ? 0.5 : 0);
 }
 
 function describe(claims: readonly VersionClaim[]): string {

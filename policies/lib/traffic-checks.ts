@@ -127,7 +127,7 @@ function checkSplit(
   return weights;
 }
 
-/** A color that takes traffic must have instances (an ASG or a local pool above zero). */
+/** A color that takes traffic must have instances (an ASG, or a local pool's count, above zero). */
 function checkCapacity(
   outpost: string,
   color: Color,
@@ -139,7 +139,7 @@ function checkCapacity(
     (r) => r.color === color && (r.type === TYPES.autoScalingGroup || r.type === TYPES.dynamic),
   );
   for (const group of groups) {
-    const field = group.type === TYPES.autoScalingGroup ? "desiredCapacity" : "replicas";
+    const field = group.type === TYPES.autoScalingGroup ? "desiredCapacity" : "count";
     const raw = group.props[field];
     if (isUnknown(raw)) continue;
     const size = asNumber(raw);

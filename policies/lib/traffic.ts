@@ -31,6 +31,14 @@ export interface OutpostTraffic {
   readonly splits: readonly TrafficSplit[];
 }
 
+/**
+ * A resource that routes traffic between the colors (it declares the active color), like the
+ * local target's balancer. It carries the active color's tags but is not a copy of a color.
+ */
+export function isTrafficRouter(resource: FleetResource): boolean {
+  return resource.type === TYPES.dynamic && resource.props.activeColor !== undefined;
+}
+
 /** The active color when every declaration agrees on one; undefined otherwise. */
 export function activeColor(traffic: OutpostTraffic): Color | undefined {
   const colors = new Set(traffic.activeColors.map((d) => d.color));

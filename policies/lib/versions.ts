@@ -59,6 +59,9 @@ export function versionClaims(resource: FleetResource): VersionClaim[] {
   if (resource.type === TYPES.dynamic) {
     claim("input version", props.version);
     claim("input releaseVersion", props.releaseVersion, { outpost: undefined, color: undefined });
+    // The local balancer also states what each color runs.
+    for (const c of COLORS)
+      claim(`input versions.${c}`, at(props, "versions", c), { outpost, color: c });
   }
   if (resource.type === TYPES.stack) claims.push(...outputClaims(resource));
   return claims;

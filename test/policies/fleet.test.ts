@@ -10,10 +10,13 @@ import { fleetPolicies } from "../../policies/pack";
 import { policyConfigFor } from "../../policies/policy-config";
 import { recordStack } from "../support/record-stack";
 import { withState } from "../infra/helpers";
+import { recordLocalStack } from "./support/record-local";
 import { packResources } from "./support/recorded";
 import { PackConfig, PackResource, runPack, Violation } from "./support/run-pack";
 
 const STACKS = ["us", "eu", "apac"] as const;
+/** The local target's stacks: real processes behind HAProxy, recorded with their providers mocked. */
+const LOCAL_STACKS = ["local-us", "local-eu", "local-apac"] as const;
 
 /**
  * Mandatory findings the example fleet has today, which are program bugs to fix in infra/.
@@ -86,11 +89,20 @@ describe("policies: the example fleet", function () {
     });
   }
 
-  it("every stack carries the same fingerprint", () => {
-    for (const stack of STACKS)
-      expect(loadFleetConfig(readStackFile(stack)).fingerprint, stack).to.equal(
-        reference.fingerprint,
-      );
+  for (const stack of LOCAL_STACKS) {
+    it(`${stack}: passes every policy with the driver's config`, async () => {
+      const config = loadFleetConfig(readStackFile(stack));
+      const resources = packResources(await recordLocalStack(stack), stack);
+      const violations = await evaluate(resources, driverConfig(config, config.fingerprint));
+      expect(summary(violations)).to.deep.equal([]);
+    });
+  }
+
+  it("every stack of one fleet carries the same fingerprint", () => {
+    const fingerprint = (stack: string) => loadFleetConfig(readStackFile(stack)).fingerprint;
+    for (const stack of STACKS) expect(fingerprint(stack), stack).to.equal(reference.fingerprint);
+    for (const stack of LOCAL_STACKS)
+      expect(fingerprint(stack), stack).to.equal(fingerprint("local-us"));
   });
 
   describe("broken configs produce exactly the expected violations", () => {
@@ -124,18 +136,13 @@ describe("policies: the example fleet", function () {
     });
 
     it("an instance type the Outpost doesn't have", async () => {
-      // The stack file claims m5.2xlarge on ord-dc1; the driver's inventory (policy config) says it has none.
-      const layer = readStackFile("us");
-      const outposts = (layer.outposts as Record<string, unknown>[]).map((o) =>
-        o.name === "ord-dc1"
-          ? {
-              ...o,
-              instanceType: "m5.2xlarge",
-              instanceTypes: [...(o.instanceTypes as string[]), "m5.2xlarge"],
-            }
-          : o,
-      );
-      const resources = await recorded("us", { ...layer, outposts }, "us:ord-dc1@m5.2xlarge");
+      // As if the program took ord-dc1's instance type from the wrong place.
+      let resources = await recorded("us");
+      for (const name of ["ord-dc1-blue-lt", "ord-dc1-green-lt", "ord-dc1-nodes-lt"]) {
+        resources = change(resources, name, (props) => {
+          props.instanceType = "m5.2xlarge";
+        });
+      }
       const violations = await evaluate(resources, driverConfig(reference));
       const message =
         "instanceType is m5.2xlarge, which Outpost ord-dc1 does not have; it has m5.large, m5.xlarge, c5.xlarge, r5.large.";

@@ -409,3 +409,76 @@ export function withProp(resource: PackResource, path: string, value: unknown): 
   else target[last] = value;
   return { ...resource, props };
 }
+
+/** The local target's pool of one color (AppPoolInputs in infra/local/providers/pool-types.ts). */
+export function localPool(
+  color: Color,
+  version = VERSION,
+  count = 2,
+  outpost = "nyc-lab1",
+): PackResource {
+  return res(
+    "pulumi-nodejs:dynamic:Resource",
+    `${outpost}-${color}-processes`,
+    {
+      outpost,
+      color,
+      version,
+      count,
+      faults: { errorRate: 0, latencyMs: 0 },
+      runDir: "/tmp/run/local-us",
+      appEntry: "/repo/app/launch.js",
+      readyPath: "/ready",
+      tags: { ...colorTags(color, version, outpost), Environment: "staging", Target: "local" },
+    },
+    ["outpost-fleet:local:OutpostSite", "outpost-fleet:local:AppPool"],
+  );
+}
+
+/** The local target's HAProxy (BalancerInputs in infra/local/providers/balancer-types.ts). */
+export function localBalancer(
+  state: OutpostState = STEADY,
+  outpost = "nyc-lab1",
+  release = VERSION,
+): PackResource {
+  const versions = { blue: state.blueVersion, green: state.greenVersion };
+  const active = state.activeColor;
+  return res(
+    "pulumi-nodejs:dynamic:Resource",
+    `${outpost}-lb-haproxy`,
+    {
+      outpost,
+      color: active,
+      version: versions[active],
+      activeColor: active,
+      candidateWeight: state.candidateWeight,
+      versions,
+      backend: "storefront",
+      slotsPerColor: 2,
+      ports: { blue: [40001, 40002], green: [] },
+      weights: weightsOf(state),
+      runDir: "/tmp/run/local-us",
+      haproxyBin: "/usr/sbin/haproxy",
+      tags: {
+        ...colorTags(active, versions[active], outpost),
+        Environment: "staging",
+        Target: "local",
+      },
+      fingerprint: FINGERPRINT,
+      releaseVersion: release,
+    },
+    ["outpost-fleet:local:OutpostSite", "outpost-fleet:local:LoadBalancer"],
+  );
+}
+
+/** One local Outpost: both pools (the idle one at zero unless it takes traffic) and the balancer. */
+export function localSite(state: OutpostState = STEADY, outpost = "nyc-lab1"): PackResource[] {
+  const count = (color: Color) =>
+    color === state.activeColor || state.candidateWeight > 0 ? 2 : 0;
+  const version = (color: Color) => (color === "blue" ? state.blueVersion : state.greenVersion);
+  return [
+    localPool("blue", version("blue"), count("blue"), outpost),
+    localPool("green", version("green"), count("green"), outpost),
+    localBalancer(state, outpost),
+  ];
+}
