@@ -31,6 +31,7 @@ export function balancerInputs(overrides: Partial<BalancerInputs> = {}): Balance
     outpost: "nyc-lab1",
     color: "blue",
     version: "2.0.0",
+    activeColor: "blue",
     candidateWeight: 0,
     versions: { blue: "2.0.0", green: "2.1.0" },
     backend: "storefront",

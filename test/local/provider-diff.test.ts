@@ -63,6 +63,7 @@ describe("local providers: balancer diff", () => {
   it("turns a flip into an update, never a replacement", () => {
     const flip = balancerInputs({
       color: "green",
+      activeColor: "green",
       version: "2.1.0",
       weights: { blue: 0, green: 100 },
     });

@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { MAX_SOCKET_PATH, runtimeSocketPath } from "../../infra/local/haproxy/socket-path";
 import { freeLoopbackPort } from "../../infra/local/process/ports";
+import { groupMembers, stopProcessGroup } from "../../infra/local/process/processes";
 import { resolveLocalRuntime } from "../../infra/local/runtime";
 
 describe("local runtime", () => {
@@ -47,5 +48,15 @@ describe("local runtime", () => {
         server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
       });
     }
+  });
+});
+
+describe("local process groups", () => {
+  it("never signals group 0, init's group or its own group", async () => {
+    // kill(-0) would hit the caller's own group: the test runner and its shell.
+    await stopProcessGroup(0, "anything");
+    await stopProcessGroup(1, "anything");
+    await stopProcessGroup(process.pid, "mocha");
+    expect(groupMembers(0)).to.deep.equal([]);
   });
 });

@@ -43,6 +43,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       outpost: args.outpost,
       color: args.activeColor,
       version: args.versions[args.activeColor],
+      activeColor: args.activeColor,
       candidateWeight: args.candidateWeight,
       versions: args.versions,
       backend: args.backend,

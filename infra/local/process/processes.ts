@@ -77,6 +77,7 @@ export function isRunning(pid: number, marker: string): boolean {
 
 /** Live members of a process group, from /proc; [] where /proc is missing. */
 export function groupMembers(pgid: number): number[] {
+  if (!Number.isInteger(pgid) || pgid <= 1) return [];
   let entries: string[];
   try {
     entries = fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
@@ -91,7 +92,21 @@ export function groupMembers(pgid: number): number[] {
   });
 }
 
+/** Our own process group, from /proc; undefined without /proc. */
+function ownGroup(): number | undefined {
+  const stat = procFile(process.pid, "stat");
+  return stat === undefined
+    ? undefined
+    : Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+}
+
+/** Only real groups of other processes: never 0, init's, or the one we run in. */
+function isGroupWeMayStop(pgid: number): boolean {
+  return Number.isInteger(pgid) && pgid > 1 && pgid !== process.pid && pgid !== ownGroup();
+}
+
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  if (!isGroupWeMayStop(pgid)) throw new Error(`refusing to signal process group ${pgid}`);
   try {
     process.kill(-pgid, signal);
   } catch (error) {
@@ -111,7 +126,8 @@ export async function stopProcessGroup(
   marker: string,
   graceMs = 5_000,
 ): Promise<void> {
-  if (ownership(pid, marker) === "foreign") return;
+  // kill(-0) would signal our own group, and group 0 holds the kernel's threads.
+  if (!isGroupWeMayStop(pid) || ownership(pid, marker) === "foreign") return;
   // The leader may be gone while forked members (HAProxy workers) are still around.
   const alive = () => isRunning(pid, marker) || groupMembers(pid).length > 0;
   if (!alive()) return;

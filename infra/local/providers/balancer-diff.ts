@@ -9,6 +9,7 @@ const BALANCER_KEYS = [
   "outpost",
   "color",
   "version",
+  "activeColor",
   "candidateWeight",
   "versions",
   "backend",

@@ -8,6 +8,8 @@ export interface BalancerInputs {
   /** The active color, and the version it runs (plain fields for the policy pack). */
   readonly color: Color;
   readonly version: string;
+  /** Same as color; the name the policy pack reads traffic state by. */
+  readonly activeColor: Color;
   readonly candidateWeight: number;
   readonly versions: Readonly<Record<Color, string>>;
   /** HAProxy backend name: the app's name. */

@@ -4,8 +4,10 @@ import { balancerProvider } from "./balancer-provider";
 import { AppPoolInputs, AppProcess } from "./pool-types";
 import { AppliedSlot, BalancerInputs, BalancerOutputs } from "./balancer-types";
 
-/** Module of the dynamic resource types: `pulumi-nodejs:dynamic/outpost-fleet:<Type>`. */
-export const DYNAMIC_MODULE = "outpost-fleet";
+/*
+ * Both dynamic resources keep Pulumi's default type, `pulumi-nodejs:dynamic:Resource`, which
+ * the policy pack selects on; the components around them carry the descriptive type tokens.
+ */
 
 export type InputsOf<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -15,14 +17,7 @@ export class AppProcesses extends pulumi.dynamic.Resource {
   declare readonly ports: pulumi.Output<number[]>;
 
   constructor(name: string, args: InputsOf<AppPoolInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(
-      appPoolProvider,
-      name,
-      { ...args, processes: undefined, ports: undefined },
-      opts,
-      DYNAMIC_MODULE,
-      "AppProcesses",
-    );
+    super(appPoolProvider, name, { ...args, processes: undefined, ports: undefined }, opts);
   }
 }
 
@@ -49,8 +44,6 @@ export class HaproxyBalancer extends pulumi.dynamic.Resource {
         health: undefined,
       },
       opts,
-      DYNAMIC_MODULE,
-      "HaproxyBalancer",
     );
   }
 }

@@ -1,0 +1,209 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { REQUIRED_TAGS } from "../../infra/contract";
+import { loadFleetConfig, readStackFile, StackLayer } from "../../infra/config";
+import { slotNames } from "../../infra/local/haproxy/slots";
+
+interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+/**
+ * Stands in for the two dynamic providers the way they answer: pools report a port per
+ * process, balancers an endpoint and their server slots. Nothing else is expected.
+ */
+class LocalTargetMocks implements pulumi.runtime.Mocks {
+  readonly resources: Registered[] = [];
+  readonly components: string[] = [];
+  private nextPort = 40_000;
+
+  newResource(args: pulumi.runtime.MockResourceArgs): {
+    id: string;
+    state: Record<string, unknown>;
+  } {
+    const inputs = args.inputs as Record<string, unknown>;
+    if (!args.custom) {
+      this.components.push(args.type);
+      return { id: "", state: {} };
+    }
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      urn: `${args.type}::${args.name}`,
+      inputs,
+    });
+    if (args.type !== "pulumi-nodejs:dynamic:Resource")
+      throw new Error(`unexpected resource type ${args.type}`);
+    if ("slotsPerColor" in inputs) {
+      const port = this.nextPort++;
+      const names = slotNames(inputs.slotsPerColor as number);
+      const backend = String(inputs.backend);
+      return {
+        id: `${args.name}-id`,
+        state: {
+          ...inputs,
+          frontendPort: port,
+          endpoint: `http://127.0.0.1:${port}`,
+          servers: {
+            blue: names.blue.map((n) => `${backend}/${n}`),
+            green: names.green.map((n) => `${backend}/${n}`),
+          },
+          health: { blue: { up: 2, total: 2 }, green: { up: 0, total: 0 } },
+        },
+      };
+    }
+    const ports = Array.from({ length: Number(inputs.count) }, () => this.nextPort++);
+    return {
+      id: `${args.name}-id`,
+      state: {
+        ...inputs,
+        ports,
+        processes: ports.map((port, i) => ({ slot: i + 1, pid: 1000 + port, port })),
+      },
+    };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    throw new Error(`unexpected call ${args.token}`);
+  }
+}
+
+function resolve<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((done) => output.apply(done));
+}
+
+async function record(layer: StackLayer) {
+  const mocks = new LocalTargetMocks();
+  await pulumi.runtime.setMocks(mocks, "outpost-fleet", "local-us", false);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { deployLocalFleet } = require("../../infra/local") as typeof import("../../infra/local");
+  const config = loadFleetConfig(layer);
+  const outputs = deployLocalFleet(config, {
+    faults: { "2.1.0": { errorRate: 0.5, latencyMs: 0 } },
+  });
+  const outposts = await resolve(outputs.outposts);
+  await new Promise((done) => setTimeout(done, 0));
+  return { mocks, config, outputs, outposts };
+}
+
+describe("local target components (under mocks)", function () {
+  this.timeout(30_000);
+  const layer = readStackFile("local-us");
+  let savedHaproxy: string | undefined;
+
+  before(() => {
+    // The program checks that HAProxy exists; any executable will do under mocks.
+    savedHaproxy = process.env.OUTPOST_FLEET_HAPROXY;
+    const bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fake-haproxy-")), "haproxy");
+    fs.writeFileSync(bin, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    process.env.OUTPOST_FLEET_HAPROXY = bin;
+  });
+  after(() => {
+    if (savedHaproxy === undefined) delete process.env.OUTPOST_FLEET_HAPROXY;
+    else process.env.OUTPOST_FLEET_HAPROXY = savedHaproxy;
+  });
+
+  it("builds per Outpost a site with a blue pool, a green pool, a balancer and a canary rollout", async () => {
+    const { mocks } = await record(layer);
+    const perType = (type: string) => mocks.components.filter((t) => t === type).length;
+    expect(perType("outpost-fleet:local:OutpostSite")).to.equal(2);
+    expect(perType("outpost-fleet:local:AppPool")).to.equal(4);
+    expect(perType("outpost-fleet:local:LoadBalancer")).to.equal(2);
+    expect(perType("outpost-fleet:local:CanaryRollout")).to.equal(2);
+    const names = mocks.resources.map((r) => r.name).sort();
+    expect(names).to.deep.equal(
+      ["iad-lab1", "nyc-lab1"]
+        .flatMap((o) => [`${o}-blue-processes`, `${o}-green-processes`, `${o}-lb-haproxy`])
+        .sort(),
+    );
+  });
+
+  it("runs the active color at desired size and the cold idle color at zero", async () => {
+    const { mocks } = await record(layer);
+    const count = (name: string) => mocks.resources.find((r) => r.name === name)?.inputs.count;
+    expect(count("nyc-lab1-blue-processes")).to.equal(2);
+    expect(count("nyc-lab1-green-processes")).to.equal(0);
+  });
+
+  it("gives every dynamic resource the required tags and plain outpost, color and version", async () => {
+    const { mocks } = await record(layer);
+    for (const resource of mocks.resources) {
+      const tags = resource.inputs.tags as Record<string, string>;
+      expect(Object.keys(tags), resource.name).to.include.members([...REQUIRED_TAGS]);
+      expect(resource.inputs.outpost, resource.name).to.equal(tags.Outpost);
+      expect(resource.inputs.color, resource.name).to.equal(tags.Color);
+      expect(resource.inputs.version, resource.name).to.equal(tags.AppVersion);
+    }
+  });
+
+  it("puts the fingerprint, release and traffic state on each balancer", async () => {
+    const { mocks, config } = await record(layer);
+    const balancer = mocks.resources.find((r) => r.name === "nyc-lab1-lb-haproxy")!;
+    expect(balancer.inputs).to.deep.include({
+      fingerprint: config.fingerprint,
+      releaseVersion: "2.0.0",
+      activeColor: "blue",
+      candidateWeight: 0,
+      weights: { blue: 100, green: 0 },
+      slotsPerColor: 2,
+      ports: { blue: [40_000, 40_001], green: [] },
+    });
+  });
+
+  it("exports the contract's outputs per Outpost, with the balancer's endpoint and slots", async () => {
+    const { outposts, outputs } = await record(layer);
+    expect(Object.keys(outposts).sort()).to.deep.equal(["iad-lab1", "nyc-lab1"]);
+    const site = outposts["nyc-lab1"];
+    expect(site).to.deep.include({
+      outpost: "nyc-lab1",
+      activeColor: "blue",
+      candidateWeight: 0,
+      versions: { blue: "2.0.0", green: "2.0.0" },
+      weights: { blue: 100, green: 0 },
+      targetGroups: {
+        blue: "storefront/blue-1,storefront/blue-2",
+        green: "storefront/green-1,storefront/green-2",
+      },
+      alarms: [],
+      cluster: null,
+      rollout: { name: "storefront", namespace: "local" },
+    });
+    expect(site.endpoint).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(outputs.target).to.equal("local");
+    expect(await pulumi.isSecret(outputs.kubeconfigs)).to.equal(true);
+  });
+
+  it("flips and changes versions as data: the same resources, the faulty version's pool gets its faults", async () => {
+    const before = (await record(layer)).mocks.resources.map((r) => r.name).sort();
+    const deployment = {
+      ...(layer.deployment as Record<string, unknown>),
+      "nyc-lab1": {
+        blueVersion: "2.0.0",
+        greenVersion: "2.1.0",
+        activeColor: "green",
+        candidateWeight: 10,
+        idleWarm: true,
+      },
+    };
+    const { mocks, outposts } = await record({ ...layer, deployment });
+    expect(mocks.resources.map((r) => r.name).sort()).to.deep.equal(before);
+    const green = mocks.resources.find((r) => r.name === "nyc-lab1-green-processes")!;
+    expect(green.inputs).to.deep.include({
+      version: "2.1.0",
+      count: 2,
+      faults: { errorRate: 0.5, latencyMs: 0 },
+    });
+    const balancer = mocks.resources.find((r) => r.name === "nyc-lab1-lb-haproxy")!;
+    expect(balancer.inputs.weights).to.deep.equal({ blue: 10, green: 90 });
+    expect(outposts["nyc-lab1"]).to.deep.include({
+      activeColor: "green",
+      weights: { blue: 10, green: 90 },
+    });
+  });
+});
