@@ -2,7 +2,18 @@ import yargs from "yargs";
 import { ExitCode } from "../support/exit-codes";
 import { UserError } from "../support/user-error";
 import { type CliIo, processIo } from "./cli-io";
+import type { CommandContext } from "./command-context";
+import { deployCommand } from "./commands/deploy-command";
+import { driftCommand } from "./commands/drift-command";
+import {
+  abortCommand,
+  pauseCommand,
+  promoteCommand,
+  rollbackCommand,
+} from "./commands/operator-commands";
 import { planCommand } from "./commands/plan-command";
+import { resumeCommand } from "./commands/resume-command";
+import { statusCommand } from "./commands/status-command";
 
 const COMMAND_NAMES = [
   "plan",
@@ -28,13 +39,25 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return ExitCode.BadInput;
   }
   let exitCode: ExitCode = ExitCode.Success;
-  const setExit = (code: ExitCode) => {
-    exitCode = code;
+  const context: CommandContext = {
+    io,
+    commandLine: ["outpost-fleet", ...argv].join(" "),
+    setExit: (code) => {
+      exitCode = code;
+    },
   };
   const parser = yargs([...argv])
     .scriptName("outpost-fleet")
     .usage("$0 <command> [options]\n\nRoll a release across the Outpost fleet, wave by wave.")
-    .command(planCommand(io, setExit))
+    .command(planCommand(context))
+    .command(deployCommand(context))
+    .command(statusCommand(context))
+    .command(promoteCommand(context))
+    .command(pauseCommand(context))
+    .command(resumeCommand(context))
+    .command(abortCommand(context))
+    .command(rollbackCommand(context))
+    .command(driftCommand(context))
     .demandCommand(1, `a command is required: one of ${COMMANDS}`)
     .recommendCommands()
     .strict()

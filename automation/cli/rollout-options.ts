@@ -49,6 +49,11 @@ export function withRolloutOptions<T>(yargs: Argv<T>) {
       array: true,
       describe: "Stacks to act on, comma separated (default: every Pulumi.<stack>.yaml)",
     })
+    .option("target", {
+      type: "string",
+      describe:
+        "Without --stacks: act on every stack of this target, aws or local (default: aws if any)",
+    })
     .option("waves", {
       type: "string",
       array: true,
@@ -77,6 +82,7 @@ export interface CommonArgs {
 
 export interface RolloutArgs extends CommonArgs {
   readonly stacks?: (string | number)[];
+  readonly target?: string;
   readonly waves?: (string | number)[];
   readonly concurrency?: string;
   readonly "traffic-steps"?: string;
@@ -107,7 +113,7 @@ export function resolveRollout(
   const projectDir = projectDirFrom(args["project-dir"], env);
   const settings = resolveSettings(args, env);
   const fleet = discoverStacks(projectDir);
-  const selected = selectStacks(fleet, listOption(args.stacks));
+  const selected = selectStacks(fleet, listOption(args.stacks), args.target);
   const waves = listOption(args.waves);
   const waveOrder = waves ? validateWaveOrder(waves, selected) : settings.waveOrder;
   const traffic = args["traffic-steps"] ? parseTrafficSteps(args["traffic-steps"]) : undefined;

@@ -12,7 +12,12 @@ import {
   type Wave,
 } from "../plan/plan-types";
 import { activeFreezeWindow, describeFreezeWindow } from "../settings/freeze-windows";
-import { alreadyOnRelease, finalized, isSettled } from "../steps/deployment-transitions";
+import {
+  alreadyOnRelease,
+  finalized,
+  initialDeploymentState,
+  isSettled,
+} from "../steps/deployment-transitions";
 import { ExitCode } from "../support/exit-codes";
 import { messageOf } from "../support/retry";
 import { UserError } from "../support/user-error";
@@ -49,7 +54,7 @@ export class RolloutExecutor {
     if (frozen)
       return { kind: "blocked", reason: `inside freeze window ${describeFreezeWindow(frozen)}` };
 
-    const baselines = await this.readBaselines(plan);
+    const baselines = withInitialStates(plan, await this.readBaselines(plan));
     const problem = baselineProblem(plan, baselines);
     if (problem) return { kind: "blocked", reason: problem };
 
@@ -92,6 +97,8 @@ export class RolloutExecutor {
     const progress = this.context.progress();
     if (progress.finished) return finishedOutcome(progress);
     if (progress.rollback && !progress.rollback.completed) return completeRollback(this.context);
+    const requested = this.checkControl("the next step", undefined);
+    if (requested) return requested;
 
     const blocked = await this.preflight(progress);
     if (blocked) return blocked;
@@ -327,6 +334,27 @@ export class RolloutExecutor {
     this.context.record({ type: "release-finished", outcome: "succeeded" });
     return { kind: "succeeded" };
   }
+}
+
+/**
+ * An Outpost without a deployment entry runs the stack's release on blue, as the program
+ * assumes (initialDeploymentState in infra/config); the baseline records it explicitly.
+ */
+function withInitialStates(
+  plan: RolloutPlan,
+  baselines: Record<string, DriverConfig>,
+): Record<string, DriverConfig> {
+  const filled: Record<string, DriverConfig> = {};
+  for (const [stack, config] of Object.entries(baselines)) {
+    const deployment = { ...config.deployment };
+    for (const stage of allStages(plan).filter((s) => s.stack === stack)) {
+      if (deployment[stage.outpost] === undefined && config.release !== undefined) {
+        deployment[stage.outpost] = initialDeploymentState(config.release);
+      }
+    }
+    filled[stack] = { ...config, deployment };
+  }
+  return filled;
 }
 
 /** Every Outpost must have a deployment state with traffic settled on one color. */

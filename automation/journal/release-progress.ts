@@ -32,6 +32,8 @@ export interface ReleaseProgress {
   readonly completedWaves: ReadonlySet<string>;
   readonly startedSteps: ReadonlySet<string>;
   readonly completedSteps: ReadonlySet<string>;
+  /** The batch of the last step started: where the line is. */
+  readonly lastBatch: { readonly wave: string; readonly batch: number } | undefined;
   /** Stages whose config the release has changed (deploy-idle started). */
   readonly movedStages: ReadonlySet<string>;
   readonly failedStages: ReadonlyMap<string, string>;
@@ -74,6 +76,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
   const startedSteps = new Set<string>();
   const completedSteps = new Set<string>();
   const movedStages = new Set<string>();
+  let lastBatch: ReleaseProgress["lastBatch"];
   const failedStages = new Map<string, string>();
   const finalizedStacks = new Set<string>();
   let rollback: { -readonly [K in keyof RollbackProgress]: RollbackProgress[K] } | undefined;
@@ -105,6 +108,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
         break;
       case "step-started":
         startedSteps.add(stepKey(event.wave, event.batch, event.step));
+        lastBatch = { wave: event.wave, batch: event.batch };
         if (event.step === "deploy-idle") event.stages.forEach((s) => movedStages.add(s));
         break;
       case "step-completed":
@@ -156,6 +160,8 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
         break;
       case "rollback-requested":
         rollbackRequest = { by: event.by, reason: event.reason };
+        // A release that stopped with stages still on the new version can be rolled back later.
+        if (finished !== undefined && finished.outcome !== "succeeded") finished = undefined;
         break;
       case "promote-requested":
         promotions.push({ wave: event.wave, by: event.by });
@@ -191,6 +197,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
     completedWaves,
     startedSteps,
     completedSteps,
+    lastBatch,
     movedStages,
     failedStages,
     rollback,

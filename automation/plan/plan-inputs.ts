@@ -14,16 +14,35 @@ export function validateRelease(version: unknown, flag = "--release"): string {
   return version;
 }
 
-/** Picks the stacks named by `--stacks` (all of them when none are named). */
+/**
+ * Picks the stacks named by `--stacks`; without names, every stack of `--target` (default: the
+ * AWS fleet when there is one, else the local one), so a rollout never mixes the real fleet
+ * and the local stand-in by accident.
+ */
 export function selectStacks(
   all: readonly FleetStack[],
   names: readonly string[] | undefined,
+  target?: string,
   flag = "--stacks",
 ): FleetStack[] {
   if (all.length === 0) {
     throw new UserError("no stacks found: the project root has no Pulumi.<stack>.yaml file");
   }
-  if (names === undefined || names.length === 0) return [...all];
+  if (target !== undefined && target !== "aws" && target !== "local") {
+    throw invalidValue("--target", target, "must be aws or local");
+  }
+  if (names === undefined || names.length === 0) {
+    const chosen = target ?? (all.some((stack) => stack.target === "aws") ? "aws" : "local");
+    const stacks = all.filter((stack) => stack.target === chosen);
+    if (stacks.length === 0) {
+      throw invalidValue(
+        "--target",
+        chosen,
+        `no stack has this target; stacks: ${all.map((s) => `${s.name} (${s.target})`).join(", ")}`,
+      );
+    }
+    return stacks;
+  }
   const known = all.map((stack) => stack.name);
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0) {

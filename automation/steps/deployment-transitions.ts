@@ -16,6 +16,17 @@ export function versionOf(state: OutpostDeploymentState, color: Color): string {
   return state[VERSION_KEY[color]];
 }
 
+/** What an Outpost without a deployment entry runs: the stack's release on blue. */
+export function initialDeploymentState(version: string): OutpostDeploymentState {
+  return {
+    blueVersion: version,
+    greenVersion: version,
+    activeColor: "blue",
+    candidateWeight: 0,
+    idleWarm: false,
+  };
+}
+
 /** The color that receives the release: the one idle at the start. */
 export function candidateColor(baseline: OutpostDeploymentState): Color {
   return otherColor(baseline.activeColor);

@@ -1,10 +1,10 @@
 import type { Argv } from "yargs";
 import { formatPlan, planDocument } from "../../plan/format-plan";
 import { ExitCode } from "../../support/exit-codes";
-import type { CliIo } from "../cli-io";
+import type { CommandContext } from "../command-context";
 import { resolveRollout, type RolloutArgs, withRolloutOptions } from "../rollout-options";
 
-export function planCommand(io: CliIo, setExit: (code: ExitCode) => void) {
+export function planCommand({ io, setExit }: CommandContext) {
   return {
     command: "plan",
     describe: "Print the whole rollout of a release; nothing is changed",

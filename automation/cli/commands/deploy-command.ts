@@ -1,0 +1,82 @@
+import type { Argv } from "yargs";
+import { exitCodeOf } from "../../executor/run-outcome";
+import { activeFreezeWindow, describeFreezeWindow } from "../../settings/freeze-windows";
+import { ExitCode } from "../../support/exit-codes";
+import { invalidValue } from "../../support/user-error";
+import { type CommandContext, printOutcome } from "../command-context";
+import { runDriver, simulate } from "../driver-session";
+import { resolveRollout, type RolloutArgs, withRolloutOptions } from "../rollout-options";
+import { type EngineArgs, withEngineOptions } from "../runtime";
+
+type DeployArgs = RolloutArgs &
+  EngineArgs & { release?: string; "dry-run": boolean; approve?: string };
+
+export function deployCommand(context: CommandContext) {
+  return {
+    command: "deploy",
+    describe: "Roll a release across the fleet, wave by wave, gated and journaled",
+    builder: (yargs: Argv) =>
+      withEngineOptions(withRolloutOptions(yargs))
+        .option("release", { type: "string", describe: "Release version (semver), e.g. 2.1.0" })
+        .option("dry-run", {
+          type: "boolean",
+          default: false,
+          describe: "Rehearse against a simulated engine: print every operation, change nothing",
+        })
+        .option("approve", {
+          type: "string",
+          describe: "Approval before each wave: none or each-wave",
+        }),
+    handler: async (args: DeployArgs) => {
+      const { io } = context;
+      const resolved = resolveRollout(args, args.release, io.env);
+      const approval =
+        args.approve === undefined ? resolved.settings.approval : parseApproval(args.approve);
+      const settings = { ...resolved.settings, approval };
+      const { plan } = resolved;
+
+      if (args["dry-run"]) {
+        const { outcome, operations } = await simulate(plan, resolved.selected, settings);
+        const frozen = activeFreezeWindow(settings.freezeWindows, Date.now());
+        if (args.json) {
+          io.stdout.write(
+            `${JSON.stringify({ dryRun: true, release: plan.release, outcome, operations, freezeWindow: frozen?.name ?? null })}\n`,
+          );
+        } else {
+          io.stdout.write(
+            `dry run of release ${plan.release}: ${operations.length} engine operations, outcome ${outcome.kind}\n`,
+          );
+          io.stdout.write(
+            operations.map((op, i) => `  ${String(i + 1).padStart(3)}. ${op}\n`).join(""),
+          );
+          if (frozen)
+            io.stdout.write(
+              `note: freeze window ${describeFreezeWindow(frozen)} is active now; a real deploy would be refused\n`,
+            );
+        }
+        context.setExit(outcome.kind === "succeeded" ? ExitCode.Success : exitCodeOf(outcome));
+        return;
+      }
+
+      const outcome = await runDriver(
+        {
+          io,
+          args,
+          projectDir: resolved.projectDir,
+          settings,
+          fleet: resolved.selected,
+          release: plan.release,
+          command: context.commandLine,
+        },
+        (executor) => executor.start(plan, context.commandLine),
+      );
+      printOutcome(io, args.json, plan.release, outcome);
+      context.setExit(exitCodeOf(outcome));
+    },
+  };
+}
+
+export function parseApproval(value: string): "none" | "each-wave" {
+  if (value === "none" || value === "each-wave") return value;
+  throw invalidValue("--approve", value, "must be none or each-wave");
+}

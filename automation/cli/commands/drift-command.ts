@@ -1,0 +1,116 @@
+import type { Argv } from "yargs";
+import { comparableGroups, configDifferences, mergedStackConfig } from "../../fleet/config-diff";
+import { projectDirFrom } from "../../fleet/project-dir";
+import { discoverStacks } from "../../fleet/stack-file";
+import { selectStacks } from "../../plan/plan-inputs";
+import { ExitCode } from "../../support/exit-codes";
+import { messageOf } from "../../support/retry";
+import type { CommandContext } from "../command-context";
+import { loggerFor } from "../driver-session";
+import { listOption } from "../list-option";
+import { type CommonArgs, withCommonOptions } from "../rollout-options";
+import { type EngineArgs, realEngine, withEngineOptions } from "../runtime";
+
+type DriftArgs = CommonArgs & EngineArgs & { stacks?: (string | number)[]; "config-only": boolean };
+
+export function driftCommand(context: CommandContext) {
+  return {
+    command: "drift",
+    describe:
+      "Refresh and preview every stack expecting no changes; diff the merged config across regions",
+    builder: (yargs: Argv) =>
+      withEngineOptions(withCommonOptions(yargs))
+        .option("stacks", {
+          type: "string",
+          array: true,
+          describe: "Stacks to check, comma separated (default: all)",
+        })
+        .option("config-only", {
+          type: "boolean",
+          default: false,
+          describe: "Only diff the merged config; do not run the engine",
+        }),
+    handler: async (args: DriftArgs) => {
+      const { io } = context;
+      const projectDir = projectDirFrom(args["project-dir"], io.env);
+      const all = discoverStacks(projectDir);
+      // Drift looks at the whole fleet unless told otherwise: both targets, grouped apart.
+      const stacks = args.stacks ? selectStacks(all, listOption(args.stacks)) : all;
+      const merged = Object.fromEntries(
+        stacks.map((s) => [s.name, mergedStackConfig(projectDir, s.name)]),
+      );
+      const global = Object.values(merged)[0]?.global ?? {};
+      const configs = Object.fromEntries(
+        Object.entries(merged).map(([name, m]) => [name, m.merged]),
+      );
+      const groups = comparableGroups(configs).map((group) => ({
+        ...group,
+        differences: configDifferences(
+          Object.fromEntries(group.stacks.map((s) => [s, configs[s]])),
+          global,
+        ),
+      }));
+      const differences = groups.flatMap((g) => g.differences);
+
+      const engineResults: { stack: string; changes: Record<string, number>; error?: string }[] =
+        [];
+      if (!args["config-only"]) {
+        const log = loggerFor(io, args.json);
+        const engine = await realEngine(args, projectDir, log);
+        for (const stack of stacks) {
+          try {
+            await engine.prepareStack(stack.name);
+            await engine.refresh(stack.name);
+            const preview = await engine.preview(stack.name, {
+              policyPacks: [],
+              policyPackConfigs: [],
+              expectNoChanges: true,
+            });
+            const changes = Object.fromEntries(
+              Object.entries(preview.changes).filter(([op, n]) => op !== "same" && n > 0),
+            );
+            engineResults.push({ stack: stack.name, changes });
+          } catch (err) {
+            engineResults.push({ stack: stack.name, changes: {}, error: messageOf(err) });
+          }
+        }
+      }
+
+      const drifted = engineResults.filter(
+        (r) => r.error !== undefined || Object.keys(r.changes).length > 0,
+      );
+      const unexpected = differences.filter((d) => !d.expected);
+      if (args.json) {
+        io.stdout.write(`${JSON.stringify({ stacks: engineResults, config: groups })}\n`);
+      } else {
+        for (const result of engineResults) {
+          const summary =
+            result.error ??
+            (Object.keys(result.changes).length === 0
+              ? "in sync"
+              : `would change: ${JSON.stringify(result.changes)}`);
+          io.stdout.write(`stack ${result.stack}: ${summary}\n`);
+        }
+        for (const group of groups) {
+          const odd = group.differences.filter((d) => !d.expected).length;
+          io.stdout.write(
+            `merged config of ${group.name} (${group.stacks.join(", ")}): ${group.differences.length} key(s) differ, ${odd} unexpected (!)\n`,
+          );
+          for (const difference of group.differences) {
+            const values = Object.entries(difference.values)
+              .map(([stack, v]) => `${stack}=${shorten(JSON.stringify(v) ?? "(unset)")}`)
+              .join("  ");
+            io.stdout.write(`  ${difference.expected ? " " : "!"} ${difference.key}: ${values}\n`);
+          }
+        }
+      }
+      context.setExit(
+        drifted.length > 0 || unexpected.length > 0 ? ExitCode.DriftDetected : ExitCode.Success,
+      );
+    },
+  };
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,43 @@
+import type { Argv } from "yargs";
+import { exitCodeOf } from "../../executor/run-outcome";
+import { projectDirFrom } from "../../fleet/project-dir";
+import { discoverStacks } from "../../fleet/stack-file";
+import { journalDirFrom, JournalStore } from "../../journal/journal-store";
+import { type CommandContext, printOutcome } from "../command-context";
+import { runDriver } from "../driver-session";
+import { selectRelease } from "../release-selection";
+import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
+import { type EngineArgs, withEngineOptions } from "../runtime";
+
+export function resumeCommand(context: CommandContext) {
+  return {
+    command: "resume",
+    describe: "Continue a paused, blocked or killed release from its journal",
+    builder: (yargs: Argv) =>
+      withEngineOptions(withCommonOptions(yargs)).option("release", {
+        type: "string",
+        describe: "Release to resume (default: the one started last)",
+      }),
+    handler: async (args: CommonArgs & EngineArgs & { release?: string }) => {
+      const { io } = context;
+      const projectDir = projectDirFrom(args["project-dir"], io.env);
+      const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, io.env));
+      const { release } = selectRelease(store, args.release);
+      const settings = resolveSettings(args, io.env);
+      const outcome = await runDriver(
+        {
+          io,
+          args,
+          projectDir,
+          settings,
+          fleet: discoverStacks(projectDir),
+          release,
+          command: context.commandLine,
+        },
+        (executor) => executor.resume(),
+      );
+      printOutcome(io, args.json, release, outcome);
+      context.setExit(exitCodeOf(outcome));
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { RolloutExecutor } from "../executor/rollout-executor";
+import { executorSettings } from "../executor/executor-settings";
+import type { RunOutcome } from "../executor/run-outcome";
+import type { FleetStack } from "../fleet/fleet-stack";
+import { describeHolder, FleetLock } from "../journal/fleet-lock";
+import type { Actor } from "../journal/journal-events";
+import { JournalFile } from "../journal/journal-file";
+import { currentActor, journalDirFrom, JournalStore } from "../journal/journal-store";
+import type { RolloutPlan } from "../plan/plan-types";
+import type { DriverSettings } from "../settings/driver-settings";
+import { systemClock } from "../support/clock";
+import { createLogger, type Logger } from "../support/logger";
+import { terminalPrompt } from "./approval-prompt";
+import type { CliIo } from "./cli-io";
+import { progressReporter } from "./progress-reporter";
+import type { CommonArgs } from "./rollout-options";
+import { type EngineArgs, realEngine, realGates, simulatedRuntime } from "./runtime";
+
+export interface SessionOptions {
+  readonly io: CliIo;
+  readonly args: CommonArgs & EngineArgs;
+  readonly projectDir: string;
+  readonly settings: DriverSettings;
+  readonly fleet: readonly FleetStack[];
+  readonly release: string;
+  /** The command line, recorded in the lock and the journal. */
+  readonly command: string;
+}
+
+export function loggerFor(io: CliIo, json: boolean): Logger {
+  return createLogger({ json, destination: json ? io.stdout : io.stderr });
+}
+
+/**
+ * Runs the executor as the one driver of the fleet: takes the lock (taking over a stale one,
+ * naming its holder), wires the real engine and gates, reports progress from the journal, turns
+ * the first Ctrl-C into a pause at the next step boundary, and always gives the lock back.
+ */
+export async function runDriver(
+  options: SessionOptions,
+  run: (
+    executor: RolloutExecutor,
+    session: { journal: JournalFile; actor: Actor },
+  ) => Promise<RunOutcome>,
+): Promise<RunOutcome> {
+  const { io, args, settings, release, command } = options;
+  const log = loggerFor(io, args.json);
+  const store = new JournalStore(journalDirFrom(args["journal-dir"], options.projectDir, io.env));
+  const actor = currentActor(io.env);
+  const lock = FleetLock.acquire(store.dir, { ...actor, command, release }, {}, (holder, why) =>
+    log.warn(`took over a stale fleet lock (${why}): ${describeHolder(holder)}`),
+  );
+  const heartbeat = setInterval(() => lock.heartbeat(), 15_000);
+  heartbeat.unref();
+  const journal = store.journal(release);
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++interrupts > 1) {
+      log.error(`${signal} again: stopping now; run resume to continue from the journal`);
+      process.exit(130);
+    }
+    log.warn(`${signal}: pausing at the next step boundary (again to stop at once)`);
+    journal.append({ type: "pause-requested", by: actor });
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const engine = await realEngine(args, options.projectDir, log);
+    const { gates, rollouts } = realGates(settings, engine);
+    const report = progressReporter(log);
+    const interactive = io.stdin.isTTY === true && !args.json;
+    const executor = new RolloutExecutor({
+      engine,
+      gates,
+      rollouts,
+      journal,
+      clock: systemClock,
+      log,
+      settings: executorSettings(settings, regionsOf(options.fleet)),
+      actor,
+      prompt: interactive ? terminalPrompt(io) : undefined,
+      onEvent: (event) => {
+        report(event);
+        lock.heartbeat();
+      },
+    });
+    return await run(executor, { journal, actor });
+  } finally {
+    clearInterval(heartbeat);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    lock.release();
+  }
+}
+
+export function regionsOf(fleet: readonly FleetStack[]): Record<string, string | undefined> {
+  return Object.fromEntries(fleet.map((stack) => [stack.name, stack.awsRegion]));
+}
+
+/**
+ * --dry-run: runs the plan against an engine simulated from the stack files, in a scratch
+ * journal, and returns every engine operation a real run would make, in order.
+ */
+export async function simulate(
+  plan: RolloutPlan,
+  fleet: readonly FleetStack[],
+  settings: DriverSettings,
+): Promise<{ outcome: RunOutcome; operations: string[] }> {
+  const runtime = simulatedRuntime(fleet);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-dry-run-"));
+  try {
+    const executor = new RolloutExecutor({
+      ...runtime,
+      journal: new JournalFile(path.join(scratch, "journal.jsonl"), () => runtime.clock.now()),
+      log: createLogger({ json: true, level: "silent" }),
+      settings: {
+        ...executorSettings(settings, regionsOf(fleet)),
+        approval: "none",
+        freezeWindows: [],
+      },
+      actor: currentActor(),
+    });
+    const outcome = await executor.start(plan, "deploy --dry-run");
+    const operations = runtime.engine.changes().map((op) => {
+      const outposts = op.outposts?.length ? ` [${op.outposts.join(", ")}]` : "";
+      const release = op.release ? ` release=${op.release}` : "";
+      return `${op.op} ${op.stack}${outposts}${release}`;
+    });
+    return { outcome, operations };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}

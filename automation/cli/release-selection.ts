@@ -1,0 +1,44 @@
+import { FleetLock } from "../journal/fleet-lock";
+import type { JournalFile } from "../journal/journal-file";
+import type { JournalStore } from "../journal/journal-store";
+import { type ReleaseProgress, replay } from "../journal/release-progress";
+import { validateRelease } from "../plan/plan-inputs";
+import { ExitCode } from "../support/exit-codes";
+import { UserError } from "../support/user-error";
+
+export interface SelectedRelease {
+  readonly release: string;
+  readonly journal: JournalFile;
+  readonly progress: ReleaseProgress;
+}
+
+/**
+ * The release an operator command acts on: `--release`, else the one the running driver holds,
+ * else the one started last.
+ */
+export function selectRelease(store: JournalStore, flag: string | undefined): SelectedRelease {
+  let release = flag === undefined ? undefined : validateRelease(flag);
+  if (release === undefined) {
+    const lock = FleetLock.inspect(store.dir);
+    release = lock.state === "held" ? lock.holder.release : store.latestRelease();
+  }
+  if (release === undefined) {
+    throw new UserError(`no release has been started in ${store.dir}`, ExitCode.NothingToDo);
+  }
+  const journal = store.journal(release);
+  const progress = replay(journal.read().events);
+  if (progress === undefined) {
+    const known = store.releases();
+    throw new UserError(
+      `--release = "${release}": no journal for it; known releases: ${known.join(", ") || "(none)"}`,
+      flag === undefined ? ExitCode.NothingToDo : ExitCode.BadInput,
+    );
+  }
+  return { release, journal, progress };
+}
+
+/** True when a live driver holds the fleet lock for this release. */
+export function driverRunning(store: JournalStore, release: string): boolean {
+  const lock = FleetLock.inspect(store.dir);
+  return lock.state === "held" && lock.holder.release === release;
+}
