@@ -40,59 +40,32 @@ export class SiteSecurityGroups extends pulumi.ComponentResource {
       },
       parent,
     );
-    for (const port of [80, 443]) {
-      new aws.vpc.SecurityGroupIngressRule(
-        `${o}-alb-in-${port}`,
-        {
-          securityGroupId: alb.id,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrIpv4: "0.0.0.0/0",
-          tags: args.tags,
-        },
-        parent,
-      );
-    }
-    new aws.vpc.SecurityGroupEgressRule(
-      `${o}-alb-out-app`,
-      {
-        securityGroupId: alb.id,
+    const rule = (
+      kind: "in" | "out",
+      name: string,
+      group: aws.ec2.SecurityGroup,
+      port: number,
+      peer: { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> },
+    ) => {
+      const ruleArgs = {
+        securityGroupId: group.id,
         ipProtocol: "tcp",
-        fromPort: args.appPort,
-        toPort: args.appPort,
-        referencedSecurityGroupId: app.id,
+        fromPort: port,
+        toPort: port,
         tags: args.tags,
-      },
-      parent,
-    );
-    new aws.vpc.SecurityGroupIngressRule(
-      `${o}-app-in-alb`,
-      {
-        securityGroupId: app.id,
-        ipProtocol: "tcp",
-        fromPort: args.appPort,
-        toPort: args.appPort,
-        referencedSecurityGroupId: alb.id,
-        tags: args.tags,
-      },
-      parent,
-    );
+        ...peer,
+      };
+      return kind === "in"
+        ? new aws.vpc.SecurityGroupIngressRule(name, ruleArgs, parent)
+        : new aws.vpc.SecurityGroupEgressRule(name, ruleArgs, parent);
+    };
+    const anywhere = { cidrIpv4: "0.0.0.0/0" };
+    for (const port of [80, 443]) rule("in", `${o}-alb-in-${port}`, alb, port, anywhere);
+    rule("out", `${o}-alb-out-app`, alb, args.appPort, { referencedSecurityGroupId: app.id });
+    rule("in", `${o}-app-in-alb`, app, args.appPort, { referencedSecurityGroupId: alb.id });
     // HTTPS out reaches SSM, Secrets Manager and CloudWatch; the rest are the data stores.
-    for (const port of [443, ...args.backendPorts]) {
-      new aws.vpc.SecurityGroupEgressRule(
-        `${o}-app-out-${port}`,
-        {
-          securityGroupId: app.id,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrIpv4: "0.0.0.0/0",
-          tags: args.tags,
-        },
-        parent,
-      );
-    }
+    for (const port of [443, ...args.backendPorts])
+      rule("out", `${o}-app-out-${port}`, app, port, anywhere);
     this.albSecurityGroupId = alb.id;
     this.appSecurityGroupId = app.id;
     this.registerOutputs({ albSecurityGroupId: alb.id, appSecurityGroupId: app.id });
