@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { loadFleetConfig, readStackFile } from "../../infra/config";
 import { fleetPolicies } from "../../policies/pack";
 import { policyConfigFor } from "../../policies/policy-config";
+import { policyConfigForStack } from "../../policies/write-config";
 import { PackConfig, reconcileConfig } from "./support/run-pack";
 
 describe("policies: policyConfigFor", () => {
@@ -58,5 +59,35 @@ describe("policies: policyConfigFor", () => {
     const before = JSON.stringify(config);
     expect(policyConfigFor(config, expected)).to.deep.equal(policyConfigFor(config, expected));
     expect(JSON.stringify(config)).to.equal(before);
+  });
+
+  describe("policyConfigForStack (policies/write-config.ts)", () => {
+    it("defaults to the stack's own release and fingerprint", () => {
+      const file = policyConfigForStack({ stack: "us" });
+      expect(file["release-version-consistency"]).to.deep.equal({ expectedVersion: "2.0.0" });
+      expect(file["consistency-fingerprint"]).to.deep.equal({
+        expectedFingerprint: config.fingerprint,
+      });
+    });
+
+    it("holds a stack to a reference stack's fingerprint for the new release", () => {
+      const file = policyConfigForStack({
+        stack: "apac",
+        version: "2.1.0",
+        previousVersion: "2.0.0",
+        fingerprintFrom: "us",
+      });
+      const reference = loadFleetConfig({ ...readStackFile("us"), release: { version: "2.1.0" } });
+      expect(file["consistency-fingerprint"]).to.deep.equal({
+        expectedFingerprint: reference.fingerprint,
+      });
+      expect(file["release-version-consistency"]).to.deep.equal({
+        expectedVersion: "2.1.0",
+        previousVersion: "2.0.0",
+      });
+      expect(
+        (file["outpost-placement"]?.outposts as { name: string }[]).map((o) => o.name),
+      ).not.to.include("nyc-dc1");
+    });
   });
 });
