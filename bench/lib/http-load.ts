@@ -9,6 +9,8 @@ export interface LoadOptions {
   readonly concurrency?: number;
   /** Per-request timeout. Default 2000 ms. */
   readonly timeoutMs?: number;
+  /** Ends the load early once it settles; durationMs stays the upper bound. */
+  readonly until?: Promise<unknown>;
 }
 
 /** One answered request: when it finished (ms since the load started) and which version served it. */
@@ -79,8 +81,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const errors: Record<string, number> = {};
   const statuses: Record<number, number> = {};
   let failed = 0;
+  let stopped = false;
+  options.until?.then(
+    () => (stopped = true),
+    () => (stopped = true),
+  );
   const worker = async () => {
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !stopped) {
       const result = await once(agent, options);
       samples.push({ at: Date.now() - startedAt, status: result.status, version: result.version });
       if (result.error !== undefined) errors[result.error] = (errors[result.error] ?? 0) + 1;
