@@ -202,6 +202,12 @@ describe("local providers with real processes (integration)", function () {
     const victim = green.outs.processes[0];
     process.kill(victim.pid, "SIGKILL");
     await new Promise((resolve) => setTimeout(resolve, 100));
+    const stale = await appPoolProvider.diff!(
+      green.id,
+      green.outs,
+      pool({ color: "green", version: "2.2.0" }),
+    );
+    expect(stale, "diff without a refresh").to.deep.include({ changes: true, replaces: [] });
     const read = await appPoolProvider.read!(green.id, green.outs);
     expect(read.props!.processes.map((p) => p.slot)).to.deep.equal([2]);
     const inputs = pool({ color: "green", version: "2.2.0" });
@@ -230,6 +236,16 @@ describe("local providers with real processes (integration)", function () {
     const { pid, frontendPort } = balancer.outs;
     process.kill(-pid, "SIGKILL");
     await new Promise((resolve) => setTimeout(resolve, 100));
+    const current = lbInputs({
+      color: "green",
+      activeColor: "green",
+      version: "2.2.0",
+      weights: { blue: 0, green: 100 },
+    });
+    expect(
+      await balancerProvider.diff!(balancer.id, balancer.outs, current),
+      "diff without a refresh",
+    ).to.deep.include({ changes: true });
     const read = await balancerProvider.read!(balancer.id, balancer.outs);
     expect(read.props).to.deep.include({ running: false });
     balancer = { id: balancer.id, outs: read.props! };

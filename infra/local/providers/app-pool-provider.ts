@@ -21,8 +21,12 @@ export const appPoolProvider: dynamic.ResourceProvider<AppPoolInputs, AppPoolOut
     return failures.length > 0 ? { failures } : { inputs: news };
   },
 
-  async diff(_id, olds, news) {
-    return diffAppPool(olds, news);
+  /** Liveness counts: a plain `up` restarts processes that died, even without a refresh. */
+  async diff(id, olds, news) {
+    return diffAppPool(
+      { ...olds, processes: olds.processes.filter((p) => isRunning(p.pid, id)) },
+      news,
+    );
   },
 
   async create(inputs) {

@@ -213,8 +213,9 @@ export const balancerProvider: dynamic.ResourceProvider<BalancerInputs, Balancer
     return failures.length > 0 ? { failures } : { inputs: news };
   },
 
-  async diff(_id, olds, news) {
-    return diffBalancer(olds, news);
+  /** Liveness counts: a plain `up` restarts a dead HAProxy, even without a refresh. */
+  async diff(id, olds, news) {
+    return diffBalancer({ ...olds, running: olds.running && isRunning(olds.pid, id) }, news);
   },
 
   async create(inputs) {
