@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse, stringify } from "yaml";
 import { lastAnswerNotFrom, runLoad } from "../../bench/lib/http-load";
 import {
   findPulumiCli,
@@ -82,6 +83,19 @@ function deploymentValues(
   };
 }
 
+/**
+ * Pulumi.local-us.yaml with release 2.0.0 and no deployment state (both colors on 2.0.0, blue
+ * active): the driver and the demo move the file's release, and this test starts from a known one.
+ */
+function initialStackFile(): string {
+  const file = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.local-us.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  };
+  file.config["outpost-fleet:release"] = { version: "2.0.0" };
+  delete file.config["outpost-fleet:deployment"];
+  return stringify(file);
+}
+
 function changed(ops: OpMap | undefined): Record<string, number> {
   return Object.fromEntries(Object.entries(ops ?? {}).filter(([op]) => op !== "same"));
 }
@@ -110,10 +124,7 @@ describe("engine: local stack with real processes", function () {
       path.join(work, "Pulumi.yaml"),
       `${project}\nmain: ${path.relative(work, PROJECT_ROOT)}\n`,
     );
-    fs.copyFileSync(
-      path.join(PROJECT_ROOT, "Pulumi.local-us.yaml"),
-      path.join(work, `Pulumi.${STACK}.yaml`),
-    );
+    fs.writeFileSync(path.join(work, `Pulumi.${STACK}.yaml`), initialStackFile());
     const environment = pulumiEnvironment({ stateDir: path.join(work, "state") });
     const envVars = {
       ...environment.env,
