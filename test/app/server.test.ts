@@ -61,6 +61,23 @@ describe("app server", () => {
     expect((await get(port, "/nope")).status).to.equal(404);
   });
 
+  it("answers HEAD without a body and refuses other methods", async () => {
+    const { port } = await start({});
+    const status = (method: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request(
+          { host: "127.0.0.1", port, path: "/health", method, agent: false },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.on("error", reject).end();
+      });
+    expect(await status("HEAD")).to.equal(200);
+    expect(await status("POST")).to.equal(405);
+  });
+
   it("serves a small page to browsers and JSON to everyone else", async () => {
     const { port } = await start({ APP_VERSION: "2.0.0" });
     expect((await get(port, "/", { accept: "text/html" })).body).to.match(
