@@ -179,7 +179,7 @@ export function releaseHistory(
     }
     if (current) entries.push(current);
   }
-  return entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.attempt - a.attempt);
 }
 
 export function formatHistory(entries: readonly HistoryEntry[]): string {

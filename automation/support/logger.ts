@@ -1,5 +1,6 @@
 import pino from "pino";
 import pretty from "pino-pretty";
+import { Writable } from "node:stream";
 
 export type Logger = pino.Logger;
 
@@ -41,9 +42,20 @@ export function createLogger(options: LoggerOptions): Logger {
     sync: true,
     translateTime: "HH:MM:ss",
     ignore: "pid,hostname",
-    destination: (options.destination ?? process.stderr) as NodeJS.WritableStream,
+    destination: asStream(options.destination ?? process.stderr),
   });
   return pino(base, stream);
+}
+
+/** pino-pretty wants a real stream; tests hand in anything with write(). */
+function asStream(destination: { write(text: string): unknown }): NodeJS.WritableStream {
+  if (destination instanceof Writable) return destination;
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      destination.write(chunk.toString());
+      done();
+    },
+  });
 }
 
 export function silentLogger(): Logger {

@@ -19,14 +19,28 @@ const outpostList = config.requireObject<{ name: string }[]>("outposts");
 const deployment = config.requireObject<Record<string, State>>("deployment");
 const releaseConfig = config.requireObject<{ version: string }>("release");
 
+// Where a fake app server can see what each Outpost runs (tests of the whole CLI), and
+// the base URL the probes should use.
+const stateDir = config.get("fixtureStateDir") ?? "";
+const endpointBase = config.get("fixtureEndpoint") ?? "http://127.0.0.1:9";
+
 const provider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
+    const fs = require("fs");
+    if (inputs.stateDir) fs.writeFileSync(inputs.stateDir + "/" + inputs.outpost + ".json", JSON.stringify(inputs.state));
     return { id: inputs.outpost, outs: inputs };
   },
   async diff(_id, olds, news) {
     return { changes: JSON.stringify(olds.state) !== JSON.stringify(news.state) };
   },
-  async update(_id, _olds, news) {
+  async update(_id, olds, news) {
+    const fs = require("fs");
+    if (news.stateDir) {
+      fs.writeFileSync(news.stateDir + "/" + news.outpost + ".json", JSON.stringify(news.state));
+      if (olds.state.activeColor !== news.state.activeColor) {
+        fs.appendFileSync(news.stateDir + "/flips.log", news.outpost + " " + news.state.activeColor + "\\n");
+      }
+    }
     return { outs: news };
   },
 };
@@ -34,12 +48,12 @@ const provider: pulumi.dynamic.ResourceProvider = {
 class Site extends pulumi.dynamic.Resource {
   declare readonly state: pulumi.Output<State>;
   declare readonly outpost: pulumi.Output<string>;
-  constructor(name: string, args: { outpost: string; state: State }) {
+  constructor(name: string, args: { outpost: string; state: State; stateDir: string }) {
     super(provider, name, { ...args }, {});
   }
 }
 
-const sites = outpostList.map((o) => new Site(o.name, { outpost: o.name, state: deployment[o.name] }));
+const sites = outpostList.map((o) => new Site(o.name, { outpost: o.name, state: deployment[o.name], stateDir }));
 
 export const target = "local";
 export const release = releaseConfig.version;
@@ -49,7 +63,7 @@ export const outposts = pulumi.all(sites.map((s) => pulumi.all([s.outpost, s.sta
       name,
       {
         outpost: name,
-        endpoint: "http://127.0.0.1:9/" + name,
+        endpoint: endpointBase + "/" + name,
         activeColor: state.activeColor,
         candidateWeight: state.candidateWeight,
         versions: { blue: state.blueVersion, green: state.greenVersion },

@@ -1,0 +1,231 @@
+/**
+ * The whole CLI on the real engine: `deploy` through the bin launcher on a small program with
+ * the driver's contract, HTTP probes against a fake app that serves what the program deployed,
+ * then a SIGKILL in the middle of a release and `resume`. Needs `npm run toolchain`; skipped
+ * without it or with OUTPOST_FLEET_SKIP_ENGINE_TESTS=1.
+ */
+import { expect } from "chai";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { findPulumiCli, PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
+import { JournalFile } from "../../automation/journal/journal-file";
+import { ExitCode } from "../../automation/support/exit-codes";
+import { BIN } from "./support/cli-harness";
+import { FIXTURE_PROGRAM } from "./support/engine-fixture-program";
+
+const OUTPOSTS = ["op-a", "op-b"];
+
+/** GET /<outpost>/(health|ready|version), from the state files the program writes; prints its port. */
+const FAKE_APP = `
+const http = require("node:http"), fs = require("node:fs"), path = require("node:path");
+const stateDir = process.argv[1];
+const server = http.createServer((req, res) => {
+  const [, outpost, what] = (req.url || "").split("/");
+  const file = path.join(stateDir, outpost + ".json");
+  if (!fs.existsSync(file)) return res.writeHead(503).end();
+  const state = JSON.parse(fs.readFileSync(file, "utf8"));
+  if (what === "version") {
+    res.writeHead(200, { "content-type": "application/json" });
+    return res.end(JSON.stringify({ version: state[state.activeColor + "Version"], color: state.activeColor }));
+  }
+  res.writeHead(200).end("ok");
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+`;
+
+describe("cli end to end: deploy, SIGKILL, resume on the real engine", function () {
+  this.timeout(300_000);
+  let workDir: string;
+  let programDir: string;
+  let stateDir: string;
+  let app: ChildProcess;
+  let env: NodeJS.ProcessEnv;
+  let flags: string[];
+
+  before(async function () {
+    if (process.env.OUTPOST_FLEET_SKIP_ENGINE_TESTS === "1" || findPulumiCli() === undefined)
+      this.skip();
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-e2e-"));
+    stateDir = path.join(workDir, "app-state");
+    fs.mkdirSync(stateDir);
+    // The fake app, in its own process: answers for each Outpost with its active color's version.
+    app = spawn(process.execPath, ["-e", FAKE_APP, stateDir], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      app.stdout?.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      app.once("exit", () => reject(new Error("the fake app did not start")));
+    });
+
+    programDir = path.join(workDir, "program");
+    fs.mkdirSync(programDir);
+    fs.symlinkSync(
+      path.join(PROJECT_ROOT, "node_modules"),
+      path.join(programDir, "node_modules"),
+      "dir",
+    );
+    fs.writeFileSync(path.join(programDir, "Pulumi.yaml"), "name: fleet-e2e\nruntime: nodejs\n");
+    fs.writeFileSync(
+      path.join(programDir, "package.json"),
+      JSON.stringify({ name: "fleet-e2e", private: true }),
+    );
+    fs.writeFileSync(path.join(programDir, "index.ts"), FIXTURE_PROGRAM);
+    const settled = {
+      blueVersion: "2.0.0",
+      greenVersion: "2.0.0",
+      activeColor: "blue",
+      candidateWeight: 0,
+      idleWarm: false,
+    };
+    fs.writeFileSync(
+      path.join(programDir, "Pulumi.t1.yaml"),
+      stringify({
+        config: {
+          "outpost-fleet:target": "local",
+          "outpost-fleet:regionGroup": "t1",
+          "outpost-fleet:outposts": OUTPOSTS.map((name) => ({ name })),
+          "outpost-fleet:release": { version: "2.0.0" },
+          "outpost-fleet:deployment": Object.fromEntries(OUTPOSTS.map((o) => [o, settled])),
+          "outpost-fleet:fixtureStateDir": stateDir,
+          "outpost-fleet:fixtureEndpoint": `http://127.0.0.1:${port}`,
+        },
+      }),
+    );
+    const settings = path.join(workDir, "driver.yaml");
+    fs.writeFileSync(
+      settings,
+      stringify({
+        concurrency: 1,
+        traffic: { aws: [100], local: [100] },
+        bakeSeconds: 1,
+        scaleDownDelaySeconds: 0,
+        analysis: {
+          intervalSeconds: 0.2,
+          probeTimeoutSeconds: 2,
+          requestsPerCheck: 2,
+          consecutiveSuccesses: 2,
+          failureLimit: 0,
+          verifyTimeoutSeconds: 30,
+        },
+        policyPacks: [],
+      }),
+    );
+    env = {
+      OUTPOST_FLEET_STATE_DIR: path.join(workDir, "pulumi-state"),
+      OUTPOST_FLEET_ACTOR: "e2e",
+    };
+    flags = [
+      "--project-dir",
+      programDir,
+      "--settings",
+      settings,
+      "--journal-dir",
+      path.join(workDir, "journal"),
+    ];
+    // The stack must exist and run 2.0.0 before the first release.
+    const first = spawnSync(process.execPath, [BIN, "drift", "--config-only", ...flags], {
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    });
+    expect(first.status, first.stderr).to.equal(0);
+  });
+
+  after(() => {
+    app?.kill();
+    if (workDir && !process.env.KEEP_E2E) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args, ...flags], {
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+      timeout: 240_000,
+    });
+  const flips = () =>
+    fs.existsSync(path.join(stateDir, "flips.log"))
+      ? fs.readFileSync(path.join(stateDir, "flips.log"), "utf8").trim().split("\n")
+      : [];
+  const stackFile = () => fs.readFileSync(path.join(programDir, "Pulumi.t1.yaml"), "utf8");
+
+  it("deploys a release: JSON progress lines, every Outpost flipped once, old color scaled down", async () => {
+    const result = await run(["deploy", "--release", "2.1.0", "--json"]);
+    expect(result.status, result.stderr + result.stdout).to.equal(ExitCode.Success);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.some((l) => l.event === "step-completed" && l.msg === "flip done")).to.equal(true);
+    expect(lines.at(-1)).to.deep.equal({ result: { release: "2.1.0", kind: "succeeded" } });
+    // The first `up` creates the sites (no flip); then each Outpost flips exactly once.
+    expect(flips()).to.deep.equal(["op-a green", "op-b green"]);
+    const config = (parse(stackFile()) as { config: Record<string, Record<string, unknown>> })
+      .config;
+    expect(config["outpost-fleet:deployment"]["op-a"]).to.deep.equal({
+      blueVersion: "2.0.0",
+      greenVersion: "2.1.0",
+      activeColor: "green",
+      candidateWeight: 0,
+      idleWarm: false,
+    });
+    expect(config["outpost-fleet:release"]).to.deep.equal({ version: "2.1.0" });
+  });
+
+  it("after a SIGKILL in the middle of a release, resume continues at the right step and never flips twice", async () => {
+    const journal = new JournalFile(path.join(workDir, "journal", "releases", "2.2.0.jsonl"));
+    const child = spawn(
+      process.execPath,
+      [BIN, "deploy", "--release", "2.2.0", "--json", ...flags],
+      {
+        env: { ...process.env, ...env },
+        stdio: "ignore",
+      },
+    );
+    // Kill it as soon as op-b's flip is recorded as started: its up may or may not have run.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const events = journal.exists() ? journal.read().events : [];
+        if (
+          events.some(
+            (e) => e.type === "step-started" && e.step === "flip" && e.stages.includes("t1/op-b"),
+          )
+        ) {
+          clearInterval(timer);
+          child.kill("SIGKILL");
+          resolve();
+        }
+      }, 25);
+      child.on("exit", () => {
+        clearInterval(timer);
+        reject(new Error("the driver finished before it could be killed"));
+      });
+    });
+    await new Promise((resolve) => child.once("exit", resolve));
+
+    const status = await run(["status"]);
+    expect(status.stdout).to.contain("release 2.2.0 (attempt 1): stopped");
+    const resumed = await run(["resume"]);
+    expect(resumed.status, resumed.stderr + resumed.stdout).to.equal(ExitCode.Success);
+    expect(resumed.stderr).to.match(/took over a stale fleet lock \(process \d+ no longer runs/);
+    expect(resumed.stdout).to.contain("release 2.2.0: succeeded");
+    expect(flips()).to.deep.equal(["op-a green", "op-b green", "op-a blue", "op-b blue"]);
+    const events = journal.read().events;
+    const flipStarts = events.filter(
+      (e) => e.type === "step-started" && e.step === "flip" && e.stages.includes("t1/op-b"),
+    );
+    expect(
+      flipStarts,
+      "op-b's flip was asked again after the kill, not redone from scratch",
+    ).to.have.length(2);
+    const history = await run(["status", "--history", "--json"]);
+    const entries = (
+      JSON.parse(history.stdout) as { history: { release: string; outcome: string; by: string }[] }
+    ).history;
+    expect(entries.map((e) => [e.release, e.outcome, e.by])).to.deep.equal([
+      ["2.2.0", "succeeded", "e2e"],
+      ["2.1.0", "succeeded", "e2e"],
+    ]);
+  });
+});
