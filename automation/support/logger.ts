@@ -41,10 +41,21 @@ export function createLogger(options: LoggerOptions): Logger {
     colorize: process.stderr.isTTY === true && options.destination === undefined,
     sync: true,
     translateTime: "HH:MM:ss",
-    ignore: "pid,hostname",
+    // One line per event: where (region, stack/outpost) in front of the message.
+    messageFormat: (record, messageKey) => `${where(record)}${String(record[messageKey] ?? "")}`,
+    ignore:
+      "pid,hostname,event,seq,region,stack,outpost,batch,stages,scope,phase,by,release,attempt",
     destination: asStream(options.destination ?? process.stderr),
   });
   return pino(base, stream);
+}
+
+/** "[us] us/nyc-dc1: " from the region/stack/outpost fields of a record, if any. */
+function where(record: Record<string, unknown>): string {
+  const region = typeof record.region === "string" ? `[${record.region}] ` : "";
+  const stack = typeof record.stack === "string" ? record.stack : "";
+  const outpost = typeof record.outpost === "string" ? `/${record.outpost}` : "";
+  return `${region}${stack || outpost ? `${stack}${outpost}: ` : ""}`;
 }
 
 /** pino-pretty wants a real stream; tests hand in anything with write(). */

@@ -158,6 +158,28 @@ describe("engine: Automation-API adapter on the real engine", function () {
     expect(fs.readdirSync(locks)).to.deep.equal([]);
   });
 
+  it("recovers from pending operations left by an interrupted update", async () => {
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    const environment = pulumiEnvironment({ stateDir: path.join(workDir, "state") });
+    const stack = await LocalWorkspace.selectStack(
+      { stackName: "t1", workDir: programDir },
+      { pulumiCommand: await pulumiCommand(environment), envVars: environment.env },
+    );
+    const state = await stack.exportStack();
+    const deployment = state.deployment as {
+      resources: { urn: string; type: string }[];
+      pending_operations?: unknown[];
+    };
+    const site = deployment.resources.find((r) => r.urn.endsWith("::op-a"));
+    deployment.pending_operations = [
+      { resource: { ...site, urn: site?.urn.replace("::op-a", "::op-ghost") }, type: "creating" },
+    ];
+    await stack.importStack(state);
+    await engine.up("t1", { outposts: ["op-a"] });
+    const after = (await stack.exportStack()).deployment as { pending_operations?: unknown[] };
+    expect(after.pending_operations ?? []).to.deep.equal([]);
+  });
+
   it("previews with a policy pack and reports mandatory violations", async () => {
     await engine.writeDriverConfig("t1", {
       deployment: { "op-b": state("blue", "2.0.0", "6.6.6") },
