@@ -5,14 +5,14 @@
  * exactly the violations it deserves and nothing else.
  */
 import { expect } from "chai";
-import { FleetConfig, loadFleetConfig, readStackFile, StackLayer } from "../../infra/config";
+import { FleetConfig, loadFleetConfig, StackLayer } from "../../infra/config";
 import { fleetPolicies } from "../../policies/pack";
 import { policyConfigFor } from "../../policies/policy-config";
 import { recordStack } from "../support/record-stack";
-import { withState } from "../infra/helpers";
 import { recordLocalStack } from "./support/record-local";
 import { packResources } from "./support/recorded";
 import { PackConfig, PackResource, runPack, Violation } from "./support/run-pack";
+import { pinnedStack } from "./support/stacks";
 
 const STACKS = ["us", "eu", "apac"] as const;
 /** The local target's stacks: real processes behind HAProxy, recorded with their providers mocked. */
@@ -34,7 +34,7 @@ const KNOWN_PROGRAM_FINDINGS: Readonly<Record<string, readonly string[]>> = Obje
 );
 
 /** The fingerprint the driver expects: one value for the whole fleet (the us stack's). */
-const reference = loadFleetConfig(readStackFile("us"));
+const reference = loadFleetConfig(pinnedStack("us"));
 
 function driverConfig(config: FleetConfig, fingerprint = reference.fingerprint): PackConfig {
   return policyConfigFor(config, { version: config.release.version, fingerprint }) as PackConfig;
@@ -83,7 +83,7 @@ describe("policies: the example fleet", function () {
 
   for (const stack of STACKS) {
     it(`${stack}: passes every policy with the driver's config`, async () => {
-      const config = loadFleetConfig(readStackFile(stack));
+      const config = loadFleetConfig(pinnedStack(stack));
       const violations = await evaluate(await recorded(stack), driverConfig(config));
       expect(summary(violations)).to.deep.equal([...(KNOWN_PROGRAM_FINDINGS[stack] ?? [])].sort());
     });
@@ -91,25 +91,55 @@ describe("policies: the example fleet", function () {
 
   for (const stack of LOCAL_STACKS) {
     it(`${stack}: passes every policy with the driver's config`, async () => {
-      const config = loadFleetConfig(readStackFile(stack));
-      const resources = packResources(await recordLocalStack(stack), stack);
+      const config = loadFleetConfig(pinnedStack(stack));
+      const resources = packResources(await recordLocalStack(stack, pinnedStack(stack)), stack);
       const violations = await evaluate(resources, driverConfig(config, config.fingerprint));
       expect(summary(violations)).to.deep.equal([]);
     });
   }
 
   it("every stack of one fleet carries the same fingerprint", () => {
-    const fingerprint = (stack: string) => loadFleetConfig(readStackFile(stack)).fingerprint;
+    const fingerprint = (stack: string) => loadFleetConfig(pinnedStack(stack)).fingerprint;
     for (const stack of STACKS) expect(fingerprint(stack), stack).to.equal(reference.fingerprint);
     for (const stack of LOCAL_STACKS)
       expect(fingerprint(stack), stack).to.equal(fingerprint("local-us"));
+  });
+
+  describe("a release in flight on the local target", () => {
+    // 2.0.0 -> 2.1.0: nyc-lab1 has flipped to green and keeps blue warm; iad-lab1 has its
+    // candidate deployed, warm, and no traffic on it yet.
+    const layer = pinnedStack("local-us", "2.1.0", {
+      "nyc-lab1": { greenVersion: "2.1.0", activeColor: "green", idleWarm: true },
+      "iad-lab1": { greenVersion: "2.1.0", idleWarm: true },
+    });
+    const config = loadFleetConfig(layer);
+    const resources = () =>
+      recordLocalStack("local-us", layer).then((r) => packResources(r, "local-us"));
+    const expectation = { version: "2.1.0", fingerprint: config.fingerprint };
+
+    it("passes with the previous version the driver passes during a release", async () => {
+      const file = policyConfigFor(config, {
+        ...expectation,
+        previousVersion: "2.0.0",
+      }) as PackConfig;
+      expect(summary(await evaluate(await resources(), file))).to.deep.equal([]);
+    });
+
+    it("without it, fails only the Outpost whose active color still runs the old version", async () => {
+      const file = policyConfigFor(config, expectation) as PackConfig;
+      expect(summary(await evaluate(await resources(), file))).to.deep.equal([
+        "release-version-consistency @ iad-lab1-blue-processes: Outpost iad-lab1 blue (active) runs 2.0.0, but it is on the active path; expected 2.1.0.",
+      ]);
+    });
   });
 
   describe("broken configs produce exactly the expected violations", () => {
     const known = [...(KNOWN_PROGRAM_FINDINGS.us ?? [])];
 
     it("one Outpost on another version", async () => {
-      const layer = withState("us", "iad-dc2", { blueVersion: "1.9.0", greenVersion: "1.9.0" });
+      const layer = pinnedStack("us", "2.0.0", {
+        "iad-dc2": { blueVersion: "1.9.0", greenVersion: "1.9.0" },
+      });
       const violations = await evaluate(
         await recorded("us", layer, "us:iad-dc2@1.9.0"),
         driverConfig(reference),
@@ -171,7 +201,7 @@ describe("policies: the example fleet", function () {
 
     it("a fingerprint that doesn't match (a region's config drifted)", async () => {
       const layer = {
-        ...readStackFile("eu"),
+        ...pinnedStack("eu"),
         overrides: { loadBalancer: { deregistrationDelaySeconds: 30 } },
       };
       const drifted = loadFleetConfig(layer);

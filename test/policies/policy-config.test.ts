@@ -64,7 +64,9 @@ describe("policies: policyConfigFor", () => {
   describe("policyConfigForStack (policies/write-config.ts)", () => {
     it("defaults to the stack's own release and fingerprint", () => {
       const file = policyConfigForStack({ stack: "us" });
-      expect(file["release-version-consistency"]).to.deep.equal({ expectedVersion: "2.0.0" });
+      expect(file["release-version-consistency"]).to.deep.equal({
+        expectedVersion: config.release.version,
+      });
       expect(file["consistency-fingerprint"]).to.deep.equal({
         expectedFingerprint: config.fingerprint,
       });
