@@ -7,6 +7,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import { AutomationApiEngine } from "../../automation/engine/automation-api-engine";
 import {
@@ -159,7 +160,6 @@ describe("engine: Automation-API adapter on the real engine", function () {
   });
 
   it("recovers from pending operations left by an interrupted update", async () => {
-    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
     const environment = pulumiEnvironment({ stateDir: path.join(workDir, "state") });
     const stack = await LocalWorkspace.selectStack(
       { stackName: "t1", workDir: programDir },
