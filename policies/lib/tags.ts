@@ -1,3 +1,4 @@
+import { OUTPOST_NODE_LABEL } from "../../infra/aws/node-bootstrap";
 import { Color, COLORS } from "../../infra/contract";
 import { asArray, asString, at, isRecord, isUnknown, PlainRecord, UNKNOWN, Unknown } from "./plain";
 import { TYPES } from "./types";
@@ -63,9 +64,6 @@ export function tagValue(
 export function isColor(value: unknown): value is Color {
   return typeof value === "string" && (COLORS as readonly string[]).includes(value);
 }
-
-/** The Kubernetes node label our Rollouts select their Outpost's nodes by. */
-const OUTPOST_NODE_LABEL = "outpost-fleet/outpost";
 
 /**
  * Which Outpost a resource belongs to: its Outpost tag, a dynamic resource's `outpost` input,
