@@ -3,8 +3,11 @@
  * 4-Outpost and a 50-Outpost stack. Each size runs in its own process so that peak RSS is its
  * own. Usage: npm run bench:stack  (or: ts-node bench/stack-evaluation.ts [sizes...])
  */
+import "../test/support/fast-stack-traces";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
+import { recordStack } from "../test/support/record-stack";
+import { syntheticStack } from "./synthetic-fleet";
 
 interface Sample {
   outposts: number;
@@ -16,11 +19,9 @@ interface Sample {
 }
 
 async function measureOne(outposts: number): Promise<Sample> {
-  await import("../test/support/fast-stack-traces");
-  const { recordStack } = await import("../test/support/record-stack");
-  const { syntheticStack } = await import("./synthetic-fleet");
   const loadStarted = process.hrtime.bigint();
-  await import("../infra/aws/fleet");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require("../infra/aws/fleet");
   const loadSeconds = Number(process.hrtime.bigint() - loadStarted) / 1e9;
   const started = process.hrtime.bigint();
   const { resources } = await recordStack(syntheticStack(outposts));

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigValidationError, readStackFile, StackLayer } from "../../infra/config";
-import { recordStack } from "../support/record-stack";
+import { loadProgram, recordStack } from "../support/record-stack";
 
 type Outpost = Record<string, unknown>;
 
@@ -142,7 +142,7 @@ describe("invalid config fails before any resource exists", () => {
       },
     });
     try {
-      const { fleetProgram } = await import("../../infra/program");
+      const { fleetProgram } = loadProgram();
       fleetProgram(broken);
     } catch (e) {
       error = e as ConfigValidationError;

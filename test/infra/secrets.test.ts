@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { readStackFile } from "../../infra/config";
 import { StrictFleetMocks } from "../support/fleet-mocks";
-import { recordStack } from "../support/record-stack";
+import { loadProgram, recordStack } from "../support/record-stack";
 import { ofType } from "./helpers";
 
 const PASSWORD = "s3cr3t-hunter2-value";
@@ -29,7 +29,7 @@ describe("secrets", () => {
   it("keeps the secret value and the kubeconfigs marked secret", async () => {
     const mocks = new StrictFleetMocks("eu", "eu-west-1");
     await pulumi.runtime.setMocks(mocks, "outpost-fleet", "eu");
-    const { fleetProgram } = await import("../../infra/program");
+    const { fleetProgram } = loadProgram();
     const outputs = fleetProgram(readStackFile("eu"), {
       "database-password": pulumi.secret(PASSWORD),
     });

@@ -32,6 +32,12 @@ async function settle(value: unknown): Promise<unknown> {
   return value;
 }
 
+/** The program module, loaded only after the mocks are in place (as Pulumi's testing guide does). */
+export function loadProgram(): typeof import("../../infra/program") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../../infra/program") as typeof import("../../infra/program");
+}
+
 /**
  * Runs the real infra program under strict mocks and records every resource it registers.
  * `stack` is a stack name (Pulumi.<stack>.yaml is read) or a stack layer built by the test.
@@ -44,9 +50,7 @@ export async function recordStack(
   const stackName = typeof stack === "string" ? stack : String(layer.regionGroup ?? "test");
   const mocks = new StrictFleetMocks(stackName, String(layer.awsRegion ?? "us-east-1"));
   await pulumi.runtime.setMocks(mocks, "outpost-fleet", stackName, options.preview ?? false);
-  // Loaded after the mocks are in place, as Pulumi's own testing guide does.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { fleetProgram } = require("../../infra/program") as typeof import("../../infra/program");
+  const { fleetProgram } = loadProgram();
   const secrets = Object.fromEntries(
     Object.entries(options.secrets ?? {}).map(([name, value]) => [name, pulumi.secret(value)]),
   );
