@@ -65,10 +65,15 @@ class LocalProviderMocks implements pulumi.runtime.Mocks {
 }
 
 /** A stand-in haproxy: the program only checks that one exists before registering anything. */
+let haproxy: string | undefined;
 function fakeHaproxy(): string {
-  const bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policies-haproxy-")), "haproxy");
-  fs.writeFileSync(bin, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
-  return bin;
+  if (haproxy === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policies-haproxy-"));
+    haproxy = path.join(dir, "haproxy");
+    fs.writeFileSync(haproxy, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return haproxy;
 }
 
 async function settle(value: unknown): Promise<unknown> {
