@@ -26,7 +26,7 @@ export class FleetRoles extends pulumi.ComponentResource {
       [...MANAGED_POLICIES.appInstance, args.configReadPolicyArn],
       args.tags,
     );
-    this.appInstanceProfileArn = this.profile(`${name}-app`, app).arn;
+    this.appInstanceProfileArn = this.profile(`${name}-app`, app, args.tags).arn;
     if (args.eksEnabled) {
       const node = this.role(
         `${name}-node`,
@@ -40,7 +40,7 @@ export class FleetRoles extends pulumi.ComponentResource {
         { parent: this },
       );
       this.nodeRoleArn = node.arn;
-      this.nodeInstanceProfileArn = this.profile(`${name}-node`, node).arn;
+      this.nodeInstanceProfileArn = this.profile(`${name}-node`, node, args.tags).arn;
       if (args.clusterKinds.has("local")) {
         // A local cluster's control plane instances are EC2 instances on the Outpost.
         this.clusterRoleArns.local = this.role(
@@ -83,7 +83,7 @@ export class FleetRoles extends pulumi.ComponentResource {
     return role;
   }
 
-  private profile(name: string, role: aws.iam.Role): aws.iam.InstanceProfile {
-    return new aws.iam.InstanceProfile(name, { role: role.name }, { parent: this });
+  private profile(name: string, role: aws.iam.Role, tags: Tags): aws.iam.InstanceProfile {
+    return new aws.iam.InstanceProfile(name, { role: role.name, tags }, { parent: this });
   }
 }

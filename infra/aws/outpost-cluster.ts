@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { eksNodeCapacity } from "../capacity";
 import { FleetConfig, OutpostConfig } from "../config";
 import { renderKubeconfig } from "./kubeconfig";
 import { renderNodeUserData } from "./node-bootstrap";
@@ -116,14 +117,14 @@ export class OutpostCluster extends pulumi.ComponentResource {
       },
       parent,
     );
-    const nodeCount = Math.max(2, Math.ceil(config.eks.replicas / 2));
+    const nodes = eksNodeCapacity(config.eks.replicas);
     new aws.autoscaling.Group(
       `${o}-nodes-asg`,
       {
         vpcZoneIdentifiers: [outpost.subnetId],
-        minSize: nodeCount,
-        maxSize: nodeCount * 2,
-        desiredCapacity: nodeCount,
+        minSize: nodes.min,
+        maxSize: nodes.max,
+        desiredCapacity: nodes.desired,
         launchTemplate: { id: nodeTemplate.id, version: nodeTemplate.latestVersion.apply(String) },
         tags: [
           ...asgTags(tags),

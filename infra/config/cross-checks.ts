@@ -1,3 +1,4 @@
+import { eksNodeCapacity } from "../capacity";
 import { ConfigProblem } from "./errors";
 import { ParsedFleetConfig } from "./schema";
 
@@ -69,12 +70,16 @@ function capacityOrder(config: ParsedFleetConfig): ConfigProblem[] {
         allowed: "must satisfy min <= desired <= max",
       });
     }
-    // Both colors are warm during a release, so twice the largest color must fit.
-    if (2 * max > maxInstances) {
+    // Both colors are warm during a release, and on AWS the EKS nodes share the Outpost too.
+    const nodes =
+      config.target === "aws" && config.eks.enabled ? eksNodeCapacity(config.eks.replicas).max : 0;
+    const needed = 2 * max + nodes;
+    if (needed > maxInstances) {
+      const why = nodes > 0 ? `2 x max + ${nodes} EKS nodes (${needed})` : `2 x max (${needed})`;
       problems.push({
         key: `${key}.maxInstances`,
         value: maxInstances,
-        allowed: `must be at least 2 x max (${2 * max}) so that both colors fit during a release`,
+        allowed: `must be at least ${why} so that both colors fit during a release`,
       });
     }
     return problems;

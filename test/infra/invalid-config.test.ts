@@ -91,6 +91,12 @@ const CASES: { name: string; layer: () => StackLayer; message: string }[] = [
     message: 'outpost-fleet:loadBalancer = ["deregistrationDelay"]: unknown key(s)',
   },
   {
+    name: "an Outpost too small for both colors and the EKS nodes",
+    layer: () => withOutpost(2, { capacity: { min: 2, desired: 3, max: 6, maxInstances: 12 } }),
+    message:
+      "outpost-fleet:outposts[2].capacity.maxInstances = 12: must be at least 2 x max + 4 EKS nodes (16) so that both colors fit during a release",
+  },
+  {
     name: "an extended cluster without regional subnets",
     layer: () => withOutpost(0, { clusterKind: "extended" }),
     message:

@@ -22,17 +22,6 @@ const LOCAL_STACKS = ["local-us", "local-eu", "local-apac"] as const;
  * Mandatory findings the example fleet has today, which are program bugs to fix in infra/.
  * Remove an entry when its fix lands; the test then holds the fleet to zero.
  */
-const KNOWN_PROGRAM_FINDINGS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  ["us", "eu", "apac"].map((stack) => [
-    stack,
-    // FleetRoles.profile() (infra/aws/fleet-roles.ts) creates the instance profiles without tags.
-    ["app", "node"].map(
-      (role) =>
-        `required-tags @ ${stack}-roles-${role}: is missing tags Environment, Region, DeploymentId (required here: Environment, Region, DeploymentId).`,
-    ),
-  ]),
-);
-
 /** The fingerprint the driver expects: one value for the whole fleet (the us stack's). */
 const reference = loadFleetConfig(pinnedStack("us"));
 
@@ -85,7 +74,7 @@ describe("policies: the example fleet", function () {
     it(`${stack}: passes every policy with the driver's config`, async () => {
       const config = loadFleetConfig(pinnedStack(stack));
       const violations = await evaluate(await recorded(stack), driverConfig(config));
-      expect(summary(violations)).to.deep.equal([...(KNOWN_PROGRAM_FINDINGS[stack] ?? [])].sort());
+      expect(summary(violations)).to.deep.equal([]);
     });
   }
 
@@ -134,8 +123,6 @@ describe("policies: the example fleet", function () {
   });
 
   describe("broken configs produce exactly the expected violations", () => {
-    const known = [...(KNOWN_PROGRAM_FINDINGS.us ?? [])];
-
     it("one Outpost on another version", async () => {
       const layer = pinnedStack("us", "2.0.0", {
         "iad-dc2": { blueVersion: "1.9.0", greenVersion: "1.9.0" },
@@ -146,7 +133,6 @@ describe("policies: the example fleet", function () {
       );
       expect(summary(violations)).to.deep.equal(
         [
-          ...known,
           "release-version-consistency @ iad-dc2-blue-lt: Outpost iad-dc2 blue (active) runs 1.9.0, but it is on the active path; expected 2.0.0.",
         ].sort(),
       );
@@ -159,7 +145,6 @@ describe("policies: the example fleet", function () {
       const violations = await evaluate(resources, driverConfig(reference));
       expect(summary(violations)).to.deep.equal(
         [
-          ...known,
           "required-tags @ dfw-dc1-alb: is missing tag DeploymentId (required here: Environment, Region, DeploymentId, Outpost).",
         ].sort(),
       );
@@ -178,7 +163,6 @@ describe("policies: the example fleet", function () {
         "instanceType is m5.2xlarge, which Outpost ord-dc1 does not have; it has m5.large, m5.xlarge, c5.xlarge, r5.large.";
       expect(summary(violations)).to.deep.equal(
         [
-          ...known,
           `outpost-capacity @ ord-dc1-blue-lt: ${message}`,
           `outpost-capacity @ ord-dc1-green-lt: ${message}`,
           `outpost-capacity @ ord-dc1-nodes-lt: ${message}`,
@@ -193,7 +177,6 @@ describe("policies: the example fleet", function () {
       const violations = await evaluate(resources, driverConfig(reference));
       expect(summary(violations)).to.deep.equal(
         [
-          ...known,
           'blue-green-symmetry @ nyc-dc1-green-tg: Outpost nyc-dc1: aws:lb/targetGroup:TargetGroup nyc-dc1-green-tg differs from nyc-dc1-blue-tg beyond version and size: healthCheck.path (blue "/health", green "/").',
         ].sort(),
       );
@@ -210,7 +193,6 @@ describe("policies: the example fleet", function () {
       const why = `but this release expects ${reference.fingerprint} on every stack: this stack's release or fleet-wide config differs from the others'.`;
       expect(summary(violations)).to.deep.equal(
         [
-          ...(KNOWN_PROGRAM_FINDINGS.eu ?? []),
           `consistency-fingerprint @ eu-config-fingerprint: SSM parameter /outpost-fleet/production/eu/fingerprint is ${drifted.fingerprint}, ${why}`,
           `consistency-fingerprint @ outpost-fleet-eu: output fingerprint is ${drifted.fingerprint}, ${why}`,
         ].sort(),
