@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { type Layer, mergeLayers, readLayer } from "../../infra/config/layers";
+import { DEFAULT_LAYERS_DIR, type Layer, mergeLayers, readLayer } from "../../infra/config/layers";
 import { stackLayerFromConfig } from "../../infra/config/stack-file";
 
 /** Global, region, environment and stack layers merged, as the program merges them. */
@@ -9,7 +9,9 @@ export function mergedStackConfig(
   projectDir: string,
   stack: string,
 ): { merged: Layer; global: Layer } {
-  const layersDir = path.join(projectDir, "config", "layers");
+  // A scratch project (copies of the stack files) has no layers of its own: use the program's.
+  const own = path.join(projectDir, "config", "layers");
+  const layersDir = fs.existsSync(own) ? own : DEFAULT_LAYERS_DIR;
   const document = parse(
     fs.readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8"),
   ) as {
