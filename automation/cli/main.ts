@@ -118,6 +118,11 @@ function explainYargsError(message: string, flags: readonly string[]): string {
 
 /** Entry point of bin/outpost-fleet. */
 export function run(): void {
+  // `outpost-fleet status | head`: a closed pipe is not an error worth a stack trace.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
