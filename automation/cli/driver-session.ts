@@ -10,6 +10,7 @@ import type { Actor } from "../journal/journal-events";
 import { JournalFile } from "../journal/journal-file";
 import { currentActor, journalDirFrom, JournalStore } from "../journal/journal-store";
 import type { RolloutPlan } from "../plan/plan-types";
+import { releasePolicyConfigWriter } from "../policy/release-policy-config";
 import type { DriverSettings } from "../settings/driver-settings";
 import { systemClock } from "../support/clock";
 import { createLogger, type Logger } from "../support/logger";
@@ -82,6 +83,10 @@ export async function runDriver(
       settings: executorSettings(settings, regionsOf(options.fleet)),
       actor,
       prompt: interactive ? terminalPrompt(io) : undefined,
+      releasePolicyConfig: releasePolicyConfigWriter(
+        engine,
+        path.join(store.dir, "policy-config", release),
+      ),
       onEvent: (event) => {
         report(event);
         lock.heartbeat();

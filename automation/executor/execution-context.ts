@@ -6,6 +6,7 @@ import type { JournalFile } from "../journal/journal-file";
 import { type ReleaseProgress, replay } from "../journal/release-progress";
 import type { Clock } from "../support/clock";
 import type { Logger } from "../support/logger";
+import type { ReleasePolicyConfig } from "../policy/release-policy-config";
 import type { ExecutorSettings } from "./executor-settings";
 
 export interface ExecutorDeps {
@@ -19,6 +20,8 @@ export interface ExecutorDeps {
   readonly actor: Actor;
   /** Asks a person before a wave (approval each-wave on a terminal). */
   readonly prompt?: (question: string) => Promise<boolean>;
+  /** Writes each stack's policy-pack config for the preflight preview (release expectations). */
+  readonly releasePolicyConfig?: ReleasePolicyConfig;
   /** Called after each journal append: progress output, lock heartbeat. */
   readonly onEvent?: (event: JournalEvent) => void;
 }

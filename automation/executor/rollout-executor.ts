@@ -119,9 +119,17 @@ export class RolloutExecutor {
       let violations;
       try {
         await engine.writeDriverConfig(stack, { release: progress.plan.release });
+        const releaseConfig = await this.deps.releasePolicyConfig?.(
+          stack,
+          progress.plan.release,
+          progress.baselines[stack]?.release,
+        );
         const preview = await engine.preview(stack, {
           policyPacks: settings.policyPacks,
-          policyPackConfigs: settings.policyPackConfigs,
+          policyPackConfigs: [
+            ...settings.policyPackConfigs,
+            ...(releaseConfig ? [releaseConfig] : []),
+          ],
         });
         violations = preview.violations.filter((v) => v.enforcement === "mandatory");
       } catch (err) {

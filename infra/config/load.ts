@@ -50,7 +50,7 @@ export function loadFleetConfig(
 
   const parsed = fleetConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    problems.push(...parsed.error.issues.map((issue) => problemFromIssue(issue, merged)));
+    problems.push(...parsed.error.issues.flatMap((issue) => problemsFromIssue(issue, merged)));
     throw new ConfigValidationError(problems);
   }
   problems.push(...crossCheck(parsed.data));
@@ -118,6 +118,18 @@ function keyName(keyPath: readonly (string | number)[]): string {
   return `outpost-fleet:${joined}`;
 }
 
+function problemsFromIssue(issue: ZodIssue, merged: Layer): ConfigProblem[] {
+  if (issue.code === "unrecognized_keys") {
+    // One problem per key, so each names the full key a user has to fix.
+    return issue.keys.map((key) => ({
+      key: keyName([...issue.path, key]),
+      value: valueAt(merged, [...issue.path, key]),
+      allowed: "is not a known key; check the spelling against docs/configuration.md",
+    }));
+  }
+  return [problemFromIssue(issue, merged)];
+}
+
 function problemFromIssue(issue: ZodIssue, merged: Layer): ConfigProblem {
   const value = valueAt(merged, issue.path);
   let allowed = issue.message;
@@ -125,13 +137,7 @@ function problemFromIssue(issue: ZodIssue, merged: Layer): ConfigProblem {
     allowed = `is required (${issue.expected})`;
   else if (issue.code === "invalid_type")
     allowed = `must be ${issue.expected}, not ${issue.received}`;
-  else if (issue.code === "unrecognized_keys") {
-    return {
-      key: keyName(issue.path),
-      value: issue.keys,
-      allowed: "unknown key(s); check the spelling against docs/configuration.md",
-    };
-  } else if (issue.code === "invalid_union")
+  else if (issue.code === "invalid_union")
     allowed = "must be one of {setWeight: 0-100}, {pause: {duration?}}, {analysis: true}";
   return { key: keyName(issue.path), value, allowed };
 }

@@ -18,12 +18,15 @@ export function readStackFile(stack: string, projectRoot = PROJECT_ROOT): StackL
   return stackLayerFromConfig(document?.config ?? {});
 }
 
-/** Turns namespaced config (`outpost-fleet:x`, `aws:region`) into the stack layer. */
-export function stackLayerFromConfig(config: Record<string, unknown>): StackLayer {
+/**
+ * Turns namespaced config (`outpost-fleet:x`, `aws:region`) into the stack layer. Secret values
+ * belong to no layer: the entry point reads them as Pulumi secrets.
+ */
+export function stackLayerFromConfig(config: Readonly<Record<string, unknown>>): StackLayer {
   const layer: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === "aws:region") layer.awsRegion = value;
-    else if (key.startsWith(`${CONFIG_NAMESPACE}:`))
+    else if (key.startsWith(`${CONFIG_NAMESPACE}:`) && key !== `${CONFIG_NAMESPACE}:secrets`)
       layer[key.slice(CONFIG_NAMESPACE.length + 1)] = value;
   }
   return layer;

@@ -88,7 +88,8 @@ const CASES: { name: string; layer: () => StackLayer; message: string }[] = [
       ...readStackFile("us"),
       overrides: { loadBalancer: { deregistrationDelay: 5 } },
     }),
-    message: 'outpost-fleet:loadBalancer = ["deregistrationDelay"]: unknown key(s)',
+    message:
+      "outpost-fleet:loadBalancer.deregistrationDelay = 5: is not a known key; check the spelling against docs/configuration.md",
   },
   {
     name: "an Outpost too small for both colors and the EKS nodes",
