@@ -7,6 +7,10 @@
  *   4. stops the load, checks that every Outpost serves the new version, prints the figures;
  *   5. destroys the stacks (unless --keep), leaving no process behind.
  *
+ * Everything lives in .pulumi-local/demo/: a scratch project whose stack files the driver may
+ * rewrite (the committed ones stay untouched), the state backend, the journal and the driver
+ * settings (short bakes, so the demo takes minutes, not the production half hour).
+ *
  * Usage: npm run demo -- [--release 2.1.0] [--stacks local-us,local-eu,local-apac] [--keep]
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
@@ -14,10 +18,32 @@ import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import yargs from "yargs";
+import * as fs from "node:fs";
 import { pulumiCommand, pulumiEnvironment } from "../automation/engine/pulumi-environment";
+import { scratchProject } from "../automation/engine/scratch-project";
+import { removeStaleBackendLocks } from "../automation/engine/stale-backend-locks";
 import { OutpostOutputs } from "../infra/contract";
 
 const ROOT = path.resolve(__dirname, "..");
+
+/** Rollout policy for the demo: the production policy with minutes turned into seconds. */
+const DEMO_SETTINGS = `# Written by scripts/demo.ts; see automation/driver.yaml for the production policy.
+waveOrder: [us, eu, apac]
+concurrency: "100%"
+traffic: { aws: [100], local: [10, 50, 100] }
+rollbackScope: wave
+bakeSeconds: 5
+scaleDownDelaySeconds: 2
+analysis:
+  intervalSeconds: 1
+  windowSeconds: 5
+  requestsPerCheck: 5
+  consecutiveSuccesses: 2
+  failureLimit: 1
+  maxP99Ms: 500
+  maxErrorRate: 0.01
+policyPacks: [${path.join(ROOT, "policies")}]
+`;
 
 interface LoadResult {
   readonly endpoint: string;
@@ -77,6 +103,31 @@ function runDriver(args: string[], env: Record<string, string>): Promise<number>
   });
 }
 
+/** Destroys what an earlier, interrupted demo left running, then starts from an empty folder. */
+async function cleanUp(demoDir: string, names: readonly string[]): Promise<void> {
+  const stateDir = path.join(demoDir, "state");
+  if (fs.existsSync(stateDir)) {
+    const environment = pulumiEnvironment({ stateDir });
+    const command = await pulumiCommand(environment);
+    const projectDir = path.join(demoDir, "project");
+    for (const stackName of names) {
+      const stack = await LocalWorkspace.selectStack(
+        { stackName, workDir: projectDir },
+        {
+          pulumiCommand: command,
+          envVars: { ...environment.env, OUTPOST_FLEET_RUN_DIR: path.join(demoDir, "run") },
+        },
+      ).catch(() => undefined);
+      if (stack) {
+        say(`destroying ${stackName}, left over from an earlier demo`);
+        removeStaleBackendLocks(environment.backendUrl, stackName);
+        await stack.destroy({ onOutput: () => undefined });
+      }
+    }
+  }
+  fs.rmSync(demoDir, { recursive: true, force: true });
+}
+
 async function versionOf(endpoint: string): Promise<string> {
   const response = await fetch(`${endpoint}/version`);
   return ((await response.json()) as { version: string }).version;
@@ -95,26 +146,33 @@ async function main(): Promise<number> {
       default: false,
       describe: "Leave the fleet running afterwards",
     })
-    .option("state-dir", {
+    .option("demo-dir", {
       type: "string",
       default: path.join(ROOT, ".pulumi-local", "demo"),
-      describe: "Pulumi state folder",
+      describe: "Folder for the demo's project copy, state, journal and processes",
     })
     .strict()
     .parseAsync();
-  const environment = pulumiEnvironment({ stateDir: argv["state-dir"] });
-  const command = await pulumiCommand(environment);
+  const demoDir = argv["demo-dir"];
   const names = argv.stacks.split(",").map((s) => s.trim());
+  await cleanUp(demoDir, names);
+  const projectDir = scratchProject(path.join(demoDir, "project"), names);
+  const stateDir = path.join(demoDir, "state");
+  const settingsFile = path.join(demoDir, "driver.yaml");
+  fs.writeFileSync(settingsFile, DEMO_SETTINGS);
+  const environment = pulumiEnvironment({ stateDir });
+  const command = await pulumiCommand(environment);
+  const envVars = { ...environment.env, OUTPOST_FLEET_RUN_DIR: path.join(demoDir, "run") };
   const stacks = await Promise.all(
     names.map((stackName) =>
       LocalWorkspace.createOrSelectStack(
-        { stackName, workDir: ROOT },
-        { pulumiCommand: command, envVars: environment.env },
+        { stackName, workDir: projectDir },
+        { pulumiCommand: command, envVars },
       ),
     ),
   );
 
-  say(`bringing up ${names.join(", ")} (state in ${argv["state-dir"]})`);
+  say(`bringing up ${names.join(", ")} (everything in ${demoDir})`);
   const started = Date.now();
   const sites = (await Promise.all(stacks.map(bringUp))).flatMap((outposts) =>
     Object.values(outposts),
@@ -131,14 +189,11 @@ async function main(): Promise<number> {
   const code = await runDriver(
     [
       "deploy",
-      "--release",
-      argv.release,
-      "--stacks",
-      argv.stacks,
-      "--state-dir",
-      argv["state-dir"],
+      ...["--release", argv.release, "--stacks", argv.stacks],
+      ...["--project-dir", projectDir, "--state-dir", stateDir],
+      ...["--journal-dir", path.join(demoDir, "journal"), "--settings", settingsFile],
     ],
-    environment.env,
+    envVars,
   );
   const rolloutSeconds = (Date.now() - rolloutStarted) / 1000;
   loads.forEach((load) => load.stop());

@@ -11,7 +11,6 @@ import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import { AutomationApiEngine } from "../../automation/engine/automation-api-engine";
 import {
-  findPulumiCli,
   PROJECT_ROOT,
   pulumiCommand,
   pulumiEnvironment,
@@ -19,6 +18,7 @@ import {
 import { systemClock } from "../../automation/support/clock";
 import { silentLogger } from "../../automation/support/logger";
 import { FIXTURE_POLICY_PACK, FIXTURE_PROGRAM } from "./support/engine-fixture-program";
+import { requireEngine } from "../support/engine-guard";
 
 const state = (active: "blue" | "green", blue = "2.0.0", green = "2.0.0") => ({
   blueVersion: blue,
@@ -43,8 +43,7 @@ describe("engine: Automation-API adapter on the real engine", function () {
   let engine: AutomationApiEngine;
 
   before(async function () {
-    if (process.env.OUTPOST_FLEET_SKIP_ENGINE_TESTS === "1" || findPulumiCli() === undefined)
-      this.skip();
+    requireEngine(this);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-adapter-"));
     programDir = folder(path.join(workDir, "program"), {
       "Pulumi.yaml": "name: fleet-fixture\nruntime: nodejs\n",

@@ -10,11 +10,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { findPulumiCli, PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
+import { PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
 import { JournalFile } from "../../automation/journal/journal-file";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { BIN } from "./support/cli-harness";
 import { FIXTURE_PROGRAM } from "./support/engine-fixture-program";
+import { requireEngine } from "../support/engine-guard";
 
 const OUTPOSTS = ["op-a", "op-b"];
 
@@ -46,8 +47,7 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
   let flags: string[];
 
   before(async function () {
-    if (process.env.OUTPOST_FLEET_SKIP_ENGINE_TESTS === "1" || findPulumiCli() === undefined)
-      this.skip();
+    requireEngine(this);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-e2e-"));
     stateDir = path.join(workDir, "app-state");
     fs.mkdirSync(stateDir);

@@ -16,7 +16,6 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { lastAnswerNotFrom, runLoad } from "../../bench/lib/http-load";
 import {
-  findPulumiCli,
   PROJECT_ROOT,
   pulumiCommand,
   pulumiEnvironment,
@@ -24,7 +23,7 @@ import {
 import { OutpostDeploymentState } from "../../infra/contract";
 import { LocalOutpostOutputs } from "../../infra/local";
 import { isRunning, groupMembers, stopProcessGroup } from "../../infra/local/process/processes";
-import { findExecutable } from "../../infra/local/runtime";
+import { requireEngine } from "../support/engine-guard";
 
 const STACK = "local-engine-it";
 
@@ -115,9 +114,7 @@ describe("engine: local stack with real processes", function () {
   };
 
   before(async function () {
-    if (process.env.OUTPOST_FLEET_SKIP_ENGINE_TESTS === "1" || findPulumiCli() === undefined)
-      this.skip();
-    if (findExecutable("haproxy", process.env.PATH) === undefined) this.skip();
+    requireEngine(this, { haproxy: true });
     work = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-local-engine-"));
     const project = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8");
     fs.writeFileSync(

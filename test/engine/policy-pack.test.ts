@@ -3,14 +3,11 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  pulumiCommand,
-  pulumiEnvironment,
-  requirePulumiCli,
-} from "../../automation/engine/pulumi-environment";
+import { pulumiCommand, pulumiEnvironment } from "../../automation/engine/pulumi-environment";
 import { scratchProject } from "../../automation/engine/scratch-project";
 import { loadFleetConfig, readStackFile } from "../../infra/config";
 import { policyConfigFor, ReleaseExpectation } from "../../policies/policy-config";
+import { requireEngine } from "../support/engine-guard";
 
 const STACK = "local-eu";
 const POLICY_PACK = path.resolve(__dirname, "..", "..", "policies");
@@ -42,8 +39,8 @@ describe("engine: policy pack on a real preview", function () {
     return { outcome, output };
   };
 
-  before(async () => {
-    requirePulumiCli();
+  before(async function () {
+    requireEngine(this);
     work = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-policy-engine-"));
     scratchProject(path.join(work, "project"), [STACK]);
     const environment = pulumiEnvironment({ stateDir: path.join(work, "state") });

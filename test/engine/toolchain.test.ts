@@ -15,6 +15,7 @@ import {
   pulumiCommand,
   pulumiEnvironment,
 } from "../../automation/engine/pulumi-environment";
+import { requireEngine } from "../support/engine-guard";
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 
@@ -76,9 +77,7 @@ describe("engine toolchain: CLI + our language host + dynamic provider + policy 
   let destroyed = false;
 
   before(async function () {
-    if (process.env.OUTPOST_FLEET_SKIP_ENGINE_TESTS === "1") {
-      this.skip();
-    }
+    requireEngine(this);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-toolchain-"));
     environment = pulumiEnvironment({ stateDir: path.join(workDir, "state") });
     const program = writeFolder(path.join(workDir, "program"), {

@@ -12,6 +12,7 @@ import { BalancerInputs, BalancerOutputs } from "../../infra/local/providers/bal
 import { AppPoolInputs, AppPoolOutputs } from "../../infra/local/providers/pool-types";
 import { findExecutable } from "../../infra/local/runtime";
 import { balancerInputs, poolInputs } from "./fixtures";
+import { SKIP_ENGINE_TESTS } from "../support/engine-guard";
 
 const APP_ENTRY = path.resolve(__dirname, "..", "..", "app", "launch.js");
 
@@ -76,10 +77,9 @@ describe("local providers with real processes (integration)", function () {
   };
 
   before(function () {
-    if (haproxyBin === undefined) {
-      console.warn("    (skipped: HAProxy is not installed; apt-get install haproxy)");
-      this.skip();
-    }
+    if (SKIP_ENGINE_TESTS) this.skip();
+    if (haproxyBin === undefined)
+      throw new Error("HAProxy is not installed: run npm run toolchain");
     runDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-it-"));
   });
 
