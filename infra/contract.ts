@@ -45,6 +45,22 @@ export interface OutpostDeploymentState {
 
 export type DeploymentState = Readonly<Record<string, OutpostDeploymentState>>;
 
+/** The version one color runs. */
+export function versionOf(state: OutpostDeploymentState, color: Color): string {
+  return color === "blue" ? state.blueVersion : state.greenVersion;
+}
+
+/** Deployment state of an Outpost that has never been released to: both colors on `version`, blue active. */
+export function initialDeploymentState(version: string): OutpostDeploymentState {
+  return {
+    blueVersion: version,
+    greenVersion: version,
+    activeColor: "blue",
+    candidateWeight: 0,
+    idleWarm: false,
+  };
+}
+
 /** Stack output `outposts`: one entry per Outpost, keyed by Outpost name. */
 export interface OutpostOutputs {
   readonly outpost: string;

@@ -1,4 +1,4 @@
-import { Color, COLORS, otherColor, OutpostDeploymentState } from "./contract";
+import { Color, COLORS, otherColor, OutpostDeploymentState, versionOf } from "./contract";
 
 /**
  * Listener weights by color. The active color takes what the candidate does not; ALB accepts
@@ -10,10 +10,6 @@ export function listenerWeights(state: OutpostDeploymentState): Record<Color, nu
     [state.activeColor]: 100 - state.candidateWeight,
     [candidate]: state.candidateWeight,
   } as Record<Color, number>;
-}
-
-export function versionOf(state: OutpostDeploymentState, color: Color): string {
-  return color === "blue" ? state.blueVersion : state.greenVersion;
 }
 
 export interface ColorCapacity {
@@ -36,4 +32,4 @@ export function colorCapacity(
   return serving ? full : { min: 0, desired: 0, max: full.max };
 }
 
-export { COLORS };
+export { COLORS, versionOf };

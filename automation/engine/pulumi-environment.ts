@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { SemVer } from "semver";
+import { isExecutable } from "../../infra/host";
 
 /** The repository root (this file lives in automation/engine/). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -165,13 +166,4 @@ function commandRoot(environment: PulumiEnvironment): string {
   fs.rmSync(link, { force: true });
   fs.symlinkSync(cliPath, link);
   return root;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { processAlive } from "../../infra/host";
 
 interface BackendLock {
   readonly pid?: number;
@@ -47,13 +48,4 @@ function lockFiles(dir: string): string[] {
     const full = path.join(dir, entry.name);
     return entry.isDirectory() ? lockFiles(full) : entry.name.endsWith(".json") ? [full] : [];
   });
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

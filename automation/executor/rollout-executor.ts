@@ -119,11 +119,15 @@ export class RolloutExecutor {
       let violations;
       try {
         await engine.writeDriverConfig(stack, { release: progress.plan.release });
-        const releaseConfig = await this.deps.releasePolicyConfig?.(
-          stack,
-          progress.plan.release,
-          progress.baselines[stack]?.release,
-        );
+        // Policy config only means something to a policy pack.
+        const releaseConfig =
+          settings.policyPacks.length === 0
+            ? undefined
+            : await this.deps.releasePolicyConfig?.(
+                stack,
+                progress.plan.release,
+                progress.baselines[stack]?.release,
+              );
         const preview = await engine.preview(stack, {
           policyPacks: settings.policyPacks,
           policyPackConfigs: [

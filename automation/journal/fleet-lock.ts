@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { ExitCode } from "../support/exit-codes";
 import { UserError } from "../support/user-error";
 import type { Actor } from "./journal-events";
+import { processAlive } from "../../infra/host";
 
 /** What the lock file says about the driver that holds it. */
 export interface LockHolder extends Actor {
@@ -32,15 +33,6 @@ export function describeHolder(holder: LockHolder): string {
     `${holder.user}@${holder.host} (pid ${holder.pid}, \`${holder.command}\` for release ` +
     `${holder.release}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt})`
   );
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**

@@ -1,4 +1,10 @@
-import { type Color, otherColor, type OutpostDeploymentState } from "../../infra/contract";
+import {
+  type Color,
+  initialDeploymentState,
+  otherColor,
+  type OutpostDeploymentState,
+  versionOf,
+} from "../../infra/contract";
 import type { StepSpec } from "../plan/plan-types";
 
 /**
@@ -7,25 +13,13 @@ import type { StepSpec } from "../plan/plan-types";
  * again after a crash asks for the same state, so a flip can never happen twice.
  */
 
+// Shared with the infra program: both read the deployment state the same way.
+export { initialDeploymentState, versionOf };
+
 const VERSION_KEY: Record<Color, "blueVersion" | "greenVersion"> = {
   blue: "blueVersion",
   green: "greenVersion",
 };
-
-export function versionOf(state: OutpostDeploymentState, color: Color): string {
-  return state[VERSION_KEY[color]];
-}
-
-/** What an Outpost without a deployment entry runs: the stack's release on blue. */
-export function initialDeploymentState(version: string): OutpostDeploymentState {
-  return {
-    blueVersion: version,
-    greenVersion: version,
-    activeColor: "blue",
-    candidateWeight: 0,
-    idleWarm: false,
-  };
-}
 
 /** The color that receives the release: the one idle at the start. */
 export function candidateColor(baseline: OutpostDeploymentState): Color {

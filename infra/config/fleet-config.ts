@@ -1,4 +1,4 @@
-import { OutpostDeploymentState } from "../contract";
+import { initialDeploymentState, OutpostDeploymentState } from "../contract";
 import { ParsedFleetConfig } from "./schema";
 
 /** The release with everything derived from its version. */
@@ -26,13 +26,4 @@ export function imageFor(imageRepository: string, version: string): string {
   return `${imageRepository}:${version}`;
 }
 
-/** Deployment state of an Outpost that has never been released to: both colors on the release. */
-export function initialDeploymentState(version: string): OutpostDeploymentState {
-  return {
-    blueVersion: version,
-    greenVersion: version,
-    activeColor: "blue",
-    candidateWeight: 0,
-    idleWarm: false,
-  };
-}
+export { initialDeploymentState };

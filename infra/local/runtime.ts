@@ -1,6 +1,6 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../config";
+import { findOnPath, isExecutable } from "../host";
 
 /** Where the local target's processes live and what they run. */
 export interface LocalRuntime {
@@ -26,18 +26,8 @@ export interface LocalRuntimeOptions {
 /** Folders searched for haproxy besides PATH: Debian installs it to /usr/sbin. */
 const EXTRA_BIN_DIRS = ["/usr/sbin", "/usr/local/sbin", "/usr/local/bin", "/opt/homebrew/bin"];
 
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 export function findExecutable(name: string, searchPath: string | undefined): string | undefined {
-  const dirs = [...(searchPath ?? "").split(path.delimiter).filter(Boolean), ...EXTRA_BIN_DIRS];
-  return dirs.map((dir) => path.join(dir, name)).find(isExecutable);
+  return findOnPath(name, searchPath, EXTRA_BIN_DIRS);
 }
 
 /** Resolves the runtime, failing early and clearly when HAProxy is missing. */

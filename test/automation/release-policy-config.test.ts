@@ -71,7 +71,8 @@ describe("driver: per-stack policy config for the preflight preview", () => {
   });
 
   it("the executor previews every stack with its own file before any change", async () => {
-    const harness = makeHarness();
+    // (without policy packs there is nothing to configure, and no file is written)
+    const harness = makeHarness({ settings: { policyPacks: ["/packs/policies"] } });
     const seen: string[][] = [];
     const preview = harness.engine.preview.bind(harness.engine);
     harness.engine.preview = (stack: string, options: PreviewOptions) => {

@@ -1,18 +1,12 @@
 import { readStackFile, StackLayer } from "../../../infra/config";
-import { OutpostDeploymentState } from "../../../infra/contract";
+import { initialDeploymentState, OutpostDeploymentState } from "../../../infra/contract";
 
 /** The release the example stack files are committed with. */
 export const PINNED_RELEASE = "2.0.0";
 
 /** Both colors on one version, blue active and taking all traffic, green cold. */
 export function steady(version = PINNED_RELEASE): OutpostDeploymentState {
-  return {
-    blueVersion: version,
-    greenVersion: version,
-    activeColor: "blue",
-    candidateWeight: 0,
-    idleWarm: false,
-  };
+  return initialDeploymentState(version);
 }
 
 /**
