@@ -12,6 +12,8 @@
  * settings (short bakes, so the demo takes minutes, not the production half hour).
  *
  * Usage: npm run demo -- [--release 2.1.0] [--stacks local-us,local-eu,local-apac] [--keep]
+ *        npm run demo -- --bad-release 0.3   (the release fails 30% of requests: watch the
+ *                                             first wave's canary fail its gates and roll back)
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import autocannon from "autocannon";
@@ -146,6 +148,12 @@ async function main(): Promise<number> {
       default: false,
       describe: "Leave the fleet running afterwards",
     })
+    .option("bad-release", {
+      type: "number",
+      default: 0,
+      describe:
+        "Share of requests (0-1) the new release fails: shows the gates stopping the line and rolling back",
+    })
     .option("demo-dir", {
       type: "string",
       default: path.join(ROOT, ".pulumi-local", "demo"),
@@ -162,7 +170,10 @@ async function main(): Promise<number> {
   fs.writeFileSync(settingsFile, DEMO_SETTINGS);
   const environment = pulumiEnvironment({ stateDir });
   const command = await pulumiCommand(environment);
-  const envVars = { ...environment.env, OUTPOST_FLEET_RUN_DIR: path.join(demoDir, "run") };
+  const envVars: Record<string, string> = {
+    ...environment.env,
+    OUTPOST_FLEET_RUN_DIR: path.join(demoDir, "run"),
+  };
   const stacks = await Promise.all(
     names.map((stackName) =>
       LocalWorkspace.createOrSelectStack(
@@ -183,6 +194,16 @@ async function main(): Promise<number> {
       `  ${site.outpost.padEnd(10)} ${site.endpoint}  ${site.activeColor} ${site.versions[site.activeColor]}`,
     );
 
+  const previous = sites[0].versions[sites[0].activeColor];
+  const badRelease = argv["bad-release"] > 0;
+  if (badRelease) {
+    // Faults follow the version (infra/local/faults.ts): every process of the release fails.
+    envVars.OUTPOST_FLEET_LOCAL_FAULTS = JSON.stringify({
+      [argv.release]: { errorRate: argv["bad-release"] },
+    });
+    say(`${argv.release} is a bad release: it fails ${argv["bad-release"] * 100}% of requests`);
+  }
+  const expected = badRelease ? previous : argv.release;
   const loads = sites.map((site) => startLoad(site.endpoint, 1800));
   say(`steady load on every endpoint; rolling out ${argv.release}`);
   const rolloutStarted = Date.now();
@@ -207,13 +228,15 @@ async function main(): Promise<number> {
     `requests during the rollout: ${requests}, failed: ${failures}, worst p99: ${Math.max(...results.map((r) => r.p99Ms))} ms`,
   );
   sites.forEach((site, i) => say(`  ${site.outpost.padEnd(10)} now serves ${served[i]}`));
-  const consistent = served.every((version) => version === argv.release);
-  say(consistent ? `every Outpost serves ${argv.release}` : "version mismatch across the fleet");
+  const consistent = served.every((version) => version === expected);
+  say(consistent ? `every Outpost serves ${expected}` : "version mismatch across the fleet");
 
   if (!argv.keep) {
     say("destroying the local fleet");
     await Promise.all(stacks.map((stack) => stack.destroy({ onOutput: () => undefined })));
   }
+  // A bad release must end rolled back (exit code 1); its canary traffic may see its errors.
+  if (badRelease) return code === 1 && consistent ? 0 : 1;
   return code === 0 && failures === 0 && consistent ? 0 : 1;
 }
 
