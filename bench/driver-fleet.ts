@@ -15,7 +15,7 @@ import { InMemoryEngine } from "../automation/engine/in-memory-engine";
 import { RolloutExecutor } from "../automation/executor/rollout-executor";
 import type { FleetStack } from "../automation/fleet/fleet-stack";
 import type { GateSuite } from "../automation/gates/gate";
-import type { RolloutController } from "../automation/gates/rollout-controller";
+import { settledRollouts } from "../automation/gates/rollout-controller";
 import { JournalFile } from "../automation/journal/journal-file";
 import { buildPlan } from "../automation/plan/build-plan";
 import type { Concurrency } from "../automation/plan/concurrency";
@@ -64,19 +64,6 @@ const passingGates: GateSuite = {
     { name: "pass", measure: () => Promise.resolve({ verdict: "pass", detail: "ok" }) },
   ],
 };
-const noRollouts: RolloutController = {
-  status: () =>
-    Promise.resolve({
-      phase: "Healthy",
-      aborted: false,
-      waitingForPromotion: false,
-      complete: true,
-      message: "",
-    }),
-  promote: () => Promise.resolve(),
-  abort: () => Promise.resolve(),
-};
-
 async function deployOnce(outposts: number, concurrency: Concurrency, delayMs: number) {
   const stacks = fleetOf(outposts);
   const engine = new InMemoryEngine(
@@ -104,7 +91,7 @@ async function deployOnce(outposts: number, concurrency: Concurrency, delayMs: n
   const executor = new RolloutExecutor({
     engine,
     gates: passingGates,
-    rollouts: noRollouts,
+    rollouts: settledRollouts,
     journal: new JournalFile(path.join(dir, "journal.jsonl")),
     clock: systemClock,
     log: silentLogger(),

@@ -11,7 +11,11 @@ import { fetchHttpClient } from "../gates/http-client";
 import { HttpProbeGate } from "../gates/http-probe";
 import { kubernetesRolloutController } from "../gates/kubernetes-rollout-controller";
 import { OutputsVersionGate } from "../gates/outputs-version-gate";
-import { type RolloutController, RolloutPhaseGate } from "../gates/rollout-controller";
+import {
+  type RolloutController,
+  RolloutPhaseGate,
+  settledRollouts,
+} from "../gates/rollout-controller";
 import { StandardGateSuite } from "../gates/standard-gate-suite";
 import type { FleetStack } from "../fleet/fleet-stack";
 import type { DriverSettings } from "../settings/driver-settings";
@@ -97,17 +101,10 @@ export function simulatedRuntime(fleet: readonly FleetStack[]) {
       deployment: stack.deployment,
     })),
   );
-  const rollouts: RolloutController = {
-    status: () =>
-      Promise.resolve({
-        phase: "Healthy",
-        aborted: false,
-        waitingForPromotion: false,
-        complete: true,
-        message: "",
-      }),
-    promote: () => Promise.resolve(),
-    abort: () => Promise.resolve(),
+  return {
+    clock,
+    engine,
+    gates: { gatesFor: () => [] } satisfies GateSuite,
+    rollouts: settledRollouts,
   };
-  return { clock, engine, gates: { gatesFor: () => [] } satisfies GateSuite, rollouts };
 }

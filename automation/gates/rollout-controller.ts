@@ -23,6 +23,20 @@ export interface RolloutController {
   abort(target: GateTarget): Promise<void>;
 }
 
+/** Rollouts that are always done and healthy: for simulations (--dry-run) and benchmarks. */
+export const settledRollouts: RolloutController = {
+  status: () =>
+    Promise.resolve({
+      phase: "Healthy",
+      aborted: false,
+      waitingForPromotion: false,
+      complete: true,
+      message: "",
+    }),
+  promote: () => Promise.resolve(),
+  abort: () => Promise.resolve(),
+};
+
 /** A Rollout that aborted or degraded is a failed gate; one still moving is pending. */
 export function judgeRollout(status: RolloutStatus): Measurement {
   if (status.aborted) return fail(`Rollout aborted: ${status.message}`);
