@@ -9,8 +9,8 @@ import { readStackConfig } from "./stack-config";
 import { fleetProgram } from "./program";
 
 function main(): Record<string, unknown> {
-  const { layer, secrets } = readStackConfig();
   try {
+    const { layer, secrets } = readStackConfig();
     return fleetProgram(layer, secrets);
   } catch (error) {
     if (error instanceof ConfigValidationError) throw new pulumi.RunError(error.message);

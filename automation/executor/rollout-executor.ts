@@ -205,10 +205,6 @@ export class RolloutExecutor {
       step: step.id,
       stages: stages.map((s) => s.id),
     });
-    this.deps.log.info(
-      { region: point.wave, batch: point.batch, stages: stages.map((s) => s.id) },
-      `${step.id}`,
-    );
     const failures = await runStepEffects(this.context, progress, stages, step);
     for (const failure of failures) {
       this.context.record({
