@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
+import { stackLayerFromConfig } from "../../infra/config/stack-file";
 import { COLORS, CONFIG_NAMESPACE } from "../../infra/contract";
 import { UserError } from "../support/user-error";
 import type { FleetStack } from "./fleet-stack";
@@ -35,16 +36,6 @@ const driverKeysSchema = z.object({
 
 const stackFileSchema = z.object({ config: z.record(z.string(), z.unknown()) });
 
-/** Renames `outpost-fleet:x` to `x` (and `aws:region` to `awsRegion`) for the schema above. */
-function driverKeys(config: Record<string, unknown>): Record<string, unknown> {
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  const picked: Record<string, unknown> = { awsRegion: config["aws:region"] };
-  for (const [name, value] of Object.entries(config)) {
-    if (name.startsWith(prefix)) picked[name.slice(prefix.length)] = value;
-  }
-  return picked;
-}
-
 function fromJsonString(value: unknown): unknown {
   if (typeof value !== "string") return value;
   try {
@@ -72,7 +63,7 @@ export function readStackFile(file: string): FleetStack {
   if (!shape.success) {
     throw new UserError(`${file}: must be a YAML mapping with a \`config\` mapping`);
   }
-  const parsed = driverKeysSchema.safeParse(driverKeys(shape.data.config));
+  const parsed = driverKeysSchema.safeParse(stackLayerFromConfig(shape.data.config));
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
       (issue) => `  - ${CONFIG_NAMESPACE}:${issue.path.join(".")}: ${issue.message}`,

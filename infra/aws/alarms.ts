@@ -15,9 +15,6 @@ export interface OutpostAlarmsArgs {
   readonly tags: Tags;
 }
 
-/** What the driver's alarm gate watches for each target group. */
-export const ALARM_KINDS = ["5xx", "unhealthy", "latency"] as const;
-
 /** CloudWatch alarms per target group: target 5xx errors, unhealthy hosts and p99 latency. */
 export class OutpostAlarms extends pulumi.ComponentResource {
   readonly alarmNames: pulumi.Output<string>[];

@@ -31,12 +31,3 @@ export function stackLayerFromConfig(config: Readonly<Record<string, unknown>>):
   }
   return layer;
 }
-
-/** Stacks that have a Pulumi.<stack>.yaml in the project root. */
-export function listStackFiles(projectRoot = PROJECT_ROOT): string[] {
-  return fs
-    .readdirSync(projectRoot)
-    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
-    .filter((name): name is string => name !== undefined)
-    .sort();
-}
