@@ -37,6 +37,7 @@ function fleetOf(outposts: number): FleetStack[] {
     activeColor: "blue",
     candidateWeight: 0,
     idleWarm: false,
+    rolloutVersion: "2.0.0",
   };
   return REGIONS.map((region, r) => {
     const count = Math.floor(outposts / REGIONS.length) + (r < outposts % REGIONS.length ? 1 : 0);

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       activeColor: "blue",
       candidateWeight: 0,
       idleWarm: false,
+      rolloutVersion: "2.0.0",
     } as const;
     await setDeployment(stack, names, steady);
     const [outposts, createSeconds] = await timed(() => upOutposts(stack));

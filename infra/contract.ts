@@ -13,6 +13,20 @@ export const DRIVER_CONFIG_KEYS = {
   deployment: "deployment",
 } as const;
 
+/** Where a stack runs: the real Outposts, or real processes on this machine (docs/local-target.md). */
+export const TARGETS = ["aws", "local"] as const;
+export type Target = (typeof TARGETS)[number];
+
+/**
+ * Type token of each target's per-Outpost site component. A targeted `up` selects an Outpost by
+ * the URN of its site component and that URN's descendants, never by a name prefix, so two
+ * Outposts named `nyc` and `nyc-dc1` are always updated independently.
+ */
+export const SITE_COMPONENT_TYPES: Readonly<Record<Target, string>> = {
+  aws: "outpost-fleet:site:OutpostSite",
+  local: "outpost-fleet:local:OutpostSite",
+};
+
 export const COLORS = ["blue", "green"] as const;
 export type Color = (typeof COLORS)[number];
 
@@ -41,12 +55,21 @@ export interface OutpostDeploymentState {
   readonly candidateWeight: number;
   /** Keep the idle color scaled up so that a rollback is only a listener flip. */
   readonly idleWarm: boolean;
+  /**
+   * Version the Outpost's EKS Rollout runs (the image tag). The driver changes it only at the
+   * `canary` step, and a rollback puts it back; Argo Rollouts then runs the canary steps.
+   * When a stack file leaves it out, it is the active color's version.
+   */
+  readonly rolloutVersion: string;
 }
 
 export type DeploymentState = Readonly<Record<string, OutpostDeploymentState>>;
 
 /** The version one color runs. */
-export function versionOf(state: OutpostDeploymentState, color: Color): string {
+export function versionOf(
+  state: Pick<OutpostDeploymentState, "blueVersion" | "greenVersion">,
+  color: Color,
+): string {
   return color === "blue" ? state.blueVersion : state.greenVersion;
 }
 
@@ -58,7 +81,52 @@ export function initialDeploymentState(version: string): OutpostDeploymentState 
     activeColor: "blue",
     candidateWeight: 0,
     idleWarm: false,
+    rolloutVersion: version,
   };
+}
+
+/** A deployment state as a stack file may hold it: `rolloutVersion` may be left out. */
+export type StoredDeploymentState = Omit<OutpostDeploymentState, "rolloutVersion"> & {
+  readonly rolloutVersion?: string;
+};
+
+/** Fills what a stack file may leave out: the Rollout runs what the active color runs. */
+export function completeDeploymentState(state: StoredDeploymentState): OutpostDeploymentState {
+  return { ...state, rolloutVersion: state.rolloutVersion ?? versionOf(state, state.activeColor) };
+}
+
+/**
+ * Where the gates read each color's own traffic figures (requests, 5xx, response time), so a
+ * candidate is judged by its own answers and not by a blend diluted by the stable color.
+ */
+export type TrafficStatsSource =
+  | {
+      /** CloudWatch `AWS/ApplicationELB` metrics by target group. */
+      readonly kind: "cloudwatch";
+      /** The `LoadBalancer` dimension: the ALB's ARN suffix, `app/<name>/<id>`. */
+      readonly loadBalancer: string;
+      /** The `TargetGroup` dimension of each color: `targetgroup/<name>/<id>`. */
+      readonly targetGroups: Readonly<Record<Color, string>>;
+    }
+  | {
+      /** HAProxy's `show stat` on the balancer's runtime socket, per backend and server. */
+      readonly kind: "haproxy";
+      /** Path of the runtime API socket. */
+      readonly socket: string;
+      /** The production backend; `targetGroups` name its servers by color. */
+      readonly backend: string;
+    };
+
+/** The Outpost's Argo Rollout and its own front door (the Ingress ALB that Argo shifts). */
+export interface RolloutOutputs {
+  readonly name: string;
+  readonly namespace: string;
+  /** The version the Rollout's image runs (deployment state `rolloutVersion`). */
+  readonly version: string;
+  readonly stableService: string;
+  readonly canaryService: string;
+  /** URL of the Ingress ALB, from the Ingress status; null until the controller has made it. */
+  readonly ingressEndpoint: string | null;
 }
 
 /** Stack output `outposts`: one entry per Outpost, keyed by Outpost name. */
@@ -66,6 +134,13 @@ export interface OutpostOutputs {
   readonly outpost: string;
   /** URL the gates probe: ALB DNS name on AWS, HAProxy frontend on the local target. */
   readonly endpoint: string;
+  /**
+   * URL that reaches only the candidate (idle) color, whatever the listener weights: the ALB's
+   * test listener on AWS (CodeDeploy's test traffic), an HAProxy preview frontend locally.
+   * `verify` tests the candidate here before it takes any production request.
+   */
+  readonly previewEndpoint: string;
+  readonly trafficStats: TrafficStatsSource;
   readonly activeColor: Color;
   readonly candidateWeight: number;
   readonly versions: Readonly<Record<Color, string>>;
@@ -77,7 +152,7 @@ export interface OutpostOutputs {
   readonly alarms: readonly string[];
   /** EKS cluster name, or null when EKS is disabled for this Outpost. */
   readonly cluster: string | null;
-  readonly rollout: { readonly name: string; readonly namespace: string } | null;
+  readonly rollout: RolloutOutputs | null;
 }
 
 /** Names of the stack outputs. */

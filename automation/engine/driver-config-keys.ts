@@ -1,4 +1,10 @@
-import { CONFIG_NAMESPACE, DRIVER_CONFIG_KEYS, type DeploymentState } from "../../infra/contract";
+import {
+  completeDeploymentState,
+  CONFIG_NAMESPACE,
+  DRIVER_CONFIG_KEYS,
+  type DeploymentState,
+  type StoredDeploymentState,
+} from "../../infra/contract";
 import type { DriverConfigChange } from "./engine-port";
 
 /** `outpost-fleet:release` and `outpost-fleet:deployment`: the only keys the driver writes. */
@@ -20,6 +26,7 @@ export function configPathValues(change: DriverConfigChange): Record<string, str
     values[`${prefix}.activeColor`] = state.activeColor;
     values[`${prefix}.candidateWeight`] = String(state.candidateWeight);
     values[`${prefix}.idleWarm`] = String(state.idleWarm);
+    values[`${prefix}.rolloutVersion`] = state.rolloutVersion;
   }
   return values;
 }
@@ -36,5 +43,11 @@ export function parseConfigValue(value: string | undefined): unknown {
 
 export function parseDeployment(value: string | undefined): DeploymentState {
   const parsed = parseConfigValue(value);
-  return typeof parsed === "object" && parsed !== null ? (parsed as DeploymentState) : {};
+  if (typeof parsed !== "object" || parsed === null) return {};
+  return Object.fromEntries(
+    Object.entries(parsed as Record<string, StoredDeploymentState>).map(([outpost, state]) => [
+      outpost,
+      completeDeploymentState(state),
+    ]),
+  );
 }

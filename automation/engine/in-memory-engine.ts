@@ -228,16 +228,31 @@ function outputsFor(
   const weights = { blue: 0, green: 0 };
   weights[state.activeColor] = 100 - state.candidateWeight;
   weights[candidate] = state.candidateWeight;
+  const targetGroups = { blue: `${outpost}-blue`, green: `${outpost}-green` };
   return {
     outpost,
     endpoint: `http://${outpost}.${stack}.fleet.test`,
+    previewEndpoint: `http://${outpost}.${stack}.fleet.test:8443`,
+    trafficStats:
+      target === "aws"
+        ? { kind: "cloudwatch", loadBalancer: `app/${outpost}/0`, targetGroups }
+        : { kind: "haproxy", socket: `/run/${stack}/${outpost}.sock`, backend: "storefront" },
     activeColor: state.activeColor,
     candidateWeight: state.candidateWeight,
     versions: { blue: state.blueVersion, green: state.greenVersion },
     weights,
-    targetGroups: { blue: `${outpost}-blue`, green: `${outpost}-green` },
+    targetGroups,
     alarms: target === "aws" ? [`${outpost}-5xx`, `${outpost}-latency`] : [],
     cluster: eks ? `${outpost}-eks` : null,
-    rollout: eks ? { name: "storefront", namespace: "storefront" } : null,
+    rollout: eks
+      ? {
+          name: "storefront",
+          namespace: "storefront",
+          version: state.rolloutVersion,
+          stableService: "storefront-stable",
+          canaryService: "storefront-canary",
+          ingressEndpoint: `https://${outpost}-ingress.${stack}.fleet.test`,
+        }
+      : null,
   };
 }

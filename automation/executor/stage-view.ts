@@ -60,6 +60,12 @@ export function outpostOutputs(outputs: StackOutputs, stage: Stage): OutpostOutp
   return found;
 }
 
+/** Whether the stage's Outpost runs an Argo Rollout (AWS target with EKS), per its outputs. */
+export function runsRollout(outputs: StackOutputs | undefined, stage: Stage): boolean {
+  const outpost = outputs?.outposts[stage.outpost];
+  return outputs?.target === "aws" && outpost?.rollout != null && outpost.cluster !== null;
+}
+
 export function gateTarget(
   stage: Stage,
   baseline: OutpostDeploymentState,

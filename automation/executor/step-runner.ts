@@ -9,7 +9,7 @@ import { stateAfterStep } from "../steps/deployment-transitions";
 import { messageOf, withRetries } from "../support/retry";
 import { watchCanary } from "./canary-watch";
 import type { ExecutionContext } from "./execution-context";
-import { baselineOf, gateTarget, groupByStack } from "./stage-view";
+import { baselineOf, gateTarget, groupByStack, runsRollout } from "./stage-view";
 
 export interface StageFailure {
   readonly stage: Stage;
@@ -60,8 +60,20 @@ export async function runStepEffects(
       ];
     }
     case "canary": {
+      // Only Outposts that run a Rollout have a canary: its image moves to the release here,
+      // and only here, and Argo Rollouts takes it from there.
       const read = await readOutputs(context, stages);
-      return [...read.failures, ...(await runCanaries(context, progress, read.ok, read.outputs))];
+      const withRollout = read.ok.filter((stage) =>
+        runsRollout(read.outputs.get(stage.stack), stage),
+      );
+      const applied = await applyStates(context, progress, withRollout, (baseline) =>
+        stateAfterStep(step, baseline, release),
+      );
+      return [
+        ...read.failures,
+        ...applied.failures,
+        ...(await runCanaries(context, progress, applied.ok, applied.outputs)),
+      ];
     }
   }
 }

@@ -1,6 +1,6 @@
-import type { DeploymentState } from "../../infra/contract";
+import type { DeploymentState, Target } from "../../infra/contract";
 
-export type Target = "aws" | "local";
+export type { Target };
 
 /** What the driver knows about one stack without asking the engine: its Pulumi.<stack>.yaml. */
 export interface FleetStack {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { stackLayerFromConfig } from "../../infra/config/stack-file";
-import { COLORS, CONFIG_NAMESPACE } from "../../infra/contract";
+import { COLORS, completeDeploymentState, CONFIG_NAMESPACE } from "../../infra/contract";
 import { UserError } from "../support/user-error";
 import type { FleetStack } from "./fleet-stack";
 
@@ -15,6 +15,7 @@ const deploymentStateSchema = z.object({
   activeColor: z.enum(COLORS),
   candidateWeight: z.number(),
   idleWarm: z.boolean(),
+  rolloutVersion: z.string().optional(),
 });
 
 /** Only the keys the driver reads; the program validates the rest. Objects may also arrive as
@@ -80,7 +81,12 @@ export function readStackFile(file: string): FleetStack {
     awsRegion: config.awsRegion,
     release: config.release?.version,
     outposts: config.outposts.map((outpost) => outpost.name),
-    deployment: config.deployment ?? {},
+    deployment: Object.fromEntries(
+      Object.entries(config.deployment ?? {}).map(([outpost, state]) => [
+        outpost,
+        completeDeploymentState(state),
+      ]),
+    ),
   };
 }
 

@@ -62,8 +62,9 @@ export function stateAfterStep(
       return { ...deployedIdle(baseline, release), candidateWeight: step.weight ?? 0 };
     case "flip":
       return flipped(baseline, release);
-    case "verify":
     case "canary":
+      return canaryStarted(baseline, release);
+    case "verify":
     case "bake":
       return undefined;
   }
@@ -78,12 +79,26 @@ export function flipped(baseline: OutpostDeploymentState, release: string): Outp
   };
 }
 
-/** Once the release is final: the old color scales down. */
+/**
+ * EKS: the Rollout's image moves to the release, and Argo Rollouts starts its canary steps.
+ * Only this step changes `rolloutVersion`, so the canary starts here and nowhere else.
+ */
+export function canaryStarted(
+  baseline: OutpostDeploymentState,
+  release: string,
+): OutpostDeploymentState {
+  return { ...flipped(baseline, release), rolloutVersion: release };
+}
+
+/**
+ * Once the release is final: the old color scales down. The Rollout is on the release too
+ * (a stack without a watched canary step gets it here), so every Outpost ends consistent.
+ */
 export function finalized(
   baseline: OutpostDeploymentState,
   release: string,
 ): OutpostDeploymentState {
-  return { ...flipped(baseline, release), idleWarm: false };
+  return { ...canaryStarted(baseline, release), idleWarm: false };
 }
 
 /** Rollback, phase 1: traffic back to the old color, which is still warm (a listener flip). */

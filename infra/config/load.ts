@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { ZodIssue } from "zod";
 import { ConfigProblem, ConfigValidationError } from "./errors";
 import { crossCheck } from "./cross-checks";
+import { completeDeploymentState } from "../contract";
 import { FleetConfig, imageFor, initialDeploymentState } from "./fleet-config";
 import { fleetFingerprint } from "./fingerprint";
 import { availableLayers, DEFAULT_LAYERS_DIR, Layer, mergeLayers, readLayer } from "./layers";
@@ -61,7 +62,9 @@ export function loadFleetConfig(
   const deployment = Object.fromEntries(
     config.outposts.map((outpost) => [
       outpost.name,
-      config.deployment[outpost.name] ?? initialDeploymentState(config.release.version),
+      completeDeploymentState(
+        config.deployment[outpost.name] ?? initialDeploymentState(config.release.version),
+      ),
     ]),
   );
   return {

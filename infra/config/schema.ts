@@ -62,6 +62,7 @@ export const deploymentStateSchema = z
     activeColor: z.enum(COLORS, { message: "must be blue or green" }),
     candidateWeight: percent,
     idleWarm: z.boolean(),
+    rolloutVersion: semver().optional(),
   })
   .strict();
 

@@ -26,6 +26,7 @@ const state = (active: "blue" | "green", blue = "2.0.0", green = "2.0.0") => ({
   activeColor: active,
   candidateWeight: 0,
   idleWarm: false,
+  rolloutVersion: active === "blue" ? blue : green,
 });
 
 function folder(dir: string, files: Record<string, string>): string {
@@ -110,6 +111,7 @@ describe("engine: Automation-API adapter on the real engine", function () {
       activeColor: "green",
       candidateWeight: 0,
       idleWarm: true,
+      rolloutVersion: "2.1.0",
     });
     expect(yaml.config["outpost-fleet:deployment"]["op-b"]).to.deep.equal(state("blue"));
     expect(yaml.config["outpost-fleet:release"]).to.deep.equal({ version: "2.1.0" });

@@ -10,6 +10,7 @@ const finalState: OutpostDeploymentState = {
   activeColor: "green",
   candidateWeight: 0,
   idleWarm: false,
+  rolloutVersion: RELEASE,
 };
 const untouched: OutpostDeploymentState = {
   blueVersion: "2.0.0",
@@ -17,8 +18,14 @@ const untouched: OutpostDeploymentState = {
   activeColor: "blue",
   candidateWeight: 0,
   idleWarm: false,
+  rolloutVersion: "2.0.0",
 };
-const flippedWarm: OutpostDeploymentState = { ...finalState, idleWarm: true };
+/** Flipped, old color still warm; without EKS the Rollout version moves only at finalize. */
+const flippedWarm: OutpostDeploymentState = {
+  ...finalState,
+  idleWarm: true,
+  rolloutVersion: "2.0.0",
+};
 
 describe("executor: a release across the fleet (in-memory engine and gates)", () => {
   it("runs preflight, every wave batch by batch, then finalizes, in this exact order", async () => {

@@ -14,6 +14,12 @@ import { VirtualClock } from "../../automation/support/clock";
 const outputs = (overrides: Partial<OutpostOutputs> = {}): OutpostOutputs => ({
   outpost: "nyc-dc1",
   endpoint: "nyc-dc1-alb.example.com",
+  previewEndpoint: "https://nyc-dc1-alb.example.com:8443",
+  trafficStats: {
+    kind: "cloudwatch",
+    loadBalancer: "app/nyc-dc1-alb/0123456789abcdef",
+    targetGroups: { blue: "targetgroup/blue/01", green: "targetgroup/green/02" },
+  },
   activeColor: "green",
   candidateWeight: 0,
   versions: { blue: "2.0.0", green: "2.1.0" },
@@ -320,7 +326,17 @@ describe("gates: ELB target health, CloudWatch alarms, Argo Rollout", () => {
       names(
         target({
           phase: "bake",
-          outputs: outputs({ cluster: "c", rollout: { name: "r", namespace: "n" } }),
+          outputs: outputs({
+            cluster: "c",
+            rollout: {
+              name: "r",
+              namespace: "n",
+              version: "2.1.0",
+              stableService: "r-stable",
+              canaryService: "r-canary",
+              ingressEndpoint: "https://ingress.example.com",
+            },
+          }),
         }),
       ),
     ).to.deep.equal(["http", "elb", "alarms", "argo"]);

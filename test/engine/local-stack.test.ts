@@ -163,6 +163,7 @@ describe("engine: local stack with real processes", function () {
       activeColor: "blue",
       candidateWeight: 0,
       idleWarm: true,
+      rolloutVersion: "2.0.0",
     };
     await stack.setAllConfig(deploymentValues("nyc-lab1", idle), true);
     await up();

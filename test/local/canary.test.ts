@@ -16,6 +16,7 @@ const state = {
   activeColor: "blue" as const,
   candidateWeight: 50,
   idleWarm: true,
+  rolloutVersion: "2.0.0",
 };
 
 describe("local canary rollout", () => {

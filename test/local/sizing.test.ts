@@ -9,6 +9,7 @@ const settled: OutpostDeploymentState = {
   activeColor: "blue",
   candidateWeight: 0,
   idleWarm: false,
+  rolloutVersion: "2.0.0",
 };
 
 describe("local sizing: pool sizes", () => {

@@ -11,6 +11,7 @@ export const settled = (version = "2.0.0"): OutpostDeploymentState => ({
   activeColor: "blue",
   candidateWeight: 0,
   idleWarm: false,
+  rolloutVersion: version,
 });
 
 /** A stack as the fleet reader would return it. */
