@@ -8,6 +8,7 @@ import type { FleetStack } from "../fleet/fleet-stack";
 import { describeHolder, FleetLock } from "../journal/fleet-lock";
 import type { Actor } from "../journal/journal-events";
 import { JournalFile } from "../journal/journal-file";
+import type { ReleaseJournal } from "../journal/release-journal";
 import { currentActor, journalDirFrom, JournalStore } from "../journal/journal-store";
 import type { RolloutPlan } from "../plan/plan-types";
 import { releasePolicyConfigWriter } from "../policy/release-policy-config";
@@ -44,7 +45,7 @@ export async function runDriver(
   options: SessionOptions,
   run: (
     executor: RolloutExecutor,
-    session: { journal: JournalFile; actor: Actor },
+    session: { journal: ReleaseJournal; actor: Actor },
   ) => Promise<RunOutcome>,
 ): Promise<RunOutcome> {
   const { io, args, settings, release, command } = options;
@@ -64,7 +65,9 @@ export async function runDriver(
       process.exit(130);
     }
     log.warn(`${signal}: pausing at the next step boundary (again to stop at once)`);
-    journal.append({ type: "pause-requested", by: actor });
+    journal
+      .append({ type: "pause-requested", by: actor })
+      .catch((err: unknown) => log.error(`could not record the pause request: ${String(err)}`));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

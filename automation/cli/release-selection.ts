@@ -1,6 +1,6 @@
 import { FleetLock } from "../journal/fleet-lock";
-import type { JournalFile } from "../journal/journal-file";
 import type { JournalStore } from "../journal/journal-store";
+import type { ReleaseJournal } from "../journal/release-journal";
 import { type ReleaseProgress, replay } from "../journal/release-progress";
 import { validateRelease } from "../plan/plan-inputs";
 import { ExitCode } from "../support/exit-codes";
@@ -8,7 +8,7 @@ import { UserError } from "../support/user-error";
 
 export interface SelectedRelease {
   readonly release: string;
-  readonly journal: JournalFile;
+  readonly journal: ReleaseJournal;
   readonly progress: ReleaseProgress;
 }
 
@@ -16,19 +16,22 @@ export interface SelectedRelease {
  * The release an operator command acts on: `--release`, else the one the running driver holds,
  * else the one started last.
  */
-export function selectRelease(store: JournalStore, flag: string | undefined): SelectedRelease {
+export async function selectRelease(
+  store: JournalStore,
+  flag: string | undefined,
+): Promise<SelectedRelease> {
   let release = flag === undefined ? undefined : validateRelease(flag);
   if (release === undefined) {
     const lock = FleetLock.inspect(store.dir);
-    release = lock.state === "held" ? lock.holder.release : store.latestRelease();
+    release = lock.state === "held" ? lock.holder.release : await store.latestRelease();
   }
   if (release === undefined) {
     throw new UserError(`no release has been started in ${store.dir}`, ExitCode.NothingToDo);
   }
   const journal = store.journal(release);
-  const progress = replay(journal.read().events);
+  const progress = replay((await journal.read()).events);
   if (progress === undefined) {
-    const known = store.releases();
+    const known = await store.releases();
     throw new UserError(
       `--release = "${release}": no journal for it; known releases: ${known.join(", ") || "(none)"}`,
       flag === undefined ? ExitCode.NothingToDo : ExitCode.BadInput,

@@ -2,7 +2,7 @@ import type { EnginePort } from "../engine/engine-port";
 import type { GateSuite } from "../gates/gate";
 import type { RolloutController } from "../gates/rollout-controller";
 import type { Actor, JournalEvent, JournalEventBody } from "../journal/journal-events";
-import type { JournalFile } from "../journal/journal-file";
+import type { ReleaseJournal } from "../journal/release-journal";
 import { type ReleaseProgress, replay } from "../journal/release-progress";
 import type { Clock } from "../support/clock";
 import type { Logger } from "../support/logger";
@@ -13,7 +13,7 @@ export interface ExecutorDeps {
   readonly engine: EnginePort;
   readonly gates: GateSuite;
   readonly rollouts: RolloutController;
-  readonly journal: JournalFile;
+  readonly journal: ReleaseJournal;
   readonly clock: Clock;
   readonly log: Logger;
   readonly settings: ExecutorSettings;
@@ -28,19 +28,36 @@ export interface ExecutorDeps {
 
 /**
  * The executor's view of the world: the journal is the state. Effects run in parallel, but
- * every journal append happens here, in order, from the main flow.
+ * every journal append happens here, in order, from the main flow. The events read last are
+ * kept, so `progress()` costs no I/O; `refresh()` reads the journal again, which is how
+ * operators' requests (appended by other processes) reach a running driver.
  */
 export class ExecutionContext {
+  private events: JournalEvent[] = [];
+
   constructor(readonly deps: ExecutorDeps) {}
 
+  /** Reads the journal again and returns the progress it replays to. */
+  async refresh(): Promise<ReleaseProgress> {
+    this.events = (await this.deps.journal.read()).events;
+    return this.progress();
+  }
+
+  /** The progress as of the last read or append. */
   progress(): ReleaseProgress {
-    const progress = replay(this.deps.journal.read().events);
-    if (progress === undefined) throw new Error(`${this.deps.journal.file}: no release started`);
+    const progress = replay(this.events);
+    if (progress === undefined)
+      throw new Error(`${this.deps.journal.location}: no release started`);
     return progress;
   }
 
-  record(body: JournalEventBody): JournalEvent {
-    const event = this.deps.journal.append(body);
+  /**
+   * Appends an event and resolves once it is durable. Events others appended meanwhile show
+   * up at the next `refresh()`, which the executor runs at every step boundary.
+   */
+  async record(body: JournalEventBody): Promise<JournalEvent> {
+    const event = await this.deps.journal.append(body);
+    this.events = [...this.events, event];
     this.deps.onEvent?.(event);
     return event;
   }

@@ -46,11 +46,11 @@ export async function completeRollback(context: ExecutionContext): Promise<RunOu
     const pending = todo.filter((a) => !progress.rollback?.done.has(rollbackKey(phase, a.stack)));
     const results = await Promise.allSettled(pending.map(effect));
     const errors: string[] = [];
-    results.forEach((result, i) => {
+    for (const [i, result] of results.entries()) {
       if (result.status === "fulfilled")
-        context.record({ type: "rollback-step-completed", phase, stack: pending[i].stack });
+        await context.record({ type: "rollback-step-completed", phase, stack: pending[i].stack });
       else errors.push(`${pending[i].stack}: ${messageOf(result.reason)}`);
-    });
+    }
     if (errors.length > 0)
       throw new RollbackPhaseError(`rollback ${phase} failed: ${errors.join("; ")}`);
   };
@@ -122,13 +122,13 @@ export async function completeRollback(context: ExecutionContext): Promise<RunOu
       { err: reason },
       "rollback incomplete: an operator must look (outpost-fleet status, then rollback)",
     );
-    context.record({ type: "rollback-failed", reason });
-    context.record({ type: "release-finished", outcome: "rollback-incomplete", reason });
+    await context.record({ type: "rollback-failed", reason });
+    await context.record({ type: "release-finished", outcome: "rollback-incomplete", reason });
     return { kind: "rollback-incomplete", reason };
   }
 
-  context.record({ type: "rollback-completed" });
+  await context.record({ type: "rollback-completed" });
   const outcome = OUTCOME_OF_CAUSE[rollback.cause];
-  context.record({ type: "release-finished", outcome, reason: rollback.reason });
+  await context.record({ type: "release-finished", outcome, reason: rollback.reason });
   return { kind: outcome, reason: rollback.reason };
 }

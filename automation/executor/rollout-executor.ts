@@ -43,7 +43,7 @@ export class RolloutExecutor {
 
   /** Starts `plan`: checks the freeze windows and baselines, records them, then runs. */
   async start(plan: RolloutPlan, command: string): Promise<RunOutcome> {
-    const previous = replay(this.deps.journal.read().events);
+    const previous = replay((await this.deps.journal.read()).events);
     if (previous !== undefined && previous.finished === undefined) {
       throw new UserError(
         `release ${plan.release} is already in progress (started by ${previous.startedBy.user} at ` +
@@ -58,7 +58,7 @@ export class RolloutExecutor {
     const problem = baselineProblem(plan, baselines);
     if (problem) return { kind: "blocked", reason: problem };
 
-    this.context.record({
+    await this.context.record({
       type: "release-started",
       attempt: (previous?.attempt ?? 0) + 1,
       plan,
@@ -71,7 +71,7 @@ export class RolloutExecutor {
 
   /** Continues the release recorded in the journal. */
   async resume(): Promise<RunOutcome> {
-    const progress = replay(this.deps.journal.read().events);
+    const progress = replay((await this.deps.journal.read()).events);
     if (progress === undefined)
       throw new UserError("nothing to resume: no release was started", ExitCode.NothingToDo);
     if (progress.finished && progress.finished.outcome !== "rollback-incomplete") {
@@ -80,7 +80,7 @@ export class RolloutExecutor {
         ExitCode.NothingToDo,
       );
     }
-    this.context.record({ type: "resumed", by: this.deps.actor });
+    await this.context.record({ type: "resumed", by: this.deps.actor });
     return this.drive();
   }
 
@@ -94,10 +94,10 @@ export class RolloutExecutor {
   }
 
   private async drive(): Promise<RunOutcome> {
-    const progress = this.context.progress();
+    const progress = await this.context.refresh();
     if (progress.finished) return finishedOutcome(progress);
     if (progress.rollback && !progress.rollback.completed) return completeRollback(this.context);
-    const requested = this.checkControl("the next step", undefined);
+    const requested = await this.checkControl("the next step", undefined);
     if (requested) return requested;
 
     const blocked = await this.preflight(progress);
@@ -114,7 +114,7 @@ export class RolloutExecutor {
     const { engine, settings } = this.deps;
     for (const stack of stacksOf(progress.plan)) {
       if (progress.preflightPassed.has(stack)) continue;
-      const stopped = this.checkControl(`preflight of ${stack}`, undefined);
+      const stopped = await this.checkControl(`preflight of ${stack}`, undefined);
       if (stopped) return stopped;
       let violations;
       try {
@@ -145,7 +145,7 @@ export class RolloutExecutor {
         );
       }
       if (violations.length > 0) {
-        this.context.record({ type: "preflight-blocked", stack, violations });
+        await this.context.record({ type: "preflight-blocked", stack, violations });
         const reason = `policy ${violations[0].policyPack}/${violations[0].policy} on ${stack}: ${violations[0].message}`;
         return this.stopTheLine(
           "policy",
@@ -154,7 +154,7 @@ export class RolloutExecutor {
           `mandatory policy violation: ${reason}`,
         );
       }
-      this.context.record({ type: "preflight-passed", stack });
+      await this.context.record({ type: "preflight-passed", stack });
     }
     return undefined;
   }
@@ -163,31 +163,31 @@ export class RolloutExecutor {
     let progress = this.context.progress();
     if (progress.completedWaves.has(wave.name)) return undefined;
     if (!progress.startedWaves.has(wave.name)) {
-      const stopped = this.checkControl(`wave ${wave.name}`, { wave: wave.name, batch: 0 });
+      const stopped = await this.checkControl(`wave ${wave.name}`, { wave: wave.name, batch: 0 });
       if (stopped) return stopped;
       const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
       if (frozen) {
         const reason = `wave ${wave.name} is inside freeze window ${describeFreezeWindow(frozen)}`;
-        this.context.record({ type: "paused", before: `wave ${wave.name} (${reason})` });
+        await this.context.record({ type: "paused", before: `wave ${wave.name} (${reason})` });
         return { kind: "blocked", reason: `${reason}; resume after it ends` };
       }
       const unapproved = await this.approve(wave.name);
       if (unapproved) return unapproved;
-      this.context.record({ type: "wave-started", wave: wave.name });
+      await this.context.record({ type: "wave-started", wave: wave.name });
     }
     for (const [index, batch] of batchesOf(wave).entries()) {
       for (const step of batchSteps(progress.plan, batch)) {
         progress = this.context.progress();
         if (progress.completedSteps.has(stepKey(wave.name, index, step.id))) continue;
         const point = { wave: wave.name, batch: index };
-        const stopped = this.checkControl(`${step.id} of ${wave.name} batch ${index}`, point);
+        const stopped = await this.checkControl(`${step.id} of ${wave.name} batch ${index}`, point);
         if (stopped) return stopped;
         const failure = await this.runStep(progress, point, batch, step);
         if (failure)
           return this.stopTheLine("failure", progress.plan.rollbackScope, point, failure);
       }
     }
-    this.context.record({ type: "wave-completed", wave: wave.name });
+    await this.context.record({ type: "wave-completed", wave: wave.name });
     return undefined;
   }
 
@@ -199,7 +199,7 @@ export class RolloutExecutor {
     step: StepSpec,
   ): Promise<string | undefined> {
     const stages = stagesForStep(progress.plan, progress, batch, step);
-    this.context.record({
+    await this.context.record({
       type: "step-started",
       ...point,
       step: step.id,
@@ -207,7 +207,7 @@ export class RolloutExecutor {
     });
     const failures = await runStepEffects(this.context, progress, stages, step);
     for (const failure of failures) {
-      this.context.record({
+      await this.context.record({
         type: "stage-failed",
         ...point,
         stage: failure.stage.id,
@@ -217,7 +217,7 @@ export class RolloutExecutor {
     }
     if (failures.length > 0)
       return `${failures[0].stage.id} failed at ${step.id}: ${failures[0].reason}`;
-    this.context.record({
+    await this.context.record({
       type: "step-completed",
       ...point,
       step: step.id,
@@ -227,11 +227,11 @@ export class RolloutExecutor {
   }
 
   /** Acts on operators' requests at a step boundary. */
-  private checkControl(
+  private async checkControl(
     before: string,
     point: FailurePoint | undefined,
-  ): Promise<RunOutcome> | undefined {
-    const { pending, plan } = this.context.progress();
+  ): Promise<RunOutcome | undefined> {
+    const { pending, plan } = await this.context.refresh();
     if (pending.rollback) {
       return this.stopTheLine(
         "rollback",
@@ -249,11 +249,8 @@ export class RolloutExecutor {
       );
     }
     if (pending.pause) {
-      this.context.record({ type: "paused", before });
-      return Promise.resolve({
-        kind: "paused",
-        reason: `paused by ${pending.pause.user} before ${before}`,
-      });
+      await this.context.record({ type: "paused", before });
+      return { kind: "paused", reason: `paused by ${pending.pause.user} before ${before}` };
     }
     return undefined;
   }
@@ -267,7 +264,7 @@ export class RolloutExecutor {
     const progress = this.context.progress();
     const stages = stagesToRollBack(progress.plan, progress, scope, point);
     this.deps.log.error({ scope, stages }, `stopping the line: ${reason}`);
-    this.context.record({ type: "rollback-started", cause, scope, stages, reason });
+    await this.context.record({ type: "rollback-started", cause, scope, stages, reason });
     return completeRollback(this.context);
   }
 
@@ -282,15 +279,15 @@ export class RolloutExecutor {
         (p) => p.wave === wave || p.wave === undefined,
       );
       if (promotion) {
-        this.context.record({ type: "wave-approved", wave, by: promotion.by });
+        await this.context.record({ type: "wave-approved", wave, by: promotion.by });
         return undefined;
       }
       if (prompt) {
         if (await prompt(`Start wave ${wave} of release ${progress.release}?`)) {
-          this.context.record({ type: "wave-approved", wave, by: actor });
+          await this.context.record({ type: "wave-approved", wave, by: actor });
           return undefined;
         }
-        this.context.record({ type: "paused", before: `wave ${wave} (approval declined)` });
+        await this.context.record({ type: "paused", before: `wave ${wave} (approval declined)` });
         return {
           kind: "blocked",
           reason: `approval of wave ${wave} declined; resume or promote to continue`,
@@ -301,7 +298,7 @@ export class RolloutExecutor {
         `waiting for approval: run \`outpost-fleet promote --wave ${wave}\``,
       );
       await clock.sleep(settings.analysis.intervalSeconds * 1000);
-      const stopped = this.checkControl(`wave ${wave}`, undefined);
+      const stopped = await this.checkControl(`wave ${wave}`, undefined);
       if (stopped) return stopped;
     }
   }
@@ -309,12 +306,12 @@ export class RolloutExecutor {
   /** After the scale-down delay, the old colors scale down: the release becomes final. */
   private async finalize(): Promise<RunOutcome> {
     let progress = this.context.progress();
-    const stopped = this.checkControl("finalize", undefined);
+    const stopped = await this.checkControl("finalize", undefined);
     if (stopped) return stopped;
     const { clock, settings } = this.deps;
     if (progress.finalizeNotBefore === undefined) {
       const notBefore = new Date(clock.now() + settings.scaleDownDelaySeconds * 1000).toISOString();
-      this.context.record({ type: "finalize-started", notBefore });
+      await this.context.record({ type: "finalize-started", notBefore });
       progress = this.context.progress();
     }
     const wait = Date.parse(progress.finalizeNotBefore ?? "") - clock.now();
@@ -331,7 +328,7 @@ export class RolloutExecutor {
       { attempts: 3 },
     );
     for (const stack of new Set(applied.ok.map((s) => s.stack))) {
-      this.context.record({ type: "finalize-completed", stack });
+      await this.context.record({ type: "finalize-completed", stack });
     }
     if (applied.failures.length > 0) {
       return {
@@ -339,7 +336,7 @@ export class RolloutExecutor {
         reason: `finalize failed (${applied.failures[0].reason}); run resume to retry`,
       };
     }
-    this.context.record({ type: "release-finished", outcome: "succeeded" });
+    await this.context.record({ type: "release-finished", outcome: "succeeded" });
     return { kind: "succeeded" };
   }
 }

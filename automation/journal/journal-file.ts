@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { JournalEvent, JournalEventBody } from "./journal-events";
+import type { ReleaseJournal } from "./release-journal";
 
 /**
  * An append-only JSON-lines file. Each line carries a checksum of itself; each append is one
@@ -10,17 +11,30 @@ import type { JournalEvent, JournalEventBody } from "./journal-events";
  * on the last line), ignored when reading and cut off before the next append. Damage anywhere
  * else is not a crash artefact, so it is reported rather than skipped.
  */
-export class JournalFile {
+export class JournalFile implements ReleaseJournal {
   constructor(
     readonly file: string,
     private readonly now: () => number = Date.now,
   ) {}
 
+  get location(): string {
+    return this.file;
+  }
+
   exists(): boolean {
     return fs.existsSync(this.file);
   }
 
-  read(): { events: JournalEvent[]; tornTail: boolean } {
+  // Synchronous file I/O under an async interface: a failure rejects, never throws.
+  async read(): Promise<{ events: JournalEvent[]; tornTail: boolean }> {
+    return this.readNow();
+  }
+
+  async append(body: JournalEventBody): Promise<JournalEvent> {
+    return this.appendNow(body);
+  }
+
+  private readNow(): { events: JournalEvent[]; tornTail: boolean } {
     if (!this.exists()) return { events: [], tornTail: false };
     return parseJournal(fs.readFileSync(this.file, "utf8"), this.file);
   }
@@ -29,10 +43,10 @@ export class JournalFile {
    * Appends one event and returns it once it is on disk. Operators' requests (pause, abort)
    * come from other processes; O_APPEND makes each single write land whole.
    */
-  append(body: JournalEventBody): JournalEvent {
+  private appendNow(body: JournalEventBody): JournalEvent {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const created = !this.exists();
-    const { events, tornTail } = this.read();
+    const { events, tornTail } = this.readNow();
     if (tornTail) this.cutTornTail();
     const event = {
       ...body,

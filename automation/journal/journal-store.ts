@@ -26,27 +26,33 @@ export class JournalStore {
     return new JournalFile(path.join(this.dir, "releases", `${release}.jsonl`), this.now);
   }
 
-  releases(): string[] {
+  releases(): Promise<string[]> {
     const dir = path.join(this.dir, "releases");
-    if (!fs.existsSync(dir)) return [];
-    return fs
-      .readdirSync(dir)
-      .filter((file) => file.endsWith(".jsonl"))
-      .map((file) => file.slice(0, -".jsonl".length));
+    if (!fs.existsSync(dir)) return Promise.resolve([]);
+    return Promise.resolve(
+      fs
+        .readdirSync(dir)
+        .filter((file) => file.endsWith(".jsonl"))
+        .map((file) => file.slice(0, -".jsonl".length)),
+    );
   }
 
   /** Every release's events, most recently started first. */
-  allJournals(): { release: string; events: JournalEvent[] }[] {
+  async allJournals(): Promise<{ release: string; events: JournalEvent[] }[]> {
     const started = (events: JournalEvent[]) =>
       events.filter((e) => e.type === "release-started").at(-1)?.at ?? "";
-    return this.releases()
-      .map((release) => ({ release, events: this.journal(release).read().events }))
-      .sort((a, b) => started(b.events).localeCompare(started(a.events)));
+    const journals = await Promise.all(
+      (await this.releases()).map(async (release) => ({
+        release,
+        events: (await this.journal(release).read()).events,
+      })),
+    );
+    return journals.sort((a, b) => started(b.events).localeCompare(started(a.events)));
   }
 
   /** The release that was started last, whatever its state. */
-  latestRelease(): string | undefined {
-    return this.allJournals()[0]?.release;
+  async latestRelease(): Promise<string | undefined> {
+    return (await this.allJournals())[0]?.release;
   }
 }
 

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
-import { JournalFile } from "../../automation/journal/journal-file";
+import { JournalFile, parseJournal } from "../../automation/journal/journal-file";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { BIN } from "./support/cli-harness";
 import { FIXTURE_PROGRAM } from "./support/engine-fixture-program";
@@ -169,6 +169,7 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
       activeColor: "green",
       candidateWeight: 0,
       idleWarm: false,
+      rolloutVersion: "2.1.0",
     });
     expect(config["outpost-fleet:release"]).to.deep.equal({ version: "2.1.0" });
   });
@@ -186,7 +187,9 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
     // Kill it as soon as op-b's flip is recorded as started: its up may or may not have run.
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
-        const events = journal.exists() ? journal.read().events : [];
+        const events = journal.exists()
+          ? parseJournal(fs.readFileSync(journal.file, "utf8"), journal.file).events
+          : [];
         if (
           events.some(
             (e) => e.type === "step-started" && e.step === "flip" && e.stages.includes("t1/op-b"),
@@ -211,7 +214,7 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
     expect(resumed.stderr).to.match(/took over a stale fleet lock \(process \d+ no longer runs/);
     expect(resumed.stdout).to.contain("release 2.2.0: succeeded");
     expect(flips()).to.deep.equal(["op-a green", "op-b green", "op-a blue", "op-b blue"]);
-    const events = journal.read().events;
+    const events = (await journal.read()).events;
     const flipStarts = events.filter(
       (e) => e.type === "step-started" && e.step === "flip" && e.stages.includes("t1/op-b"),
     );

@@ -97,7 +97,7 @@ describe("cli: status, history and operator commands (from the journal)", () => 
 
   it("promote names the allowed waves when --wave is wrong, and records an approval", async () => {
     const h = makeHarness({ stacks: exampleFleet(1, ["us", "eu"]) });
-    h.deps().journal.append({
+    await h.deps().journal.append({
       type: "release-started",
       attempt: 1,
       plan: h.plan,
@@ -113,7 +113,7 @@ describe("cli: status, history and operator commands (from the journal)", () => 
     expect(ok.stdout).to.contain(
       "approved wave eu of 2.1.0; no driver is running: run resume to continue",
     );
-    expect(h.events().at(-1)).to.include({ type: "promote-requested", wave: "eu" });
+    expect((await h.events()).at(-1)).to.include({ type: "promote-requested", wave: "eu" });
   });
 
   it("a second driver is refused with exit code Locked, naming the holder", async () => {

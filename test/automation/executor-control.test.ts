@@ -15,7 +15,7 @@ describe("executor: operators' requests (pause, resume, abort, rollback, promote
     h.gates.gatesFor = (target) => {
       if (target.phase === "bake" && !requested) {
         requested = true;
-        h.deps().journal.append({ type: "pause-requested", by: bob });
+        void h.deps().journal.append({ type: "pause-requested", by: bob });
       }
       return original(target);
     };
@@ -34,7 +34,9 @@ describe("executor: operators' requests (pause, resume, abort, rollback, promote
     const original = h.gates.gatesFor.bind(h.gates);
     h.gates.gatesFor = (target) => {
       if (target.outpost === "eu-op1" && target.phase === "bake") {
-        h.deps().journal.append({ type: "abort-requested", by: bob, reason: "latency looks odd" });
+        void h
+          .deps()
+          .journal.append({ type: "abort-requested", by: bob, reason: "latency looks odd" });
       }
       return original(target);
     };
@@ -49,7 +51,9 @@ describe("executor: operators' requests (pause, resume, abort, rollback, promote
     const original = h2.gates.gatesFor.bind(h2.gates);
     h2.gates.gatesFor = (target) => {
       if (target.stack === "eu" && target.phase === "bake") {
-        h2.deps().journal.append({ type: "rollback-requested", by: bob, reason: "bad release" });
+        void h2
+          .deps()
+          .journal.append({ type: "rollback-requested", by: bob, reason: "bad release" });
       }
       return original(target);
     };
@@ -70,10 +74,10 @@ describe("executor: operators' requests (pause, resume, abort, rollback, promote
     h.clock.sleep = async (ms, signal) => {
       await sleep(ms, signal);
       // An operator promotes on the third poll of each wave.
-      if (++waits % 3 === 0) h.deps().journal.append({ type: "promote-requested", by: bob });
+      if (++waits % 3 === 0) await h.deps().journal.append({ type: "promote-requested", by: bob });
     };
     expect(await h.executor().start(h.plan, "deploy")).to.deep.equal({ kind: "succeeded" });
-    const approvals = h.events().filter((e) => e.type === "wave-approved");
+    const approvals = (await h.events()).filter((e) => e.type === "wave-approved");
     expect(approvals.map((e) => (e.type === "wave-approved" ? e.wave : ""))).to.deep.equal([
       "us",
       "eu",

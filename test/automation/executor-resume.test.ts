@@ -23,7 +23,7 @@ async function reference(setup: (h: Harness) => void) {
   const h = makeHarness({ stacks: exampleFleet(2, ["us", "eu"]), eksOutposts: ["us-op1"] });
   setup(h);
   const outcome = await h.executor().start(h.plan, "deploy");
-  return { outcome, appends: h.events().length, snapshot: snapshot(h), h };
+  return { outcome, appends: (await h.events()).length, snapshot: snapshot(h), h };
 }
 
 /** Crashes before the n-th append, then resumes (or starts again when nothing was recorded). */
@@ -40,7 +40,8 @@ async function crashThenResume(n: number, setup: (h: Harness) => void, tearTail:
   }
   expect(crashed, `crash at append ${n}`).to.equal(true);
   if (tearTail && fs.existsSync(h.file)) fs.appendFileSync(h.file, '{"type":"step-comp'); // torn by the kill
-  const recorded = fs.existsSync(h.file) && new JournalFile(h.file).read().events.length > 0;
+  const recorded =
+    fs.existsSync(h.file) && (await new JournalFile(h.file).read()).events.length > 0;
   const outcome = recorded
     ? await h.executor().resume()
     : await h.executor().start(h.plan, "deploy");
@@ -48,8 +49,8 @@ async function crashThenResume(n: number, setup: (h: Harness) => void, tearTail:
 }
 
 /** Each (wave, batch, step) was started at most twice (once more after the crash) and completed once. */
-function assertNoStepLostOrRepeated(h: Harness) {
-  const events = h.events();
+async function assertNoStepLostOrRepeated(h: Harness) {
+  const events = await h.events();
   const key = (e: { wave: string; batch: number; step: string }) =>
     `${e.wave}#${e.batch}#${e.step}`;
   const started = new Map<string, number>();
@@ -80,7 +81,7 @@ describe("executor: crash between any two steps, then resume", () => {
         const { h, outcome } = await crashThenResume(n, setup, n % 2 === 0);
         expect(outcome.kind, `crash at append ${n}`).to.equal(ref.outcome.kind);
         expect(snapshot(h), `crash at append ${n}`).to.deep.equal(ref.snapshot);
-        assertNoStepLostOrRepeated(h);
+        await assertNoStepLostOrRepeated(h);
       }
     });
   }
@@ -95,7 +96,7 @@ describe("executor: crash between any two steps, then resume", () => {
       .catch((err: unknown) => {
         if (!(err instanceof SimulatedCrash)) throw err;
       });
-    const before = h.events();
+    const before = await h.events();
     expect(before.at(-1)).to.include({ type: "step-started", step: "flip" });
     const upsBefore = h.changes().filter((c) => c.startsWith("up ")).length;
     expect(await h.executor().resume()).to.deep.equal({ kind: "succeeded" });
@@ -106,8 +107,7 @@ describe("executor: crash between any two steps, then resume", () => {
     // The flip is asked again (same absolute state: a no-op), then the rest; deploy-idle is not redone.
     expect(after[0]).to.equal("up us [us-op1]");
     expect(h.engine.flipCount("us", "us-op1")).to.equal(1);
-    const resumedSteps = h
-      .events()
+    const resumedSteps = (await h.events())
       .slice(before.length)
       .filter((e) => e.type === "step-started")
       .map((e) => (e.type === "step-started" ? `${e.batch}:${e.step}` : ""));

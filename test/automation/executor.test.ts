@@ -64,7 +64,7 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
     // Gates ran in order for each stage: verify before traffic, then after the flip, then bake.
     expect(h.gates.calls.filter((c) => c.endsWith("us/us-op1"))[0]).to.equal("verify us/us-op1");
     expect(h.gates.calls).to.include("bake eu/eu-op2");
-    const types = h.events().map((e) => e.type);
+    const types = (await h.events()).map((e) => e.type);
     expect(types[0]).to.equal("release-started");
     expect(types.at(-1)).to.equal("release-finished");
   });
@@ -133,7 +133,7 @@ describe("executor: stop the line", () => {
     expect(h.engine.configuredRelease("eu")).to.equal("2.0.0");
     expect(h.engine.configuredRelease("apac")).to.equal("2.0.0");
     expect(h.changes().filter((c) => c.startsWith("up apac"))).to.deep.equal([]);
-    const failed = h.events().filter((e) => e.type === "stage-failed");
+    const failed = (await h.events()).filter((e) => e.type === "stage-failed");
     expect(failed.map((e) => (e.type === "stage-failed" ? e.stage : ""))).to.deep.equal([
       "eu/eu-op2",
     ]);
@@ -155,7 +155,7 @@ describe("executor: stop the line", () => {
       expect(h.changes().some((c) => c.startsWith("up apac"))).to.equal(false);
       expect(h.gates.calls.some((c) => c.includes("apac/"))).to.equal(false);
       // The rollback is a flip back to the warm color first, then the restore.
-      const rollback = h.events().find((e) => e.type === "rollback-started");
+      const rollback = (await h.events()).find((e) => e.type === "rollback-started");
       expect(rollback).to.include({ scope, cause: "failure" });
       expect(h.engine.configuredRelease("us")).to.equal(scope === "release" ? "2.0.0" : RELEASE);
     });
@@ -166,7 +166,7 @@ describe("executor: stop the line", () => {
     h.gates.never("us/us-op1", "verify");
     const outcome = await h.executor().start(h.plan, "deploy");
     expect(outcome.kind).to.equal("rolled-back");
-    const failed = h.events().find((e) => e.type === "stage-failed");
+    const failed = (await h.events()).find((e) => e.type === "stage-failed");
     expect(failed && failed.type === "stage-failed" ? failed.reason : "").to.match(
       /errors in a row.*timed out after 5000ms/,
     );
@@ -205,7 +205,7 @@ describe("executor: stop the line", () => {
     const outcome = await h.executor().start(h.plan, "deploy"); // the virtual clock starts on a Monday
     expect(outcome).to.deep.include({ kind: "blocked" });
     expect(h.engine.changes()).to.deep.equal([]);
-    expect(h.events()).to.deep.equal([]);
+    expect(await h.events()).to.deep.equal([]);
   });
 
   it("refuses to start while an Outpost is mid-shift from an earlier release", async () => {

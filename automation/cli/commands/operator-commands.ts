@@ -22,10 +22,10 @@ function withOperatorOptions<T>(yargs: Argv<T>) {
   });
 }
 
-function open(context: CommandContext, args: OperatorArgs) {
+async function open(context: CommandContext, args: OperatorArgs) {
   const projectDir = projectDirFrom(args["project-dir"], context.io.env);
   const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, context.io.env));
-  return { projectDir, store, selected: selectRelease(store, args.release) };
+  return { projectDir, store, selected: await selectRelease(store, args.release) };
 }
 
 function say(io: CliIo, json: boolean, message: string, fields: object = {}): void {
@@ -60,8 +60,8 @@ async function actNow(
       release: selected.release,
       command: context.commandLine,
     },
-    (executor, session) => {
-      session.journal.append({ type: request, by: session.actor, reason });
+    async (executor, session) => {
+      await session.journal.append({ type: request, by: session.actor, reason });
       return executor.resume();
     },
   );
@@ -72,8 +72,8 @@ export function pauseCommand(context: CommandContext) {
     command: "pause",
     describe: "Ask the running driver to stop at its next step boundary",
     builder: (yargs: Argv) => withOperatorOptions(yargs),
-    handler: (args: OperatorArgs) => {
-      const { store, selected } = open(context, args);
+    handler: async (args: OperatorArgs) => {
+      const { store, selected } = await open(context, args);
       refuseIfFinished(selected.progress);
       if (!driverRunning(store, selected.release)) {
         say(
@@ -84,7 +84,7 @@ export function pauseCommand(context: CommandContext) {
         context.setExit(ExitCode.NothingToDo);
         return;
       }
-      selected.journal.append({ type: "pause-requested", by: currentActor(context.io.env) });
+      await selected.journal.append({ type: "pause-requested", by: currentActor(context.io.env) });
       say(
         context.io,
         args.json,
@@ -103,8 +103,8 @@ export function promoteCommand(context: CommandContext) {
         type: "string",
         describe: "The wave to approve (default: the next one)",
       }),
-    handler: (args: OperatorArgs) => {
-      const { store, selected } = open(context, args);
+    handler: async (args: OperatorArgs) => {
+      const { store, selected } = await open(context, args);
       refuseIfFinished(selected.progress);
       const waves = selected.progress.plan.waves.map((w) => w.name);
       if (args.wave !== undefined && !waves.includes(args.wave)) {
@@ -114,7 +114,7 @@ export function promoteCommand(context: CommandContext) {
           `must be a wave of release ${selected.release}: ${waves.join(", ")}`,
         );
       }
-      selected.journal.append({
+      await selected.journal.append({
         type: "promote-requested",
         by: currentActor(context.io.env),
         wave: args.wave,
@@ -141,11 +141,11 @@ export function abortCommand(context: CommandContext) {
         describe: "Why (recorded)",
       }),
     handler: async (args: OperatorArgs) => {
-      const { projectDir, store, selected } = open(context, args);
+      const { projectDir, store, selected } = await open(context, args);
       refuseIfFinished(selected.progress);
       const reason = args.reason ?? "aborted by an operator";
       if (driverRunning(store, selected.release)) {
-        selected.journal.append({
+        await selected.journal.append({
           type: "abort-requested",
           by: currentActor(context.io.env),
           reason,
@@ -181,7 +181,7 @@ export function rollbackCommand(context: CommandContext) {
         describe: "Why (recorded)",
       }),
     handler: async (args: OperatorArgs) => {
-      const { projectDir, store, selected } = open(context, args);
+      const { projectDir, store, selected } = await open(context, args);
       const { progress } = selected;
       const reason = args.reason ?? "rollback by an operator";
       if (progress.finished?.outcome === "succeeded") {
@@ -202,7 +202,7 @@ export function rollbackCommand(context: CommandContext) {
         return;
       }
       if (driverRunning(store, selected.release)) {
-        selected.journal.append({
+        await selected.journal.append({
           type: "rollback-requested",
           by: currentActor(context.io.env),
           reason,

@@ -22,7 +22,7 @@ export function resumeCommand(context: CommandContext) {
       const { io } = context;
       const projectDir = projectDirFrom(args["project-dir"], io.env);
       const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, io.env));
-      const { release } = selectRelease(store, args.release);
+      const { release } = await selectRelease(store, args.release);
       const settings = resolveSettings(args, io.env);
       const outcome = await runDriver(
         {

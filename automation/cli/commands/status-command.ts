@@ -23,18 +23,18 @@ export function statusCommand(context: CommandContext) {
           default: false,
           describe: "List past releases: who, when, outcome",
         }),
-    handler: (args: CommonArgs & { release?: string; history: boolean }) => {
+    handler: async (args: CommonArgs & { release?: string; history: boolean }) => {
       const { io } = context;
       const projectDir = projectDirFrom(args["project-dir"], io.env);
       const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, io.env));
       if (args.history) {
-        const entries = releaseHistory(store.allJournals());
+        const entries = releaseHistory(await store.allJournals());
         io.stdout.write(
           args.json ? `${JSON.stringify({ history: entries })}\n` : `${formatHistory(entries)}\n`,
         );
         return;
       }
-      if (store.latestRelease() === undefined && args.release === undefined) {
+      if ((await store.latestRelease()) === undefined && args.release === undefined) {
         io.stdout.write(
           args.json
             ? `${JSON.stringify({ status: null })}\n`
@@ -43,7 +43,7 @@ export function statusCommand(context: CommandContext) {
         context.setExit(ExitCode.Success);
         return;
       }
-      const { progress } = selectRelease(store, args.release);
+      const { progress } = await selectRelease(store, args.release);
       const view = statusView(progress, FleetLock.inspect(store.dir));
       io.stdout.write(
         args.json ? `${JSON.stringify({ status: view })}\n` : `${formatStatus(view)}\n`,

@@ -19,6 +19,7 @@ import type {
 } from "../../../automation/gates/rollout-controller";
 import type { JournalEvent } from "../../../automation/journal/journal-events";
 import { JournalFile } from "../../../automation/journal/journal-file";
+import type { ReleaseJournal } from "../../../automation/journal/release-journal";
 import { buildPlan } from "../../../automation/plan/build-plan";
 import type { RollbackScope, RolloutPlan } from "../../../automation/plan/plan-types";
 import { DEFAULT_SETTINGS } from "../../../automation/settings/driver-settings";
@@ -125,8 +126,8 @@ export class CrashingJournal extends JournalFile {
     super(file, now);
   }
 
-  override append(body: Parameters<JournalFile["append"]>[0]): JournalEvent {
-    if (++this.appends === this.crashAt) throw new SimulatedCrash(this.crashAt);
+  override append(body: Parameters<JournalFile["append"]>[0]): Promise<JournalEvent> {
+    if (++this.appends === this.crashAt) return Promise.reject(new SimulatedCrash(this.crashAt));
     return super.append(body);
   }
 }
@@ -187,7 +188,9 @@ export function makeHarness(options: HarnessOptions = {}) {
     rollbackAttempts: 2,
     ...options.settings,
   };
-  const deps = (journal: JournalFile = new JournalFile(file, () => clock.now())): ExecutorDeps => ({
+  const deps = (
+    journal: ReleaseJournal = new JournalFile(file, () => clock.now()),
+  ): ExecutorDeps => ({
     engine,
     gates,
     rollouts,
@@ -206,8 +209,8 @@ export function makeHarness(options: HarnessOptions = {}) {
     file,
     dir,
     deps,
-    executor: (journal?: JournalFile) => new RolloutExecutor(deps(journal)),
-    events: () => new JournalFile(file).read().events,
+    executor: (journal?: ReleaseJournal) => new RolloutExecutor(deps(journal)),
+    events: async () => (await new JournalFile(file).read()).events,
     /** The changes the engine saw, one readable line each. */
     changes: () =>
       engine.changes().map((o) => {
