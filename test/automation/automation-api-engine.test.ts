@@ -114,8 +114,13 @@ describe("engine: Automation-API adapter on the real engine", function () {
       rolloutVersion: "2.1.0",
     });
     // op-b is left exactly as the stack file had it (without the optional rolloutVersion).
-    const { rolloutVersion: _omitted, ...stored } = state("blue");
-    expect(yaml.config["outpost-fleet:deployment"]["op-b"]).to.deep.equal(stored);
+    expect(yaml.config["outpost-fleet:deployment"]["op-b"]).to.deep.equal({
+      blueVersion: "2.0.0",
+      greenVersion: "2.0.0",
+      activeColor: "blue",
+      candidateWeight: 0,
+      idleWarm: false,
+    });
     expect(yaml.config["outpost-fleet:release"]).to.deep.equal({ version: "2.1.0" });
     expect(yaml.config["outpost-fleet:outposts"]).to.have.length(2);
   });
