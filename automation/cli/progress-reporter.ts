@@ -43,6 +43,16 @@ export function progressReporter(log: Logger): (event: JournalEvent) => void {
           { ...fields, region: event.wave, batch: event.batch, stages: event.stages },
           `${event.step} done`,
         );
+      case "stage-observed":
+        return log.debug(
+          { ...fields, region: event.wave, ...stageFields(event.stage) },
+          `${event.step}: ${event.activeColor} active, candidate weight ${event.candidateWeight}`,
+        );
+      case "gate-evaluated":
+        return log.info(
+          { ...fields, region: event.wave, ...stageFields(event.stage) },
+          `${event.step} gates: ${event.gates.map((g) => `${g.gate} ${g.verdict}`).join(", ")}`,
+        );
       case "stage-failed":
         return log.error(
           { ...fields, region: event.wave, ...stageFields(event.stage) },

@@ -205,7 +205,34 @@ export class RolloutExecutor {
       step: step.id,
       stages: stages.map((s) => s.id),
     });
-    const failures = await runStepEffects(this.context, progress, stages, step);
+    const { failures, observed, evaluations } = await runStepEffects(
+      this.context,
+      progress,
+      stages,
+      step,
+    );
+    for (const { stage, outputs } of observed) {
+      await this.context.record({
+        type: "stage-observed",
+        ...point,
+        step: step.id,
+        stage: stage.id,
+        activeColor: outputs.activeColor,
+        candidateWeight: outputs.candidateWeight,
+        versions: outputs.versions,
+        weights: outputs.weights,
+        rolloutVersion: outputs.rollout?.version ?? null,
+      });
+    }
+    for (const { stage, gates } of evaluations) {
+      await this.context.record({
+        type: "gate-evaluated",
+        ...point,
+        step: step.id,
+        stage: stage.id,
+        gates,
+      });
+    }
     for (const failure of failures) {
       await this.context.record({
         type: "stage-failed",

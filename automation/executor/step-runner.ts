@@ -1,6 +1,6 @@
-import type { OutpostDeploymentState } from "../../infra/contract";
+import type { OutpostDeploymentState, OutpostOutputs } from "../../infra/contract";
 import type { StackOutputs } from "../engine/engine-port";
-import { runAnalysis } from "../gates/analysis";
+import { type GateSummary, runAnalysis } from "../gates/analysis";
 import type { GatePhase } from "../gates/gate";
 import { hasRollout } from "../gates/rollout-controller";
 import type { ReleaseProgress } from "../journal/release-progress";
@@ -16,18 +16,28 @@ export interface StageFailure {
   readonly reason: string;
 }
 
+/** What one step did to a batch: failures, what the outputs report, and how the gates ended. */
+export interface StepEffects {
+  readonly failures: StageFailure[];
+  /** Outposts the step changed, with their outputs after the `up`. */
+  readonly observed: { readonly stage: Stage; readonly outputs: OutpostOutputs }[];
+  readonly evaluations: { readonly stage: Stage; readonly gates: readonly GateSummary[] }[];
+}
+
+const NO_EFFECTS: StepEffects = { failures: [], observed: [], evaluations: [] };
+
 /**
- * Carries out one step for the stages of one batch and reports the stages that failed.
- * Config changes go to each stack once for the whole batch, followed by one `up` limited to
- * the batch's Outposts, so a batch costs one update per stack whatever its size.
+ * Carries out one step for the stages of one batch and reports what happened. Config
+ * changes go to each stack once for the whole batch, followed by one `up` limited to the
+ * batch's Outposts, so a batch costs one update per stack whatever its size.
  */
 export async function runStepEffects(
   context: ExecutionContext,
   progress: ReleaseProgress,
   stages: readonly Stage[],
   step: StepSpec,
-): Promise<StageFailure[]> {
-  if (stages.length === 0) return [];
+): Promise<StepEffects> {
+  if (stages.length === 0) return NO_EFFECTS;
   const release = progress.plan.release;
   switch (step.kind) {
     case "deploy-idle":
@@ -36,28 +46,34 @@ export async function runStepEffects(
       const applied = await applyStates(context, progress, stages, (baseline) =>
         stateAfterStep(step, baseline, release),
       );
-      if (step.kind === "deploy-idle") return applied.failures;
-      return [
-        ...applied.failures,
-        ...(await runGates(
-          context,
-          progress,
-          applied.ok,
-          applied.outputs,
-          "shift",
-          "until-healthy",
-        )),
-      ];
+      const gated =
+        step.kind === "deploy-idle"
+          ? { failures: [], evaluations: [] }
+          : await runGates(
+              context,
+              progress,
+              applied.ok,
+              applied.outputs,
+              "shift",
+              "until-healthy",
+            );
+      return {
+        failures: [...applied.failures, ...gated.failures],
+        observed: observedOf(applied),
+        evaluations: gated.evaluations,
+      };
     }
     case "verify":
     case "bake": {
       const read = await readOutputs(context, stages);
       const phase: GatePhase = step.kind;
       const mode = step.kind === "verify" ? "until-healthy" : "for-duration";
-      return [
-        ...read.failures,
-        ...(await runGates(context, progress, read.ok, read.outputs, phase, mode)),
-      ];
+      const gated = await runGates(context, progress, read.ok, read.outputs, phase, mode);
+      return {
+        failures: [...read.failures, ...gated.failures],
+        observed: [],
+        evaluations: gated.evaluations,
+      };
     }
     case "canary": {
       // Only Outposts that run a Rollout have a canary: its image moves to the release here,
@@ -69,13 +85,21 @@ export async function runStepEffects(
       const applied = await applyStates(context, progress, withRollout, (baseline) =>
         stateAfterStep(step, baseline, release),
       );
-      return [
-        ...read.failures,
-        ...applied.failures,
-        ...(await runCanaries(context, progress, applied.ok, applied.outputs)),
-      ];
+      const failures = await runCanaries(context, progress, applied.ok, applied.outputs);
+      return {
+        failures: [...read.failures, ...applied.failures, ...failures],
+        observed: observedOf(applied),
+        evaluations: [],
+      };
     }
   }
+}
+
+function observedOf(applied: Applied): StepEffects["observed"] {
+  return applied.ok.flatMap((stage) => {
+    const outputs = applied.outputs.get(stage.stack)?.outposts[stage.outpost];
+    return outputs ? [{ stage, outputs }] : [];
+  });
 }
 
 interface Applied {
@@ -160,44 +184,56 @@ async function runGates(
   outputs: Map<string, StackOutputs>,
   phase: GatePhase,
   mode: "until-healthy" | "for-duration",
-): Promise<StageFailure[]> {
+): Promise<Pick<StepEffects, "failures" | "evaluations">> {
   const { settings, gates, clock, log } = context.deps;
   const ms =
     mode === "for-duration"
       ? settings.bakeSeconds * 1000
       : settings.analysis.verifyTimeoutSeconds * 1000;
   const results = await Promise.all(
-    stages.map(async (stage): Promise<StageFailure | undefined> => {
-      try {
-        const stackOutputs = outputs.get(stage.stack);
-        if (stackOutputs === undefined) return { stage, reason: "no outputs" };
-        const target = gateTarget(
-          stage,
-          baselineOf(progress, stage),
-          stackOutputs,
-          progress.plan.release,
-          phase,
-          settings.awsRegions[stage.stack],
-        );
-        const result = await runAnalysis(
-          gates.gatesFor(target),
-          target,
-          { kind: mode, ms },
-          settings.analysis,
-          clock,
-        );
-        if (result.ok) return undefined;
-        log.warn(
-          { stack: stage.stack, outpost: stage.outpost, gate: result.gate, phase },
-          `gate failed: ${result.reason}`,
-        );
-        return { stage, reason: `${phase} gate ${result.gate}: ${result.reason}` };
-      } catch (err) {
-        return { stage, reason: `${phase} gates: ${messageOf(err)}` };
-      }
-    }),
+    stages.map(
+      async (
+        stage,
+      ): Promise<{ failure?: StageFailure; gates?: readonly GateSummary[] } | undefined> => {
+        try {
+          const stackOutputs = outputs.get(stage.stack);
+          if (stackOutputs === undefined) return { failure: { stage, reason: "no outputs" } };
+          const target = gateTarget(
+            stage,
+            baselineOf(progress, stage),
+            stackOutputs,
+            progress.plan.release,
+            phase,
+            settings.awsRegions[stage.stack],
+          );
+          const result = await runAnalysis(
+            gates.gatesFor(target),
+            target,
+            { kind: mode, ms },
+            settings.analysis,
+            clock,
+          );
+          if (result.ok) return { gates: result.gates };
+          log.warn(
+            { stack: stage.stack, outpost: stage.outpost, gate: result.gate, phase },
+            `gate failed: ${result.reason}`,
+          );
+          return {
+            failure: { stage, reason: `${phase} gate ${result.gate}: ${result.reason}` },
+            gates: result.gates,
+          };
+        } catch (err) {
+          return { failure: { stage, reason: `${phase} gates: ${messageOf(err)}` } };
+        }
+      },
+    ),
   );
-  return results.filter((f): f is StageFailure => f !== undefined);
+  return {
+    failures: results.flatMap((r) => (r?.failure ? [r.failure] : [])),
+    evaluations: results.flatMap((r, i) =>
+      r?.gates && r.gates.length > 0 ? [{ stage: stages[i], gates: r.gates }] : [],
+    ),
+  };
 }
 
 async function runCanaries(

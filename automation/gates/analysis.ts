@@ -1,10 +1,23 @@
 import type { AnalysisSettings } from "../settings/driver-settings";
 import type { Clock } from "../support/clock";
-import { error, type Gate, type GateTarget, type Measurement } from "./gate";
+import { error, type Figure, type Gate, type GateTarget, type Measurement } from "./gate";
+
+/** How one gate ended an analysis: its verdict and the last measurement's figures. */
+export interface GateSummary {
+  readonly gate: string;
+  readonly verdict: "pass" | "fail";
+  readonly detail: string;
+  readonly figures: readonly Figure[];
+}
 
 export type AnalysisResult =
-  | { readonly ok: true; readonly measurements: number }
-  | { readonly ok: false; readonly gate: string; readonly reason: string };
+  | { readonly ok: true; readonly measurements: number; readonly gates: readonly GateSummary[] }
+  | {
+      readonly ok: false;
+      readonly gate: string;
+      readonly reason: string;
+      readonly gates: readonly GateSummary[];
+    };
 
 interface Tally {
   consecutiveSuccesses: number;
@@ -30,6 +43,16 @@ export async function runAnalysis(
   const started = clock.now();
   const tallies = new Map<Gate, Tally>();
   let measurements = 0;
+  const summaries = (failed?: Gate): GateSummary[] =>
+    gates.map((gate) => {
+      const last = tallies.get(gate)?.last;
+      return {
+        gate: gate.name,
+        verdict: gate === failed ? "fail" : "pass",
+        detail: last?.detail ?? "",
+        figures: last?.figures ?? [],
+      };
+    });
   for (;;) {
     signal?.throwIfAborted();
     const results = await Promise.all(
@@ -54,6 +77,7 @@ export async function runAnalysis(
           ok: false,
           gate: gate.name,
           reason: `${tally.failures} failed measurement(s), limit ${policy.failureLimit}: ${measurement.detail}`,
+          gates: summaries(gate),
         };
       }
       if (tally.consecutiveErrors > policy.consecutiveErrorLimit) {
@@ -61,6 +85,7 @@ export async function runAnalysis(
           ok: false,
           gate: gate.name,
           reason: `${tally.consecutiveErrors} errors in a row, limit ${policy.consecutiveErrorLimit}: ${measurement.detail}`,
+          gates: summaries(gate),
         };
       }
     }
@@ -69,7 +94,7 @@ export async function runAnalysis(
       const healthy = gates.every(
         (g) => (tallies.get(g)?.consecutiveSuccesses ?? 0) >= policy.consecutiveSuccesses,
       );
-      if (healthy) return { ok: true, measurements };
+      if (healthy) return { ok: true, measurements, gates: summaries() };
       if (elapsed >= mode.ms) {
         const laggard = gates.find(
           (g) => (tallies.get(g)?.consecutiveSuccesses ?? 0) < policy.consecutiveSuccesses,
@@ -79,10 +104,11 @@ export async function runAnalysis(
           ok: false,
           gate: laggard?.name ?? "analysis",
           reason: `not healthy after ${Math.round(mode.ms / 1000)}s: ${last}`,
+          gates: summaries(laggard),
         };
       }
     } else if (elapsed >= mode.ms) {
-      return { ok: true, measurements };
+      return { ok: true, measurements, gates: summaries() };
     }
     await clock.sleep(
       Math.min(policy.intervalSeconds * 1000, Math.max(1, mode.ms - elapsed)),

@@ -29,9 +29,23 @@ export interface GateTarget {
  */
 export type Verdict = "pass" | "fail" | "pending" | "error";
 
+/** One figure a gate judged: what it saw against the limit it holds it to. */
+export interface Figure {
+  /** e.g. "error rate", "p99", "candidate requests". */
+  readonly name: string;
+  readonly value: number;
+  /** e.g. "%", "ms", "requests". */
+  readonly unit: string;
+  readonly threshold?: number;
+  /** How `value` must compare with `threshold` to pass. */
+  readonly limit?: "max" | "min";
+}
+
 export interface Measurement {
   readonly verdict: Verdict;
   readonly detail: string;
+  /** The figures behind the verdict, for the journal, the live view and notifications. */
+  readonly figures?: readonly Figure[];
 }
 
 export interface Gate {
@@ -44,7 +58,9 @@ export interface GateSuite {
   gatesFor(target: GateTarget): readonly Gate[];
 }
 
-export const pass = (detail: string): Measurement => ({ verdict: "pass", detail });
-export const fail = (detail: string): Measurement => ({ verdict: "fail", detail });
+export const pass = (detail: string, figures?: readonly Figure[]): Measurement =>
+  figures ? { verdict: "pass", detail, figures } : { verdict: "pass", detail };
+export const fail = (detail: string, figures?: readonly Figure[]): Measurement =>
+  figures ? { verdict: "fail", detail, figures } : { verdict: "fail", detail };
 export const pending = (detail: string): Measurement => ({ verdict: "pending", detail });
 export const error = (detail: string): Measurement => ({ verdict: "error", detail });

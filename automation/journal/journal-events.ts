@@ -1,3 +1,5 @@
+import type { Color } from "../../infra/contract";
+import type { GateSummary } from "../gates/analysis";
 import type { RollbackScope, RolloutPlan } from "../plan/plan-types";
 import type { DriverConfig, PolicyViolation } from "../engine/engine-port";
 
@@ -56,6 +58,26 @@ export type JournalEventBody =
       readonly type: "step-completed";
       readonly step: string;
       readonly stages: readonly string[];
+    } & BatchRef)
+  | ({
+      /** What the stack outputs report for an Outpost after a step changed it. */
+      readonly type: "stage-observed";
+      readonly step: string;
+      readonly stage: string;
+      readonly activeColor: Color;
+      readonly candidateWeight: number;
+      readonly versions: Readonly<Record<Color, string>>;
+      /** Listener weights by color, in the load balancer's units. */
+      readonly weights: Readonly<Record<Color, number>>;
+      /** The version the Outpost's Rollout runs, or null without EKS. */
+      readonly rolloutVersion: string | null;
+    } & BatchRef)
+  | ({
+      /** How each gate of one stage ended a step's analysis, with its figures. */
+      readonly type: "gate-evaluated";
+      readonly step: string;
+      readonly stage: string;
+      readonly gates: readonly GateSummary[];
     } & BatchRef)
   | ({
       readonly type: "stage-failed";

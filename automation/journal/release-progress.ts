@@ -179,6 +179,8 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
         break;
       case "preflight-blocked":
       case "release-started":
+      case "stage-observed":
+      case "gate-evaluated":
         break;
     }
   }

@@ -87,9 +87,14 @@ describe("executor: crash between any two steps, then resume", () => {
   }
 
   it("resumes at the step that was in flight, not earlier", async () => {
-    const h = makeHarness({ stacks: exampleFleet(2, ["us"]) });
     // Crash right after the flip of us-op1 was started: the flip up happened, its completion was not recorded.
-    const crashing = new CrashingJournal(h.file, () => h.clock.now(), 9);
+    const ref = makeHarness({ stacks: exampleFleet(2, ["us"]) });
+    await ref.executor().start(ref.plan, "deploy");
+    const flipStarted = (await ref.events()).findIndex(
+      (e) => e.type === "step-started" && e.step === "flip",
+    );
+    const h = makeHarness({ stacks: exampleFleet(2, ["us"]) });
+    const crashing = new CrashingJournal(h.file, () => h.clock.now(), flipStarted + 2);
     await h
       .executor(crashing)
       .start(h.plan, "deploy")

@@ -69,6 +69,34 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
     expect(types.at(-1)).to.equal("release-finished");
   });
 
+  it("journals what the outputs report after each change, and how every gate ended", async () => {
+    const h = makeHarness({ stacks: exampleFleet(1, ["us"]) });
+    await h.executor().start(h.plan, "deploy");
+    const events = await h.events();
+    const observed = events.filter((e) => e.type === "stage-observed");
+    expect(observed.map((e) => (e.type === "stage-observed" ? e.step : ""))).to.deep.equal([
+      "deploy-idle",
+      "flip",
+    ]);
+    expect(observed[1]).to.deep.include({
+      stage: "us/us-op1",
+      activeColor: "green",
+      candidateWeight: 0,
+      versions: { blue: "2.0.0", green: RELEASE },
+      rolloutVersion: null,
+    });
+    const evaluated = events.filter((e) => e.type === "gate-evaluated");
+    expect(evaluated.map((e) => (e.type === "gate-evaluated" ? e.step : ""))).to.deep.equal([
+      "verify",
+      "flip",
+      "bake",
+    ]);
+    expect(evaluated[0]).to.deep.include({
+      stage: "us/us-op1",
+      gates: [{ gate: "scripted", verdict: "pass", detail: "scripted pass", figures: [] }],
+    });
+  });
+
   it("moves a batch with one config write and one targeted up per stack", async () => {
     const h = makeHarness({ stacks: exampleFleet(5, ["us"]), concurrency: 4 });
     await h.executor().start(h.plan, "deploy");
