@@ -38,7 +38,6 @@ bakeSeconds: 5
 scaleDownDelaySeconds: 2
 analysis:
   intervalSeconds: 1
-  windowSeconds: 5
   requestsPerCheck: 5
   consecutiveSuccesses: 2
   failureLimit: 1

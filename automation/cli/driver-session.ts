@@ -5,7 +5,6 @@ import { RolloutExecutor } from "../executor/rollout-executor";
 import { executorSettings } from "../executor/executor-settings";
 import type { RunOutcome } from "../executor/run-outcome";
 import type { FleetStack } from "../fleet/fleet-stack";
-import { describeHolder, FleetLock } from "../journal/fleet-lock";
 import type { Actor } from "../journal/journal-events";
 import { JournalFile } from "../journal/journal-file";
 import type { ReleaseJournal } from "../journal/release-journal";
@@ -17,6 +16,7 @@ import { systemClock } from "../support/clock";
 import { createLogger, type Logger } from "../support/logger";
 import { terminalPrompt } from "./approval-prompt";
 import type { CliIo } from "./cli-io";
+import { withFleetLock } from "./fleet-lock-session";
 import { progressReporter } from "./progress-reporter";
 import type { CommonArgs } from "./rollout-options";
 import { type EngineArgs, realEngine, realGates, simulatedRuntime } from "./runtime";
@@ -52,56 +52,52 @@ export async function runDriver(
   const log = loggerFor(io, args.json);
   const store = new JournalStore(journalDirFrom(args["journal-dir"], options.projectDir, io.env));
   const actor = currentActor(io.env);
-  const lock = FleetLock.acquire(store.dir, { ...actor, command, release }, {}, (holder, why) =>
-    log.warn(`took over a stale fleet lock (${why}): ${describeHolder(holder)}`),
-  );
-  const heartbeat = setInterval(() => lock.heartbeat(), 15_000);
-  heartbeat.unref();
-  const journal = store.journal(release);
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++interrupts > 1) {
-      log.error(`${signal} again: stopping now; run resume to continue from the journal`);
-      process.exit(130);
-    }
-    log.warn(`${signal}: pausing at the next step boundary (again to stop at once)`);
-    journal
-      .append({ type: "pause-requested", by: actor })
-      .catch((err: unknown) => log.error(`could not record the pause request: ${String(err)}`));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
-    const engine = await realEngine(args, options.projectDir, log);
-    const { gates, rollouts } = realGates(settings, engine);
-    const report = progressReporter(log);
-    const interactive = io.stdin.isTTY === true && !args.json;
-    const executor = new RolloutExecutor({
-      engine,
-      gates,
-      rollouts,
-      journal,
-      clock: systemClock,
-      log,
-      settings: executorSettings(settings, regionsOf(options.fleet)),
-      actor,
-      prompt: interactive ? terminalPrompt(io) : undefined,
-      releasePolicyConfig: releasePolicyConfigWriter(
+  const lockRequest = { journalDir: store.dir, command, release, log, env: io.env };
+  return withFleetLock(lockRequest, async (lock) => {
+    const journal = store.journal(release);
+    let interrupts = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (++interrupts > 1) {
+        log.error(`${signal} again: stopping now; run resume to continue from the journal`);
+        process.exit(130);
+      }
+      log.warn(`${signal}: pausing at the next step boundary (again to stop at once)`);
+      journal
+        .append({ type: "pause-requested", by: actor })
+        .catch((err: unknown) => log.error(`could not record the pause request: ${String(err)}`));
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+      const engine = await realEngine(args, options.projectDir, log);
+      const { gates, rollouts } = realGates(settings, engine);
+      const report = progressReporter(log);
+      const interactive = io.stdin.isTTY === true && !args.json;
+      const executor = new RolloutExecutor({
         engine,
-        path.join(store.dir, "policy-config", release),
-      ),
-      onEvent: (event) => {
-        report(event);
-        lock.heartbeat();
-      },
-    });
-    return await run(executor, { journal, actor });
-  } finally {
-    clearInterval(heartbeat);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    lock.release();
-  }
+        gates,
+        rollouts,
+        journal,
+        clock: systemClock,
+        log,
+        settings: executorSettings(settings, regionsOf(options.fleet)),
+        actor,
+        prompt: interactive ? terminalPrompt(io) : undefined,
+        releasePolicyConfig: releasePolicyConfigWriter(
+          engine,
+          path.join(store.dir, "policy-config", release),
+        ),
+        onEvent: (event) => {
+          report(event);
+          lock.heartbeat();
+        },
+      });
+      return await run(executor, { journal, actor });
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  });
 }
 
 export function regionsOf(fleet: readonly FleetStack[]): Record<string, string | undefined> {

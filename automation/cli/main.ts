@@ -12,6 +12,7 @@ import {
   rollbackCommand,
 } from "./commands/operator-commands";
 import { planCommand } from "./commands/plan-command";
+import { repairCommand } from "./commands/repair-command";
 import { resumeCommand } from "./commands/resume-command";
 import { statusCommand } from "./commands/status-command";
 
@@ -25,6 +26,7 @@ const COMMAND_NAMES = [
   "abort",
   "rollback",
   "drift",
+  "repair",
 ];
 const COMMANDS = COMMAND_NAMES.join(", ");
 
@@ -58,6 +60,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command(abortCommand(context))
     .command(rollbackCommand(context))
     .command(driftCommand(context))
+    .command(repairCommand(context))
     .demandCommand(1, `a command is required: one of ${COMMANDS}`)
     .recommendCommands()
     .strict()

@@ -9,7 +9,12 @@ import { awsTargetHealthReader, ElbTargetHealthGate } from "../gates/elb-target-
 import type { GateSuite } from "../gates/gate";
 import { fetchHttpClient } from "../gates/http-client";
 import { HttpProbeGate } from "../gates/http-probe";
-import { kubernetesRolloutController } from "../gates/kubernetes-rollout-controller";
+import { CandidateTrafficGate } from "../gates/candidate-traffic-gate";
+import { awsGetMetricData, cloudWatchTrafficSource } from "../gates/cloudwatch-traffic";
+import {
+  clusterRolloutApi,
+  kubernetesRolloutController,
+} from "../gates/kubernetes-rollout-controller";
 import { OutputsVersionGate } from "../gates/outputs-version-gate";
 import {
   type RolloutController,
@@ -74,11 +79,15 @@ export function realGates(
   engine: EnginePort,
   clock: Clock = systemClock,
 ): { gates: GateSuite; rollouts: RolloutController } {
-  const rollouts = kubernetesRolloutController((stack, outpost) =>
-    engine.kubeconfig(stack, outpost),
+  const rollouts = kubernetesRolloutController(
+    clusterRolloutApi((stack, outpost) => engine.kubeconfig(stack, outpost)),
   );
   const gates = new StandardGateSuite({
-    http: new HttpProbeGate(fetchHttpClient, clock, settings.analysis),
+    http: new HttpProbeGate(fetchHttpClient, settings.analysis),
+    candidateTraffic: new CandidateTrafficGate(
+      { cloudwatch: cloudWatchTrafficSource(awsGetMetricData(), () => clock.now()) },
+      settings.analysis,
+    ),
     outputsVersion: new OutputsVersionGate(),
     targetHealth: new ElbTargetHealthGate(awsTargetHealthReader()),
     alarms: new CloudWatchAlarmGate(awsAlarmStateReader()),

@@ -1,4 +1,5 @@
 import {
+  type Deployment,
   type EngineEvent,
   LocalWorkspace,
   type PulumiCommand,
@@ -16,12 +17,14 @@ import {
   parseDeployment,
   RELEASE_KEY,
 } from "./driver-config-keys";
-import { hasPendingOperations, isConcurrentUpdate, shortEngineMessage } from "./engine-errors";
+import { isConcurrentUpdate, shortEngineMessage } from "./engine-errors";
 import {
   type DriverConfig,
   type DriverConfigChange,
   EngineError,
   type EnginePort,
+  type PendingOperation,
+  PendingOperationsError,
   type PolicyViolation,
   type PreviewOptions,
   type PreviewOutcome,
@@ -45,10 +48,10 @@ export interface AutomationApiEngineOptions {
 
 /**
  * The engine port on the Pulumi Automation API: a LocalWorkspace on the real program folder,
- * with the backend, passphrase and CLI from pulumiEnvironment(). Thin on purpose; what it adds
- * is recovery: a concurrent update or a locked stack is retried with backoff (a lock left by a
- * killed process on this host is removed), and pending operations from an interrupted update
- * are cleared before the update is run again.
+ * with the backend, passphrase and CLI from pulumiEnvironment(). Thin on purpose; what it adds:
+ * a targeted `up` selects Outposts by their site components' URNs (outpost-targets.ts); a
+ * concurrent update or a locked stack is retried with backoff; and pending operations left by
+ * an interrupted update stop the driver (PendingOperationsError) instead of being cleared.
  */
 export class AutomationApiEngine implements EnginePort {
   private readonly stacks = new Map<string, Stack>();
@@ -111,13 +114,25 @@ export class AutomationApiEngine implements EnginePort {
   }
 
   async up(name: string, options: { readonly outposts?: readonly string[] } = {}): Promise<void> {
-    const targets = options.outposts ? await this.targetsFor(name, options.outposts) : [];
+    const state = await (await this.stack(name)).exportStack();
+    const pending = pendingOperationsIn(state);
+    // `pulumi up` only warns about pending operations and goes on; the driver stops instead.
+    if (pending.length > 0) throw new PendingOperationsError(name, "up", pending, options.outposts);
+    const targets = options.outposts
+      ? outpostTargets(resourcesIn(state), options.outposts)
+      : undefined;
+    if (options.outposts && targets === undefined) {
+      this.options.log.info(
+        { stack: name },
+        `${options.outposts.join(", ")}: not in the state yet; updating the whole stack to create them`,
+      );
+    }
     await this.withRecovery(
       name,
       "up",
       (stack) =>
         stack.up({
-          target: targets.length > 0 ? targets : undefined,
+          target: targets,
           onOutput: (text) => this.options.log.debug({ stack: name }, text.trimEnd()),
         }),
       options.outposts,
@@ -140,10 +155,20 @@ export class AutomationApiEngine implements EnginePort {
     return all?.[outpost];
   }
 
-  async refresh(name: string): Promise<void> {
+  async refresh(
+    name: string,
+    options: { readonly clearPendingCreates?: boolean } = {},
+  ): Promise<void> {
     await this.withRecovery(name, "refresh", (stack) =>
-      stack.refresh({ clearPendingCreates: true }),
+      stack.refresh({
+        clearPendingCreates: options.clearPendingCreates,
+        onOutput: (text) => this.options.log.debug({ stack: name }, text.trimEnd()),
+      }),
     );
+  }
+
+  async pendingOperations(name: string): Promise<readonly PendingOperation[]> {
+    return pendingOperationsIn(await (await this.stack(name)).exportStack());
   }
 
   async cancel(name: string): Promise<void> {
@@ -172,13 +197,11 @@ export class AutomationApiEngine implements EnginePort {
     return stack;
   }
 
-  private async targetsFor(name: string, outposts: readonly string[]): Promise<string[]> {
-    const state = await (await this.stack(name)).exportStack();
-    const resources = ((state.deployment as { resources?: StateResource[] } | undefined)
-      ?.resources ?? []) as StateResource[];
-    return outpostTargets(resources, outposts);
-  }
-
+  /**
+   * Retries an operation that meets a concurrent update or a locked stack, with backoff. A
+   * file-backend lock is removed only when it provably belongs to a dead process of this user
+   * on this host (stale-backend-locks.ts); other backends' locks are never touched.
+   */
   private async withRecovery<T>(
     name: string,
     operation: string,
@@ -186,42 +209,22 @@ export class AutomationApiEngine implements EnginePort {
     outposts: readonly string[] = [],
   ): Promise<T> {
     const { clock, log, environment } = this.options;
-    let clearedPending = false;
     try {
-      return await withRetries(
-        async () => {
-          const stack = await this.stack(name);
-          try {
-            return await action(stack);
-          } catch (err) {
-            if (!clearedPending && hasPendingOperations(err)) {
-              clearedPending = true;
-              log.warn(
-                { stack: name },
-                "clearing pending operations left by an interrupted update",
-              );
-              await this.clearPendingOperations(stack);
-              return await action(stack);
-            }
-            throw err;
-          }
+      return await withRetries(async () => action(await this.stack(name)), {
+        attempts: this.options.attempts ?? 6,
+        baseDelayMs: this.options.baseDelayMs ?? 2000,
+        clock,
+        retryable: isConcurrentUpdate,
+        onRetry: (_err, attempt, delayMs) => {
+          const removed = removeStaleBackendLocks(environment.backendUrl, name);
+          for (const holder of removed)
+            log.warn({ stack: name }, `removed a stale stack lock held by ${holder}`);
+          log.warn(
+            { stack: name, attempt, delayMs },
+            `${operation}: the stack is busy (another update or a lock); retrying`,
+          );
         },
-        {
-          attempts: this.options.attempts ?? 6,
-          baseDelayMs: this.options.baseDelayMs ?? 2000,
-          clock,
-          retryable: isConcurrentUpdate,
-          onRetry: (_err, attempt, delayMs) => {
-            const removed = removeStaleBackendLocks(environment.backendUrl, name);
-            for (const holder of removed)
-              log.warn({ stack: name }, `removed a stale stack lock held by ${holder}`);
-            log.warn(
-              { stack: name, attempt, delayMs },
-              `${operation}: the stack is busy (another update or a lock); retrying`,
-            );
-          },
-        },
-      );
+      });
     } catch (err) {
       throw new EngineError(
         `${operation} of stack ${name} failed: ${shortEngineMessage(err)}`,
@@ -231,14 +234,21 @@ export class AutomationApiEngine implements EnginePort {
       );
     }
   }
+}
 
-  /** What `pulumi stack export | remove pending_operations | import` does by hand. */
-  private async clearPendingOperations(stack: Stack): Promise<void> {
-    const state = await stack.exportStack();
-    const deployment = state.deployment as { pending_operations?: unknown[] } | undefined;
-    if (deployment?.pending_operations?.length) {
-      deployment.pending_operations = [];
-      await stack.importStack(state);
-    }
-  }
+/** The resources of an exported deployment. */
+function resourcesIn(state: Deployment): StateResource[] {
+  return ((state.deployment as { resources?: StateResource[] } | undefined)?.resources ??
+    []) as StateResource[];
+}
+
+/** `pending_operations` of an exported deployment (apitype.DeploymentV3). */
+export function pendingOperationsIn(state: Deployment): PendingOperation[] {
+  const deployment = state.deployment as
+    | { pending_operations?: { resource?: { urn?: string }; type?: string }[] }
+    | undefined;
+  return (deployment?.pending_operations ?? []).map((op) => ({
+    urn: op.resource?.urn ?? "(unknown resource)",
+    operation: op.type ?? "unknown",
+  }));
 }

@@ -3,8 +3,8 @@ import {
   CONFIG_NAMESPACE,
   DRIVER_CONFIG_KEYS,
   type DeploymentState,
-  type StoredDeploymentState,
 } from "../../infra/contract";
+import { deploymentStateSchema } from "../../infra/config/schema";
 import type { DriverConfigChange } from "./engine-port";
 
 /** `outpost-fleet:release` and `outpost-fleet:deployment`: the only keys the driver writes. */
@@ -41,13 +41,21 @@ export function parseConfigValue(value: string | undefined): unknown {
   }
 }
 
+/**
+ * The `deployment` value as the engine returns it, checked with the program's own schema
+ * (infra/config) and completed the way the program completes it.
+ */
 export function parseDeployment(value: string | undefined): DeploymentState {
   const parsed = parseConfigValue(value);
   if (typeof parsed !== "object" || parsed === null) return {};
   return Object.fromEntries(
-    Object.entries(parsed as Record<string, StoredDeploymentState>).map(([outpost, state]) => [
-      outpost,
-      completeDeploymentState(state),
-    ]),
+    Object.entries(parsed as Record<string, unknown>).map(([outpost, raw]) => {
+      const state = deploymentStateSchema.safeParse(raw);
+      if (!state.success) {
+        const why = state.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+        throw new Error(`${DEPLOYMENT_KEY}.${outpost} = ${JSON.stringify(raw)}: ${why}`);
+      }
+      return [outpost, completeDeploymentState(state.data)];
+    }),
   );
 }

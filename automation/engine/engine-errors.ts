@@ -11,12 +11,6 @@ export function isConcurrentUpdate(err: unknown): boolean {
   );
 }
 
-/** A killed earlier update left operations pending in the state. */
-export function hasPendingOperations(err: unknown): boolean {
-  const text = errorText(err);
-  return /pending operations?/i.test(text) || text.includes("interrupted while");
-}
-
 export function errorText(err: unknown): string {
   if (err instanceof Error) {
     const stderr = (err as Error & { commandResult?: { stderr?: string } }).commandResult?.stderr;

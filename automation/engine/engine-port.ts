@@ -55,12 +55,25 @@ export interface EnginePort {
   /** Applies the stack; with `outposts`, only those Outposts' resources (targets). */
   up(stack: string, options?: { readonly outposts?: readonly string[] }): Promise<void>;
   outputs(stack: string): Promise<StackOutputs>;
-  refresh(stack: string): Promise<void>;
+  /**
+   * Refreshes the stack from its providers. `clearPendingCreates` drops pending creates from
+   * the state (only after an operator checked that they did not happen: `repair`).
+   */
+  refresh(stack: string, options?: { readonly clearPendingCreates?: boolean }): Promise<void>;
+  /** Operations an interrupted update left pending in the state (empty when there are none). */
+  pendingOperations(stack: string): Promise<readonly PendingOperation[]>;
   cancel(stack: string): Promise<void>;
   /** The stack's whole config with secrets masked, keys without the namespace (for `drift`). */
   readConfig(stack: string): Promise<Readonly<Record<string, unknown>>>;
   /** An Outpost's kubeconfig from the secret `kubeconfigs` output; never logged. */
   kubeconfig(stack: string, outpost: string): Promise<string | undefined>;
+}
+
+/** An operation an interrupted update left in the state: its resource is in an unknown state. */
+export interface PendingOperation {
+  readonly urn: string;
+  /** creating | updating | deleting | reading | importing (the engine's words). */
+  readonly operation: string;
 }
 
 /** An engine call that failed; `outposts` names the Outposts it was acting on, if any. */
@@ -73,5 +86,30 @@ export class EngineError extends Error {
   ) {
     super(message);
     this.name = "EngineError";
+  }
+}
+
+/**
+ * The stack holds operations an interrupted update left pending. The driver never clears them
+ * itself: a pending create may have completed in the cloud, and creating it again would
+ * collide (the EKS cluster has a fixed name). An operator checks the provider, then runs
+ * `outpost-fleet repair`, which refreshes the stack.
+ */
+export class PendingOperationsError extends EngineError {
+  constructor(
+    stack: string,
+    operation: string,
+    readonly pending: readonly PendingOperation[],
+    outposts: readonly string[] = [],
+  ) {
+    super(
+      `stack ${stack} has ${pending.length} operation(s) left pending by an interrupted update: ` +
+        `${pending.map((p) => `${p.operation} ${p.urn}`).join("; ")}. Check each resource in ` +
+        `the provider first (a create may have finished), then run: outpost-fleet repair --stack ${stack}`,
+      stack,
+      operation,
+      outposts,
+    );
+    this.name = "PendingOperationsError";
   }
 }

@@ -11,6 +11,8 @@ import {
   type DriverConfigChange,
   EngineError,
   type EnginePort,
+  type PendingOperation,
+  PendingOperationsError,
   type PreviewOptions,
   type PreviewOutcome,
   type StackOutputs,
@@ -33,12 +35,13 @@ export type OperationKind =
   | "up"
   | "outputs"
   | "refresh"
+  | "read-state"
   | "cancel";
 
 export interface EngineOperation {
   readonly op: OperationKind;
   readonly stack: string;
-  /** Outposts the operation touched (write-config: changed; up: targets). */
+  /** Outposts the operation touched (write-config: changed; up: targets; none: the whole stack). */
   readonly outposts?: readonly string[];
   readonly release?: string;
 }
@@ -48,8 +51,11 @@ export type FaultRule = (operation: EngineOperation) => string | undefined;
 
 /**
  * An engine that keeps stacks in memory: config changes are staged, and `up` applies them to
- * the "deployed" state of the targeted Outposts, which the outputs then report. It refuses two
- * updates of one stack at once, as the real engine does. Used by tests, the bench and --dry-run.
+ * the "deployed" state of the targeted Outposts, which the outputs then report. Like the real
+ * engine with targets, a targeted `up` leaves the stack-wide resources alone: they follow
+ * `release` only in an untargeted `up`, and `preview` reports them as changes until then (what
+ * `drift` sees). It refuses two updates of one stack at once, and refuses to update a stack
+ * with pending operations, as the driver's adapter does. Used by tests, the bench and --dry-run.
  */
 export class InMemoryEngine implements EnginePort {
   readonly operations: EngineOperation[] = [];
@@ -61,13 +67,23 @@ export class InMemoryEngine implements EnginePort {
     string,
     { release: string | undefined; deployment: Record<string, OutpostDeploymentState> }
   >();
+  /** The release the stack-wide resources (config parameters, fingerprint) were last applied with. */
+  private readonly stackWide = new Map<string, string | undefined>();
+  /** The release in the stack outputs: refreshed by every `up` (the root stack is always targeted). */
+  private readonly outputRelease = new Map<string, string | undefined>();
+  private readonly pending = new Map<string, PendingOperation[]>();
   private readonly flips = new Map<string, number>();
   private readonly updating = new Set<string>();
   private readonly faults: FaultRule[] = [];
 
   constructor(
     private readonly stacks: readonly InMemoryStack[],
-    private readonly options: { readonly clock?: Clock; readonly delayMs?: number } = {},
+    private readonly options: {
+      readonly clock?: Clock;
+      readonly delayMs?: number;
+      /** Called for each Outpost an `up` applied, with its new state (tests: a fake cluster). */
+      readonly onDeployed?: (stack: string, outpost: string, state: OutpostDeploymentState) => void;
+    } = {},
   ) {
     for (const stack of stacks) {
       this.config.set(stack.name, { release: stack.release, deployment: { ...stack.deployment } });
@@ -75,6 +91,8 @@ export class InMemoryEngine implements EnginePort {
         release: stack.release,
         deployment: { ...stack.deployment },
       });
+      this.stackWide.set(stack.name, stack.release);
+      this.outputRelease.set(stack.name, stack.release);
     }
   }
 
@@ -101,6 +119,17 @@ export class InMemoryEngine implements EnginePort {
 
   configuredRelease(stack: string): string | undefined {
     return this.stackOf(this.config, stack).release;
+  }
+
+  /** The release the stack-wide resources run: it moves only with an untargeted `up`. */
+  stackWideRelease(stack: string): string | undefined {
+    this.stackOf(this.config, stack);
+    return this.stackWide.get(stack);
+  }
+
+  /** Simulates an update killed mid-way: these operations stay pending until a repair. */
+  leavePending(stack: string, operations: readonly PendingOperation[]): void {
+    this.pending.set(stack, [...(this.pending.get(stack) ?? []), ...operations]);
   }
 
   /** How many times `up` changed this Outpost's active color. */
@@ -133,10 +162,11 @@ export class InMemoryEngine implements EnginePort {
     const changed = Object.keys(config.deployment).filter(
       (o) => JSON.stringify(config.deployment[o]) !== JSON.stringify(deployed.deployment[o]),
     );
+    const stackWideLags = this.stackWide.get(stack) !== config.release ? 1 : 0;
     return {
       changes: {
-        same: Object.keys(config.deployment).length - changed.length,
-        update: changed.length,
+        same: Object.keys(config.deployment).length - changed.length + (1 - stackWideLags),
+        update: changed.length + stackWideLags,
       },
       violations: [],
     };
@@ -149,10 +179,17 @@ export class InMemoryEngine implements EnginePort {
     this.updating.add(stack);
     try {
       const config = this.stackOf(this.config, stack);
+      const pending = this.pending.get(stack) ?? [];
+      if (pending.length > 0) {
+        throw new PendingOperationsError(stack, "up", pending, options.outposts);
+      }
       const targets = options.outposts ?? Object.keys(config.deployment);
-      await this.record({ op: "up", stack, outposts: [...targets] }, targets);
+      // An untargeted up is recorded without Outposts: it is the whole stack.
+      await this.record({ op: "up", stack, outposts: options.outposts && [...targets] }, targets);
       const deployed = this.stackOf(this.deployed, stack);
       deployed.release = config.release;
+      this.outputRelease.set(stack, config.release);
+      if (options.outposts === undefined) this.stackWide.set(stack, config.release);
       for (const outpost of targets) {
         const before = deployed.deployment[outpost];
         const after = config.deployment[outpost];
@@ -161,6 +198,7 @@ export class InMemoryEngine implements EnginePort {
           this.flips.set(key, (this.flips.get(key) ?? 0) + 1);
         }
         deployed.deployment[outpost] = { ...after };
+        if (after) this.options.onDeployed?.(stack, outpost, after);
       }
     } finally {
       this.updating.delete(stack);
@@ -176,11 +214,24 @@ export class InMemoryEngine implements EnginePort {
       const eks = spec?.eksOutposts?.includes(outpost) ?? false;
       outposts[outpost] = outputsFor(stack, outpost, state, spec?.target ?? "aws", eks);
     }
-    return { target: spec?.target ?? "aws", release: deployed.release, outposts };
+    return { target: spec?.target ?? "aws", release: this.outputRelease.get(stack), outposts };
   }
 
-  async refresh(stack: string): Promise<void> {
+  /** Resolves pending operations, as `pulumi refresh` does: creates only when told to clear them. */
+  async refresh(
+    stack: string,
+    options: { readonly clearPendingCreates?: boolean } = {},
+  ): Promise<void> {
     await this.record({ op: "refresh", stack });
+    const kept = (this.pending.get(stack) ?? []).filter(
+      (op) => op.operation === "creating" && !options.clearPendingCreates,
+    );
+    this.pending.set(stack, kept);
+  }
+
+  async pendingOperations(stack: string): Promise<readonly PendingOperation[]> {
+    await this.record({ op: "read-state", stack });
+    return [...(this.pending.get(stack) ?? [])];
   }
 
   async cancel(stack: string): Promise<void> {

@@ -13,13 +13,16 @@ interface BackendLock {
 /**
  * The file backend locks a stack with `.pulumi/locks/<org>/<project>/<stack>/<id>.json`. When
  * the process that took it was killed, the lock stays forever. Removes the locks of `stack`
- * whose holder ran on this host and is gone; returns who held them. Live or remote holders are
- * never touched.
+ * that provably belong to us and are dead: taken by this user on this host, by a process that
+ * is gone. Returns who held them. Another user's lock, a live holder, a holder on another host
+ * and every lock of a non-file backend (S3, Pulumi Cloud: shared by many machines) are never
+ * touched.
  */
 export function removeStaleBackendLocks(
   backendUrl: string,
   stack: string,
   isAlive: (pid: number) => boolean = processAlive,
+  user: string = currentUser(),
 ): string[] {
   if (!backendUrl.startsWith("file://")) return [];
   const root = path.join(backendUrl.slice("file://".length), ".pulumi", "locks");
@@ -32,7 +35,8 @@ export function removeStaleBackendLocks(
     } catch {
       continue;
     }
-    if (lock.hostname === os.hostname() && typeof lock.pid === "number" && !isAlive(lock.pid)) {
+    const ours = lock.hostname === os.hostname() && lock.username === user;
+    if (ours && typeof lock.pid === "number" && !isAlive(lock.pid)) {
       fs.rmSync(file, { force: true });
       removed.push(
         `${lock.username ?? "?"}@${lock.hostname} pid ${lock.pid} since ${lock.timestamp ?? "?"}`,
@@ -48,4 +52,12 @@ function lockFiles(dir: string): string[] {
     const full = path.join(dir, entry.name);
     return entry.isDirectory() ? lockFiles(full) : entry.name.endsWith(".json") ? [full] : [];
   });
+}
+
+function currentUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? "";
+  }
 }

@@ -44,10 +44,11 @@ export async function watchCanary(
     if (verdict.verdict === "fail") return verdict.detail;
     if (verdict.verdict === "pass") return undefined;
     if (status.waitingForPromotion) {
-      const gates = deps.gates.gatesFor({ ...target, phase: "shift" });
+      // Judged through the Rollout's own front door: its Ingress ALB, where Argo shifts traffic.
+      const canary = { ...target, phase: "canary" as const };
       const result = await runAnalysis(
-        gates,
-        { ...target, phase: "shift" },
+        deps.gates.gatesFor(canary),
+        canary,
         { kind: "until-healthy", ms: deps.analysis.verifyTimeoutSeconds * 1000 },
         deps.analysis,
         clock,

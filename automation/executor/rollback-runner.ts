@@ -1,4 +1,3 @@
-import { hasRollout } from "../gates/rollout-controller";
 import type { RollbackPhase } from "../journal/journal-events";
 import { rollbackKey } from "../journal/release-progress";
 import { allStages, type Stage } from "../plan/plan-types";
@@ -7,7 +6,8 @@ import { messageOf, withRetries } from "../support/retry";
 import type { ExecutionContext } from "./execution-context";
 import type { RunOutcome } from "./run-outcome";
 import { applyStates } from "./step-runner";
-import { baselineOf, gateTarget } from "./stage-view";
+import { baselineOf, gateTarget, runsRollout } from "./stage-view";
+import { syncStacks } from "./stack-sync";
 import { rollbackActions } from "./stop-the-line";
 
 class RollbackPhaseError extends Error {}
@@ -21,10 +21,12 @@ const OUTCOME_OF_CAUSE = {
 
 /**
  * Carries out the rollback recorded in the journal, phase by phase, skipping what is already
- * done. 1 traffic: flip every rolled-back Outpost to its old, still-warm color (and abort its
- * Argo Rollout): no instance has to launch. 2 restore: put the deployment config back as it
- * was and scale the candidate down. 3 release-config: stacks whose waves never started get
- * their `release` back. Every phase is idempotent, so a crash in the middle is safe.
+ * done. 1 traffic: abort each rolled-back Outpost's Argo Rollout, then flip it to its old,
+ * still-warm color with the Rollout's image back on the stable version: no instance has to
+ * launch. 2 restore: put the deployment config back as it was and scale the candidate down.
+ * 3 release-config: stacks whose waves never started get their `release` back. 4 sync: an
+ * untargeted `up` of every stack whose wave started, so its stack-wide resources match its
+ * `release` again. Every phase is idempotent, so a crash in the middle is safe.
  */
 export async function completeRollback(context: ExecutionContext): Promise<RunOutcome> {
   const progress = context.progress();
@@ -59,6 +61,27 @@ export async function completeRollback(context: ExecutionContext): Promise<RunOu
     const moved = actions.filter((a) => a.outposts.length > 0);
     await runPhase("traffic", moved, async (action) => {
       const stages = stagesOf(action.stack, action.outposts);
+      // EKS first: an aborted Rollout sends all traffic back to its stable pods at once.
+      const outputs = await withRetries(() => context.deps.engine.outputs(action.stack), {
+        attempts,
+        clock: context.deps.clock,
+      });
+      for (const stage of stages.filter((s) => runsRollout(outputs, s))) {
+        const target = gateTarget(
+          stage,
+          baselineOf(progress, stage),
+          outputs,
+          release,
+          "canary",
+          context.deps.settings.awsRegions[stage.stack],
+        );
+        await withRetries(() => context.deps.rollouts.abort(target), {
+          attempts,
+          clock: context.deps.clock,
+        });
+      }
+      // Then the listener flips back to the warm old color, and the Rollout's image goes back
+      // to the stable version (the baseline's rolloutVersion), so Argo settles on stable.
       const applied = await applyStates(
         context,
         progress,
@@ -67,24 +90,6 @@ export async function completeRollback(context: ExecutionContext): Promise<RunOu
         { attempts },
       );
       if (applied.failures.length > 0) throw new Error(applied.failures[0].reason);
-      const outputs = applied.outputs.get(action.stack);
-      for (const stage of stages) {
-        if (outputs === undefined) break;
-        const target = gateTarget(
-          stage,
-          baselineOf(progress, stage),
-          outputs,
-          release,
-          "shift",
-          context.deps.settings.awsRegions[stage.stack],
-        );
-        if (hasRollout(target)) {
-          await withRetries(() => context.deps.rollouts.abort(target), {
-            attempts,
-            clock: context.deps.clock,
-          });
-        }
-      }
     });
     await runPhase("restore", moved, async (action) => {
       const stages = stagesOf(action.stack, action.outposts);
@@ -114,6 +119,18 @@ export async function completeRollback(context: ExecutionContext): Promise<RunOu
         },
       );
     });
+    // The stack-wide resources follow each stack's `release` as it now stands.
+    await runPhase(
+      "sync",
+      actions.filter((a) => a.sync),
+      async (action) => {
+        const releaseNow = action.restoreRelease
+          ? (progress.baselines[action.stack]?.release ?? release)
+          : release;
+        const failures = await syncStacks(context, [action.stack], () => releaseNow, { attempts });
+        if (failures.length > 0) throw new Error(failures[0].reason);
+      },
+    );
   } catch (err) {
     // Only engine failures make a rollback incomplete; anything else (the journal) is fatal.
     if (!(err instanceof RollbackPhaseError)) throw err;

@@ -9,6 +9,8 @@ import {
   stacksOf,
   type Stage,
   type StepSpec,
+  SYNC_STACK_STEP,
+  syncBatchOf,
   type Wave,
 } from "../plan/plan-types";
 import { activeFreezeWindow, describeFreezeWindow } from "../settings/freeze-windows";
@@ -25,6 +27,7 @@ import { ExecutionContext, type ExecutorDeps } from "./execution-context";
 import { completeRollback } from "./rollback-runner";
 import type { RunOutcome } from "./run-outcome";
 import { applyStates, runStepEffects } from "./step-runner";
+import { syncStacks } from "./stack-sync";
 import { batchSteps, baselineOf, stagesForStep } from "./stage-view";
 import { type FailurePoint, stagesToRollBack } from "./stop-the-line";
 
@@ -183,11 +186,37 @@ export class RolloutExecutor {
         const stopped = await this.checkControl(`${step.id} of ${wave.name} batch ${index}`, point);
         if (stopped) return stopped;
         const failure = await this.runStep(progress, point, batch, step);
+        if (failure?.repair.length) return this.stopForRepair(failure, step.id, point);
         if (failure)
-          return this.stopTheLine("failure", progress.plan.rollbackScope, point, failure);
+          return this.stopTheLine("failure", progress.plan.rollbackScope, point, failure.reason);
       }
     }
+    const unsynced = await this.syncWave(wave);
+    if (unsynced) return unsynced;
     await this.context.record({ type: "wave-completed", wave: wave.name });
+    return undefined;
+  }
+
+  /** `sync-stack` after the wave's last batch: the stack-wide resources follow the release. */
+  private async syncWave(wave: Wave): Promise<RunOutcome | undefined> {
+    const point = { wave: wave.name, batch: syncBatchOf(wave) };
+    if (
+      this.context.progress().completedSteps.has(stepKey(point.wave, point.batch, SYNC_STACK_STEP))
+    )
+      return undefined;
+    const stopped = await this.checkControl(`${SYNC_STACK_STEP} of ${wave.name}`, point);
+    if (stopped) return stopped;
+    const step = { ...point, step: SYNC_STACK_STEP, stages: [] };
+    await this.context.record({ type: "step-started", ...step });
+    const release = this.context.progress().plan.release;
+    const failures = await syncStacks(this.context, wave.syncStacks, () => release);
+    if (failures.length > 0) {
+      const repair = failures.filter((f) => f.needsRepair).map((f) => f.stack);
+      const reason = `${SYNC_STACK_STEP} of ${wave.name} failed: ${failures.map((f) => f.reason).join("; ")}`;
+      if (repair.length > 0) return this.stopForRepair({ reason, repair }, SYNC_STACK_STEP, point);
+      return this.stopTheLine("failure", this.context.progress().plan.rollbackScope, point, reason);
+    }
+    await this.context.record({ type: "step-completed", ...step });
     return undefined;
   }
 
@@ -197,7 +226,7 @@ export class RolloutExecutor {
     point: FailurePoint,
     batch: readonly Stage[],
     step: StepSpec,
-  ): Promise<string | undefined> {
+  ): Promise<StepFailure | undefined> {
     const stages = stagesForStep(progress.plan, progress, batch, step);
     await this.context.record({
       type: "step-started",
@@ -242,8 +271,11 @@ export class RolloutExecutor {
         reason: failure.reason,
       });
     }
-    if (failures.length > 0)
-      return `${failures[0].stage.id} failed at ${step.id}: ${failures[0].reason}`;
+    if (failures.length > 0) {
+      const repair = [...new Set(failures.filter((f) => f.needsRepair).map((f) => f.stage.stack))];
+      const first = failures.find((f) => f.needsRepair) ?? failures[0];
+      return { reason: `${first.stage.id} failed at ${step.id}: ${first.reason}`, repair };
+    }
     await this.context.record({
       type: "step-completed",
       ...point,
@@ -251,6 +283,29 @@ export class RolloutExecutor {
       stages: stages.map((s) => s.id),
     });
     return undefined;
+  }
+
+  /**
+   * An interrupted update left pending operations: nothing can change those stacks safely, a
+   * rollback included, until an operator has checked the provider and run `repair`. The driver
+   * stops where it is; `resume` runs the step again afterwards (it asks for the same state).
+   */
+  private async stopForRepair(
+    failure: StepFailure,
+    step: string,
+    point: FailurePoint,
+  ): Promise<RunOutcome> {
+    const stacks = failure.repair.join(", ");
+    this.deps.log.error({ stacks: failure.repair }, `stopped: ${failure.reason}`);
+    await this.context.record({
+      type: "paused",
+      before: `${step} of ${point.wave} batch ${point.batch} (pending operations on ${stacks})`,
+    });
+    const commands = failure.repair.map((stack) => `outpost-fleet repair --stack ${stack}`);
+    return {
+      kind: "needs-repair",
+      reason: `${failure.reason}; after the repair (${commands.join("; ")}), run outpost-fleet resume`,
+    };
   }
 
   /** Acts on operators' requests at a step boundary. */
@@ -366,6 +421,12 @@ export class RolloutExecutor {
     await this.context.record({ type: "release-finished", outcome: "succeeded" });
     return { kind: "succeeded" };
   }
+}
+
+/** Why a step failed, and the stacks (if any) that need a repair before anything else. */
+interface StepFailure {
+  readonly reason: string;
+  readonly repair: readonly string[];
 }
 
 /**

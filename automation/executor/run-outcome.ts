@@ -8,6 +8,8 @@ export type RunOutcome =
   | { readonly kind: "rollback-incomplete"; readonly reason: string }
   | { readonly kind: "blocked"; readonly reason: string }
   | { readonly kind: "paused"; readonly reason: string }
+  /** Pending operations left by an interrupted update: `repair`, then `resume`. */
+  | { readonly kind: "needs-repair"; readonly reason: string }
   | { readonly kind: "incomplete"; readonly reason: string };
 
 export function exitCodeOf(outcome: RunOutcome): ExitCode {
@@ -20,6 +22,7 @@ export function exitCodeOf(outcome: RunOutcome): ExitCode {
       return ExitCode.Aborted;
     case "rollback-incomplete":
     case "incomplete":
+    case "needs-repair":
       return ExitCode.RollbackIncomplete;
     case "blocked":
       return ExitCode.BlockedByPolicy;

@@ -1,5 +1,5 @@
 import type { OutpostDeploymentState, OutpostOutputs } from "../../infra/contract";
-import type { StackOutputs } from "../engine/engine-port";
+import { PendingOperationsError, type StackOutputs } from "../engine/engine-port";
 import { type GateSummary, runAnalysis } from "../gates/analysis";
 import type { GatePhase } from "../gates/gate";
 import { hasRollout } from "../gates/rollout-controller";
@@ -14,6 +14,8 @@ import { baselineOf, gateTarget, groupByStack, runsRollout } from "./stage-view"
 export interface StageFailure {
   readonly stage: Stage;
   readonly reason: string;
+  /** The stack holds pending operations: nothing may change it before a repair. */
+  readonly needsRepair?: boolean;
 }
 
 /** What one step did to a batch: failures, what the outputs report, and how the gates ended. */
@@ -140,6 +142,8 @@ export async function applyStates(
         {
           attempts: options.attempts ?? 1,
           clock,
+          // Retrying cannot clear pending operations; only an operator's repair can.
+          retryable: (err) => !(err instanceof PendingOperationsError),
           onRetry: (err, attempt) =>
             log.warn({ stack, attempt, err: messageOf(err) }, "update failed; retrying"),
         },
@@ -169,8 +173,13 @@ function collect(
       applied.outputs.set(stack, result.value);
       applied.ok.push(...members);
     } else {
+      const needsRepair = result.reason instanceof PendingOperationsError;
       applied.failures.push(
-        ...members.map((stage) => ({ stage, reason: `${stack}: ${messageOf(result.reason)}` })),
+        ...members.map((stage) => ({
+          stage,
+          reason: `${stack}: ${messageOf(result.reason)}`,
+          needsRepair,
+        })),
       );
     }
   });

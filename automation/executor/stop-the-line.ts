@@ -33,13 +33,27 @@ export function stagesToRollBack(
   return inScope.map((stage) => stage.id).filter(moved);
 }
 
-/** Per stack: the Outposts to roll back, and whether the stack's `release` goes back too
- * (only when no stage of it keeps the new release). Pure. */
+/** What the rollback does to one stack. */
+export interface RollbackAction {
+  readonly stack: string;
+  /** Outposts whose deployment state goes back to the baseline. */
+  readonly outposts: string[];
+  /** The stack's `release` goes back too: no stage of it keeps the new release. */
+  readonly restoreRelease: boolean;
+  /**
+   * An untargeted `up` at the end, so the stack-wide resources match the stack's `release`
+   * again: needed once the stack's wave started (a later `sync-stack` may have moved them, or
+   * may be missing); a stack whose wave never started had them untouched.
+   */
+  readonly sync: boolean;
+}
+
+/** Per stack, what the rollback of `rollbackStages` does. Pure. */
 export function rollbackActions(
   plan: RolloutPlan,
-  progress: Pick<ReleaseProgress, "movedStages">,
+  progress: Pick<ReleaseProgress, "movedStages" | "startedWaves">,
   rollbackStages: readonly string[],
-): { stack: string; outposts: string[]; restoreRelease: boolean }[] {
+): RollbackAction[] {
   const stacks = [...new Set(allStages(plan).map((s) => s.stack))];
   return stacks.map((stack) => {
     const ofStack = allStages(plan).filter((s) => s.stack === stack);
@@ -47,6 +61,9 @@ export function rollbackActions(
     const keeps = ofStack.some(
       (s) => progress.movedStages.has(s.id) && !rollbackStages.includes(s.id),
     );
-    return { stack, outposts, restoreRelease: !keeps };
+    const sync = plan.waves.some(
+      (wave) => wave.syncStacks.includes(stack) && progress.startedWaves.has(wave.name),
+    );
+    return { stack, outposts, restoreRelease: !keeps, sync };
   });
 }

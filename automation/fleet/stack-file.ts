@@ -2,34 +2,30 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
+import { deploymentStateSchema, fleetConfigSchema, outpostSchema } from "../../infra/config/schema";
 import { stackLayerFromConfig } from "../../infra/config/stack-file";
-import { COLORS, completeDeploymentState, CONFIG_NAMESPACE } from "../../infra/contract";
+import { completeDeploymentState, CONFIG_NAMESPACE } from "../../infra/contract";
 import { UserError } from "../support/user-error";
 import type { FleetStack } from "./fleet-stack";
 
 const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/;
 
-const deploymentStateSchema = z.object({
-  blueVersion: z.string(),
-  greenVersion: z.string(),
-  activeColor: z.enum(COLORS),
-  candidateWeight: z.number(),
-  idleWarm: z.boolean(),
-  rolloutVersion: z.string().optional(),
-});
-
-/** Only the keys the driver reads; the program validates the rest. Objects may also arrive as
- * JSON strings (that is how `pulumi config set` stores an object without --path). */
+/**
+ * The keys the driver reads, checked with the program's own schemas (infra/config), so the
+ * plan, the baselines and the program never disagree about what a valid value is; the program
+ * validates the rest. Objects may also arrive as JSON strings (that is how `pulumi config
+ * set` stores an object without --path).
+ */
 const driverKeysSchema = z.object({
-  regionGroup: z.string().optional(),
-  target: z.enum(["aws", "local"]).optional(),
-  environment: z.string().optional(),
-  awsRegion: z.string().optional(),
-  release: z.preprocess(fromJsonString, z.object({ version: z.string() }).optional()),
+  regionGroup: fleetConfigSchema.shape.regionGroup.optional(),
+  target: fleetConfigSchema.shape.target.optional(),
+  environment: fleetConfigSchema.shape.environment.optional(),
+  awsRegion: fleetConfigSchema.shape.awsRegion.optional(),
+  release: z.preprocess(fromJsonString, fleetConfigSchema.shape.release.optional()),
   outposts: z.preprocess(
     fromJsonString,
     z
-      .array(z.object({ name: z.string().min(1) }).passthrough())
+      .array(z.object({ name: outpostSchema.shape.name }).passthrough())
       .min(1, "must list at least one Outpost"),
   ),
   deployment: z.preprocess(fromJsonString, z.record(z.string(), deploymentStateSchema).optional()),

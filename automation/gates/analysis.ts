@@ -53,6 +53,14 @@ export async function runAnalysis(
         figures: last?.figures ?? [],
       };
     });
+  for (const gate of gates) {
+    try {
+      await gate.begin?.(target, signal ?? new AbortController().signal);
+    } catch (err) {
+      const reason = `could not start: ${(err as Error).message ?? String(err)}`;
+      return { ok: false, gate: gate.name, reason, gates: summaries(gate) };
+    }
+  }
   for (;;) {
     signal?.throwIfAborted();
     const results = await Promise.all(

@@ -2,10 +2,11 @@ import type { Color, OutpostOutputs } from "../../infra/contract";
 import type { Target } from "../fleet/fleet-stack";
 
 /**
- * When a gate runs: `verify` checks the new color before it gets traffic, `shift` after each
- * weight change, `bake` while the release soaks on full traffic.
+ * When a gate runs: `verify` checks the new color on the preview path before it gets any
+ * production traffic, `shift` after each weight change (the flip included), `bake` while the
+ * release soaks on full traffic, `canary` while Argo Rollouts runs the EKS canary.
  */
-export type GatePhase = "verify" | "shift" | "bake";
+export type GatePhase = "verify" | "shift" | "bake" | "canary";
 
 /** Everything a gate may look at for one Outpost; endpoints come from the stack outputs. */
 export interface GateTarget {
@@ -50,6 +51,11 @@ export interface Measurement {
 
 export interface Gate {
   readonly name: string;
+  /**
+   * Called once before an analysis' first measurement: a gate that judges what happened
+   * during the step (counters, a sample) starts its window here.
+   */
+  begin?(target: GateTarget, signal: AbortSignal): Promise<void>;
   measure(target: GateTarget, signal: AbortSignal): Promise<Measurement>;
 }
 

@@ -1,10 +1,19 @@
+import pLimit from "p-limit";
 import type { AnalysisSettings } from "../settings/driver-settings";
-import type { Clock } from "../support/clock";
-import { error, fail, type Gate, type GateTarget, type Measurement, pass } from "./gate";
+import { judgeErrorRate } from "./error-rate";
+import {
+  error,
+  fail,
+  type Figure,
+  type Gate,
+  type GateTarget,
+  type Measurement,
+  pass,
+  pending,
+} from "./gate";
 import type { HttpClient } from "./http-client";
 
 interface Sample {
-  readonly at: number;
   readonly ok: boolean;
   readonly latencyMs: number;
 }
@@ -21,6 +30,9 @@ export const DEFAULT_PATHS: HttpProbePaths = {
   version: "/version",
 };
 
+/** Requests a probe keeps in flight at once. */
+const PROBE_CONCURRENCY = 8;
+
 /** "nyc.elb.amazonaws.com" or "http://127.0.0.1:8080" -> a base URL without a trailing slash. */
 export function baseUrl(endpoint: string): string {
   const withScheme = /^[a-z]+:\/\//i.test(endpoint) ? endpoint : `http://${endpoint}`;
@@ -34,25 +46,60 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /**
- * Probes an Outpost's endpoint (from the stack outputs): /health and /ready must answer 200,
- * every /version must report an expected version (while traffic is split, old or new; after
- * the flip, only the release), and over a sliding window the error rate and p99 latency must
- * stay under the thresholds. Keeps one window per Outpost.
+ * Where the probe goes in each phase: the preview path (only the candidate answers there)
+ * before the candidate takes production traffic; the Rollout's own Ingress ALB during the EKS
+ * canary; the production endpoint otherwise. Undefined while the Ingress has no address yet.
+ */
+export function probeEndpoint(target: GateTarget): string | undefined {
+  switch (target.phase) {
+    case "verify":
+      return target.outputs.previewEndpoint;
+    case "canary":
+      return target.outputs.rollout?.ingressEndpoint ?? undefined;
+    case "shift":
+    case "bake":
+      return target.outputs.endpoint;
+  }
+}
+
+/** The versions an answer may report: only the release on the preview path or after the flip. */
+export function expectedVersions(target: GateTarget): string[] {
+  if (target.phase === "verify") return [target.release];
+  if (target.phase === "canary") return [target.release, target.previousVersion];
+  const { activeColor, candidateWeight } = target.outputs;
+  if (activeColor === target.candidateColor && candidateWeight === 0) return [target.release];
+  if (candidateWeight > 0) return [target.release, target.previousVersion];
+  return [target.previousVersion];
+}
+
+/**
+ * The external probe: /health and /ready must answer 200 and every /version must report an
+ * expected version. On the preview path (`verify`) every answer comes from the candidate, so
+ * the probe also judges the candidate's error rate and p99 from its own sample, accumulated
+ * over the whole step: it sends `previewRequestsPerCheck` requests per check and passes only
+ * once it has seen the minimum sample (error-rate.ts). In the other phases production
+ * traffic mixes both colors; the candidate's own figures come from the candidate-traffic gate.
  */
 export class HttpProbeGate implements Gate {
   readonly name = "http-probe";
-  private readonly windows = new Map<string, Sample[]>();
+  private readonly samples = new Map<string, Sample[]>();
 
   constructor(
     private readonly http: HttpClient,
-    private readonly clock: Clock,
     private readonly settings: AnalysisSettings,
     private readonly paths: HttpProbePaths = DEFAULT_PATHS,
   ) {}
 
+  begin(target: GateTarget): Promise<void> {
+    this.samples.set(keyOf(target), []);
+    return Promise.resolve();
+  }
+
   async measure(target: GateTarget, signal: AbortSignal): Promise<Measurement> {
-    const base = baseUrl(target.outputs.endpoint);
-    const expected = this.expectedVersions(target);
+    const endpoint = probeEndpoint(target);
+    if (endpoint === undefined) return pending("the Rollout's Ingress has no address yet");
+    const base = baseUrl(endpoint);
+    const expected = expectedVersions(target);
     const problems: string[] = [];
     let reached = 0;
 
@@ -62,56 +109,79 @@ export class HttpProbeGate implements Gate {
       reached++;
       if (response.status !== 200) problems.push(`GET ${path} answered ${response.status}`);
     }
-    const samples: Sample[] = [];
-    for (let i = 0; i < this.settings.requestsPerCheck; i++) {
-      const response = await this.get(`${base}${this.paths.version}`, signal);
-      if (response === undefined) {
-        samples.push({ at: this.clock.now(), ok: false, latencyMs: 0 });
-        continue;
-      }
-      reached++;
-      const version = reportedVersion(response.body);
-      const ok = response.status >= 200 && response.status < 300;
-      samples.push({ at: this.clock.now(), ok, latencyMs: response.latencyMs });
-      if (ok && (version === undefined || !expected.includes(version))) {
-        problems.push(
-          `GET ${this.paths.version} reported ${version ?? "no version"}, expected ${expected.join(" or ")}`,
-        );
-      }
-    }
-    if (reached === 0) return error(`${base} did not answer`);
-
-    const window = this.window(target, samples);
-    const errorRate = window.filter((s) => !s.ok).length / window.length;
-    const p99 = percentile(
-      window.filter((s) => s.ok).map((s) => s.latencyMs),
-      99,
+    const count =
+      target.phase === "verify"
+        ? this.settings.previewRequestsPerCheck
+        : this.settings.requestsPerCheck;
+    const limit = pLimit(PROBE_CONCURRENCY);
+    const checks = await Promise.all(
+      Array.from({ length: count }, () =>
+        limit(async () => {
+          const response = await this.get(`${base}${this.paths.version}`, signal);
+          if (response === undefined)
+            return { answered: false, ok: false, latencyMs: 0, version: undefined };
+          const ok = response.status >= 200 && response.status < 300;
+          const version = reportedVersion(response.body);
+          return { answered: true, ok, latencyMs: response.latencyMs, version };
+        }),
+      ),
     );
-    if (errorRate > this.settings.maxErrorRate) {
+    reached += checks.filter((c) => c.answered).length;
+    if (reached === 0) return error(`${base} did not answer`);
+    const wrong = checks.find(
+      (c) => c.ok && (c.version === undefined || !expected.includes(c.version)),
+    );
+    if (wrong) {
       problems.push(
-        `error rate ${(errorRate * 100).toFixed(1)}% > ${(this.settings.maxErrorRate * 100).toFixed(1)}%`,
+        `GET ${this.paths.version} reported ${wrong.version ?? "no version"}, expected ${expected.join(" or ")}`,
       );
     }
-    if (p99 > this.settings.maxP99Ms)
-      problems.push(`p99 ${Math.round(p99)}ms > ${this.settings.maxP99Ms}ms`);
-    const summary = `${window.length} samples, error rate ${(errorRate * 100).toFixed(1)}%, p99 ${Math.round(p99)}ms`;
-    return problems.length > 0 ? fail(`${problems[0]} (${summary})`) : pass(summary);
-  }
 
-  /** Only the release once it has all traffic; either while split; the old one before. */
-  private expectedVersions(target: GateTarget): string[] {
-    const { activeColor, candidateWeight } = target.outputs;
-    if (activeColor === target.candidateColor && candidateWeight === 0) return [target.release];
-    if (candidateWeight > 0) return [target.release, target.previousVersion];
-    return [target.previousVersion];
-  }
-
-  private window(target: GateTarget, samples: readonly Sample[]): Sample[] {
-    const key = `${target.stack}/${target.outpost}`;
-    const since = this.clock.now() - this.settings.windowSeconds * 1000;
-    const window = [...(this.windows.get(key) ?? []), ...samples].filter((s) => s.at >= since);
-    this.windows.set(key, window);
-    return window;
+    const key = keyOf(target);
+    const sample = [
+      ...(this.samples.get(key) ?? []),
+      ...checks.map(({ ok, latencyMs }) => ({ ok, latencyMs })),
+    ];
+    this.samples.set(key, sample);
+    const errors = sample.filter((s) => !s.ok).length;
+    const p99 = percentile(
+      sample.filter((s) => s.ok).map((s) => s.latencyMs),
+      99,
+    );
+    const judged = judgeErrorRate(
+      errors,
+      sample.length,
+      this.settings.maxErrorRate,
+      this.settings.confidence,
+    );
+    const figures: Figure[] = [
+      { name: "requests", value: sample.length, unit: "requests" },
+      {
+        name: "error rate",
+        value: judged.rate * 100,
+        unit: "%",
+        threshold: this.settings.maxErrorRate * 100,
+        limit: "max",
+      },
+      {
+        name: "p99",
+        value: Math.round(p99),
+        unit: "ms",
+        threshold: this.settings.maxP99Ms,
+        limit: "max",
+      },
+    ];
+    const where =
+      target.phase === "verify" ? "preview" : target.phase === "canary" ? "ingress" : "production";
+    const summary = `${where} ${base}: ${judged.detail}, p99 ${Math.round(p99)}ms`;
+    if (problems.length > 0) return fail(`${problems[0]} (${summary})`, figures);
+    if (target.phase !== "verify") return pass(summary, figures);
+    if (judged.verdict === "fail") return fail(summary, figures);
+    if (judged.verdict === "pending") return pending(summary);
+    if (p99 > this.settings.maxP99Ms) {
+      return fail(`p99 ${Math.round(p99)}ms > ${this.settings.maxP99Ms}ms (${summary})`, figures);
+    }
+    return pass(summary, figures);
   }
 
   /** undefined when the request failed or was cancelled (counted as an error sample). */
@@ -123,6 +193,10 @@ export class HttpProbeGate implements Gate {
       return undefined;
     }
   }
+}
+
+function keyOf(target: GateTarget): string {
+  return `${target.stack}/${target.outpost}:${target.phase}`;
 }
 
 function reportedVersion(body: string): string | undefined {

@@ -8,10 +8,12 @@ const PLURAL = "rollouts";
 /** Returns the kubeconfig of an Outpost's cluster (a secret stack output); never logged. */
 export type KubeconfigSource = (stack: string, outpost: string) => Promise<string | undefined>;
 
-interface RolloutObject {
+/** The parts of an argoproj.io/v1alpha1 Rollout the driver reads. */
+export interface RolloutObject {
   spec?: {
     paused?: boolean;
-    strategy?: { canary?: { steps?: { pause?: { duration?: unknown } }[] } };
+    template?: { spec?: { containers?: { image?: string }[] } };
+    strategy?: { canary?: { steps?: { setWeight?: number; pause?: { duration?: unknown } }[] } };
   };
   status?: {
     phase?: string;
@@ -21,6 +23,25 @@ interface RolloutObject {
     pauseConditions?: { reason?: string }[] | null;
   };
 }
+
+/** Where a Rollout lives in its cluster. */
+export interface RolloutRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * The three calls the driver makes on a cluster's Rollout: read it, merge-patch its spec, and
+ * merge-patch its status (how `kubectl argo rollouts promote/abort` talk to the controller).
+ */
+export interface RolloutApi {
+  get(ref: RolloutRef): Promise<RolloutObject>;
+  patchSpec(ref: RolloutRef, spec: Record<string, unknown>): Promise<void>;
+  patchStatus(ref: RolloutRef, status: Record<string, unknown>): Promise<void>;
+}
+
+/** The API of the cluster an Outpost's Rollout runs in. */
+export type RolloutApiFor = (target: GateTarget) => Promise<RolloutApi>;
 
 /** Reads the Argo status the way `kubectl argo rollouts status` does. Pure. */
 export function rolloutStatusOf(rollout: RolloutObject): RolloutStatus {
@@ -40,9 +61,32 @@ export function rolloutStatusOf(rollout: RolloutObject): RolloutStatus {
   };
 }
 
-/** The Kubernetes adapter: the Argo Rollouts CRD through @kubernetes/client-node. */
-export function kubernetesRolloutController(kubeconfigs: KubeconfigSource): RolloutController {
-  async function api(target: GateTarget) {
+function refOf(target: GateTarget): RolloutRef {
+  const rollout = target.outputs.rollout;
+  if (rollout === null) throw new Error(`${target.outpost} has no Rollout`);
+  return { namespace: rollout.namespace, name: rollout.name };
+}
+
+/** Watches, promotes and aborts an Outpost's Argo Rollout through its cluster's API. */
+export function kubernetesRolloutController(apiFor: RolloutApiFor): RolloutController {
+  return {
+    async status(target) {
+      return rolloutStatusOf(await (await apiFor(target)).get(refOf(target)));
+    },
+    async promote(target) {
+      const api = await apiFor(target);
+      await api.patchSpec(refOf(target), { paused: false });
+      await api.patchStatus(refOf(target), { pauseConditions: null });
+    },
+    async abort(target) {
+      await (await apiFor(target)).patchStatus(refOf(target), { abort: true });
+    },
+  };
+}
+
+/** The real cluster API: the Argo Rollouts CRD through @kubernetes/client-node. */
+export function clusterRolloutApi(kubeconfigs: KubeconfigSource): RolloutApiFor {
+  return async (target) => {
     const k8s = await import("@kubernetes/client-node");
     const kubeconfig = await kubeconfigs(target.stack, target.outpost);
     if (kubeconfig === undefined) {
@@ -50,41 +94,22 @@ export function kubernetesRolloutController(kubeconfigs: KubeconfigSource): Roll
     }
     const config = new k8s.KubeConfig();
     config.loadFromString(kubeconfig);
-    return { k8s, client: config.makeApiClient(k8s.CustomObjectsApi) };
-  }
-
-  function ref(target: GateTarget) {
-    const rollout = target.outputs.rollout;
-    if (rollout === null) throw new Error(`${target.outpost} has no Rollout`);
-    return {
+    const client = config.makeApiClient(k8s.CustomObjectsApi);
+    const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
+    const object = (ref: RolloutRef) => ({
       group: GROUP,
       version: VERSION,
       plural: PLURAL,
-      namespace: rollout.namespace,
-      name: rollout.name,
+      ...ref,
+    });
+    return {
+      get: async (ref) => (await client.getNamespacedCustomObject(object(ref))) as RolloutObject,
+      patchSpec: async (ref, spec) => {
+        await client.patchNamespacedCustomObject({ ...object(ref), body: { spec } }, merge);
+      },
+      patchStatus: async (ref, status) => {
+        await client.patchNamespacedCustomObjectStatus({ ...object(ref), body: { status } }, merge);
+      },
     };
-  }
-
-  /** Status patches are how `kubectl argo rollouts promote/abort` talk to the controller. */
-  async function patchStatus(
-    target: GateTarget,
-    status: Record<string, unknown>,
-    spec?: Record<string, unknown>,
-  ) {
-    const { k8s, client } = await api(target);
-    const options = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
-    if (spec) await client.patchNamespacedCustomObject({ ...ref(target), body: { spec } }, options);
-    await client.patchNamespacedCustomObjectStatus({ ...ref(target), body: { status } }, options);
-  }
-
-  return {
-    async status(target) {
-      const { client } = await api(target);
-      return rolloutStatusOf(
-        (await client.getNamespacedCustomObject(ref(target))) as RolloutObject,
-      );
-    },
-    promote: (target) => patchStatus(target, { pauseConditions: null }, { paused: false }),
-    abort: (target) => patchStatus(target, { abort: true }),
   };
 }

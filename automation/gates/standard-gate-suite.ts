@@ -2,8 +2,11 @@ import type { Gate, GateSuite, GateTarget } from "./gate";
 import { hasRollout } from "./rollout-controller";
 
 export interface StandardGates {
+  /** The external probe: the preview path in verify, the Ingress in canary, else production. */
   readonly http: Gate;
   readonly outputsVersion: Gate;
+  /** The candidate's own traffic, from the balancer's per-color figures. */
+  readonly candidateTraffic: Gate;
   /** AWS target only. */
   readonly targetHealth?: Gate;
   readonly alarms?: Gate;
@@ -11,8 +14,10 @@ export interface StandardGates {
 }
 
 /**
- * The gates per phase. On the local target only HTTP probes and the outputs apply (there is no
- * ELB, CloudWatch or Argo); the bake time itself is the executor's.
+ * The gates per phase. Before any production traffic (verify), the candidate is tested on
+ * the preview path; once it takes traffic (shift, flip, bake), it is judged by its own
+ * requests and errors. On the local target there is no ELB, CloudWatch or Argo: HAProxy's
+ * statistics stand in for the target-group metrics. The bake time itself is the executor's.
  */
 export class StandardGateSuite implements GateSuite {
   constructor(private readonly gates: StandardGates) {}
@@ -20,18 +25,22 @@ export class StandardGateSuite implements GateSuite {
   gatesFor(target: GateTarget): readonly Gate[] {
     const aws = target.target === "aws";
     const onAws = (gate: Gate | undefined) => (aws && gate ? [gate] : []);
+    const rollout = hasRollout(target) && this.gates.rollout ? [this.gates.rollout] : [];
     switch (target.phase) {
       case "verify":
         return [this.gates.outputsVersion, ...onAws(this.gates.targetHealth), this.gates.http];
       case "shift":
-        return [this.gates.http, ...onAws(this.gates.targetHealth)];
+        return [this.gates.http, this.gates.candidateTraffic, ...onAws(this.gates.targetHealth)];
       case "bake":
         return [
           this.gates.http,
+          this.gates.candidateTraffic,
           ...onAws(this.gates.targetHealth),
           ...onAws(this.gates.alarms),
-          ...(hasRollout(target) && this.gates.rollout ? [this.gates.rollout] : []),
+          ...rollout,
         ];
+      case "canary":
+        return [this.gates.http, ...rollout];
     }
   }
 }

@@ -25,7 +25,7 @@ export interface BatchRef {
 
 export type RollbackCause = "failure" | "abort" | "rollback" | "policy";
 
-export type RollbackPhase = "traffic" | "restore" | "release-config";
+export type RollbackPhase = "traffic" | "restore" | "release-config" | "sync";
 
 /**
  * Everything the journal records, one JSON object per line. The driver appends; nothing is

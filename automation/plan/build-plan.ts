@@ -61,5 +61,5 @@ function buildWave(name: string, stacks: readonly FleetStack[], concurrency: Con
     batch: index === 0 ? 0 : 1 + Math.floor((index - 1) / size),
     target: stack.target,
   }));
-  return { name, concurrency: size, stages };
+  return { name, concurrency: size, stages, syncStacks: [...new Set(stages.map((s) => s.stack))] };
 }

@@ -1,4 +1,4 @@
-import { batchesOf, type RolloutPlan } from "./plan-types";
+import { batchesOf, type RolloutPlan, SYNC_STACK_STEP } from "./plan-types";
 
 /** The `plan --json` document. Key order is fixed so the printed form is stable. */
 export interface PlanDocument {
@@ -7,6 +7,8 @@ export interface PlanDocument {
     readonly name: string;
     readonly concurrency: number;
     readonly stages: { readonly stack: string; readonly outpost: string; readonly ring: number }[];
+    /** Stacks whose stack-wide resources follow the release after the wave (`sync-stack`). */
+    readonly syncStacks: readonly string[];
   }[];
   readonly steps: Readonly<Record<string, readonly string[]>>;
   readonly rollbackScope: string;
@@ -23,6 +25,7 @@ export function planDocument(plan: RolloutPlan): PlanDocument {
         outpost: stage.outpost,
         ring: stage.ring,
       })),
+      syncStacks: wave.syncStacks,
     })),
     steps: Object.fromEntries(
       Object.entries(plan.steps).map(([stack, steps]) => [stack, steps.map((step) => step.id)]),
@@ -45,6 +48,9 @@ export function formatPlan(plan: RolloutPlan): string {
       const label = number === 0 ? "canary " : `batch ${number}`;
       lines.push(`     ${label}  ${batch.map((stage) => stage.id).join(", ")}`);
     });
+    lines.push(
+      `     ${SYNC_STACK_STEP}  ${wave.syncStacks.join(", ")} (untargeted up: stack-wide resources follow the release)`,
+    );
   });
   lines.push(`  ${plan.waves.length + 1}. finalize: scale the old color down on every Outpost`);
   lines.push("  steps per stage:");

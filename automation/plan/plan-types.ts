@@ -33,7 +33,16 @@ export interface Wave {
   /** Most stages moving at once after the canary. */
   readonly concurrency: number;
   readonly stages: readonly Stage[];
+  /**
+   * `sync-stack`, after the wave's last batch: one untargeted `up` of each of these stacks,
+   * so the stack-wide resources (config parameters, fingerprint) follow the release. Every
+   * per-Outpost `up` is targeted and leaves them alone.
+   */
+  readonly syncStacks: readonly string[];
 }
+
+/** Id of the wave-level step that brings the stack-wide resources to the release. */
+export const SYNC_STACK_STEP = "sync-stack";
 
 export interface RolloutPlan {
   readonly release: string;
@@ -41,6 +50,11 @@ export interface RolloutPlan {
   /** The step sequence of every stage of a stack (it depends on the stack's target). */
   readonly steps: Readonly<Record<string, readonly StepSpec[]>>;
   readonly rollbackScope: RollbackScope;
+}
+
+/** The batch index the journal gives a wave's `sync-stack` step: the one after the last batch. */
+export function syncBatchOf(wave: Wave): number {
+  return batchesOf(wave).length;
 }
 
 /** The stages of one batch, in plan order. */

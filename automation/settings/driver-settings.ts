@@ -19,8 +19,16 @@ export const analysisSchema = z
   .object({
     intervalSeconds: z.number().positive("must be above 0").default(10),
     probeTimeoutSeconds: z.number().positive("must be above 0").default(5),
+    /** Requests of the external probe per check on the production endpoint. */
     requestsPerCheck: z.number().int().min(1, "must be 1 or more").default(5),
-    windowSeconds: z.number().positive("must be above 0").default(60),
+    /** Requests per check on the preview path, where they are all the candidate's. */
+    previewRequestsPerCheck: z.number().int().min(1, "must be 1 or more").default(100),
+    /** Confidence of the error-rate decisions (automation/gates/error-rate.ts). */
+    confidence: z
+      .number()
+      .gt(0.5, "must be above 0.5 and below 1")
+      .lt(1, "must be above 0.5 and below 1")
+      .default(0.95),
     maxErrorRate: z.number().min(0).max(1, "must be a fraction from 0 to 1").default(0.01),
     maxP99Ms: z.number().positive("must be above 0").default(500),
     /** Verification passes after this many good measurements in a row. */

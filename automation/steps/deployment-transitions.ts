@@ -31,9 +31,13 @@ export function isSettled(state: OutpostDeploymentState): boolean {
   return state.candidateWeight === 0;
 }
 
-/** The Outpost already serves the release: its stage has nothing to do. */
+/** The Outpost already serves the release, on EC2 and in its Rollout: nothing to do. */
 export function alreadyOnRelease(baseline: OutpostDeploymentState, release: string): boolean {
-  return isSettled(baseline) && versionOf(baseline, baseline.activeColor) === release;
+  return (
+    isSettled(baseline) &&
+    versionOf(baseline, baseline.activeColor) === release &&
+    baseline.rolloutVersion === release
+  );
 }
 
 /** Step 1: the idle color gets the release and is scaled up; no traffic yet. */

@@ -45,8 +45,10 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
       "preview eu",
       ...stage("us", "us-op1"),
       ...stage("us", "us-op2"),
+      "up us", // sync-stack: the stack-wide resources follow the release
       ...stage("eu", "eu-op1"),
       ...stage("eu", "eu-op2"),
+      "up eu",
       `write-config us [us-op1,us-op2] release=${RELEASE}`, // finalize: old color scales down
       `write-config eu [eu-op1,eu-op2] release=${RELEASE}`,
       "up us [us-op1,us-op2]",
@@ -106,6 +108,7 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
       "up us [us-op1]",
       "up us [us-op2,us-op3,us-op4,us-op5]",
       "up us [us-op2,us-op3,us-op4,us-op5]",
+      "up us",
       "up us [us-op1,us-op2,us-op3,us-op4,us-op5]",
     ]);
   });
@@ -120,7 +123,8 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
       weights.push(h.engine.deployedState("local-a", "local-a-op1").candidateWeight);
     };
     expect(await h.executor().start(h.plan, "deploy")).to.deep.equal({ kind: "succeeded" });
-    expect(weights).to.deep.equal([0, 10, 50, 0, 0]);
+    // deploy-idle, shift-10, shift-50, flip, sync-stack, finalize
+    expect(weights).to.deep.equal([0, 10, 50, 0, 0, 0]);
     expect(h.gates.calls.filter((c) => c.startsWith("shift"))).to.have.length.greaterThan(2);
   });
 
@@ -130,7 +134,12 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
       ...us,
       deployment: {
         ...us.deployment,
-        "us-op2": { ...untouched, blueVersion: RELEASE, greenVersion: RELEASE },
+        "us-op2": {
+          ...untouched,
+          blueVersion: RELEASE,
+          greenVersion: RELEASE,
+          rolloutVersion: RELEASE,
+        },
       },
     };
     const h = makeHarness({ stacks: [onRelease] });
@@ -138,8 +147,94 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
     expect(h.changes().filter((c) => c.startsWith("up "))).to.deep.equal([
       "up us [us-op1]",
       "up us [us-op1]",
+      "up us",
       "up us [us-op1]",
     ]);
+  });
+});
+
+describe("executor: stack-wide resources follow the release (sync-stack)", () => {
+  it("a targeted up leaves them alone: without sync-stack they would lag behind", async () => {
+    const h = makeHarness({ stacks: exampleFleet(1, ["us"]) });
+    await h.engine.writeDriverConfig("us", { release: RELEASE });
+    await h.engine.up("us", { outposts: ["us-op1"] });
+    expect(h.engine.stackWideRelease("us")).to.equal("2.0.0");
+    expect((await h.engine.preview("us", { policyPacks: [], policyPackConfigs: [] })).changes)
+      .to.have.property("update")
+      .that.is.greaterThan(0);
+    await h.engine.up("us");
+    expect(h.engine.stackWideRelease("us")).to.equal(RELEASE);
+  });
+
+  it("after a release, every stack's stack-wide resources run it and nothing would change", async () => {
+    const h = makeHarness({ stacks: exampleFleet(2) });
+    expect(await h.executor().start(h.plan, "deploy")).to.deep.equal({ kind: "succeeded" });
+    for (const stack of ["us", "eu", "apac"]) {
+      expect(h.engine.stackWideRelease(stack), stack).to.equal(RELEASE);
+      const preview = await h.engine.preview(stack, { policyPacks: [], policyPackConfigs: [] });
+      expect(preview.changes.update ?? 0, stack).to.equal(0);
+    }
+    const synced = (await h.events()).filter(
+      (e) => e.type === "step-completed" && e.step === "sync-stack",
+    );
+    expect(synced.map((e) => (e.type === "step-completed" ? e.wave : ""))).to.deep.equal([
+      "us",
+      "eu",
+      "apac",
+    ]);
+  });
+
+  it("after a rollback, each stack's stack-wide resources match its release again", async () => {
+    const h = makeHarness({ stacks: exampleFleet(2), scope: "wave" });
+    h.gates.set("eu/eu-op2", "bake", "fail");
+    expect((await h.executor().start(h.plan, "deploy")).kind).to.equal("rolled-back");
+    expect([h.engine.configuredRelease("us"), h.engine.stackWideRelease("us")]).to.deep.equal([
+      RELEASE,
+      RELEASE,
+    ]);
+    expect([h.engine.configuredRelease("eu"), h.engine.stackWideRelease("eu")]).to.deep.equal([
+      "2.0.0",
+      "2.0.0",
+    ]);
+    expect(h.engine.stackWideRelease("apac")).to.equal("2.0.0");
+    for (const stack of ["us", "eu", "apac"]) {
+      const preview = await h.engine.preview(stack, { policyPacks: [], policyPackConfigs: [] });
+      expect(preview.changes.update ?? 0, stack).to.equal(0);
+    }
+    // apac's wave never started: nothing of it was touched, not even by the rollback.
+    expect(h.changes().filter((c) => c.startsWith("up apac"))).to.deep.equal([]);
+  });
+});
+
+describe("executor: pending operations left by an interrupted update", () => {
+  it("stop the driver without a rollback, name the resources and the repair command", async () => {
+    const h = makeHarness({ stacks: exampleFleet(2, ["us"]) });
+    const urn = "urn:pulumi:us::outpost-fleet::aws:autoscaling/group:Group::us-op2-green-asg";
+    let left = false;
+    const up = h.engine.up.bind(h.engine);
+    h.engine.up = async (stack, options) => {
+      // The update of the second batch is "killed" after its first operation started.
+      if (!left && options?.outposts?.includes("us-op2")) {
+        left = true;
+        h.engine.leavePending("us", [{ urn, operation: "creating" }]);
+      }
+      return up(stack, options);
+    };
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome.kind).to.equal("needs-repair");
+    expect(outcome.kind === "needs-repair" ? outcome.reason : "").to.match(
+      /us-op2-green-asg.*outpost-fleet repair --stack us.*outpost-fleet resume/,
+    );
+    const events = await h.events();
+    expect(events.some((e) => e.type === "rollback-started")).to.equal(false);
+    expect(events.at(-1)).to.include({ type: "paused" });
+    // The canary, already flipped, keeps serving the release; nothing was rolled back.
+    expect(h.engine.deployedState("us", "us-op1").activeColor).to.equal("green");
+
+    // The operator checked the provider and repairs; the driver then finishes the release.
+    await h.engine.refresh("us", { clearPendingCreates: true });
+    expect(await h.executor().resume()).to.deep.equal({ kind: "succeeded" });
+    expect(h.engine.deployedState("us", "us-op2")).to.deep.equal(finalState);
   });
 });
 
@@ -250,15 +345,72 @@ describe("executor: EKS canary through Argo Rollouts", () => {
   it("watches each Rollout, promotes it at its pause after the gates pass", async () => {
     const h = makeHarness({ stacks: exampleFleet(2, ["us"]), eksOutposts: ["us-op1", "us-op2"] });
     expect(await h.executor().start(h.plan, "deploy")).to.deep.equal({ kind: "succeeded" });
-    expect(h.rollouts.actions).to.deep.equal(["promote us/us-op1", "promote us/us-op2"]);
+    expect(h.argo.actions).to.deep.equal(["promote us/us-op1", "promote us/us-op2"]);
+  });
+
+  it("moves the Rollout's image only at the canary step, judged through its Ingress", async () => {
+    const h = makeHarness({ stacks: exampleFleet(1, ["us"]), eksOutposts: ["us-op1"] });
+    const images: string[] = [];
+    const up = h.engine.up.bind(h.engine);
+    h.engine.up = async (stack, options) => {
+      await up(stack, options);
+      images.push(h.argo.state("us/us-op1").image);
+    };
+    expect(await h.executor().start(h.plan, "deploy")).to.deep.equal({ kind: "succeeded" });
+    // deploy-idle and flip leave the Rollout alone; the canary step moves it; then sync, finalize.
+    expect(images).to.deep.equal(["2.0.0", "2.0.0", RELEASE, RELEASE, RELEASE]);
+    expect(h.argo.state("us/us-op1")).to.include({ stable: RELEASE, phase: "Healthy" });
+    expect(h.gates.calls).to.include("canary us/us-op1");
+    expect(h.engine.deployedState("us", "us-op1").rolloutVersion).to.equal(RELEASE);
+  });
+
+  it("a failed gate at the canary's pause aborts the Rollout and puts its image back on stable", async () => {
+    const h = makeHarness({ stacks: exampleFleet(1, ["us"]), eksOutposts: ["us-op1"] });
+    h.gates.set("us/us-op1", "canary", "fail");
+    expect((await h.executor().start(h.plan, "deploy")).kind).to.equal("rolled-back");
+    expect(h.argo.actions).to.deep.equal(["abort us/us-op1", "abort us/us-op1"]);
+    expect(h.argo.state("us/us-op1")).to.include({
+      image: "2.0.0",
+      phase: "Healthy",
+      abort: false,
+    });
+    expect(h.engine.deployedState("us", "us-op1")).to.deep.equal(untouched);
+  });
+
+  it("a stage rollback after a finished canary aborts the Rollout and restores its image", async () => {
+    const h = makeHarness({
+      stacks: exampleFleet(1, ["us"]),
+      eksOutposts: ["us-op1"],
+      scope: "stage",
+    });
+    h.gates.set("us/us-op1", "bake", "fail");
+    expect((await h.executor().start(h.plan, "deploy")).kind).to.equal("rolled-back");
+    expect(h.argo.actions).to.deep.equal(["promote us/us-op1", "abort us/us-op1"]);
+    expect(h.argo.state("us/us-op1")).to.include({ image: "2.0.0", phase: "Healthy" });
+    expect(h.engine.deployedState("us", "us-op1").rolloutVersion).to.equal("2.0.0");
+  });
+
+  it("aborts a Rollout that does not finish in time", async () => {
+    const h = makeHarness({
+      stacks: exampleFleet(1, ["us"]),
+      eksOutposts: ["us-op1"],
+      settings: { canaryTimeoutSeconds: 30 },
+    });
+    // The gates at the pause never settle, so the Rollout stays paused.
+    h.gates.set("us/us-op1", "canary", "pending");
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome.kind).to.equal("rolled-back");
+    expect(outcome.kind === "rolled-back" ? outcome.reason : "").to.match(/EKS canary/);
+    expect(h.argo.actions[0]).to.equal("abort us/us-op1");
+    expect(h.argo.state("us/us-op1").image).to.equal("2.0.0");
   });
 
   it("treats a degraded Rollout as a failed gate and aborts it in the rollback", async () => {
     const h = makeHarness({ stacks: exampleFleet(2, ["us"]), eksOutposts: ["us-op1"] });
-    h.rollouts.degradeOn("us/us-op1");
+    h.argo.degradeOn("us/us-op1");
     const outcome = await h.executor().start(h.plan, "deploy");
     expect(outcome.kind).to.equal("rolled-back");
-    expect(h.rollouts.actions).to.deep.equal(["abort us/us-op1"]);
+    expect(h.argo.actions).to.deep.equal(["abort us/us-op1"]);
     expect(h.engine.deployedState("us", "us-op1")).to.deep.equal(untouched);
   });
 });

@@ -58,6 +58,8 @@ class FakeHttp implements HttpClient {
   version = "2.1.0";
   latencyMs = 20;
   status = 200;
+  /** When set, the status of each /version answer, in order. */
+  statusFor?: () => number;
   hang = false;
   get(url: string, signal: AbortSignal): Promise<HttpResponse> {
     this.urls.push(url);
@@ -69,7 +71,7 @@ class FakeHttp implements HttpClient {
       ? JSON.stringify({ version: this.version, color: "green" })
       : "ok";
     return Promise.resolve({
-      status: url.endsWith("/version") ? this.status : 200,
+      status: url.endsWith("/version") ? (this.statusFor?.() ?? this.status) : 200,
       body,
       latencyMs: this.latencyMs,
     });
@@ -77,12 +79,9 @@ class FakeHttp implements HttpClient {
 }
 
 describe("gates: HTTP probe", () => {
-  it("probes /health, /ready and /version on the endpoint from the outputs", async () => {
+  it("probes /health, /ready and /version on the production endpoint after a change", async () => {
     const http = new FakeHttp();
-    const result = await new HttpProbeGate(http, new VirtualClock(), analysis).measure(
-      target(),
-      never,
-    );
+    const result = await new HttpProbeGate(http, analysis).measure(target(), never);
     expect(result.verdict).to.equal("pass");
     expect(http.urls.slice(0, 3)).to.deep.equal([
       "http://nyc-dc1-alb.example.com/health",
@@ -94,7 +93,7 @@ describe("gates: HTTP probe", () => {
   it("fails when /version is not the release after the flip, accepts both while split", async () => {
     const http = new FakeHttp();
     http.version = "2.0.0";
-    const gate = new HttpProbeGate(http, new VirtualClock(), analysis);
+    const gate = new HttpProbeGate(http, analysis);
     const after = await gate.measure(target(), never);
     expect(after).to.deep.include({ verdict: "fail" });
     expect(after.detail).to.contain("reported 2.0.0, expected 2.1.0");
@@ -105,24 +104,88 @@ describe("gates: HTTP probe", () => {
     expect(split.verdict).to.equal("pass");
   });
 
-  it("fails on error rate and p99 latency over the window", async () => {
+  it("verify tests the candidate on the preview path, before it takes production traffic", async () => {
     const http = new FakeHttp();
-    const clock = new VirtualClock();
-    const gate = new HttpProbeGate(http, clock, analysis);
-    http.status = 503;
-    expect((await gate.measure(target(), never)).detail).to.match(/^error rate 100.0% > 10.0%/);
-    // The bad samples age out of the 60 s window.
-    http.status = 200;
-    clock.advance(61_000);
-    expect((await gate.measure(target(), never)).verdict).to.equal("pass");
+    const gate = new HttpProbeGate(http, { ...analysis, previewRequestsPerCheck: 30 });
+    const verify = target({
+      phase: "verify",
+      outputs: outputs({ activeColor: "blue", candidateWeight: 0 }),
+    });
+    await gate.begin(verify);
+    const first = await gate.measure(verify, never);
+    expect(
+      http.urls.every((url) => url.startsWith("https://nyc-dc1-alb.example.com:8443/")),
+    ).to.equal(true);
+    expect(http.urls.filter((url) => url.endsWith("/version"))).to.have.length(30);
+    // 30 clean answers bound the rate under a 10% limit at 95% (it takes 29); not a 1% one.
+    expect(first.verdict).to.equal("pass");
+    const strict = new HttpProbeGate(http, {
+      ...analysis,
+      previewRequestsPerCheck: 30,
+      maxErrorRate: 0.01,
+    });
+    await strict.begin(verify);
+    expect((await strict.measure(verify, never)).verdict).to.equal("pending");
+  });
+
+  it("verify fails a candidate that fails 30% of its requests within one check", async () => {
+    const http = new FakeHttp();
+    let n = 0;
+    http.statusFor = () => (n++ % 10 < 3 ? 500 : 200);
+    const gate = new HttpProbeGate(http, {
+      ...analysis,
+      previewRequestsPerCheck: 40,
+      maxErrorRate: 0.01,
+    });
+    const verify = target({ phase: "verify", outputs: outputs({ activeColor: "blue" }) });
+    await gate.begin(verify);
+    const result = await gate.measure(verify, never);
+    expect(result.verdict).to.equal("fail");
+    expect(result.detail).to.match(/^preview .*12\/40 errors \(30\.0%\) > limit 1\.00%/);
+    expect(result.figures?.find((f) => f.name === "error rate")).to.deep.include({
+      value: 30,
+      threshold: 1,
+    });
+  });
+
+  it("verify holds the candidate's p99 to the limit once the sample is large enough", async () => {
+    const http = new FakeHttp();
     http.latencyMs = 450;
-    expect((await gate.measure(target(), never)).detail).to.match(/^p99 450ms > 300ms/);
+    const gate = new HttpProbeGate(http, { ...analysis, previewRequestsPerCheck: 40 });
+    const verify = target({ phase: "verify", outputs: outputs({ activeColor: "blue" }) });
+    await gate.begin(verify);
+    expect((await gate.measure(verify, never)).detail).to.match(/^p99 450ms > 300ms/);
+  });
+
+  it("probes the Rollout's Ingress during the EKS canary, pending until it has an address", async () => {
+    const http = new FakeHttp();
+    const gate = new HttpProbeGate(http, analysis);
+    const rollout = {
+      name: "storefront",
+      namespace: "storefront",
+      version: "2.1.0",
+      stableService: "storefront-stable",
+      canaryService: "storefront-canary",
+      ingressEndpoint: null,
+    };
+    const canary = target({ phase: "canary", outputs: outputs({ cluster: "c", rollout }) });
+    expect((await gate.measure(canary, never)).verdict).to.equal("pending");
+    const ready = target({
+      phase: "canary",
+      outputs: outputs({
+        cluster: "c",
+        rollout: { ...rollout, ingressEndpoint: "https://k8s-ingress.example.com" },
+      }),
+    });
+    http.version = "2.0.0"; // stable pods still answer during the canary
+    expect((await gate.measure(ready, never)).verdict).to.equal("pass");
+    expect(http.urls.at(-1)).to.equal("https://k8s-ingress.example.com/version");
   });
 
   it("reports an unreachable endpoint as an error, and a hanging probe times out", async () => {
     const http = new FakeHttp();
     http.hang = true;
-    const gate = new HttpProbeGate(http, new VirtualClock(), analysis);
+    const gate = new HttpProbeGate(http, analysis);
     const result = await measureOnce(
       gate,
       target(),
@@ -312,7 +375,7 @@ describe("gates: ELB target health, CloudWatch alarms, Argo Rollout", () => {
     ).to.deep.include({ aborted: true, phase: "Degraded" });
   });
 
-  it("the standard suite uses only HTTP probes and outputs on the local target", () => {
+  it("the standard suite: preview before traffic, the candidate's own traffic after, AWS gates on AWS", () => {
     const named = (name: string): Gate => ({
       name,
       measure: () => Promise.resolve({ verdict: "pass", detail: "" }),
@@ -320,6 +383,7 @@ describe("gates: ELB target health, CloudWatch alarms, Argo Rollout", () => {
     const suite = new StandardGateSuite({
       http: named("http"),
       outputsVersion: named("outputs"),
+      candidateTraffic: named("traffic"),
       targetHealth: named("elb"),
       alarms: named("alarms"),
       rollout: named("argo"),
@@ -343,8 +407,10 @@ describe("gates: ELB target health, CloudWatch alarms, Argo Rollout", () => {
           }),
         }),
       ),
-    ).to.deep.equal(["http", "elb", "alarms", "argo"]);
-    expect(names(target({ phase: "bake", target: "local" }))).to.deep.equal(["http"]);
+    ).to.deep.equal(["http", "traffic", "elb", "alarms", "argo"]);
+    expect(names(target({ phase: "shift" }))).to.deep.equal(["http", "traffic", "elb"]);
+    expect(names(target({ phase: "bake", target: "local" }))).to.deep.equal(["http", "traffic"]);
     expect(names(target({ phase: "verify", target: "local" }))).to.deep.equal(["outputs", "http"]);
+    expect(names(target({ phase: "canary" }))).to.deep.equal(["http"]);
   });
 });

@@ -97,9 +97,23 @@ describe("plan: buildPlan", () => {
             { stack: "us", outpost: "us-op1", ring: 0 },
             { stack: "us", outpost: "us-op2", ring: 1 },
           ],
+          syncStacks: ["us"],
         },
       ],
     });
+  });
+
+  it("ends every wave with sync-stack: one untargeted up of each of its stacks", () => {
+    const stacks = [
+      fleetStack("us-b", ["b1"], { regionGroup: "us" }),
+      fleetStack("us-a", ["a1"], { regionGroup: "us" }),
+      fleetStack("eu", ["e1"]),
+    ];
+    const plan = buildPlan(input({ stacks, waveOrder: ["us", "eu"] }));
+    expect(plan.waves.map((w) => w.syncStacks)).to.deep.equal([["us-a", "us-b"], ["eu"]]);
+    expect(formatPlan(plan)).to.contain(
+      "sync-stack  us-a, us-b (untargeted up: stack-wide resources follow the release)",
+    );
   });
 });
 

@@ -2,11 +2,13 @@ import type { Argv } from "yargs";
 import { comparableGroups, configDifferences, mergedStackConfig } from "../../fleet/config-diff";
 import { projectDirFrom } from "../../fleet/project-dir";
 import { discoverStacks } from "../../fleet/stack-file";
+import { journalDirFrom } from "../../journal/journal-store";
 import { selectStacks } from "../../plan/plan-inputs";
 import { ExitCode } from "../../support/exit-codes";
 import { messageOf } from "../../support/retry";
 import type { CommandContext } from "../command-context";
 import { loggerFor } from "../driver-session";
+import { withFleetLock } from "../fleet-lock-session";
 import { listOption } from "../list-option";
 import { type CommonArgs, withCommonOptions } from "../rollout-options";
 import { type EngineArgs, realEngine, withEngineOptions } from "../runtime";
@@ -56,24 +58,34 @@ export function driftCommand(context: CommandContext) {
         [];
       if (!args["config-only"]) {
         const log = loggerFor(io, args.json);
-        const engine = await realEngine(args, projectDir, log);
-        for (const stack of stacks) {
-          try {
-            await engine.prepareStack(stack.name);
-            await engine.refresh(stack.name);
-            const preview = await engine.preview(stack.name, {
-              policyPacks: [],
-              policyPackConfigs: [],
-              expectNoChanges: true,
-            });
-            const changes = Object.fromEntries(
-              Object.entries(preview.changes).filter(([op, n]) => op !== "same" && n > 0),
-            );
-            engineResults.push({ stack: stack.name, changes });
-          } catch (err) {
-            engineResults.push({ stack: stack.name, changes: {}, error: messageOf(err) });
+        // A refresh writes the state: no driver may be moving these stacks meanwhile.
+        const lock = {
+          journalDir: journalDirFrom(args["journal-dir"], projectDir, io.env),
+          command: context.commandLine,
+          release: "drift",
+          log,
+          env: io.env,
+        };
+        await withFleetLock(lock, async () => {
+          const engine = await realEngine(args, projectDir, log);
+          for (const stack of stacks) {
+            try {
+              await engine.prepareStack(stack.name);
+              await engine.refresh(stack.name);
+              const preview = await engine.preview(stack.name, {
+                policyPacks: [],
+                policyPackConfigs: [],
+                expectNoChanges: true,
+              });
+              const changes = Object.fromEntries(
+                Object.entries(preview.changes).filter(([op, n]) => op !== "same" && n > 0),
+              );
+              engineResults.push({ stack: stack.name, changes });
+            } catch (err) {
+              engineResults.push({ stack: stack.name, changes: {}, error: messageOf(err) });
+            }
           }
-        }
+        });
       }
 
       const drifted = engineResults.filter(

@@ -13,10 +13,7 @@ import {
   type Measurement,
   type Verdict,
 } from "../../../automation/gates/gate";
-import type {
-  RolloutController,
-  RolloutStatus,
-} from "../../../automation/gates/rollout-controller";
+import { kubernetesRolloutController } from "../../../automation/gates/kubernetes-rollout-controller";
 import type { JournalEvent } from "../../../automation/journal/journal-events";
 import { JournalFile } from "../../../automation/journal/journal-file";
 import type { ReleaseJournal } from "../../../automation/journal/release-journal";
@@ -25,6 +22,7 @@ import type { RollbackScope, RolloutPlan } from "../../../automation/plan/plan-t
 import { DEFAULT_SETTINGS } from "../../../automation/settings/driver-settings";
 import { VirtualClock } from "../../../automation/support/clock";
 import { silentLogger } from "../../../automation/support/logger";
+import { FakeArgo } from "./fake-argo";
 import { exampleFleet } from "./fleet-fixture";
 
 /** A gate whose verdicts the test scripts per stage and phase; it records every call. */
@@ -64,57 +62,6 @@ export class ScriptedGates implements GateSuite {
   }
 }
 
-/** Argo Rollouts in memory: each Rollout walks Progressing -> Paused (needs promote) -> Healthy. */
-export class FakeRollouts implements RolloutController {
-  readonly actions: string[] = [];
-  private readonly state = new Map<
-    string,
-    "progressing" | "paused" | "healthy" | "degraded" | "aborted"
-  >();
-  private readonly degrade = new Set<string>();
-
-  degradeOn(stage: string): this {
-    this.degrade.add(stage);
-    return this;
-  }
-
-  status(target: GateTarget): Promise<RolloutStatus> {
-    const key = `${target.stack}/${target.outpost}`;
-    const current = this.state.get(key) ?? "progressing";
-    const next =
-      current === "progressing" ? (this.degrade.has(key) ? "degraded" : "paused") : current;
-    this.state.set(key, next);
-    const phase = {
-      progressing: "Progressing",
-      paused: "Paused",
-      healthy: "Healthy",
-      degraded: "Degraded",
-      aborted: "Degraded",
-    }[next];
-    return Promise.resolve({
-      phase,
-      aborted: next === "aborted",
-      waitingForPromotion: next === "paused",
-      complete: next === "healthy",
-      message: next,
-    });
-  }
-
-  promote(target: GateTarget): Promise<void> {
-    const key = `${target.stack}/${target.outpost}`;
-    this.actions.push(`promote ${key}`);
-    this.state.set(key, "healthy");
-    return Promise.resolve();
-  }
-
-  abort(target: GateTarget): Promise<void> {
-    const key = `${target.stack}/${target.outpost}`;
-    this.actions.push(`abort ${key}`);
-    this.state.set(key, "aborted");
-    return Promise.resolve();
-  }
-}
-
 /** A crash at the N-th journal append: the process "dies" before that event is written. */
 export class CrashingJournal extends JournalFile {
   appends = 0;
@@ -151,17 +98,30 @@ export interface HarnessOptions {
 export function makeHarness(options: HarnessOptions = {}) {
   const clock = new VirtualClock();
   const stacks = options.stacks ?? exampleFleet(2);
+  const eksOutposts = options.eksOutposts ?? [];
+  const argo = new FakeArgo(
+    stacks.flatMap((s) =>
+      s.outposts.filter((o) => eksOutposts.includes(o)).map((o) => `${s.name}/${o}`),
+    ),
+  );
   const engine = new InMemoryEngine(
     stacks.map((s) => ({
       name: s.name,
       target: s.target,
       release: s.release,
       deployment: s.deployment,
-      eksOutposts: options.eksOutposts ?? [],
+      eksOutposts,
     })),
+    {
+      onDeployed: (stack, outpost, state) => {
+        if (eksOutposts.includes(outpost))
+          argo.applyImage(`${stack}/${outpost}`, state.rolloutVersion);
+      },
+    },
   );
   const gates = new ScriptedGates();
-  const rollouts = new FakeRollouts();
+  // The driver's real Kubernetes controller, talking to Argo Rollouts in memory.
+  const rollouts = kubernetesRolloutController(argo.apiFor);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-journal-"));
   const file = path.join(dir, "releases", "2.1.0.jsonl");
   const plan: RolloutPlan = buildPlan({
@@ -205,6 +165,7 @@ export function makeHarness(options: HarnessOptions = {}) {
     engine,
     gates,
     rollouts,
+    argo,
     plan,
     file,
     dir,

@@ -1,0 +1,35 @@
+import type { Color } from "../../infra/contract";
+import type { GateTarget } from "./gate";
+
+/** One color's own traffic over a window, as its load balancer counts it. */
+export interface ColorTraffic {
+  readonly requests: number;
+  /** Answers with a 5xx status from the color's targets. */
+  readonly errors: number;
+  /** A response-time figure, when the source has one, and which statistic it is. */
+  readonly responseTimeMs?: number;
+  readonly responseTimeStat?: "p99" | "average";
+}
+
+/** Where a window starts: a time, and the counters then for sources that only count up. */
+export interface TrafficMark {
+  readonly at: number;
+  readonly requests?: number;
+  readonly errors?: number;
+}
+
+/**
+ * Per-color traffic figures from the balancer itself (TrafficStatsSource in the contract):
+ * CloudWatch target-group metrics on AWS, HAProxy's per-server statistics locally.
+ */
+export interface ColorTrafficSource {
+  /** Starts a window for one color. */
+  mark(target: GateTarget, color: Color, signal: AbortSignal): Promise<TrafficMark>;
+  /** The color's traffic since `mark`. */
+  since(
+    target: GateTarget,
+    color: Color,
+    mark: TrafficMark,
+    signal: AbortSignal,
+  ): Promise<ColorTraffic>;
+}

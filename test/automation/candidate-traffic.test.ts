@@ -1,0 +1,204 @@
+import { expect } from "chai";
+import type { OutpostOutputs } from "../../infra/contract";
+import { CandidateTrafficGate } from "../../automation/gates/candidate-traffic-gate";
+import type { ColorTraffic, ColorTrafficSource } from "../../automation/gates/color-traffic";
+import {
+  cloudWatchTrafficSource,
+  colorMetricQueries,
+  type GetMetricData,
+  trafficFromResults,
+} from "../../automation/gates/cloudwatch-traffic";
+import {
+  binomialUpperTail,
+  judgeErrorRate,
+  minimumSample,
+} from "../../automation/gates/error-rate";
+import type { GateTarget } from "../../automation/gates/gate";
+import { DEFAULT_SETTINGS } from "../../automation/settings/driver-settings";
+
+const outputs = (overrides: Partial<OutpostOutputs> = {}): OutpostOutputs => ({
+  outpost: "nyc-dc1",
+  endpoint: "https://nyc-dc1-alb.example.com",
+  previewEndpoint: "https://nyc-dc1-alb.example.com:8443",
+  trafficStats: {
+    kind: "cloudwatch",
+    loadBalancer: "app/nyc-dc1-alb/50dc6c495c0c9188",
+    targetGroups: {
+      blue: "targetgroup/nyc-dc1-blue/73e2d6bc24d8a067",
+      green: "targetgroup/nyc-dc1-green/943f017f100becff",
+    },
+  },
+  activeColor: "blue",
+  candidateWeight: 10,
+  versions: { blue: "2.0.0", green: "2.1.0" },
+  weights: { blue: 90, green: 10 },
+  targetGroups: { blue: "arn:tg/blue", green: "arn:tg/green" },
+  alarms: [],
+  cluster: null,
+  rollout: null,
+  ...overrides,
+});
+
+const target = (overrides: Partial<GateTarget> = {}): GateTarget => ({
+  stack: "us",
+  outpost: "nyc-dc1",
+  target: "aws",
+  awsRegion: "us-east-1",
+  outputs: outputs(),
+  phase: "shift",
+  release: "2.1.0",
+  previousVersion: "2.0.0",
+  candidateColor: "green",
+  ...overrides,
+});
+const never = new AbortController().signal;
+
+describe("gates: error-rate statistics", () => {
+  it("needs 299 clean requests to pass a 1% limit at 95%: (1 - p)^n <= 1 - c", () => {
+    expect(minimumSample(0.01, 0.95)).to.equal(299);
+    expect(minimumSample(0.05, 0.95)).to.equal(59);
+    expect(judgeErrorRate(0, 298, 0.01, 0.95).verdict).to.equal("pending");
+    expect(judgeErrorRate(0, 299, 0.01, 0.95).verdict).to.equal("pass");
+  });
+
+  it("fails a 30% candidate within a dozen requests, whatever the minimum sample", () => {
+    expect(judgeErrorRate(3, 10, 0.01, 0.95)).to.deep.include({ verdict: "fail", rate: 0.3 });
+    // One error in ten is what a 1% candidate shows one time in ten: not conclusive.
+    expect(judgeErrorRate(1, 10, 0.01, 0.95).verdict).to.equal("pending");
+  });
+
+  it("keeps a rate above the limit pending until the evidence settles it", () => {
+    expect(judgeErrorRate(6, 400, 0.01, 0.95).verdict).to.equal("pending");
+    expect(judgeErrorRate(60, 4000, 0.01, 0.95).verdict).to.equal("fail");
+    expect(judgeErrorRate(2, 400, 0.01, 0.95).verdict).to.equal("pass");
+  });
+
+  it("computes exact binomial tails, also for large samples", () => {
+    expect(binomialUpperTail(1, 10, 0.01)).to.be.closeTo(1 - 0.99 ** 10, 1e-12);
+    expect(binomialUpperTail(0, 10, 0.5)).to.equal(1);
+    expect(binomialUpperTail(11, 10, 0.5)).to.equal(0);
+    expect(binomialUpperTail(5, 10, 0.5)).to.be.closeTo(0.623046875, 1e-12);
+    expect(binomialUpperTail(1_200, 100_000, 0.01)).to.be.below(1e-8);
+  });
+});
+
+/** Cumulative counters per color, like HAProxy's; the test moves them. */
+class CountingSource implements ColorTrafficSource {
+  readonly counters = { blue: { requests: 0, errors: 0 }, green: { requests: 0, errors: 0 } };
+  responseTimeMs: number | undefined = 40;
+  mark(_t: GateTarget, color: "blue" | "green") {
+    return Promise.resolve({ at: 0, ...this.counters[color] });
+  }
+  since(_t: GateTarget, color: "blue" | "green", mark: { requests?: number; errors?: number }) {
+    const now = this.counters[color];
+    const traffic: ColorTraffic = {
+      requests: now.requests - (mark.requests ?? 0),
+      errors: now.errors - (mark.errors ?? 0),
+      responseTimeMs: this.responseTimeMs,
+      responseTimeStat: "average",
+    };
+    return Promise.resolve(traffic);
+  }
+}
+
+describe("gates: the candidate's own traffic", () => {
+  const settings = { ...DEFAULT_SETTINGS.analysis, maxErrorRate: 0.01, maxP99Ms: 500 };
+  const local = target({
+    target: "local",
+    outputs: outputs({
+      trafficStats: { kind: "haproxy", socket: "/run/lb.sock", backend: "storefront" },
+    }),
+  });
+
+  it("judges the candidate's requests since the step began, not the stable color's", async () => {
+    const source = new CountingSource();
+    source.counters.green = { requests: 500, errors: 250 }; // an earlier, bad attempt
+    source.counters.blue = { requests: 10_000, errors: 0 };
+    const gate = new CandidateTrafficGate({ haproxy: source }, settings);
+    await gate.begin(local, never);
+    source.counters.green = { requests: 520, errors: 256 }; // 6 of 20 new requests failed
+    source.counters.blue = { requests: 10_180, errors: 0 };
+    const result = await gate.measure(local, never);
+    expect(result.verdict).to.equal("fail");
+    expect(result.detail).to.match(/^green \(own traffic\): 6\/20 errors \(30\.0%/);
+    expect(result.figures?.map((f) => f.name)).to.deep.equal([
+      "green requests",
+      "green error rate",
+      "green average response time",
+    ]);
+  });
+
+  it("never passes a check that saw too few of the candidate's requests", async () => {
+    const source = new CountingSource();
+    const gate = new CandidateTrafficGate({ haproxy: source }, settings);
+    await gate.begin(local, never);
+    source.counters.green = { requests: 100, errors: 0 };
+    expect((await gate.measure(local, never)).verdict).to.equal("pending");
+    source.counters.green = { requests: 300, errors: 1 };
+    expect((await gate.measure(local, never)).verdict).to.equal("pass");
+    source.responseTimeMs = 900;
+    expect((await gate.measure(local, never)).detail).to.match(/average 900ms > 500ms$/);
+  });
+
+  it("has nothing to judge before the candidate takes production traffic", async () => {
+    const gate = new CandidateTrafficGate({}, settings);
+    const idle = target({ outputs: outputs({ candidateWeight: 0 }) });
+    expect(await gate.measure(idle, never)).to.deep.include({ verdict: "pass" });
+  });
+
+  it("after the flip, judges the new active color by its own traffic", async () => {
+    const source = new CountingSource();
+    const gate = new CandidateTrafficGate({ haproxy: source }, settings);
+    const flipped = {
+      ...local,
+      outputs: { ...local.outputs, activeColor: "green" as const, candidateWeight: 0 },
+    };
+    await gate.begin(flipped, never);
+    source.counters.green = { requests: 400, errors: 0 };
+    expect((await gate.measure(flipped, never)).verdict).to.equal("pass");
+  });
+});
+
+describe("gates: CloudWatch per-target-group traffic", () => {
+  it("queries RequestCount, target 5xx and p99 by the color's target group and the ALB", () => {
+    const queries = colorMetricQueries(target(), "green");
+    expect(
+      queries.map((q) => [q.Id, q.MetricStat.Metric.MetricName, q.MetricStat.Stat]),
+    ).to.deep.equal([
+      ["requests", "RequestCount", "Sum"],
+      ["errors", "HTTPCode_Target_5XX_Count", "Sum"],
+      ["latency", "TargetResponseTime", "p99"],
+    ]);
+    expect(queries[0].MetricStat.Metric.Dimensions).to.deep.equal([
+      { Name: "TargetGroup", Value: "targetgroup/nyc-dc1-green/943f017f100becff" },
+      { Name: "LoadBalancer", Value: "app/nyc-dc1-alb/50dc6c495c0c9188" },
+    ]);
+    expect(queries[0].MetricStat.Period).to.equal(60);
+  });
+
+  it("sums the window's minutes and takes the worst minute's p99, in ms", () => {
+    expect(
+      trafficFromResults([
+        { Id: "requests", Values: [120, 80] },
+        { Id: "errors", Values: [3, 1] },
+        { Id: "latency", Values: [0.12, 0.31] },
+      ]),
+    ).to.deep.equal({ requests: 200, errors: 4, responseTimeMs: 310, responseTimeStat: "p99" });
+  });
+
+  it("reads from the minute the step began until now, in the stack's region", async () => {
+    const calls: { region: string | undefined; start: number; end: number }[] = [];
+    const getMetricData: GetMetricData = (region, input) => {
+      calls.push({ region, start: input.StartTime.getTime(), end: input.EndTime.getTime() });
+      return Promise.resolve([{ Id: "requests", Values: [10] }]);
+    };
+    let now = Date.UTC(2026, 11, 1, 10, 7, 42);
+    const source = cloudWatchTrafficSource(getMetricData, () => now);
+    const mark = await source.mark(target(), "green", never);
+    now += 90_000;
+    expect((await source.since(target(), "green", mark, never)).requests).to.equal(10);
+    expect(calls).to.deep.equal([
+      { region: "us-east-1", start: Date.UTC(2026, 11, 1, 10, 7, 0), end: now },
+    ]);
+  });
+});
