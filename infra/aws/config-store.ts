@@ -40,21 +40,21 @@ export class ConfigStore extends pulumi.ComponentResource {
         parent,
       );
     }
-    this.secretArns = config.secretNames.map((secretName) => {
+    // A declared secret without a value is never created empty (validation reported it).
+    this.secretArns = config.secretsWithValues.flatMap((secretName) => {
+      const value = args.secrets[secretName];
+      if (value === undefined) return [];
       const secret = new aws.secretsmanager.Secret(
         `${name}-${secretName}`,
         { name: `${this.root}/${secretName}`, recoveryWindowInDays: 7, tags: args.tags },
         parent,
       );
-      const value = args.secrets[secretName];
-      if (value !== undefined) {
-        new aws.secretsmanager.SecretVersion(
-          `${name}-${secretName}-value`,
-          { secretId: secret.id, secretString: pulumi.secret(value) },
-          parent,
-        );
-      }
-      return secret.arn;
+      new aws.secretsmanager.SecretVersion(
+        `${name}-${secretName}-value`,
+        { secretId: secret.id, secretString: pulumi.secret(value) },
+        parent,
+      );
+      return [secret.arn];
     });
     const identity = aws.getCallerIdentityOutput({}, parent);
     const document = pulumi
