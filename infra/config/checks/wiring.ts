@@ -1,13 +1,17 @@
 import { ConfigProblem } from "../errors";
 import { ParsedFleetConfig } from "../schema";
 
-/** Each Outpost has its own subnet and ARN: two entries naming one would fight over it. */
+/**
+ * Each Outpost has its own subnet, ARN and CoIP pool (a pool belongs to one Outpost's local
+ * gateway): two entries naming one would fight over it.
+ */
 export function duplicateWiring(config: ParsedFleetConfig): ConfigProblem[] {
-  const fields = ["name", "subnetId", "arn"] as const;
+  const fields = ["name", "subnetId", "arn", "customerOwnedIpv4Pool"] as const;
   return fields.flatMap((field) => {
     const seen = new Map<string, string>();
     return config.outposts.flatMap((outpost, index) => {
       const value = outpost[field];
+      if (value === undefined) return [];
       const owner = seen.get(value);
       if (owner === undefined) {
         seen.set(value, outpost.name);
