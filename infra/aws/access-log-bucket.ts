@@ -3,7 +3,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { logBucketPolicy } from "./log-bucket-policy";
 import { Tags } from "./tags";
 
+/** S3 bucket names: 3-63 characters (S3 User Guide, "General purpose bucket naming rules"). */
+const BUCKET_NAME_MAX = 63;
+
+/**
+ * Pure: the log bucket's name, `<stack>-alb-logs-<account>`: globally unique, and known at
+ * preview (the account comes from a lookup), so policies can tie the bucket's companions to it.
+ */
+export function logBucketName(stack: string, accountId: string): string {
+  const suffix = `-alb-logs-${accountId}`;
+  return `${stack.slice(0, BUCKET_NAME_MAX - suffix.length).replace(/-+$/, "")}${suffix}`;
+}
+
 export interface AccessLogBucketArgs {
+  /** `<app>-<environment>-<regionGroup>`: names the bucket (logBucketName). */
+  readonly stackName: string;
   /** The stack's Region: ELB writes access logs only to a bucket in its own Region. */
   readonly region: string;
   /** Key prefix of the ALBs' logs; ELB appends `AWSLogs/<account>/...`. */
@@ -25,20 +39,27 @@ export class AccessLogBucket extends pulumi.ComponentResource {
   constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("outpost-fleet:logging:AccessLogBucket", name, {}, opts);
     const parent = { parent: this };
+    const identity = aws.getCallerIdentityOutput({}, parent);
     const bucket = new aws.s3.Bucket(
       `${name}-bucket`,
-      { forceDestroy: false, tags: args.tags },
+      {
+        bucket: identity.accountId.apply((account) => logBucketName(args.stackName, account)),
+        forceDestroy: false,
+        tags: args.tags,
+      },
       parent,
     );
+    // Companions name the bucket by its name (which is also its id), known at preview.
+    const bucketName = bucket.bucket;
     new aws.s3.BucketOwnershipControls(
       `${name}-ownership`,
-      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      { bucket: bucketName, rule: { objectOwnership: "BucketOwnerEnforced" } },
       parent,
     );
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       {
-        bucket: bucket.id,
+        bucket: bucketName,
         rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
       },
       parent,
@@ -46,7 +67,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
       {
-        bucket: bucket.id,
+        bucket: bucketName,
         blockPublicAcls: true,
         blockPublicPolicy: true,
         ignorePublicAcls: true,
@@ -57,7 +78,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {
-        bucket: bucket.id,
+        bucket: bucketName,
         rules: [
           {
             id: "expire-access-logs",
@@ -70,7 +91,6 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       },
       parent,
     );
-    const identity = aws.getCallerIdentityOutput({}, parent);
     const policy = pulumi
       .all([bucket.arn, identity.accountId])
       .apply(([bucketArn, accountId]) =>
@@ -81,7 +101,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     // After the public-access block: S3 checks a new policy against it.
     const bucketPolicy = new aws.s3.BucketPolicy(
       `${name}-policy`,
-      { bucket: bucket.id, policy },
+      { bucket: bucketName, policy },
       { parent: this, dependsOn: [publicAccess] },
     );
     // ELB checks that it may write when logging is turned on: users wait for the policy.

@@ -7,7 +7,7 @@ import { ConfigStore } from "./config-store";
 import { RegionDashboard } from "./dashboard";
 import { FleetRoles } from "./fleet-roles";
 import { OutpostSite, SiteEks } from "./outpost-site";
-import { stackTags } from "./tags";
+import { deploymentId, stackTags } from "./tags";
 
 export interface FleetStackOutputs {
   readonly outposts: pulumi.Output<Record<string, OutpostOutputs>>;
@@ -61,6 +61,7 @@ export function deployAwsFleet(
   });
   const logs = config.loadBalancer.accessLogs.enabled
     ? new AccessLogBucket(`${config.regionGroup}-alb-logs`, {
+        stackName: deploymentId(config),
         region: config.awsRegion,
         prefix: ACCESS_LOG_PREFIX,
         retentionDays: config.loadBalancer.accessLogs.retentionDays,

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { readStackFile } from "../../infra/config";
+import { logBucketName } from "../../infra/aws/access-log-bucket";
 import { ingressAnnotations } from "../../infra/aws/ingress-annotations";
 import {
   NodeControllersScope,
@@ -153,7 +154,8 @@ describe("AWS resources hold against AWS's own rules", () => {
     it("go to one bucket per Region: SSE-S3, no public access, owner-enforced, expiring", () => {
       const [bucket] = ofType(resources, "aws:s3/bucket:Bucket");
       expect(bucket.name).to.equal("us-alb-logs-bucket");
-      const id = `${bucket.name}-id`;
+      const id = "storefront-production-us-alb-logs-111122223333";
+      expect(bucket.inputs.bucket).to.equal(id);
       const encryption = one(
         resources,
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -214,6 +216,15 @@ describe("AWS resources hold against AWS's own rules", () => {
       });
     });
 
+    it("is named <stack>-alb-logs-<account>, within S3's 63 characters", () => {
+      expect(logBucketName("storefront-production-us", "111122223333")).to.equal(
+        "storefront-production-us-alb-logs-111122223333",
+      );
+      const long = logBucketName(`${"a".repeat(40)}-production-apac`, "111122223333");
+      expect(long).to.have.length.at.most(63);
+      expect(long).to.match(/^a+-alb-logs-111122223333$/);
+    });
+
     it("use the log-delivery service principal in a Region opened after August 2022", () => {
       expect(elbLogWriter("ap-southeast-4")).to.deep.equal({
         Service: "logdelivery.elasticloadbalancing.amazonaws.com",
@@ -238,7 +249,7 @@ describe("AWS resources hold against AWS's own rules", () => {
           prefix: `alb/${outpost}/ec2`,
         });
         expect((alb.inputs.accessLogs as { bucket: string }).bucket).to.match(
-          /^us-alb-logs-bucket-/,
+          /^storefront-production-us-alb-logs-111122223333$/,
         );
       }
     });
@@ -256,7 +267,7 @@ describe("AWS resources hold against AWS's own rules", () => {
         "access_logs.s3.prefix=alb/dfw-dc1/eks",
       ]);
       expect(attributes.find((a) => a.startsWith("access_logs.s3.bucket="))).to.match(
-        /=us-alb-logs-bucket-/,
+        /=storefront-production-us-alb-logs-111122223333$/,
       );
     });
 

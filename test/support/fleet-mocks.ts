@@ -84,8 +84,8 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
       clusterSecurityGroupId: `sg-${shortHash(`${name}-cluster`)}`,
     },
   }),
-  "aws:s3/bucket:Bucket": (name, _inputs, region) => {
-    const bucket = `${name.slice(0, 40)}-${shortHash(name, 7)}`;
+  "aws:s3/bucket:Bucket": (name, inputs, region) => {
+    const bucket = String(inputs.bucket ?? `${name.slice(0, 40)}-${shortHash(name, 7)}`);
     return { bucket, arn: `arn:aws:s3:::${bucket}`, region };
   },
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": () => ({}),
