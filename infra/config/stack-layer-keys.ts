@@ -55,7 +55,7 @@ export function stackKeyProblems(stack: Readonly<Record<string, unknown>>): Conf
       problems.push({
         key: `outpost-fleet:overrides.${key}`,
         value,
-        allowed: `is a stack-level key; set outpost-fleet:${key} itself, ${LAYERED_HINT}`,
+        allowed: `is a stack-level key; set ${key === REGION_LAYER_KEY ? "aws:region" : `outpost-fleet:${key}`} itself, ${LAYERED_HINT}`,
       });
     }
   }
