@@ -14,6 +14,7 @@ export function syntheticStack(count: number, base = "us"): StackLayer {
     arn: `arn:aws:outposts:us-east-1:111122223333:outpost/op-${hex(i + 1)}`,
     subnetId: `subnet-${hex(i + 1)}`,
     vpcId: `vpc-${hex(i + 1)}`,
+    customerOwnedIpv4Pool: `ipv4pool-coip-${hex(i + 1)}`,
   }));
   return { ...layer, outposts, deployment: {} };
 }

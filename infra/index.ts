@@ -10,8 +10,8 @@ import { fleetProgram } from "./program";
 
 function main(): Record<string, unknown> {
   try {
-    const { layer, secrets } = readStackConfig();
-    return fleetProgram(layer, secrets);
+    const { layer, secrets, inventory } = readStackConfig();
+    return fleetProgram(layer, secrets, inventory);
   } catch (error) {
     if (error instanceof ConfigValidationError) throw new pulumi.RunError(error.message);
     throw error;

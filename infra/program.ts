@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FleetConfig, loadFleetConfig, StackLayer } from "./config";
+import {
+  FleetConfig,
+  loadFleetConfig,
+  SecretInventory,
+  secureInventory,
+  StackLayer,
+} from "./config";
 
 /** Stack outputs common to both targets; see STACK_OUTPUTS in contract.ts. */
 export interface FleetOutputs {
@@ -16,12 +22,20 @@ interface LocalTarget {
  * The whole program, given the stack layer and its secret values. Config is loaded and
  * validated first, so a bad config fails before a single resource is registered. Targets are
  * loaded lazily: a local stack never loads the AWS SDK, and the other way round.
+ * `inventory` says which secrets Pulumi holds as secure values; by default all given ones.
  */
 export function fleetProgram(
   stack: StackLayer,
   secrets: Readonly<Record<string, pulumi.Input<string>>> = {},
+  inventory: SecretInventory = secureInventory(Object.keys(secrets)),
 ): Record<string, unknown> {
-  const config = loadFleetConfig(stack, undefined, Object.keys(secrets));
+  const config = loadFleetConfig(stack, undefined, inventory);
+  for (const name of config.missingSecrets) {
+    void pulumi.log.warn(
+      `secret ${name} is declared in secretNames but has no value, so it is not created; ` +
+        `set it with: pulumi config set --secret --path 'secrets.${name}' <value>`,
+    );
+  }
   const common = {
     release: config.release.version,
     fingerprint: config.fingerprint,

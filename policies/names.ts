@@ -16,6 +16,12 @@ export const POLICY = {
   albHttpsListeners: "alb-https-listeners",
   albDropInvalidHeaders: "alb-drop-invalid-headers",
   noPlaintextSecrets: "no-plaintext-secrets",
+  outpostInstanceBudget: "outpost-instance-budget",
+  albAccessLogs: "alb-access-logs",
+  albDeletionProtection: "alb-deletion-protection",
+  s3BucketEncryption: "s3-bucket-encryption",
+  s3PublicAccessBlock: "s3-public-access-block",
+  s3TlsOnly: "s3-tls-only",
 } as const;
 
 export type PolicyName = (typeof POLICY)[keyof typeof POLICY];

@@ -2,13 +2,16 @@ import { EnforcementLevel, Policies } from "@pulumi/policy";
 import { blueGreenSymmetry } from "./blue-green-symmetry";
 import { canaryShape } from "./canary-shape";
 import { consistencyFingerprint } from "./consistency-fingerprint";
+import { albAccessLogs, albDeletionProtection } from "./alb-logging";
 import { outpostCapacity } from "./outpost-capacity";
+import { outpostInstanceBudget } from "./outpost-instance-budget";
 import { outpostPlacement } from "./outpost-placement";
 import { releaseVersionConsistency } from "./release-version-consistency";
 import { requiredTags } from "./required-tags";
 import { ebsEncrypted, ec2Imdsv2Required } from "./secure-compute";
 import { albDropInvalidHeaders, albHttpsListeners, eksPrivateEndpoint } from "./secure-endpoints";
 import { noPlaintextSecrets } from "./secure-secrets";
+import { s3BucketEncryption, s3PublicAccessBlock, s3TlsOnly } from "./s3-buckets";
 
 export { PACK_NAME } from "./names";
 
@@ -19,6 +22,7 @@ export const fleetPolicies: Policies = [
   requiredTags,
   outpostPlacement,
   outpostCapacity,
+  outpostInstanceBudget,
   blueGreenSymmetry,
   canaryShape,
   ec2Imdsv2Required,
@@ -26,6 +30,11 @@ export const fleetPolicies: Policies = [
   eksPrivateEndpoint,
   albHttpsListeners,
   albDropInvalidHeaders,
+  albAccessLogs,
+  albDeletionProtection,
+  s3BucketEncryption,
+  s3PublicAccessBlock,
+  s3TlsOnly,
   noPlaintextSecrets,
 ];
 

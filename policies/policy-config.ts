@@ -57,6 +57,10 @@ export function policyConfigFor(
         capacity: { ...o.capacity },
       })),
     },
+    [POLICY.outpostInstanceBudget]: {
+      outposts: config.outposts.map((o) => ({ name: o.name, capacity: { ...o.capacity } })),
+    },
+    [POLICY.albDeletionProtection]: { required: config.loadBalancer.deletionProtection },
     [POLICY.canaryShape]: {
       weights: config.eks.canarySteps.flatMap((step) =>
         "setWeight" in step ? [step.setWeight] : [],

@@ -2,6 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { configStrings } from "./lib/config";
 import { validateTypes } from "./lib/policy";
 import { asArray, asBoolean, asString, at, isRecord, isUnknown, PlainRecord } from "./lib/plain";
+import { INGRESS_ANNOTATION, isAlbIngress } from "./lib/ingress";
 import { TYPES } from "./lib/types";
 import { POLICY } from "./names";
 
@@ -30,8 +31,6 @@ export const eksPrivateEndpoint: ResourceValidationPolicy = {
     }
   }),
 };
-
-const INGRESS_ANNOTATION = "alb.ingress.kubernetes.io/";
 
 /** Clients reach the app over TLS only; port 80 exists just to redirect to 443. */
 export const albHttpsListeners: ResourceValidationPolicy = {
@@ -124,12 +123,6 @@ function parseListenPorts(value: string | undefined): Record<string, unknown>[] 
   } catch {
     return [];
   }
-}
-
-function isAlbIngress(props: PlainRecord): boolean {
-  const className = at(props, "spec", "ingressClassName");
-  const legacy = at(props, "metadata", "annotations", "kubernetes.io/ingress.class");
-  return className === "alb" || legacy === "alb";
 }
 
 /** An ALB drops requests with malformed headers instead of passing them to the app. */

@@ -4,10 +4,11 @@ import { validateTypes } from "./lib/policy";
 import { asArray, asString, at, isRecord, isUnknown } from "./lib/plain";
 import { TYPES } from "./lib/types";
 import { POLICY } from "./names";
+import { SECRET_KEY_WORDS } from "../infra/config/patterns";
 
 /** Names that usually hold a secret; secretNames from the fleet config are added to these. */
-export const DEFAULT_SECRET_KEY_PATTERN =
-  "(password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|credential|auth[-_]?key)";
+/** The same words the config validation refuses in plain text (infra/config/patterns.ts). */
+export const DEFAULT_SECRET_KEY_PATTERN = SECRET_KEY_WORDS;
 
 /** Values that are credentials whatever they are called: PEM private keys, AWS access keys. */
 const SECRET_VALUE = /-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(AKIA|ASIA)[0-9A-Z]{16}\b/;

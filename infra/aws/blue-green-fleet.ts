@@ -1,20 +1,58 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Color, COLORS, OutpostDeploymentState } from "../contract";
-import { FleetConfig, OutpostConfig } from "../config";
-import { colorCapacity, versionOf } from "../traffic";
+import { ColorCapacity, colorCapacity, versionOf } from "../traffic";
 import { amiNameFor } from "../config/fleet-config";
-import { asgTags, colorTags, siteTags } from "./tags";
+import { asgTags, Tags, withColor } from "./tags";
 import { renderAppUserData, toBase64 } from "./user-data";
 
+/** The app as the EC2 colors run it. */
+export interface Ec2AppSettings {
+  readonly name: string;
+  /** Port the app listens on; the target groups forward to it. */
+  readonly port: number;
+  /** Path the target groups health-check. */
+  readonly healthPath: string;
+  /** AMIs are named `<amiNamePrefix>-<version>`. */
+  readonly amiNamePrefix: string;
+  readonly amiOwner: string;
+}
+
+/** How the target groups drain and health-check (the `loadBalancer` config layer). */
+export interface TargetGroupSettings {
+  readonly deregistrationDelaySeconds: number;
+  readonly healthCheck: {
+    readonly intervalSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly healthyThreshold: number;
+    readonly unhealthyThreshold: number;
+  };
+}
+
 export interface BlueGreenFleetArgs {
-  readonly config: FleetConfig;
-  readonly outpost: OutpostConfig;
+  /** Outpost name; prefixes every logical name. */
+  readonly outpost: string;
+  /** The Outpost subnet both colors launch in. */
+  readonly subnetId: string;
+  readonly vpcId: string;
+  /** One of the Outpost's instance types. */
+  readonly instanceType: string;
+  /** Full size of one color; an idle, cold color scales to zero (see colorCapacity). */
+  readonly capacity: ColorCapacity;
+  /** This Outpost's deployment state: the only source of each color's version and size. */
   readonly state: OutpostDeploymentState;
-  readonly appSecurityGroupId: pulumi.Input<string>;
-  readonly instanceProfileArn: pulumi.Input<string>;
+  readonly app: Ec2AppSettings;
+  readonly targetGroups: TargetGroupSettings;
+  /** Region the instances read their config from. */
+  readonly region: string;
   /** SSM path the instances read their config from at boot. */
   readonly ssmConfigPath: string;
+  /** Detailed (1-minute) instance monitoring. Default: false. */
+  readonly detailedMonitoring?: boolean;
+  readonly appSecurityGroupId: pulumi.Input<string>;
+  readonly instanceProfileArn: pulumi.Input<string>;
+  /** The site's tags; each color adds Color and AppVersion. */
+  readonly tags: Tags;
 }
 
 export interface ColorResources {
@@ -41,12 +79,11 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
   }
 
   private color(color: Color, args: BlueGreenFleetArgs): ColorResources {
-    const { config, outpost, state } = args;
+    const { app, state } = args;
     const parent = { parent: this };
-    const o = outpost.name;
+    const o = args.outpost;
     const version = versionOf(state, color);
-    const tags = colorTags(config, o, color, version);
-    const { app, loadBalancer } = config;
+    const tags = withColor(args.tags, color, version);
 
     const ami = aws.ec2.getAmiOutput(
       {
@@ -66,14 +103,14 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
       outpost: o,
       port: app.port,
       ssmConfigPath: args.ssmConfigPath,
-      region: config.awsRegion,
+      region: args.region,
     });
     const launchTemplate = new aws.ec2.LaunchTemplate(
       `${o}-${color}-lt`,
       {
         description: `${app.name} ${color} on ${o}`,
         imageId: ami.id,
-        instanceType: outpost.instanceType,
+        instanceType: args.instanceType,
         updateDefaultVersion: true,
         iamInstanceProfile: { arn: args.instanceProfileArn },
         vpcSecurityGroupIds: [args.appSecurityGroupId],
@@ -95,7 +132,7 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
             },
           },
         ],
-        monitoring: { enabled: config.environmentSettings.monitoringLevel === "enhanced" },
+        monitoring: { enabled: args.detailedMonitoring ?? false },
         tagSpecifications: [
           { resourceType: "instance", tags },
           { resourceType: "volume", tags },
@@ -105,35 +142,35 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
       parent,
     );
     // Target groups carry the color but not the version: a release must not touch them.
-    const groupTags = { ...siteTags(config, o), Color: color };
+    const groupTags = { ...args.tags, Color: color };
     const targetGroup = new aws.lb.TargetGroup(
       `${o}-${color}-tg`,
       {
         port: app.port,
         protocol: "HTTP",
-        vpcId: outpost.vpcId,
+        vpcId: args.vpcId,
         targetType: "instance",
-        deregistrationDelay: loadBalancer.deregistrationDelaySeconds,
+        deregistrationDelay: args.targetGroups.deregistrationDelaySeconds,
         healthCheck: {
           enabled: true,
           path: app.healthPath,
           port: "traffic-port",
           protocol: "HTTP",
           matcher: "200",
-          interval: loadBalancer.healthCheck.intervalSeconds,
-          timeout: loadBalancer.healthCheck.timeoutSeconds,
-          healthyThreshold: loadBalancer.healthCheck.healthyThreshold,
-          unhealthyThreshold: loadBalancer.healthCheck.unhealthyThreshold,
+          interval: args.targetGroups.healthCheck.intervalSeconds,
+          timeout: args.targetGroups.healthCheck.timeoutSeconds,
+          healthyThreshold: args.targetGroups.healthCheck.healthyThreshold,
+          unhealthyThreshold: args.targetGroups.healthCheck.unhealthyThreshold,
         },
         tags: groupTags,
       },
       parent,
     );
-    const size = colorCapacity(state, color, outpost.capacity);
+    const size = colorCapacity(state, color, args.capacity);
     const autoScalingGroup = new aws.autoscaling.Group(
       `${o}-${color}-asg`,
       {
-        vpcZoneIdentifiers: [outpost.subnetId],
+        vpcZoneIdentifiers: [args.subnetId],
         minSize: size.min,
         maxSize: size.max,
         desiredCapacity: size.desired,

@@ -2,14 +2,65 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
 import { Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
-import { FleetConfig, OutpostConfig } from "../config";
+import { RolloutOutputs } from "../contract";
+import { CanaryStepConfig, imageFor } from "../config";
+import {
+  ingressAnnotations,
+  ingressEndpointOf,
+  IngressAnnotationInput,
+} from "./ingress-annotations";
 import { analysisTemplateSpec, rolloutNames, rolloutSpec } from "./rollout-spec";
+import { AccessLogTarget } from "./traffic-switch";
+
+/** The app as the Rollout runs it. */
+export interface CanaryAppSettings {
+  readonly name: string;
+  readonly port: number;
+  readonly healthPath: string;
+  readonly readyPath: string;
+  readonly versionPath: string;
+  /** Image `<imageRepository>:<version>`. */
+  readonly imageRepository: string;
+}
+
+/** The Ingress ALB that Argo shifts weights on. */
+export interface CanaryIngressSettings {
+  readonly certificateArn: string;
+  readonly sslPolicy: string;
+  readonly scheme: "internal" | "internet-facing";
+  /** The Outpost's CoIP pool, for an internet-facing ALB. */
+  readonly customerOwnedIpv4Pool?: string;
+  readonly deregistrationDelaySeconds: number;
+  readonly deletionProtection: boolean;
+  /** Access logs to the Region's bucket; undefined: off. */
+  readonly accessLogs?: AccessLogTarget;
+}
 
 export interface CanaryRolloutArgs {
-  readonly config: FleetConfig;
-  readonly outpost: OutpostConfig;
+  /** Outpost name; prefixes every logical name and selects its nodes. */
+  readonly outpost: string;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly region: string;
   readonly provider: k8s.Provider;
   readonly clusterName: pulumi.Input<string>;
+  readonly app: CanaryAppSettings;
+  /**
+   * The version the Rollout runs: the Outpost's `deployment.<o>.rolloutVersion`, never the
+   * stack-wide release, so the canary starts when the driver's `canary` step moves it.
+   */
+  readonly version: string;
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly resources: {
+    readonly cpuRequest: string;
+    readonly memoryRequest: string;
+    readonly cpuLimit: string;
+    readonly memoryLimit: string;
+  };
+  readonly steps: readonly CanaryStepConfig[];
+  readonly chartVersions: { readonly argoRollouts: string; readonly albController: string };
+  readonly ingress: CanaryIngressSettings;
 }
 
 export const ARGO_ROLLOUTS_CHART = {
@@ -27,35 +78,34 @@ export const ALB_CONTROLLER_CHART = {
  * Specs are checked against the Argo CRD schema before anything is registered.
  */
 export class CanaryRollout extends pulumi.ComponentResource {
-  readonly rolloutName: string;
-  readonly namespace: string;
+  /** The Rollout and its own front door (the Ingress ALB), for the stack outputs. */
+  readonly rollout: pulumi.Output<RolloutOutputs>;
 
   constructor(name: string, args: CanaryRolloutArgs, opts?: pulumi.ComponentResourceOptions) {
     super("outpost-fleet:eks:CanaryRollout", name, {}, opts);
-    const { config, outpost } = args;
-    const o = outpost.name;
-    const names = rolloutNames(config.app.name);
-    const namespace = config.eks.namespace;
-    const input = {
-      appName: config.app.name,
+    const { app } = args;
+    const o = args.outpost;
+    const names = rolloutNames(app.name);
+    const namespace = args.namespace;
+    const spec = rolloutSpec({
+      appName: app.name,
       namespace,
       outpost: o,
-      image: config.release.image,
-      version: config.release.version,
-      port: config.app.port,
-      healthPath: config.app.healthPath,
-      readyPath: config.app.readyPath,
-      replicas: config.eks.replicas,
-      resources: config.eks.resources,
-      steps: config.eks.canarySteps,
-      region: config.awsRegion,
-    };
-    const spec = rolloutSpec(input);
+      image: imageFor(app.imageRepository, args.version),
+      version: args.version,
+      port: app.port,
+      healthPath: app.healthPath,
+      readyPath: app.readyPath,
+      replicas: args.replicas,
+      resources: args.resources,
+      steps: args.steps,
+      region: args.region,
+    });
     const analysis = analysisTemplateSpec({
-      appName: config.app.name,
+      appName: app.name,
       namespace,
-      port: config.app.port,
-      versionPath: config.app.versionPath,
+      port: app.port,
+      versionPath: app.versionPath,
     });
     // Fail here, with the CRD's own words, rather than in the cluster halfway through an update.
     new Rollout({ metadata: { name: names.rollout, namespace }, spec } as ConstructorParameters<
@@ -76,7 +126,7 @@ export class CanaryRollout extends pulumi.ComponentResource {
       `${o}-argo-rollouts`,
       {
         chart: ARGO_ROLLOUTS_CHART.chart,
-        version: config.eks.argoRolloutsChartVersion,
+        version: args.chartVersions.argoRollouts,
         repositoryOpts: { repo: ARGO_ROLLOUTS_CHART.repo },
         namespace: "argo-rollouts",
         createNamespace: true,
@@ -89,13 +139,13 @@ export class CanaryRollout extends pulumi.ComponentResource {
       `${o}-aws-load-balancer-controller`,
       {
         chart: ALB_CONTROLLER_CHART.chart,
-        version: config.eks.albControllerChartVersion,
+        version: args.chartVersions.albController,
         repositoryOpts: { repo: ALB_CONTROLLER_CHART.repo },
         namespace: "kube-system",
         values: {
           clusterName: args.clusterName,
-          region: config.awsRegion,
-          vpcId: outpost.vpcId,
+          region: args.region,
+          vpcId: args.vpcId,
           enableShield: false,
           enableWaf: false,
           enableWafv2: false,
@@ -110,36 +160,41 @@ export class CanaryRollout extends pulumi.ComponentResource {
         {
           metadata: { name: serviceName, namespace },
           spec: {
-            selector: { app: config.app.name },
-            ports: [{ name: "http", port: 80, targetPort: config.app.port }],
+            selector: { app: app.name },
+            ports: [{ name: "http", port: 80, targetPort: app.port }],
           },
         },
         inNamespace,
       );
     const services = [
-      service(config.app.name),
+      service(app.name),
       service(names.stableService),
       service(names.canaryService),
     ];
+    const { ingress: settings } = args;
+    const annotationInput = (bucket: string | undefined): IngressAnnotationInput => ({
+      subnetId: args.subnetId,
+      scheme: settings.scheme,
+      customerOwnedIpv4Pool: settings.customerOwnedIpv4Pool,
+      certificateArn: settings.certificateArn,
+      sslPolicy: settings.sslPolicy,
+      healthPath: app.healthPath,
+      deregistrationDelaySeconds: settings.deregistrationDelaySeconds,
+      deletionProtection: settings.deletionProtection,
+      accessLogs:
+        settings.accessLogs && bucket !== undefined
+          ? { bucket, prefix: settings.accessLogs.prefix }
+          : undefined,
+    });
+    const annotations = settings.accessLogs
+      ? pulumi
+          .output(settings.accessLogs.bucket)
+          .apply((bucket) => ingressAnnotations(annotationInput(bucket)))
+      : pulumi.output(ingressAnnotations(annotationInput(undefined)));
     const ingress = new k8s.networking.v1.Ingress(
       `${o}-ingress`,
       {
-        metadata: {
-          name: names.ingress,
-          namespace,
-          annotations: {
-            "alb.ingress.kubernetes.io/scheme": "internet-facing",
-            "alb.ingress.kubernetes.io/subnets": outpost.subnetId,
-            "alb.ingress.kubernetes.io/target-type": "ip",
-            "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTPS: 443 }]),
-            "alb.ingress.kubernetes.io/certificate-arn": config.certificateArn,
-            "alb.ingress.kubernetes.io/ssl-policy": config.loadBalancer.sslPolicy,
-            "alb.ingress.kubernetes.io/healthcheck-path": config.app.healthPath,
-            "alb.ingress.kubernetes.io/load-balancer-attributes":
-              "routing.http.drop_invalid_header_fields.enabled=true",
-            "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${config.loadBalancer.deregistrationDelaySeconds}`,
-          },
-        },
+        metadata: { name: names.ingress, namespace, annotations },
         spec: {
           ingressClassName: "alb",
           rules: [
@@ -150,7 +205,7 @@ export class CanaryRollout extends pulumi.ComponentResource {
                     path: "/",
                     pathType: "Prefix",
                     backend: {
-                      service: { name: config.app.name, port: { name: "use-annotation" } },
+                      service: { name: app.name, port: { name: "use-annotation" } },
                     },
                   },
                 ],
@@ -176,13 +231,19 @@ export class CanaryRollout extends pulumi.ComponentResource {
       {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "Rollout",
-        metadata: { name: names.rollout, namespace, labels: { app: config.app.name } },
+        metadata: { name: names.rollout, namespace, labels: { app: app.name } },
         spec,
       },
       { ...inNamespace, dependsOn: [ns, argo, ingress, template, ...services] },
     );
-    this.rolloutName = names.rollout;
-    this.namespace = namespace;
-    this.registerOutputs({ rolloutName: names.rollout, namespace });
+    this.rollout = ingress.status.apply((status) => ({
+      name: names.rollout,
+      namespace,
+      version: args.version,
+      stableService: names.stableService,
+      canaryService: names.canaryService,
+      ingressEndpoint: ingressEndpointOf(status),
+    }));
+    this.registerOutputs({ rollout: this.rollout });
   }
 }

@@ -1,12 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetConfig } from "../config";
-import { configParameters, configRoot } from "./config-parameters";
 import { configReadPolicy } from "./iam-documents";
 import { Tags } from "./tags";
 
 export interface ConfigStoreArgs {
-  readonly config: FleetConfig;
+  /** Root of the stack's subtree, `<prefix>/<environment>/<regionGroup>`. */
+  readonly root: string;
+  /** SSM parameters by full path (configParameters); all under `root`. */
+  readonly parameters: Readonly<Record<string, string>>;
+  /** Secrets to create, by name: declared and given a value. */
+  readonly secretNames: readonly string[];
+  readonly region: string;
   /** Secret values by name; already Pulumi secrets, so they stay encrypted in state. */
   readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
   readonly tags: Tags;
@@ -24,9 +28,8 @@ export class ConfigStore extends pulumi.ComponentResource {
   constructor(name: string, args: ConfigStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("outpost-fleet:config:ConfigStore", name, {}, opts);
     const parent = { parent: this };
-    const { config } = args;
-    this.root = configRoot(config);
-    for (const [path, value] of Object.entries(configParameters(config))) {
+    this.root = args.root;
+    for (const [path, value] of Object.entries(args.parameters)) {
       const logical = path.slice(this.root.length + 1).replace(/\//g, "-");
       new aws.ssm.Parameter(
         `${name}-${logical}`,
@@ -40,21 +43,21 @@ export class ConfigStore extends pulumi.ComponentResource {
         parent,
       );
     }
-    this.secretArns = config.secretNames.map((secretName) => {
+    // A declared secret without a value is never created empty (validation reported it).
+    this.secretArns = args.secretNames.flatMap((secretName) => {
+      const value = args.secrets[secretName];
+      if (value === undefined) return [];
       const secret = new aws.secretsmanager.Secret(
         `${name}-${secretName}`,
         { name: `${this.root}/${secretName}`, recoveryWindowInDays: 7, tags: args.tags },
         parent,
       );
-      const value = args.secrets[secretName];
-      if (value !== undefined) {
-        new aws.secretsmanager.SecretVersion(
-          `${name}-${secretName}-value`,
-          { secretId: secret.id, secretString: pulumi.secret(value) },
-          parent,
-        );
-      }
-      return secret.arn;
+      new aws.secretsmanager.SecretVersion(
+        `${name}-${secretName}-value`,
+        { secretId: secret.id, secretString: pulumi.secret(value) },
+        parent,
+      );
+      return [secret.arn];
     });
     const identity = aws.getCallerIdentityOutput({}, parent);
     const document = pulumi
@@ -62,7 +65,7 @@ export class ConfigStore extends pulumi.ComponentResource {
       .apply(([account, secretArns]) =>
         JSON.stringify(
           configReadPolicy(
-            `arn:aws:ssm:${config.awsRegion}:${account}:parameter${this.root}/*`,
+            `arn:aws:ssm:${args.region}:${account}:parameter${this.root}/*`,
             secretArns,
           ),
         ),

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, MANAGED_POLICIES, nodeControllersPolicy } from "./iam-documents";
+import {
+  assumeRolePolicy,
+  MANAGED_POLICIES,
+  NodeControllersScope,
+  nodeControllersPolicy,
+} from "./iam-documents";
 import { Tags } from "./tags";
 
 export interface FleetRolesArgs {
@@ -8,6 +13,8 @@ export interface FleetRolesArgs {
   /** Which cluster roles to create; local and extended clusters trust different services. */
   readonly clusterKinds: ReadonlySet<"local" | "extended">;
   readonly eksEnabled: boolean;
+  /** What the in-cluster controllers may touch: the stack's Region, clusters and VPCs. */
+  readonly controllers: NodeControllersScope;
   readonly tags: Tags;
 }
 
@@ -36,7 +43,7 @@ export class FleetRoles extends pulumi.ComponentResource {
       );
       new aws.iam.RolePolicy(
         `${name}-node-controllers`,
-        { role: node.name, policy: JSON.stringify(nodeControllersPolicy()) },
+        { role: node.name, policy: JSON.stringify(nodeControllersPolicy(args.controllers)) },
         { parent: this },
       );
       this.nodeRoleArn = node.arn;

@@ -1,50 +1,127 @@
 import * as pulumi from "@pulumi/pulumi";
 import { OutpostOutputs } from "../contract";
-import { FleetConfig } from "../config";
+import { FleetConfig, OutpostConfig } from "../config";
+import { AccessLogBucket } from "./access-log-bucket";
+import { configParameters, configRoot } from "./config-parameters";
 import { ConfigStore } from "./config-store";
 import { RegionDashboard } from "./dashboard";
 import { FleetRoles } from "./fleet-roles";
-import { OutpostSite } from "./outpost-site";
-import { stackTags } from "./tags";
+import { OutpostSite, SiteEks } from "./outpost-site";
+import { deploymentId, stackTags } from "./tags";
 
 export interface FleetStackOutputs {
   readonly outposts: pulumi.Output<Record<string, OutpostOutputs>>;
   readonly kubeconfigs: pulumi.Output<Record<string, string>>;
   readonly configRoot: string;
   readonly dashboardName: pulumi.Output<string>;
+  /** The Region's ALB access-log bucket, or null when access logs are off. */
+  readonly accessLogBucket: pulumi.Output<string | null>;
 }
 
-/** The AWS program for one region stack: shared config, roles and dashboard, then a site per Outpost. */
+/** Key prefix of the ALBs' access logs; each ALB adds `<outpost>/<ec2|eks>`. */
+export const ACCESS_LOG_PREFIX = "alb";
+
+/** The fixed name of an Outpost's EKS cluster: nodes and the controllers' policy use it. */
+export function clusterNameOf(config: FleetConfig, outpost: string): string {
+  return `${config.app.name}-${config.environment}-${outpost}`;
+}
+
+function clusterKindOf(config: FleetConfig, outpost: OutpostConfig): "local" | "extended" {
+  return outpost.clusterKind ?? config.eks.clusterKind;
+}
+
+/**
+ * The AWS program for one region stack: shared config, roles, log bucket and dashboard, then a
+ * site per Outpost. The only place that maps FleetConfig to the components' narrow args.
+ */
 export function deployAwsFleet(
   config: FleetConfig,
   secrets: Readonly<Record<string, pulumi.Input<string>>>,
 ): FleetStackOutputs {
   const tags = stackTags(config);
-  const store = new ConfigStore(`${config.regionGroup}-config`, { config, secrets, tags });
-  const clusterKinds = new Set(config.outposts.map((o) => o.clusterKind ?? config.eks.clusterKind));
+  const store = new ConfigStore(`${config.regionGroup}-config`, {
+    root: configRoot(config),
+    parameters: configParameters(config),
+    secretNames: config.secretsWithValues,
+    region: config.awsRegion,
+    secrets,
+    tags,
+  });
+  const clusterKinds = new Set(config.outposts.map((o) => clusterKindOf(config, o)));
   const roles = new FleetRoles(`${config.regionGroup}-roles`, {
     configReadPolicyArn: store.readPolicyArn,
     clusterKinds,
     eksEnabled: config.eks.enabled,
+    controllers: {
+      region: config.awsRegion,
+      clusterNames: config.outposts.map((o) => clusterNameOf(config, o.name)),
+      vpcIds: [...new Set(config.outposts.map((o) => o.vpcId))],
+    },
     tags,
   });
+  const logs = config.loadBalancer.accessLogs.enabled
+    ? new AccessLogBucket(`${config.regionGroup}-alb-logs`, {
+        stackName: deploymentId(config),
+        region: config.awsRegion,
+        prefix: ACCESS_LOG_PREFIX,
+        retentionDays: config.loadBalancer.accessLogs.retentionDays,
+        tags,
+      })
+    : undefined;
+  const { app, eks, loadBalancer, monitoring } = config;
+  const enhanced = config.environmentSettings.monitoringLevel === "enhanced";
   const sites = config.outposts.map((outpost) => {
-    const kind = outpost.clusterKind ?? config.eks.clusterKind;
+    const kind = clusterKindOf(config, outpost);
     const clusterRoleArn = roles.clusterRoleArns[kind];
-    const eks =
-      config.eks.enabled && clusterRoleArn && roles.nodeRoleArn && roles.nodeInstanceProfileArn
+    const siteEks: SiteEks | undefined =
+      eks.enabled && clusterRoleArn && roles.nodeRoleArn && roles.nodeInstanceProfileArn
         ? {
             clusterRoleArn,
             nodeRoleArn: roles.nodeRoleArn,
             nodeInstanceProfileArn: roles.nodeInstanceProfileArn,
+            clusterKind: kind,
+            regionSubnetIds: outpost.regionSubnetIds,
+            clusterName: clusterNameOf(config, outpost.name),
+            kubernetesVersion: eks.kubernetesVersion,
+            controlPlaneInstanceType: eks.controlPlaneInstanceType,
+            nodeAmiSsmParameter: eks.nodeAmiSsmParameter,
+            namespace: eks.namespace,
+            replicas: eks.replicas,
+            resources: eks.resources,
+            steps: eks.canarySteps,
+            chartVersions: {
+              argoRollouts: eks.argoRolloutsChartVersion,
+              albController: eks.albControllerChartVersion,
+            },
           }
         : undefined;
     return new OutpostSite(outpost.name, {
-      config,
-      outpost,
+      outpost: {
+        name: outpost.name,
+        arn: outpost.arn,
+        subnetId: outpost.subnetId,
+        vpcId: outpost.vpcId,
+        instanceType: outpost.instanceType,
+        capacity: outpost.capacity,
+        customerOwnedIpv4Pool: outpost.customerOwnedIpv4Pool,
+      },
+      state: config.deployment[outpost.name],
+      region: config.awsRegion,
+      certificateArn: config.certificateArn,
+      app,
+      loadBalancer,
+      alarms: {
+        latencyThresholdSeconds: monitoring.latencyThresholdSeconds,
+        error5xxThreshold: monitoring.error5xxThreshold,
+        evaluationPeriods: monitoring.evaluationPeriods,
+        periodSeconds: enhanced ? 60 : 300,
+      },
+      detailedMonitoring: enhanced,
+      accessLogs: logs && { bucket: logs.bucketName, prefix: logs.prefix },
       appInstanceProfileArn: roles.appInstanceProfileArn,
       ssmConfigPath: store.root,
-      eks,
+      tags,
+      eks: siteEks,
     });
   });
   const dashboard = new RegionDashboard(`${config.regionGroup}`, {
@@ -69,5 +146,11 @@ export function deployAwsFleet(
         ),
       ),
   );
-  return { outposts, kubeconfigs, configRoot: store.root, dashboardName: dashboard.dashboardName };
+  return {
+    outposts,
+    kubeconfigs,
+    configRoot: store.root,
+    dashboardName: dashboard.dashboardName,
+    accessLogBucket: logs ? logs.bucketName : pulumi.output(null),
+  };
 }

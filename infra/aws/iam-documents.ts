@@ -1,9 +1,13 @@
+import { loadBalancerControllerStatements } from "./load-balancer-controller-policy";
+
 /** IAM policy documents as plain data, so tests can read exactly what is granted. */
 export interface PolicyStatement {
+  readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
   readonly Action: string | string[];
   readonly Resource?: string | string[];
-  readonly Principal?: Record<string, string>;
+  readonly Principal?: Record<string, string> | "*";
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 export interface PolicyDocument {
@@ -51,31 +55,32 @@ export const MANAGED_POLICIES = {
   extendedCluster: ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"],
 } as const;
 
+/** What the in-cluster controllers' policy is scoped to. */
+export interface NodeControllersScope {
+  /** The stack's Region: every ARN the controllers may touch is in it. */
+  readonly region: string;
+  /** Names of the stack's EKS clusters: the value of the controller's cluster tag. */
+  readonly clusterNames: readonly string[];
+  /** The stack's VPCs: the only ones whose security groups the controller may open. */
+  readonly vpcIds: readonly string[];
+}
+
 /**
- * Local clusters have no IRSA, so the node role carries what the in-cluster controllers
- * need: the AWS Load Balancer Controller's ELB calls and Argo analysis' CloudWatch reads.
+ * Local clusters have no IRSA, so the node role carries what the in-cluster controllers need:
+ * the AWS Load Balancer Controller (aws-load-balancer-controller.ts) and Argo analysis'
+ * CloudWatch reads.
  */
-export function nodeControllersPolicy(): PolicyDocument {
+export function nodeControllersPolicy(scope: NodeControllersScope): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
+      ...loadBalancerControllerStatements(scope),
       {
+        Sid: "ArgoAnalysisMetrics",
         Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:Describe*",
-          "elasticloadbalancing:ModifyListener",
-          "elasticloadbalancing:ModifyRule",
-          "elasticloadbalancing:ModifyTargetGroup",
-          "elasticloadbalancing:RegisterTargets",
-          "elasticloadbalancing:DeregisterTargets",
-          "ec2:DescribeInstances",
-          "ec2:DescribeSubnets",
-          "ec2:DescribeSecurityGroups",
-          "ec2:DescribeVpcs",
-        ],
+        Action: ["cloudwatch:GetMetricData"],
         Resource: "*",
       },
-      { Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" },
     ],
   };
 }

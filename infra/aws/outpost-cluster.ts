@@ -2,19 +2,39 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { eksNodeCapacity } from "../capacity";
-import { FleetConfig, OutpostConfig } from "../config";
 import { renderKubeconfig } from "./kubeconfig";
 import { renderNodeUserData } from "./node-bootstrap";
-import { asgTags, siteTags } from "./tags";
+import { asgTags, Tags } from "./tags";
 import { toBase64 } from "./user-data";
 
 export interface OutpostClusterArgs {
-  readonly config: FleetConfig;
-  readonly outpost: OutpostConfig;
+  /** Outpost name; prefixes every logical name and labels the nodes. */
+  readonly outpost: string;
+  readonly outpostArn: string;
+  /** The Outpost subnet: nodes, and a local cluster's control plane, run in it. */
+  readonly subnetId: string;
+  /** local: control plane on the Outpost; extended: control plane in the Region. */
+  readonly clusterKind: "local" | "extended";
+  /** In-region subnets (two AZs) of an extended cluster's control plane. Default: none. */
+  readonly regionSubnetIds?: readonly string[];
+  /** The cluster's fixed name: nodes carry kubernetes.io/cluster/<name> before it exists. */
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+  /** Instance type of a local cluster's three control-plane instances. */
+  readonly controlPlaneInstanceType: string;
+  /** Instance type of the nodes (one of the Outpost's). */
+  readonly nodeInstanceType: string;
+  /** SSM parameter holding the node AMI id (EKS-optimized Amazon Linux 2). */
+  readonly nodeAmiSsmParameter: string;
+  /** App replicas the nodes must hold; sizes the node group (eksNodeCapacity). */
+  readonly replicas: number;
+  readonly region: string;
   readonly clusterRoleArn: pulumi.Input<string>;
   readonly nodeRoleArn: pulumi.Input<string>;
   readonly nodeInstanceProfileArn: pulumi.Input<string>;
   readonly nodeSecurityGroupId: pulumi.Input<string>;
+  /** The site's tags. */
+  readonly tags: Tags;
 }
 
 /**
@@ -30,29 +50,28 @@ export class OutpostCluster extends pulumi.ComponentResource {
   constructor(name: string, args: OutpostClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("outpost-fleet:eks:OutpostCluster", name, {}, opts);
     const parent = { parent: this };
-    const { config, outpost } = args;
-    const o = outpost.name;
-    const kind = outpost.clusterKind ?? config.eks.clusterKind;
-    const tags = siteTags(config, o);
+    const o = args.outpost;
+    const kind = args.clusterKind;
+    const tags = args.tags;
     // Named, not auto-named: nodes must carry kubernetes.io/cluster/<name> before the cluster exists.
-    const clusterName = `${config.app.name}-${config.environment}-${o}`;
+    const clusterName = args.clusterName;
 
     this.cluster = new aws.eks.Cluster(
       `${o}-eks`,
       {
         name: clusterName,
-        version: config.eks.kubernetesVersion,
+        version: args.kubernetesVersion,
         roleArn: args.clusterRoleArn,
         vpcConfig: {
-          subnetIds: kind === "local" ? [outpost.subnetId] : [...(outpost.regionSubnetIds ?? [])],
+          subnetIds: kind === "local" ? [args.subnetId] : [...(args.regionSubnetIds ?? [])],
           endpointPrivateAccess: true,
           endpointPublicAccess: false,
         },
         outpostConfig:
           kind === "local"
             ? {
-                controlPlaneInstanceType: config.eks.controlPlaneInstanceType,
-                outpostArns: [outpost.arn],
+                controlPlaneInstanceType: args.controlPlaneInstanceType,
+                outpostArns: [args.outpostArn],
               }
             : undefined,
         // Local clusters only support aws-auth ConfigMap authentication.
@@ -67,7 +86,7 @@ export class OutpostCluster extends pulumi.ComponentResource {
     );
     const cluster = this.cluster;
     const certificateAuthority = cluster.certificateAuthority.apply((ca) => ca.data ?? "");
-    const nodeImage = aws.ssm.getParameterOutput({ name: config.eks.nodeAmiSsmParameter }, parent);
+    const nodeImage = aws.ssm.getParameterOutput({ name: args.nodeAmiSsmParameter }, parent);
     const userData = pulumi
       .all([cluster.name, cluster.clusterId, cluster.endpoint, certificateAuthority])
       .apply(([clusterName, clusterId, endpoint, ca]) =>
@@ -87,7 +106,7 @@ export class OutpostCluster extends pulumi.ComponentResource {
       {
         description: `EKS nodes on ${o}`,
         imageId: nodeImage.value,
-        instanceType: outpost.instanceType,
+        instanceType: args.nodeInstanceType,
         updateDefaultVersion: true,
         iamInstanceProfile: { arn: args.nodeInstanceProfileArn },
         vpcSecurityGroupIds: [args.nodeSecurityGroupId, cluster.vpcConfig.clusterSecurityGroupId],
@@ -117,11 +136,11 @@ export class OutpostCluster extends pulumi.ComponentResource {
       },
       parent,
     );
-    const nodes = eksNodeCapacity(config.eks.replicas);
+    const nodes = eksNodeCapacity(args.replicas);
     new aws.autoscaling.Group(
       `${o}-nodes-asg`,
       {
-        vpcZoneIdentifiers: [outpost.subnetId],
+        vpcZoneIdentifiers: [args.subnetId],
         minSize: nodes.min,
         maxSize: nodes.max,
         desiredCapacity: nodes.desired,
@@ -143,7 +162,7 @@ export class OutpostCluster extends pulumi.ComponentResource {
             clusterId,
             endpoint,
             certificateAuthority: ca,
-            region: config.awsRegion,
+            region: args.region,
           }),
         ),
     );

@@ -8,15 +8,18 @@ export interface SiteSecurityGroupsArgs {
   readonly vpcId: string;
   /** Port the app listens on behind the ALB. */
   readonly appPort: number;
+  /** The ALB's test listener port; open to the same clients as 443. */
+  readonly testListenerPort: number;
   /** Ports the app may reach outside the VPC endpoints: database and cache. */
   readonly backendPorts: readonly number[];
   readonly tags: Tags;
 }
 
 /**
- * Least-privilege security groups of one Outpost: the ALB takes HTTP(S) from anywhere and
- * may only talk to the app port; the app takes traffic only from the ALB. Rules are separate
- * resources so that no group is ever replaced to change one rule.
+ * Least-privilege security groups of one Outpost: the ALB takes HTTP(S) from anywhere, on its
+ * test listener's port too (security-grouped like the main listener), and may only talk to the
+ * app port; the app takes traffic only from the ALB. Rules are separate resources so that no
+ * group is ever replaced to change one rule.
  */
 export class SiteSecurityGroups extends pulumi.ComponentResource {
   readonly albSecurityGroupId: pulumi.Output<string>;
@@ -61,6 +64,8 @@ export class SiteSecurityGroups extends pulumi.ComponentResource {
     };
     const anywhere = { cidrIpv4: "0.0.0.0/0" };
     for (const port of [80, 443]) rule("in", `${o}-alb-in-${port}`, alb, port, anywhere);
+    // Named by role, so a new test port modifies the rule instead of replacing it.
+    rule("in", `${o}-alb-in-test`, alb, args.testListenerPort, anywhere);
     rule("out", `${o}-alb-out-app`, alb, args.appPort, { referencedSecurityGroupId: app.id });
     rule("in", `${o}-app-in-alb`, app, args.appPort, { referencedSecurityGroupId: alb.id });
     // HTTPS out reaches SSM, Secrets Manager and CloudWatch; the rest are the data stores.

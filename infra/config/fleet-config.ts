@@ -15,6 +15,10 @@ export interface FleetConfig extends Omit<ParsedFleetConfig, "deployment" | "rel
   readonly deployment: Readonly<Record<string, OutpostDeploymentState>>;
   /** See fleetFingerprint(): identical on every stack of one release and environment. */
   readonly fingerprint: string;
+  /** Declared secrets that were given a value; only these are created in Secrets Manager. */
+  readonly secretsWithValues: readonly string[];
+  /** Declared secrets without a value, outside production (where they are an error). */
+  readonly missingSecrets: readonly string[];
 }
 
 /** Name of the AMI baked for one app version, looked up at deploy time. */

@@ -5,3 +5,6 @@ export * from "./layers";
 export * from "./load";
 export * from "./schema";
 export * from "./stack-file";
+export * from "./secrets";
+export * from "./stack-keys";
+export { SECRET_VALUE } from "./stack-layer-keys";

@@ -7,6 +7,8 @@ import { FleetConfig, imageFor, initialDeploymentState } from "./fleet-config";
 import { fleetFingerprint } from "./fingerprint";
 import { availableLayers, DEFAULT_LAYERS_DIR, Layer, mergeLayers, readLayer } from "./layers";
 import { fleetConfigSchema } from "./schema";
+import { secretProblems, SecretInventory } from "./secrets";
+import { isStackLevel, stackKeyProblems, unknownKey } from "./stack-layer-keys";
 
 /**
  * What the stack layer holds: the keys of Pulumi.<stack>.yaml under `outpost-fleet:`, plus
@@ -22,14 +24,16 @@ export interface StackLayer {
 /**
  * Merges global, region, environment and stack layers, validates the result and fills
  * defaults. Throws ConfigValidationError listing every problem; never returns a partial config.
+ * `secrets` is what the entry point was given under `outpost-fleet:secrets`; tools that never
+ * see secret values leave it out, and then no secret is checked or counted as missing.
  */
 export function loadFleetConfig(
   stack: StackLayer,
   layersDir = DEFAULT_LAYERS_DIR,
-  providedSecretNames: readonly string[] = [],
+  secrets?: SecretInventory,
 ): FleetConfig {
   const { overrides, ...stackKeys } = stack;
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = [...stackKeyProblems(stack)];
   const global = readLayer(path.join(layersDir, "global.yaml")) ?? {};
   const region = selectLayer(layersDir, "region", "regionGroup", stack.regionGroup, problems);
   const environment = selectLayer(
@@ -39,7 +43,7 @@ export function loadFleetConfig(
     stack.environment,
     problems,
   );
-  const overrideLayer = isLayer(overrides) ? overrides : {};
+  const overrideLayer = isLayer(overrides) ? withoutStackKeys(overrides) : {};
   if (overrides !== undefined && !isLayer(overrides)) {
     problems.push({
       key: "outpost-fleet:overrides",
@@ -55,7 +59,8 @@ export function loadFleetConfig(
     throw new ConfigValidationError(problems);
   }
   problems.push(...crossCheck(parsed.data));
-  problems.push(...unknownSecrets(providedSecretNames, parsed.data.secretNames));
+  const secretCheck = secretProblems(parsed.data, secrets);
+  problems.push(...secretCheck.problems);
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   const config = parsed.data;
@@ -75,7 +80,14 @@ export function loadFleetConfig(
       image: imageFor(config.app.imageRepository, config.release.version),
     },
     fingerprint: fleetFingerprint(config.release.version, config),
+    secretsWithValues: secretCheck.withValues,
+    missingSecrets: secretCheck.missing,
   };
+}
+
+/** Stack-level keys in overrides are reported by stackKeyProblems; they never merge. */
+function withoutStackKeys(overrides: Layer): Layer {
+  return Object.fromEntries(Object.entries(overrides).filter(([key]) => !isStackLevel(key)));
 }
 
 function isLayer(value: unknown): value is Layer {
@@ -124,11 +136,14 @@ function keyName(keyPath: readonly (string | number)[]): string {
 function problemsFromIssue(issue: ZodIssue, merged: Layer): ConfigProblem[] {
   if (issue.code === "unrecognized_keys") {
     // One problem per key, so each names the full key a user has to fix.
-    return issue.keys.map((key) => ({
-      key: keyName([...issue.path, key]),
-      value: valueAt(merged, [...issue.path, key]),
-      allowed: "is not a known key; check the spelling against docs/configuration.md",
-    }));
+    return issue.keys.map((key) =>
+      unknownKey(
+        keyName([...issue.path, key]),
+        key,
+        valueAt(merged, [...issue.path, key]),
+        "check the spelling against docs/configuration.md",
+      ),
+    );
   }
   return [problemFromIssue(issue, merged)];
 }
@@ -143,15 +158,4 @@ function problemFromIssue(issue: ZodIssue, merged: Layer): ConfigProblem {
   else if (issue.code === "invalid_union")
     allowed = "must be one of {setWeight: 0-100}, {pause: {duration?}}, {analysis: true}";
   return { key: keyName(issue.path), value, allowed };
-}
-
-/** Secret values may only be given for declared secret names; the value itself is never shown. */
-function unknownSecrets(provided: readonly string[], declared: readonly string[]): ConfigProblem[] {
-  return provided
-    .filter((name) => !declared.includes(name))
-    .map((name) => ({
-      key: `outpost-fleet:secrets.${name}`,
-      value: "[secret]",
-      allowed: `names no declared secret; allowed: ${declared.join(", ")}`,
-    }));
 }

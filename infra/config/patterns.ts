@@ -36,3 +36,17 @@ export const OUTPOST_NAME: IdPattern = {
   regex: /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
   example: "nyc-dc1",
 };
+/** A customer-owned IP (CoIP) pool of an Outpost's local gateway (ELB API: ^(ipv4pool-coip-)[a-zA-Z0-9]+$). */
+export const COIP_POOL: IdPattern = {
+  regex: /^ipv4pool-coip-[a-zA-Z0-9]+$/,
+  example: "ipv4pool-coip-0123456789abcdef0",
+};
+
+/** Words that make a key look like it holds a credential (shared with the policy pack). */
+export const SECRET_KEY_WORDS =
+  "(password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|credential|auth[-_]?key)";
+
+/** Whether a config key's name says it holds a credential. */
+export function looksLikeSecretKey(key: string): boolean {
+  return new RegExp(SECRET_KEY_WORDS, "i").test(key);
+}

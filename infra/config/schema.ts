@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { COLORS } from "../contract";
+import { ALB_TLS_POLICIES } from "./aws-catalog";
 import {
   ACM_CERTIFICATE_ARN,
+  COIP_POOL,
   IdPattern,
   INSTANCE_TYPE,
   OUTPOST_ARN,
@@ -52,6 +54,11 @@ export const outpostSchema = z
     clusterKind: z.enum(["local", "extended"], { message: "must be local or extended" }).optional(),
     /** In-region subnets (two AZs) for an extended cluster's control plane. */
     regionSubnetIds: z.array(matching(SUBNET_ID, "a subnet id")).optional(),
+    /**
+     * The Outpost's customer-owned IP pool: the addresses an internet-facing ALB takes on the
+     * on-premises network (required when loadBalancer.scheme is internet-facing).
+     */
+    customerOwnedIpv4Pool: matching(COIP_POOL, "a customer-owned IP pool id").optional(),
   })
   .strict();
 
@@ -112,7 +119,36 @@ export const loadBalancerSchema = z
       .min(0, "must be from 0 to 3600")
       .max(3600, "must be from 0 to 3600"),
     idleTimeoutSeconds: z.number().int().min(1).max(4000),
-    sslPolicy: z.string().startsWith("ELBSecurityPolicy-", "must be an ELBSecurityPolicy-* name"),
+    sslPolicy: z
+      .string()
+      .refine(
+        (name) => ALB_TLS_POLICIES.includes(name),
+        "must be one of ELB's security policies for ALBs, for example ELBSecurityPolicy-TLS13-1-2-2021-06 (list: infra/config/aws-catalog.ts)",
+      ),
+    /** internet-facing: reachable on the on-premises network through the CoIP pool; internal: VPC only. */
+    scheme: z.enum(["internal", "internet-facing"], {
+      message: "must be internal or internet-facing",
+    }),
+    /** Port of the test listener that reaches only the candidate color (issue: preview path). */
+    testListenerPort: z
+      .number()
+      .int("must be a whole number from 1 to 65535")
+      .min(1, "must be from 1 to 65535")
+      .max(65535, "must be from 1 to 65535")
+      .refine((port) => port !== 80 && port !== 443, "must not be 80 or 443 (the main listeners)"),
+    /** On in production (environment layer): an ALB can't be deleted by accident. */
+    deletionProtection: z.boolean(),
+    accessLogs: z
+      .object({
+        enabled: z.boolean(),
+        /** Days the region's log bucket keeps access logs before they expire. */
+        retentionDays: z
+          .number()
+          .int("must be a whole number of days")
+          .min(1, "must be from 1 to 3650")
+          .max(3650, "must be from 1 to 3650"),
+      })
+      .strict(),
     healthCheck: z
       .object({
         intervalSeconds: z
@@ -169,7 +205,10 @@ export const regionSchema = z
   .object({
     databaseEndpoint: z.string().min(1),
     cacheEndpoint: z.string().min(1),
-    complianceMode: z.enum(["SOX", "GDPR", "PDPA"], { message: "must be SOX, GDPR or PDPA" }),
+    /** Open list: a region layer names its own regime (SOX, GDPR, PDPA, LGPD, ...). */
+    complianceMode: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9-]{1,15}$/, "must be an upper-case regime name like SOX, GDPR or LGPD"),
     dataResidency: z
       .string()
       .regex(/^[a-z]{2,4}$/, "must be a short region code like us, eu or sg"),
@@ -206,6 +245,8 @@ export const fleetConfigSchema = z
     release: z.object({ version: semver() }).strict(),
     outposts: z.array(outpostSchema).min(1, "must list at least one Outpost"),
     deployment: z.record(z.string(), deploymentStateSchema).default({}),
+    /** Outposts of one stack share one VPC unless this says otherwise, explicitly. */
+    allowMultipleVpcs: z.boolean().default(false),
     app: appSchema,
     loadBalancer: loadBalancerSchema,
     eks: eksSchema,

@@ -11,8 +11,8 @@ const SHARE_TOLERANCE = 0.5;
 
 /**
  * The traffic half of blue/green symmetry: exactly one active color, a candidate weight of
- * 0-100, a split that sends each color what the declared state says, and no traffic to a
- * color without capacity.
+ * 0-100, a split that sends each color what the declared state says, a test listener that
+ * reaches only the candidate, and no traffic to a color without capacity.
  */
 export function checkTraffic(
   outpost: string,
@@ -54,6 +54,8 @@ export function checkTraffic(
     } else candidateWeight = n;
   }
 
+  for (const preview of traffic.previews) checkPreview(outpost, preview, candidate, report);
+
   for (const split of traffic.splits) {
     const weights = checkSplit(outpost, split, report);
     if (weights === undefined) continue;
@@ -83,6 +85,24 @@ export function checkTraffic(
     for (const color of COLORS) {
       if (weights[color] > 0) checkCapacity(outpost, color, colored, split, report);
     }
+  }
+}
+
+/** The test listener reaches the candidate alone: it is how a release is tested unexposed. */
+function checkPreview(
+  outpost: string,
+  preview: TrafficSplit,
+  candidate: Color,
+  report: ReportViolation,
+): void {
+  if (preview.targets.some((t) => t.color === undefined)) return;
+  const colors = preview.targets.map((t) => t.color!);
+  if (colors.length !== 1 || colors[0] !== candidate) {
+    report(
+      `Outpost ${outpost}: ${preview.resource.name} (the test listener) forwards to ${colors.join(", ") || "nothing"}; ` +
+        `it must forward only to the candidate color, ${candidate}.`,
+      preview.resource.urn,
+    );
   }
 }
 

@@ -29,6 +29,8 @@ export interface OutpostTraffic {
     readonly resource: FleetResource;
   };
   readonly splits: readonly TrafficSplit[];
+  /** Test listeners: they reach only the candidate color, whatever the weights. */
+  readonly previews: readonly TrafficSplit[];
 }
 
 /**
@@ -85,16 +87,21 @@ export function fleetTraffic(resources: readonly FleetResource[]): Map<string, O
   const builder = (outpost: string): Builder => {
     const existing = builders.get(outpost);
     if (existing) return existing;
-    const created: Builder = { outpost, activeColors: [], splits: [] };
+    const created: Builder = { outpost, activeColors: [], splits: [], previews: [] };
     builders.set(outpost, created);
     return created;
   };
   const arnColors = targetGroupColors(resources);
+  const previewPorts = previewPortsOf(resources);
   for (const resource of resources) {
     if (resource.type === TYPES.stack) readOutputs(resource, builder);
     else if (resource.type === TYPES.listener && resource.outpost !== undefined) {
       const split = listenerSplit(resource, arnColors);
-      if (split) builder(resource.outpost).splits.push(split);
+      if (!split) continue;
+      const b = builder(resource.outpost);
+      if (isPreviewListener(resource, split, previewPorts.get(resource.outpost)))
+        b.previews.push(split);
+      else b.splits.push(split);
     } else if (resource.type === TYPES.dynamic && resource.outpost !== undefined) {
       readLocalBalancer(resource, builder(resource.outpost));
     }
@@ -108,7 +115,37 @@ type Builder = {
   candidateWeight?: { value: unknown; resource: FleetResource };
   declaredWeights?: { weights: Partial<Record<Color, number>>; resource: FleetResource };
   splits: TrafficSplit[];
+  previews: TrafficSplit[];
 };
+
+/** Each Outpost's test-listener port, from its `previewEndpoint` output. */
+function previewPortsOf(resources: readonly FleetResource[]): Map<string, number> {
+  const ports = new Map<string, number>();
+  for (const stack of resources.filter((r) => r.type === TYPES.stack)) {
+    const outposts = stack.props[STACK_OUTPUTS.outposts];
+    if (!isRecord(outposts)) continue;
+    for (const [outpost, entry] of Object.entries(outposts)) {
+      const url = asString(at(entry, "previewEndpoint"));
+      const port = url === undefined ? undefined : /^https?:\/\/[^/:]+:(\d+)/.exec(url)?.[1];
+      if (port !== undefined) ports.set(outpost, Number(port));
+    }
+  }
+  return ports;
+}
+
+/**
+ * The test listener: on the port the outputs name as the preview path; without outputs, a
+ * listener off port 443 that forwards to one target group.
+ */
+function isPreviewListener(
+  resource: FleetResource,
+  split: TrafficSplit,
+  previewPort: number | undefined,
+): boolean {
+  const port = asNumber(resource.props.port);
+  if (previewPort !== undefined) return port === previewPort;
+  return port !== undefined && port !== 443 && split.targets.length === 1;
+}
 
 /**
  * Target group ARN to color: from the groups' own outputs (arn and Color tag), else from the

@@ -26,6 +26,11 @@ export const TYPES = {
   configMap: "kubernetes:core/v1:ConfigMap",
   deployment: "kubernetes:apps/v1:Deployment",
   ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  bucket: "aws:s3/bucket:Bucket",
+  bucketEncryption:
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
 } as const;
 
 /**
@@ -50,6 +55,7 @@ export const TAGGABLE_TYPES: readonly string[] = [
   TYPES.iamRole,
   TYPES.iamPolicy,
   TYPES.instanceProfile,
+  TYPES.bucket,
 ];
 
 /** Types that always belong to one Outpost and so must say which (Outpost tag). */

@@ -5,11 +5,12 @@ import { changedResources, ofType, withState } from "./helpers";
 const WARM = { idleWarm: true };
 
 describe("blue/green changes", () => {
-  it("a flip changes only the HTTPS listener's weights and replaces nothing", async () => {
+  it("a flip changes only the HTTPS listener's weights and the test listener's target, and replaces nothing", async () => {
     const before = await recordStack(withState("us", "nyc-dc1", WARM));
     const after = await recordStack(withState("us", "nyc-dc1", { ...WARM, activeColor: "green" }));
     expect(changedResources(before.resources, after.resources)).to.deep.equal([
       "aws:lb/listener:Listener::nyc-dc1-https",
+      "aws:lb/listener:Listener::nyc-dc1-test",
     ]);
     const names = (r: typeof before) => r.resources.map((x) => `${x.type}::${x.name}`).sort();
     expect(names(after)).to.deep.equal(names(before));

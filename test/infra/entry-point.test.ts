@@ -3,6 +3,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { STACK_KEYS } from "../../infra/config";
 import { readStackConfig } from "../../infra/stack-config";
 
 describe("entry point config reading", () => {
@@ -22,12 +23,26 @@ describe("entry point config reading", () => {
       { ...config, "outpost-fleet:secrets": JSON.stringify({ "payment-api-key": "pk_live_123" }) },
       ["outpost-fleet:secrets"],
     );
-    const { layer, secrets } = readStackConfig();
+    const { layer, secrets, inventory } = readStackConfig();
     expect(layer.regionGroup).to.equal("apac");
     expect(layer.awsRegion).to.equal("ap-southeast-1");
     expect((layer.outposts as unknown[]).length).to.equal(4);
     expect(layer).to.not.have.property("secrets");
     expect(Object.keys(secrets)).to.deep.equal(["payment-api-key"]);
     expect(await pulumi.isSecret(secrets["payment-api-key"])).to.equal(true);
+    expect(inventory).to.deep.equal({ "payment-api-key": "secure" });
+    expect(layer.allowMultipleVpcs).to.equal(true);
+  });
+
+  it("declares in Pulumi.yaml exactly the stack keys the program knows, with their types", () => {
+    const project = parse(
+      fs.readFileSync(path.resolve(__dirname, "../../Pulumi.yaml"), "utf8"),
+    ) as {
+      config: Record<string, { type: string }>;
+    };
+    expect(Object.keys(project.config)).to.have.members(Object.keys(STACK_KEYS));
+    for (const [key, type] of Object.entries(STACK_KEYS)) {
+      expect(project.config[key].type, key).to.equal(type);
+    }
   });
 });

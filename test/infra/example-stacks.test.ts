@@ -8,14 +8,26 @@ const PER_OUTPOST: Record<string, number> = {
   "aws:autoscaling/group:Group": 3,
   "aws:lb/targetGroup:TargetGroup": 2,
   "aws:lb/loadBalancer:LoadBalancer": 1,
-  "aws:lb/listener:Listener": 2,
+  "aws:lb/listener:Listener": 3, // HTTPS, the candidate's test listener, HTTP redirect
   "aws:cloudwatch/metricAlarm:MetricAlarm": 6,
   "aws:ec2/securityGroup:SecurityGroup": 2,
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 4, // 80, 443, test port; app from ALB
   "aws:eks/cluster:Cluster": 1,
   "kubernetes:argoproj.io/v1alpha1:Rollout": 1,
   "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate": 1,
   "kubernetes:helm.sh/v3:Release": 2,
 };
+
+/** One per region stack. */
+const STACK_WIDE = [
+  "aws:cloudwatch/dashboard:Dashboard",
+  "aws:s3/bucket:Bucket",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketPolicy:BucketPolicy",
+];
 
 describe("example stacks under strict mocks", () => {
   for (const stack of ["us", "eu", "apac"]) {
@@ -24,16 +36,23 @@ describe("example stacks under strict mocks", () => {
       for (const [type, count] of Object.entries(PER_OUTPOST)) {
         expect(ofType(resources, type), type).to.have.length(4 * count);
       }
-      expect(ofType(resources, "aws:cloudwatch/dashboard:Dashboard")).to.have.length(1);
+      for (const type of STACK_WIDE) expect(ofType(resources, type), type).to.have.length(1);
       const outposts = outputs.outposts as Record<
         string,
-        { endpoint: string; activeColor: string; rollout: unknown }
+        { endpoint: string; previewEndpoint: string; activeColor: string; rollout: unknown }
       >;
       expect(Object.keys(outposts)).to.have.length(4);
       for (const site of Object.values(outposts)) {
         expect(site.endpoint).to.match(/^https:\/\/.+\.elb\.amazonaws\.com$/);
         expect(site.activeColor).to.equal("blue");
-        expect(site.rollout).to.deep.equal({ name: "storefront", namespace: "storefront" });
+        expect(site.previewEndpoint).to.equal(`${site.endpoint}:8443`);
+        expect(site.rollout).to.deep.include({
+          name: "storefront",
+          namespace: "storefront",
+          version: "2.0.0",
+          stableService: "storefront-stable",
+          canaryService: "storefront-canary",
+        });
       }
       expect(outputs.fingerprint).to.match(/^sha256:[0-9a-f]{64}$/);
     });

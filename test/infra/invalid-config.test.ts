@@ -92,10 +92,10 @@ const CASES: { name: string; layer: () => StackLayer; message: string }[] = [
       "outpost-fleet:loadBalancer.deregistrationDelay = 5: is not a known key; check the spelling against docs/configuration.md",
   },
   {
-    name: "an Outpost too small for both colors and the EKS nodes",
-    layer: () => withOutpost(2, { capacity: { min: 2, desired: 3, max: 6, maxInstances: 12 } }),
+    name: "an Outpost too small for both colors, the EKS nodes and the local control plane",
+    layer: () => withOutpost(2, { capacity: { min: 2, desired: 3, max: 6, maxInstances: 18 } }),
     message:
-      "outpost-fleet:outposts[2].capacity.maxInstances = 12: must be at least 2 x max + 4 EKS nodes (16) so that both colors fit during a release",
+      "outpost-fleet:outposts[2].capacity.maxInstances = 18: must be at least 2 x max + 4 EKS nodes + 3 control-plane instances (19) so that everything fits during a release",
   },
   {
     name: "an extended cluster without regional subnets",

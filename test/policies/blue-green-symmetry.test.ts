@@ -140,6 +140,20 @@ describe("policies: blue-green-symmetry", () => {
     );
   });
 
+  it("fails a test listener that forwards to the active color instead of the candidate", async () => {
+    const resources = replace(stack(), "nyc-dc1-test", (r) =>
+      withProp(r, "defaultActions.0.targetGroupArn", targetGroupArn("blue")),
+    );
+    const [v, ...rest] = await failures([blueGreenSymmetry], resources);
+    expect(rest).to.deep.equal([]);
+    expect(v.message).to.equal(
+      "Outpost nyc-dc1: nyc-dc1-test (the test listener) forwards to blue; it must forward only to the candidate color, green.",
+    );
+    expect(v.urn).to.equal(urnOf(resources, "nyc-dc1-test"));
+    const flipped = stack({ ...STEADY, activeColor: "green" });
+    expect(await failures([blueGreenSymmetry], flipped)).to.deep.equal([]);
+  });
+
   it("fails traffic to a color scaled to zero", async () => {
     const state: OutpostState = { ...STEADY, candidateWeight: 10 };
     const resources = replace(stack(state), "nyc-dc1-green-asg", () =>

@@ -84,11 +84,32 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
       clusterSecurityGroupId: `sg-${shortHash(`${name}-cluster`)}`,
     },
   }),
+  "aws:s3/bucket:Bucket": (name, inputs, region) => {
+    const bucket = String(inputs.bucket ?? `${name.slice(0, 40)}-${shortHash(name, 7)}`);
+    return { bucket, arn: `arn:aws:s3:::${bucket}`, region };
+  },
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": () => ({}),
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+    () => ({}),
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": () => ({}),
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": () => ({}),
+  "aws:s3/bucketPolicy:BucketPolicy": () => ({}),
   "pulumi:providers:kubernetes": () => ({}),
   "kubernetes:core/v1:ConfigMap": () => ({}),
   "kubernetes:core/v1:Namespace": () => ({}),
   "kubernetes:core/v1:Service": () => ({}),
-  "kubernetes:networking.k8s.io/v1:Ingress": () => ({}),
+  // The controller fills the Ingress status with its ALB's hostname once the ALB exists.
+  "kubernetes:networking.k8s.io/v1:Ingress": (name, _inputs, region) => ({
+    status: {
+      loadBalancer: {
+        ingress: [
+          {
+            hostname: `k8s-${name.slice(0, 20)}-${shortHash(name, 10)}.${region}.elb.amazonaws.com`,
+          },
+        ],
+      },
+    },
+  }),
   "kubernetes:helm.sh/v3:Release": () => ({}),
   "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate": () => ({}),
   "kubernetes:argoproj.io/v1alpha1:Rollout": () => ({}),

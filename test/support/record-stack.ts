@@ -11,8 +11,18 @@ export interface RecordedStack {
   readonly calls: string[];
 }
 
+/**
+ * A value for every secret the global layer declares: production stacks need them all. Tests
+ * about secrets pass their own.
+ */
+export const EXAMPLE_SECRETS: Readonly<Record<string, string>> = {
+  "database-password": "example-database-password",
+  "cache-auth-token": "example-cache-auth-token",
+  "payment-api-key": "example-payment-api-key",
+};
+
 export interface RecordOptions {
-  /** Secret values, passed as Pulumi secrets like the entry point does. */
+  /** Secret values, passed as Pulumi secrets like the entry point does; EXAMPLE_SECRETS by default. */
   readonly secrets?: Record<string, string>;
   readonly preview?: boolean;
 }
@@ -52,7 +62,10 @@ export async function recordStack(
   await pulumi.runtime.setMocks(mocks, "outpost-fleet", stackName, options.preview ?? false);
   const { fleetProgram } = loadProgram();
   const secrets = Object.fromEntries(
-    Object.entries(options.secrets ?? {}).map(([name, value]) => [name, pulumi.secret(value)]),
+    Object.entries(options.secrets ?? EXAMPLE_SECRETS).map(([name, value]) => [
+      name,
+      pulumi.secret(value),
+    ]),
   );
   const outputs = (await settle(fleetProgram(layer, secrets))) as Record<string, unknown>;
   // Let registrations that no output depends on (rules, attachments) drain.

@@ -161,10 +161,81 @@ export function loadBalancer(outpost = OUTPOST): PackResource {
       subnets: [SUBNET],
       securityGroups: ["sg-alb"],
       dropInvalidHeaderFields: true,
+      enableDeletionProtection: true,
+      accessLogs: { enabled: true, bucket: LOG_BUCKET, prefix: `alb/${outpost}/ec2` },
       tags: siteTags(outpost),
     },
     [SITE, TRAFFIC],
   );
+}
+
+export const LOG_BUCKET = "storefront-production-us-alb-logs-111122223333";
+
+/** The test listener: HTTPS on 8443, forwarding only to the candidate color. */
+export function testListener(candidate: Color = "green", outpost = OUTPOST): PackResource {
+  return res(
+    "aws:lb/listener:Listener",
+    `${outpost}-test`,
+    {
+      loadBalancerArn: "arn:alb",
+      port: 8443,
+      protocol: "HTTPS",
+      sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificateArn:
+        "arn:aws:acm:us-east-1:111122223333:certificate/a4c123b1-0a1b-4c2d-8e3f-612dd272d137",
+      defaultActions: [{ type: "forward", targetGroupArn: targetGroupArn(candidate, outpost) }],
+      tags: siteTags(outpost),
+    },
+    [SITE, TRAFFIC],
+  );
+}
+
+const LOGS = "outpost-fleet:logging:AccessLogBucket";
+
+/** The Region's access-log bucket and its companions, as AccessLogBucket makes them. */
+export function logBucket(name = LOG_BUCKET): PackResource[] {
+  const arn = `arn:aws:s3:::${name}`;
+  return [
+    res("aws:s3/bucket:Bucket", "us-alb-logs-bucket", { bucket: name, tags: {} }, [LOGS]),
+    res(
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "us-alb-logs-encryption",
+      { bucket: name, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      [LOGS],
+    ),
+    res(
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "us-alb-logs-public-access",
+      {
+        bucket: name,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      [LOGS],
+    ),
+    res(
+      "aws:s3/bucketPolicy:BucketPolicy",
+      "us-alb-logs-policy",
+      {
+        bucket: name,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [arn, `${arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+      [LOGS],
+    ),
+  ];
 }
 
 export function httpsListener(
@@ -351,6 +422,7 @@ export function stackOutputs(
       {
         outpost: name,
         endpoint: `https://${name}.elb.amazonaws.com`,
+        previewEndpoint: `https://${name}.elb.amazonaws.com:8443`,
         activeColor: s.activeColor,
         candidateWeight: s.candidateWeight,
         versions: { blue: s.blueVersion, green: s.greenVersion },
@@ -394,6 +466,7 @@ export function outpostSite(state: OutpostState = STEADY, outpost = OUTPOST): Pa
     ]),
     loadBalancer(outpost),
     httpsListener(weightsOf(state), outpost),
+    testListener(state.activeColor === "blue" ? "green" : "blue", outpost),
     httpListener(outpost),
   ];
 }

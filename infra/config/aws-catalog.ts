@@ -1,0 +1,115 @@
+/**
+ * What AWS offers, as closed lists the config is checked against. Each list cites the page it
+ * comes from; when AWS adds a value, add it here (one place) and the config accepts it.
+ */
+
+/**
+ * ELB security policies an HTTPS listener of an Application Load Balancer may name
+ * (Elastic Load Balancing, "Security policies for your Application Load Balancer").
+ */
+export const ALB_TLS_POLICIES: readonly string[] = [
+  "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+  "ELBSecurityPolicy-TLS13-1-1-2021-06",
+  "ELBSecurityPolicy-TLS13-1-0-2021-06",
+  "ELBSecurityPolicy-TLS13-1-3-2021-06",
+  "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04",
+  "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+  "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+  "ELBSecurityPolicy-FS-1-2-2019-08",
+  "ELBSecurityPolicy-FS-1-1-2019-08",
+  "ELBSecurityPolicy-FS-2018-06",
+  "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+  "ELBSecurityPolicy-TLS-1-2-2017-01",
+  "ELBSecurityPolicy-TLS-1-1-2017-01",
+  "ELBSecurityPolicy-2016-08",
+  "ELBSecurityPolicy-TLS-1-0-2015-04",
+  "ELBSecurityPolicy-2015-05",
+];
+
+/**
+ * Kubernetes versions Amazon EKS offers for local clusters on Outposts (EKS User Guide,
+ * "Amazon EKS local cluster platform versions"). Extended clusters follow the cloud's list.
+ */
+export const LOCAL_CLUSTER_KUBERNETES_VERSIONS: readonly string[] = [
+  "1.26",
+  "1.27",
+  "1.28",
+  "1.29",
+  "1.30",
+  "1.31",
+  "1.32",
+];
+
+/**
+ * Control-plane instance types of a local cluster (EKS User Guide, "Capacity considerations
+ * for local clusters"): the m5, c5 and r5 families, large and up.
+ */
+export const LOCAL_CLUSTER_CONTROL_PLANE_TYPES: readonly string[] = [
+  ...["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"].map(
+    (size) => `m5.${size}`,
+  ),
+  ...["large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge"].map(
+    (size) => `c5.${size}`,
+  ),
+  ...["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"].map(
+    (size) => `r5.${size}`,
+  ),
+];
+
+/**
+ * A local cluster runs three control-plane instances on its Outpost; AWS fixes the number
+ * (EKS User Guide, "Local clusters for Amazon EKS on AWS Outposts"). They count against the
+ * Outpost's instance budget like any other instance.
+ */
+export const LOCAL_CLUSTER_CONTROL_PLANE_INSTANCES = 3;
+
+/** Instance families an Outposts rack offers (AWS Outposts rack features, "Instance types"). */
+export const OUTPOST_INSTANCE_FAMILIES: readonly string[] = [
+  "c5",
+  "c5d",
+  "m5",
+  "m5d",
+  "r5",
+  "r5d",
+  "g4dn",
+  "i3en",
+  "c6i",
+  "c6id",
+  "m6i",
+  "m6id",
+  "r6i",
+  "r6id",
+  "c7i",
+  "m7i",
+  "r7i",
+];
+
+/** ELB names (load balancers, target groups): at most 32 characters (CreateLoadBalancer). */
+export const ELB_NAME_MAX_LENGTH = 32;
+
+/**
+ * Pulumi auto-names a resource `<logical name>-<7 random characters>`; an ELB resource named
+ * that way needs room for the dash and the suffix.
+ */
+export const AUTONAME_SUFFIX_LENGTH = 8;

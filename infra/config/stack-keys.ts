@@ -1,0 +1,33 @@
+/**
+ * The keys a stack file may hold under `outpost-fleet:`, in one place. Pulumi.yaml declares
+ * the same keys (a test holds the two together); adding a stack key is one line here and its
+ * declaration there. Any other key in the namespace is refused, so a misspelled key fails
+ * instead of being silently dropped.
+ */
+export const STACK_KEYS = {
+  target: "string",
+  regionGroup: "string",
+  environment: "string",
+  certificateArn: "string",
+  release: "object",
+  outposts: "array",
+  deployment: "object",
+  allowMultipleVpcs: "boolean",
+  overrides: "object",
+  secrets: "object",
+} as const satisfies Record<string, StackKeyType>;
+
+/** How the engine hands a key's value to the program: strings as they are, the rest as JSON. */
+export type StackKeyType = "string" | "boolean" | "object" | "array";
+
+export type StackKey = keyof typeof STACK_KEYS;
+
+export function isStackKey(key: string): key is StackKey {
+  return Object.prototype.hasOwnProperty.call(STACK_KEYS, key);
+}
+
+/** `aws:region` lands in the stack layer as `awsRegion`; it is no key of our namespace. */
+export const REGION_LAYER_KEY = "awsRegion";
+
+/** Keys whose values are secrets; they never travel in the stack layer. */
+export const SECRETS_KEY = "secrets" satisfies StackKey;
