@@ -71,6 +71,11 @@ export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
   return {
     replicas: input.replicas,
     revisionHistoryLimit: 3,
+    // A rollback to one of the last two revisions skips the steps and the analysis (Argo
+    // Rollouts 1.4+, "Rollback Windows"): the driver's rollback of a finished canary puts the
+    // image back, and the Rollout must return to it at once, not pause at 10% waiting for a
+    // promote that never comes.
+    rollbackWindow: { revisions: 2 },
     selector: { matchLabels: labels },
     template: {
       metadata: { labels: { ...labels, version: input.version } },

@@ -108,6 +108,8 @@ describe("EKS canary rollout", () => {
     expect(spec.strategy.canary.trafficRouting).to.deep.equal({
       alb: { ingress: "storefront", servicePort: 80, rootService: "storefront" },
     });
+    // A rollback to a recent revision returns at once, skipping the steps.
+    expect(spec).to.deep.include({ revisionHistoryLimit: 3, rollbackWindow: { revisions: 2 } });
     const releases = ofType(resources, "kubernetes:helm.sh/v3:Release").filter((r) =>
       r.name.startsWith("dub-dc1-"),
     );
