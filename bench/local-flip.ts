@@ -57,9 +57,7 @@ function balancer(
 ): BalancerInputs {
   return {
     outpost: "bench-lab1",
-    color: active,
     activeColor: active,
-    version: VERSIONS[active],
     candidateWeight: 0,
     versions: VERSIONS,
     backend: "storefront",
@@ -70,8 +68,6 @@ function balancer(
     runDir,
     haproxyBin,
     tags: {},
-    fingerprint: "sha256:bench",
-    releaseVersion: "2.1.0",
   };
 }
 

@@ -4,7 +4,7 @@ import { StackLayer } from "./config";
 
 /** Stack-layer keys, as declared in Pulumi.yaml. */
 const STRING_KEYS = ["target", "regionGroup", "environment", "certificateArn"] as const;
-const OBJECT_KEYS = ["release", "outposts", "deployment", "overrides"] as const;
+const OBJECT_KEYS = ["release", "outposts", "deployment", "overrides", "localFaults"] as const;
 
 /**
  * Reads the stack layer from Pulumi config. Secret values are wrapped as Pulumi secrets right

@@ -14,6 +14,7 @@ export function crossCheck(config: ParsedFleetConfig): ConfigProblem[] {
     ...outpostsInStackRegion(config),
     ...deploymentForKnownOutposts(config),
     ...extendedClusterSubnets(config),
+    ...localFaultsOnLocalTarget(config),
   ];
 }
 
@@ -136,4 +137,16 @@ function extendedClusterSubnets(config: ParsedFleetConfig): ConfigProblem[] {
         ]
       : [];
   });
+}
+
+/** Injected faults exist only on the local target; an AWS stack must not pretend to have them. */
+function localFaultsOnLocalTarget(config: ParsedFleetConfig): ConfigProblem[] {
+  if (config.target === "local" || Object.keys(config.localFaults).length === 0) return [];
+  return [
+    {
+      key: "outpost-fleet:localFaults",
+      value: config.localFaults,
+      allowed: `is only for the local target (target: local); this stack's target is ${config.target}, remove the key`,
+    },
+  ];
 }
