@@ -109,7 +109,8 @@ export async function applyAtRuntime(
     SERVERS_HEALTHY_TIMEOUT_MS,
     () => `HAProxy does not report ${awaited.join(", ")} as up; traffic was not moved`,
   );
-  for (const phase of [plan.raise, plan.lower, preview.weights, plan.retire]) {
+  // The preview's weights ride with the lowering: one runtime API call, still in that order.
+  for (const phase of [plan.raise, [...plan.lower, ...preview.weights], plan.retire]) {
     if (phase.length > 0) await runtimeCommand(files.socketPath, phase);
   }
 }
