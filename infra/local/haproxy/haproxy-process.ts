@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { spawnDetached, isRunning } from "../process/processes";
+import { spawnDetached, isRunning, settledOwnership } from "../process/processes";
 import { logTail, waitFor } from "../process/probes";
 import { runtimeCommand } from "./runtime-client";
 
@@ -87,6 +87,8 @@ export async function startHaproxy(
     cwd: files.dir,
   });
   fs.writeFileSync(files.pidFile, `${pid}\n`);
+  // Until its exec has finished, the new process does not look like ours yet.
+  await settledOwnership(pid, marker);
   await waitFor(
     async () => {
       if (!isRunning(pid, marker))
