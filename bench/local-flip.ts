@@ -5,7 +5,8 @@
  * takes, how long until the old version stops answering, and every failed or dropped request.
  *
  * Load: autocannon against 127.0.0.1 for a bounded few seconds (throughput, errors, latency),
- * plus a light probe loop that records which version answered each request, and when.
+ * plus a light probe loop that records which version answered each request, and when, and one
+ * on the preview frontend (which must serve only the candidate, before and after each flip).
  *
  * Usage: npx ts-node --transpile-only bench/local-flip.ts [--seconds 6] [--flips 4] [--connections 16]
  * Needs HAProxy (apt-get install haproxy). Leaves no process behind.
@@ -57,9 +58,7 @@ function balancer(
 ): BalancerInputs {
   return {
     outpost: "bench-lab1",
-    color: active,
     activeColor: active,
-    version: VERSIONS[active],
     candidateWeight: 0,
     versions: VERSIONS,
     backend: "storefront",
@@ -70,8 +69,6 @@ function balancer(
     runDir,
     haproxyBin,
     tags: {},
-    fingerprint: "sha256:bench",
-    releaseVersion: "2.1.0",
   };
 }
 
@@ -128,6 +125,7 @@ async function main(): Promise<void> {
       timeout: 5,
     });
     const probe = runLoad({ port: lb.outs.frontendPort, durationMs, concurrency: 2 });
+    const previewProbe = runLoad({ port: lb.outs.previewPort, durationMs, concurrency: 1 });
     const probeStart = Date.now();
 
     const flips: FlipFigure[] = [];
@@ -148,7 +146,20 @@ async function main(): Promise<void> {
       starts.push(started - probeStart);
       active = to;
     }
-    const [load, probed] = await Promise.all([cannon, probe]);
+    const [load, probed, previewed] = await Promise.all([cannon, probe, previewProbe]);
+    // After each flip has returned (plus 50 ms for requests already in flight), the preview
+    // must not answer from the new active color.
+    const previewOnActive = flips.reduce((sum, flip, i) => {
+      const from = starts[i] + flip.updateMs + 50;
+      const to = starts[i + 1] ?? Infinity;
+      const at = (x: { at: number }) => x.at + previewed.startedAt - probeStart;
+      return (
+        sum +
+        previewed.samples.filter(
+          (x) => at(x) >= from && at(x) < to && x.version === VERSIONS[flip.to],
+        ).length
+      );
+    }, 0);
     const figures = flips.map((flip, i) => ({
       ...flip,
       switchMs: lastAnswerFrom(
@@ -180,6 +191,9 @@ async function main(): Promise<void> {
     console.log(
       `  probe loop:                     ${probed.total} requests, ${probed.failed} failed`,
     );
+    console.log(
+      `  preview probe loop:             ${previewed.total} requests, ${previewed.failed} failed ${JSON.stringify(previewed.statuses)}, ${previewOnActive} from the active color after a flip`,
+    );
     for (const [i, f] of figures.entries()) {
       const switched = f.switchMs === undefined ? "n/a" : `${f.switchMs} ms`;
       console.log(
@@ -195,7 +209,7 @@ async function main(): Promise<void> {
 
     await balancerProvider.delete!(lb.id, lb.outs);
     await Promise.all([blue, green].map((p) => appPoolProvider.delete!(p.id, p.outs)));
-    if (dropped > 0 || probed.failed > 0) process.exitCode = 1;
+    if (dropped > 0 || probed.failed > 0 || previewOnActive > 0) process.exitCode = 1;
   } finally {
     await Promise.all(cleanup.map(({ pid, marker }) => stopProcessGroup(pid, marker, 1_000)));
     fs.rmSync(runDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { STACK_OUTPUTS } from "../infra/contract";
 import { configString } from "./lib/config";
 import { missingConfigNote, reportNote } from "./lib/notes";
+import { localConfigDocuments } from "./lib/local-config-store";
 import { asString, isUnknown } from "./lib/plain";
 import { FleetResource, fromStack } from "./lib/resources";
 import { TAG, tagsOf, tagValue } from "./lib/tags";
@@ -16,7 +17,7 @@ export interface FingerprintCarrier {
   readonly value?: string;
 }
 
-/** The SSM parameter, stack output, tag or local-target input that carries a fingerprint. */
+/** The SSM parameter, local config store document, stack output or tag that carries a fingerprint. */
 export function fingerprintCarriers(resources: readonly FleetResource[]): FingerprintCarrier[] {
   const carriers: FingerprintCarrier[] = [];
   const add = (resource: FleetResource, source: string, value: unknown) => {
@@ -30,7 +31,10 @@ export function fingerprintCarriers(resources: readonly FleetResource[]): Finger
     }
     if (resource.type === TYPES.stack)
       add(resource, `output ${STACK_OUTPUTS.fingerprint}`, props[STACK_OUTPUTS.fingerprint]);
-    if (resource.type === TYPES.dynamic) add(resource, "input fingerprint", props.fingerprint);
+    for (const document of localConfigDocuments(resource)) {
+      if (document.path.endsWith("/fingerprint"))
+        add(resource, `config store document ${document.path}`, document.value);
+    }
     add(resource, `tag ${TAG.fingerprint}`, tagValue(tagsOf(props), TAG.fingerprint));
   }
   return carriers;
@@ -68,7 +72,7 @@ export const consistencyFingerprint: StackValidationPolicy = {
     }
     if (carriers.length === 0) {
       report(
-        "no SSM parameter, stack output or tag carries this stack's fingerprint, so its config can't be compared " +
+        "no SSM parameter, config store document, stack output or tag carries this stack's fingerprint, so its config can't be compared " +
           "with the other stacks'.",
       );
       return;

@@ -196,10 +196,18 @@ async function main(): Promise<number> {
   const previous = sites[0].versions[sites[0].activeColor];
   const badRelease = argv["bad-release"] > 0;
   if (badRelease) {
-    // Faults follow the version (infra/local/faults.ts): every process of the release fails.
-    envVars.OUTPOST_FLEET_LOCAL_FAULTS = JSON.stringify({
-      [argv.release]: { errorRate: argv["bad-release"] },
-    });
+    // Faults follow the version (stack config localFaults, infra/local/faults.ts): every
+    // process of the release fails. Set as an object (not --path, which would store the rate
+    // as a string), on the scratch stacks only.
+    const faults = { [argv.release]: { errorRate: argv["bad-release"] } };
+    const setting = {
+      "outpost-fleet:localFaults": {
+        value: JSON.stringify(faults),
+        objectValue: faults,
+        secret: false,
+      },
+    };
+    for (const stack of stacks) await stack.setAllConfigJson(JSON.stringify(setting));
     say(`${argv.release} is a bad release: it fails ${argv["bad-release"] * 100}% of requests`);
   }
   const expected = badRelease ? previous : argv.release;

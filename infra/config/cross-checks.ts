@@ -32,5 +32,18 @@ export function crossCheck(config: ParsedFleetConfig): ConfigProblem[] {
     ...localClusterOffer(config),
     ...healthCheckTiming(config),
     ...canaryStepOrder(config),
+    ...localFaultsOnLocalTarget(config),
+  ];
+}
+
+/** Injected faults exist only on the local target; an AWS stack must not pretend to have them. */
+function localFaultsOnLocalTarget(config: ParsedFleetConfig): ConfigProblem[] {
+  if (config.target === "local" || Object.keys(config.localFaults).length === 0) return [];
+  return [
+    {
+      key: "outpost-fleet:localFaults",
+      value: config.localFaults,
+      allowed: `is only for the local target (target: local); this stack's target is ${config.target}, remove the key`,
+    },
   ];
 }

@@ -232,6 +232,23 @@ export const monitoringSchema = z
   })
   .strict();
 
+/**
+ * Faults the local target injects into every process of one app version (docs/local-target.md):
+ * a bad release that looks alive (health and readiness never fail) but fails real requests.
+ */
+export const localFaultSchema = z
+  .object({
+    /** Share of non-probe requests answered with 500. Default 0. */
+    errorRate: z.number().min(0, "must be from 0 to 1").max(1, "must be from 0 to 1").default(0),
+    /** Delay added to every non-probe request. Default 0. */
+    latencyMs: z
+      .number()
+      .refine(Number.isInteger, "must be a whole number of ms")
+      .refine((ms) => ms >= 0, "must be a whole number of ms, 0 or more")
+      .default(0),
+  })
+  .strict();
+
 /** The merged configuration of one stack, after all layers. */
 export const fleetConfigSchema = z
   .object({
@@ -263,6 +280,8 @@ export const fleetConfigSchema = z
     secretNames: z.array(
       z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and dashes"),
     ),
+    /** Local target only: injected faults keyed by app version. */
+    localFaults: z.record(semver(), localFaultSchema).default({}),
   })
   .strict();
 
@@ -270,3 +289,4 @@ export type FleetConfigInput = z.input<typeof fleetConfigSchema>;
 export type ParsedFleetConfig = z.output<typeof fleetConfigSchema>;
 export type OutpostConfig = z.output<typeof outpostSchema>;
 export type CanaryStepConfig = z.output<typeof canaryStepSchema>;
+export type LocalFaultConfig = z.output<typeof localFaultSchema>;

@@ -15,6 +15,7 @@ export const STACK_KEYS = {
   allowMultipleVpcs: "boolean",
   overrides: "object",
   secrets: "object",
+  localFaults: "object",
 } as const satisfies Record<string, StackKeyType>;
 
 /** How the engine hands a key's value to the program: strings as they are, the rest as JSON. */

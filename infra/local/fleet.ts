@@ -1,13 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { configParameters, configRoot } from "../aws/config-parameters";
 import { FleetConfig } from "../config";
-import { FAULTS_ENV, FaultsByVersion, parseFaults } from "./faults";
+import { ConfigStore } from "./components/config-store";
 import { LocalOutpostOutputs, OutpostSite } from "./components/outpost-site";
 import { LocalRuntimeOptions, resolveLocalRuntime } from "./runtime";
+import { localStackTags } from "./tags";
 
-export interface LocalFleetOptions extends Partial<LocalRuntimeOptions> {
-  /** Default: parsed from `$OUTPOST_FLEET_LOCAL_FAULTS` (see faults.ts). */
-  readonly faults?: FaultsByVersion;
-}
+export type LocalFleetOptions = Partial<LocalRuntimeOptions>;
 
 /** Stack outputs of the local target (STACK_OUTPUTS in contract.ts). */
 export interface LocalFleetOutputs {
@@ -22,17 +21,25 @@ export interface LocalFleetOutputs {
 
 /**
  * The local target for one stack: per Outpost, blue and green pools of app processes behind
- * an HAProxy whose weights follow the deployment state. Fails before registering anything
- * when HAProxy is missing or the fault injection variable is malformed.
+ * an HAProxy whose weights follow the deployment state; stack-wide, the config store that
+ * carries the release and fingerprint. Fails before registering anything when HAProxy is
+ * missing. Injected faults come from the stack config (`localFaults`), nothing else.
  */
 export function deployLocalFleet(
   config: FleetConfig,
   options: LocalFleetOptions = {},
 ): LocalFleetOutputs {
   const runtime = resolveLocalRuntime({ ...options, stack: options.stack ?? pulumi.getStack() });
-  const faults = options.faults ?? parseFaults(process.env[FAULTS_ENV]);
+  // The only reader of the stack-wide release and fingerprint on this target.
+  new ConfigStore(`${config.regionGroup}-config`, {
+    root: configRoot(config),
+    documents: configParameters(config),
+    runtime,
+    tags: localStackTags(config),
+  });
   const sites = config.outposts.map(
-    (outpost) => new OutpostSite(outpost.name, { config, outpost, runtime, faults }),
+    (outpost) =>
+      new OutpostSite(outpost.name, { config, outpost, runtime, faults: config.localFaults }),
   );
   const outposts = pulumi
     .all(sites.map((site) => site.outputs))

@@ -6,5 +6,15 @@ export type { LocalOutpostOutputs, OutpostSiteArgs } from "./components/outpost-
 export { AppPool } from "./components/app-pool";
 export { LoadBalancer } from "./components/load-balancer";
 export { CanaryRollout } from "./components/canary-rollout";
+export { ConfigStore } from "./components/config-store";
 export { appPoolProvider } from "./providers/app-pool-provider";
 export { balancerProvider } from "./providers/balancer-provider";
+export { configStoreProvider } from "./providers/config-store-provider";
+export { readColorTrafficStats } from "./haproxy/traffic-stats-reader";
+export { serversOfTargetGroups, trafficDelta } from "./haproxy/color-traffic";
+export type {
+  ColorTrafficDelta,
+  ColorTrafficStats,
+  TrafficDelta,
+  TrafficFigures,
+} from "./haproxy/color-traffic";

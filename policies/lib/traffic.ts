@@ -35,7 +35,7 @@ export interface OutpostTraffic {
 
 /**
  * A resource that routes traffic between the colors (it declares the active color), like the
- * local target's balancer. It carries the active color's tags but is not a copy of a color.
+ * local target's balancer. It serves both colors and is not a copy of either.
  */
 export function isTrafficRouter(resource: FleetResource): boolean {
   return resource.type === TYPES.dynamic && resource.props.activeColor !== undefined;

@@ -1,4 +1,5 @@
 import { Color, COLORS, STACK_OUTPUTS } from "../../infra/contract";
+import { localConfigDocuments } from "./local-config-store";
 import { asArray, asString, at, isRecord } from "./plain";
 import { FleetResource } from "./resources";
 import { launchedTags, TAG, tagsOf, tagValue } from "./tags";
@@ -57,11 +58,15 @@ export function versionClaims(resource: FleetResource): VersionClaim[] {
     claim("release parameter", props.value, { outpost: undefined, color: undefined });
   }
   if (resource.type === TYPES.dynamic) {
+    // A local pool runs one version; the local balancer states what each color runs.
     claim("input version", props.version);
-    claim("input releaseVersion", props.releaseVersion, { outpost: undefined, color: undefined });
-    // The local balancer also states what each color runs.
     for (const c of COLORS)
       claim(`input versions.${c}`, at(props, "versions", c), { outpost, color: c });
+  }
+  // The local config store holds the release like the SSM parameter does.
+  for (const document of localConfigDocuments(resource)) {
+    if (document.path.endsWith("/release/version"))
+      claim(`document ${document.path}`, document.value, { outpost: undefined, color: undefined });
   }
   if (resource.type === TYPES.stack) claims.push(...outputClaims(resource));
   return claims;

@@ -74,8 +74,9 @@ describe("engine: policy pack on a real preview", function () {
     expect(output).to.include(
       "Outpost dub-lab1 blue (active) runs 2.0.0, but it is on the active path; expected 9.9.9.",
     );
+    // The stack-wide release lives in the local config store, as in SSM on AWS.
     expect(output).to.include(
-      "fra-lab1-lb-haproxy input releaseVersion runs 2.0.0; the release is 9.9.9.",
+      "eu-config-documents document /outpost-fleet/staging/eu/release/version runs 2.0.0; the release is 9.9.9.",
     );
   });
 

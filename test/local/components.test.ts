@@ -3,9 +3,20 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { REQUIRED_TAGS } from "../../infra/contract";
+import { configParameters } from "../../infra/aws/config-parameters";
+import { REQUIRED_TAGS, SITE_COMPONENT_TYPES } from "../../infra/contract";
 import { loadFleetConfig, readStackFile, StackLayer } from "../../infra/config";
+import { localHealthCheck } from "../../infra/local/health-check";
 import { slotNames } from "../../infra/local/haproxy/slots";
+
+const RUN_DIR = "/tmp/outpost-fleet-components/run";
+const STEADY = {
+  blueVersion: "2.0.0",
+  greenVersion: "2.0.0",
+  activeColor: "blue",
+  candidateWeight: 0,
+  idleWarm: false,
+};
 
 interface Registered {
   readonly type: string;
@@ -15,8 +26,9 @@ interface Registered {
 }
 
 /**
- * Stands in for the two dynamic providers the way they answer: pools report a port per
- * process, balancers an endpoint and their server slots. Nothing else is expected.
+ * Stands in for the three dynamic providers the way they answer: pools report a port per
+ * process, balancers their endpoints, socket and server slots, the config store its folder.
+ * Nothing else is expected.
  */
 class LocalTargetMocks implements pulumi.runtime.Mocks {
   readonly resources: Registered[] = [];
@@ -40,8 +52,10 @@ class LocalTargetMocks implements pulumi.runtime.Mocks {
     });
     if (args.type !== "pulumi-nodejs:dynamic:Resource")
       throw new Error(`unexpected resource type ${args.type}`);
+    if ("documents" in inputs) return { id: `${args.name}-id`, state: inputs };
     if ("slotsPerColor" in inputs) {
       const port = this.nextPort++;
+      const previewPort = this.nextPort++;
       const names = slotNames(inputs.slotsPerColor as number);
       const backend = String(inputs.backend);
       return {
@@ -50,6 +64,10 @@ class LocalTargetMocks implements pulumi.runtime.Mocks {
           ...inputs,
           frontendPort: port,
           endpoint: `http://127.0.0.1:${port}`,
+          previewPort,
+          previewEndpoint: `http://127.0.0.1:${previewPort}`,
+          previewBackend: `${backend}-preview`,
+          socketPath: `/run/${args.name}/haproxy.sock`,
           servers: {
             blue: names.blue.map((n) => `${backend}/${n}`),
             green: names.green.map((n) => `${backend}/${n}`),
@@ -84,9 +102,7 @@ async function record(layer: StackLayer) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { deployLocalFleet } = require("../../infra/local") as typeof import("../../infra/local");
   const config = loadFleetConfig(layer);
-  const outputs = deployLocalFleet(config, {
-    faults: { "2.1.0": { errorRate: 0.5, latencyMs: 0 } },
-  });
+  const outputs = deployLocalFleet(config, { runDir: RUN_DIR });
   const outposts = await resolve(outputs.outposts);
   await new Promise((done) => setTimeout(done, 0));
   return { mocks, config, outputs, outposts };
@@ -100,7 +116,13 @@ describe("local target components (under mocks)", function () {
     ...readStackFile("local-us"),
     release: { version: "2.0.0" },
     deployment: {},
+    localFaults: { "2.1.0": { errorRate: 0.5 } },
   };
+  const byName = (mocks: LocalTargetMocks, name: string) =>
+    mocks.resources.find((r) => r.name === name)!;
+  /** The inputs the program passed, without the serialized provider. */
+  const inputsOf = (resource: Registered) =>
+    Object.fromEntries(Object.entries(resource.inputs).filter(([key]) => key !== "__provider"));
   let savedHaproxy: string | undefined;
 
   before(() => {
@@ -118,15 +140,57 @@ describe("local target components (under mocks)", function () {
   it("builds per Outpost a site with a blue pool, a green pool, a balancer and a canary rollout", async () => {
     const { mocks } = await record(layer);
     const perType = (type: string) => mocks.components.filter((t) => t === type).length;
+    expect(perType(SITE_COMPONENT_TYPES.local)).to.equal(2);
     expect(perType("outpost-fleet:local:OutpostSite")).to.equal(2);
     expect(perType("outpost-fleet:local:AppPool")).to.equal(4);
     expect(perType("outpost-fleet:local:LoadBalancer")).to.equal(2);
     expect(perType("outpost-fleet:local:CanaryRollout")).to.equal(2);
+    expect(perType("outpost-fleet:local:ConfigStore")).to.equal(1);
     const names = mocks.resources.map((r) => r.name).sort();
     expect(names).to.deep.equal(
-      ["iad-lab1", "nyc-lab1"]
-        .flatMap((o) => [`${o}-blue-processes`, `${o}-green-processes`, `${o}-lb-haproxy`])
-        .sort(),
+      [
+        "us-config-documents",
+        ...["iad-lab1", "nyc-lab1"].flatMap((o) => [
+          `${o}-blue-processes`,
+          `${o}-green-processes`,
+          `${o}-lb-haproxy`,
+        ]),
+      ].sort(),
+    );
+  });
+
+  it("writes the stack's merged config to the local config store, release and fingerprint included", async () => {
+    const { mocks, config } = await record(layer);
+    const store = byName(mocks, "us-config-documents");
+    const root = "/outpost-fleet/staging/us";
+    expect(inputsOf(store)).to.deep.equal({
+      root,
+      documents: configParameters(config),
+      storeDir: path.join(RUN_DIR, "config-store"),
+      tags: {
+        Environment: "staging",
+        Region: "us-east-1",
+        DeploymentId: "storefront-staging-us",
+        ManagedBy: "outpost-fleet",
+        Target: "local",
+      },
+    });
+    const documents = store.inputs.documents as Record<string, string>;
+    expect(documents[`${root}/release/version`]).to.equal("2.0.0");
+    expect(documents[`${root}/fingerprint`]).to.equal(config.fingerprint);
+    expect(Object.keys(documents).sort()).to.deep.equal(
+      [
+        "app",
+        "eks",
+        "environment",
+        "fingerprint",
+        "loadBalancer",
+        "monitoring",
+        "outposts/iad-lab1",
+        "outposts/nyc-lab1",
+        "region",
+        "release/version",
+      ].map((key) => `${root}/${key}`),
     );
   });
 
@@ -137,32 +201,46 @@ describe("local target components (under mocks)", function () {
     expect(count("nyc-lab1-green-processes")).to.equal(0);
   });
 
-  it("gives every dynamic resource the required tags and plain outpost, color and version", async () => {
+  it("tags pools with their color and version, and the balancer with its site only", async () => {
     const { mocks } = await record(layer);
-    for (const resource of mocks.resources) {
-      const tags = resource.inputs.tags as Record<string, string>;
-      expect(Object.keys(tags), resource.name).to.include.members([...REQUIRED_TAGS]);
-      expect(resource.inputs.outpost, resource.name).to.equal(tags.Outpost);
-      expect(resource.inputs.color, resource.name).to.equal(tags.Color);
-      expect(resource.inputs.version, resource.name).to.equal(tags.AppVersion);
+    for (const name of ["nyc-lab1-blue-processes", "iad-lab1-green-processes"]) {
+      const pool = byName(mocks, name);
+      const tags = pool.inputs.tags as Record<string, string>;
+      expect(Object.keys(tags), name).to.include.members([...REQUIRED_TAGS, "Target"]);
+      expect(pool.inputs.outpost, name).to.equal(tags.Outpost);
+      expect(pool.inputs.color, name).to.equal(tags.Color);
+      expect(pool.inputs.version, name).to.equal(tags.AppVersion);
     }
-  });
-
-  it("puts the fingerprint, release and traffic state on each balancer", async () => {
-    const { mocks, config } = await record(layer);
-    const balancer = mocks.resources.find((r) => r.name === "nyc-lab1-lb-haproxy")!;
-    expect(balancer.inputs).to.deep.include({
-      fingerprint: config.fingerprint,
-      releaseVersion: "2.0.0",
-      activeColor: "blue",
-      candidateWeight: 0,
-      weights: { blue: 100, green: 0 },
-      slotsPerColor: 2,
-      ports: { blue: [40_000, 40_001], green: [] },
+    expect(byName(mocks, "nyc-lab1-lb-haproxy").inputs.tags).to.deep.equal({
+      Environment: "staging",
+      Region: "us-east-1",
+      Outpost: "nyc-lab1",
+      DeploymentId: "storefront-staging-us",
+      ManagedBy: "outpost-fleet",
+      Target: "local",
     });
   });
 
-  it("exports the contract's outputs per Outpost, with the balancer's endpoint and slots", async () => {
+  it("gives each balancer its Outpost's traffic state and versions, and nothing stack-wide", async () => {
+    const { mocks, config } = await record(layer);
+    const balancer = byName(mocks, "nyc-lab1-lb-haproxy");
+    expect(inputsOf(balancer)).to.deep.equal({
+      outpost: "nyc-lab1",
+      activeColor: "blue",
+      candidateWeight: 0,
+      versions: { blue: "2.0.0", green: "2.0.0" },
+      backend: "storefront",
+      slotsPerColor: 2,
+      ports: { blue: [40_000, 40_001], green: [] },
+      weights: { blue: 100, green: 0 },
+      healthCheck: localHealthCheck(config),
+      runDir: RUN_DIR,
+      haproxyBin: process.env.OUTPOST_FLEET_HAPROXY,
+      tags: balancer.inputs.tags,
+    });
+  });
+
+  it("exports the contract's outputs per Outpost, with the balancer's endpoints and slots", async () => {
     const { outposts, outputs } = await record(layer);
     expect(Object.keys(outposts).sort()).to.deep.equal(["iad-lab1", "nyc-lab1"]);
     const site = outposts["nyc-lab1"];
@@ -176,11 +254,25 @@ describe("local target components (under mocks)", function () {
         blue: "storefront/blue-1,storefront/blue-2",
         green: "storefront/green-1,storefront/green-2",
       },
+      trafficStats: {
+        kind: "haproxy",
+        socket: "/run/nyc-lab1-lb-haproxy/haproxy.sock",
+        backend: "storefront",
+      },
       alarms: [],
       cluster: null,
-      rollout: { name: "storefront", namespace: "local" },
+      rollout: {
+        name: "storefront",
+        namespace: "local",
+        version: "2.0.0",
+        stableService: "storefront/blue-1,storefront/blue-2",
+        canaryService: "storefront/green-1,storefront/green-2",
+        ingressEndpoint: site.endpoint,
+      },
     });
     expect(site.endpoint).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(site.previewEndpoint).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(site.previewEndpoint).to.not.equal(site.endpoint);
     expect(outputs.target).to.equal("local");
     expect(await pulumi.isSecret(outputs.kubeconfigs)).to.equal(true);
   });
@@ -194,21 +286,48 @@ describe("local target components (under mocks)", function () {
         activeColor: "green",
         candidateWeight: 10,
         idleWarm: true,
+        rolloutVersion: "2.0.0",
       },
     };
     const { mocks, outposts } = await record({ ...layer, deployment });
     expect(mocks.resources.map((r) => r.name).sort()).to.deep.equal(before);
-    const green = mocks.resources.find((r) => r.name === "nyc-lab1-green-processes")!;
+    const green = byName(mocks, "nyc-lab1-green-processes");
     expect(green.inputs).to.deep.include({
       version: "2.1.0",
       count: 2,
       faults: { errorRate: 0.5, latencyMs: 0 },
     });
-    const balancer = mocks.resources.find((r) => r.name === "nyc-lab1-lb-haproxy")!;
+    expect(byName(mocks, "nyc-lab1-blue-processes").inputs.faults).to.deep.equal({
+      errorRate: 0,
+      latencyMs: 0,
+    });
+    const balancer = byName(mocks, "nyc-lab1-lb-haproxy");
     expect(balancer.inputs.weights).to.deep.equal({ blue: 10, green: 90 });
     expect(outposts["nyc-lab1"]).to.deep.include({
       activeColor: "green",
       weights: { blue: 10, green: 90 },
     });
+    // The Rollout's version is the deployment state's own, whatever the pools run.
+    expect(outposts["nyc-lab1"].rollout).to.deep.include({
+      version: "2.0.0",
+      stableService: "storefront/green-1,storefront/green-2",
+      canaryService: "storefront/blue-1,storefront/blue-2",
+    });
+  });
+
+  it("takes every per-Outpost version from the deployment state: a new release changes only the config store", async () => {
+    const deployment = {
+      "nyc-lab1": { ...STEADY, rolloutVersion: "2.0.0" },
+      "iad-lab1": { ...STEADY, rolloutVersion: "2.0.0" },
+    };
+    const before = await record({ ...layer, deployment });
+    const after = await record({ ...layer, deployment, release: { version: "2.1.0" } });
+    const changed = after.mocks.resources
+      .filter((r) => {
+        const old = byName(before.mocks, r.name);
+        return JSON.stringify(old.inputs) !== JSON.stringify(r.inputs);
+      })
+      .map((r) => r.name);
+    expect(changed).to.deep.equal(["us-config-documents"]);
   });
 });

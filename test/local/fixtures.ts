@@ -1,6 +1,6 @@
 import { AppPoolInputs, AppPoolOutputs } from "../../infra/local/providers/pool-types";
 import { BalancerInputs, BalancerOutputs } from "../../infra/local/providers/balancer-types";
-import { desiredSlots } from "../../infra/local/haproxy/slots";
+import { desiredSlots, previewSlots } from "../../infra/local/haproxy/slots";
 
 /** Inputs and outputs of the dynamic providers, as a site would pass them; tests change one field. */
 export function poolInputs(overrides: Partial<AppPoolInputs> = {}): AppPoolInputs {
@@ -29,8 +29,6 @@ export function poolState(overrides: Partial<AppPoolOutputs> = {}): AppPoolOutpu
 export function balancerInputs(overrides: Partial<BalancerInputs> = {}): BalancerInputs {
   return {
     outpost: "nyc-lab1",
-    color: "blue",
-    version: "2.0.0",
     activeColor: "blue",
     candidateWeight: 0,
     versions: { blue: "2.0.0", green: "2.1.0" },
@@ -41,9 +39,7 @@ export function balancerInputs(overrides: Partial<BalancerInputs> = {}): Balance
     healthCheck: { path: "/health", intervalMs: 500, timeoutMs: 400, rise: 2, fall: 2 },
     runDir: "/tmp/outpost-fleet-test/run",
     haproxyBin: "/usr/sbin/haproxy",
-    tags: { Environment: "staging", Color: "blue" },
-    fingerprint: "sha256:abc",
-    releaseVersion: "2.1.0",
+    tags: { Environment: "staging", Outpost: "nyc-lab1" },
     ...overrides,
   };
 }
@@ -53,17 +49,22 @@ export function balancerState(
   inputs: BalancerInputs = balancerInputs(),
   overrides: Partial<BalancerOutputs> = {},
 ): BalancerOutputs {
-  const applied = desiredSlots(inputs).map((slot) => ({
-    name: slot.name,
-    port: slot.port,
-    weight: slot.weight,
-    enabled: slot.enabled,
-    serving: slot.enabled,
-  }));
+  const appliedOf = (slots: ReturnType<typeof desiredSlots>) =>
+    slots.map((slot) => ({
+      name: slot.name,
+      port: slot.port,
+      weight: slot.weight,
+      enabled: slot.enabled,
+      serving: slot.enabled,
+    }));
+  const slots = desiredSlots(inputs);
   return {
     ...inputs,
     frontendPort: 18080,
     endpoint: "http://127.0.0.1:18080",
+    previewPort: 18081,
+    previewEndpoint: "http://127.0.0.1:18081",
+    previewBackend: "storefront-preview",
     pid: 4242,
     running: true,
     socketPath: "/tmp/outpost-fleet-test/run/lb/haproxy.sock",
@@ -72,7 +73,8 @@ export function balancerState(
       blue: ["storefront/blue-1", "storefront/blue-2"],
       green: ["storefront/green-1", "storefront/green-2"],
     },
-    applied,
+    applied: appliedOf(slots),
+    previewApplied: appliedOf(previewSlots(slots, inputs.activeColor)),
     health: { blue: { up: 2, total: 2 }, green: { up: 2, total: 2 } },
     ...overrides,
   };

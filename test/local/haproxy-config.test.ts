@@ -1,15 +1,22 @@
 import { expect } from "chai";
 import { HaproxySpec, needsReload, renderHaproxyConfig } from "../../infra/local/haproxy/config";
-import { desiredSlots } from "../../infra/local/haproxy/slots";
+import { desiredSlots, previewSlots } from "../../infra/local/haproxy/slots";
 
 function spec(weights = { blue: 100, green: 0 }, slotsPerColor = 2): HaproxySpec {
+  const slots = desiredSlots({
+    slotsPerColor,
+    ports: { blue: [4001, 4002], green: [5001] },
+    weights,
+  });
   return {
     outpost: "nyc-lab1",
     backend: "storefront",
     frontendPort: 18080,
+    previewPort: 18081,
     socketPath: "/run/x/haproxy.sock",
     healthCheck: { path: "/health", intervalMs: 500, timeoutMs: 400, rise: 2, fall: 2 },
-    slots: desiredSlots({ slotsPerColor, ports: { blue: [4001, 4002], green: [5001] }, weights }),
+    slots,
+    previewSlots: previewSlots(slots, "blue"),
   };
 }
 
@@ -42,6 +49,27 @@ describe("local HAProxy config rendering", () => {
     expect(text).not.to.match(/retry-on .*(5\d\d|all-retryable)/);
   });
 
+  it("adds a preview frontend on its own loopback port, whose servers track the production ones", () => {
+    expect(text).to.include(
+      [
+        "frontend fe_storefront-preview",
+        "    bind 127.0.0.1:18081",
+        "    default_backend storefront-preview",
+      ].join("\n"),
+    );
+    expect(text).to.include("backend storefront-preview\n    balance roundrobin\n");
+    // Only the candidate (green, blue is active) has weight there, whatever the 90/10 above.
+    expect(text).to.include(
+      "    server blue-1 127.0.0.1:4001 weight 0 track storefront/blue-1\n" +
+        "    server blue-2 127.0.0.1:4002 weight 0 track storefront/blue-2\n" +
+        "    server green-1 127.0.0.1:5001 weight 1 track storefront/green-1\n" +
+        "    server green-2 127.0.0.1:1 weight 0 track storefront/green-2\n",
+    );
+    // Tracking servers take health and maintenance from their twins: no checks of their own.
+    const preview = text.slice(text.indexOf("backend storefront-preview"));
+    expect(preview).not.to.match(/ check|disabled|httpchk/);
+  });
+
   it("needs no reload for weight or server changes, only for structure", () => {
     expect(needsReload(spec({ blue: 100, green: 0 }), spec({ blue: 0, green: 100 }))).to.equal(
       false,
@@ -50,5 +78,9 @@ describe("local HAProxy config rendering", () => {
     expect(
       needsReload(spec(), { ...spec(), healthCheck: { ...spec().healthCheck, path: "/ready" } }),
     ).to.equal(true);
+    expect(needsReload(spec(), { ...spec(), previewPort: 18090 })).to.equal(true);
+    expect(
+      needsReload(spec(), { ...spec(), previewSlots: previewSlots(spec().slots, "green") }),
+    ).to.equal(false);
   });
 });

@@ -1,11 +1,15 @@
 import { expect } from "chai";
-import { planRuntimeChanges, slotDrift } from "../../infra/local/haproxy/runtime-plan";
+import {
+  planPreviewChanges,
+  planRuntimeChanges,
+  slotDrift,
+} from "../../infra/local/haproxy/runtime-plan";
 import {
   isServing,
   ObservedServer,
   parseServersState,
 } from "../../infra/local/haproxy/server-state";
-import { desiredSlots } from "../../infra/local/haproxy/slots";
+import { desiredSlots, previewSlots } from "../../infra/local/haproxy/slots";
 
 /** Captured from HAProxy 2.6 (`show servers state storefront`): blue-1 up, green-1 in maintenance. */
 const SHOW_SERVERS_STATE = `1
@@ -115,5 +119,53 @@ describe("local HAProxy runtime: change plans", () => {
     expect(() => planRuntimeChanges("storefront", [server("blue-1", 4001, 0)], flipped)).to.throw(
       /no server green-1/,
     );
+  });
+});
+
+describe("local HAProxy runtime: preview plans", () => {
+  const ports = { blue: [4001], green: [5001] };
+  const before = previewSlots(
+    desiredSlots({ slotsPerColor: 1, ports, weights: { blue: 100, green: 0 } }),
+    "blue",
+  );
+  const after = previewSlots(
+    desiredSlots({ slotsPerColor: 1, ports, weights: { blue: 0, green: 100 } }),
+    "green",
+  );
+  // Preview servers track their production twins: their admin state is inherited (IMAINT).
+  const live = (slots: typeof before) =>
+    slots.map((s) => server(s.name, s.port ?? 1, s.weight, !s.enabled));
+
+  it("follows a flip with weights only: the old candidate lets go before the new one takes over", () => {
+    const plan = planPreviewChanges("storefront-preview", live(before), after);
+    expect(plan).to.deep.equal({
+      addresses: [],
+      weights: [
+        "set weight storefront-preview/green-1 0",
+        "set weight storefront-preview/blue-1 1",
+      ],
+    });
+    expect(slotDrift(live(after), after)).to.deep.equal([]);
+  });
+
+  it("repoints a replaced pool's slots and never touches a tracking server's state", () => {
+    const replaced = previewSlots(
+      desiredSlots({
+        slotsPerColor: 1,
+        ports: { blue: [4001], green: [5101] },
+        weights: { blue: 100, green: 0 },
+      }),
+      "blue",
+    );
+    const plan = planPreviewChanges("storefront-preview", live(before), replaced);
+    expect(plan).to.deep.equal({
+      addresses: ["set server storefront-preview/green-1 addr 127.0.0.1 port 5101"],
+      weights: [],
+    });
+    expect(planPreviewChanges("storefront-preview", live(before), before)).to.deep.equal({
+      addresses: [],
+      weights: [],
+    });
+    expect(() => planPreviewChanges("storefront-preview", [], before)).to.throw(/no server blue-1/);
   });
 });

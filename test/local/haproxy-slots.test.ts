@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { desiredSlots, slotNames, slotProblem } from "../../infra/local/haproxy/slots";
+import {
+  desiredSlots,
+  previewSlots,
+  slotNames,
+  slotProblem,
+} from "../../infra/local/haproxy/slots";
 
 describe("local HAProxy server slots", () => {
   it("fills each color's slots with its pool's ports in order and disables the rest", () => {
@@ -47,6 +52,44 @@ describe("local HAProxy server slots", () => {
     expect(slotNames(2)).to.deep.equal({
       blue: ["blue-1", "blue-2"],
       green: ["green-1", "green-2"],
+    });
+  });
+
+  describe("the preview backend", () => {
+    const slots = (weights: { blue: number; green: number }, green: number[] = [5001, 5002]) =>
+      desiredSlots({ slotsPerColor: 2, ports: { blue: [4001, 4002], green }, weights });
+    const weighted = (list: ReturnType<typeof previewSlots>) =>
+      list.filter((s) => s.weight > 0).map((s) => s.name);
+
+    it("reaches only the candidate, whatever the production weights", () => {
+      for (const weights of [
+        { blue: 100, green: 0 },
+        { blue: 90, green: 10 },
+        { blue: 50, green: 50 },
+      ]) {
+        expect(
+          weighted(previewSlots(slots(weights), "blue")),
+          JSON.stringify(weights),
+        ).to.deep.equal(["green-1", "green-2"]);
+      }
+    });
+
+    it("follows the active color: after a flip it reaches the other color", () => {
+      expect(weighted(previewSlots(slots({ blue: 0, green: 100 }), "green"))).to.deep.equal([
+        "blue-1",
+        "blue-2",
+      ]);
+    });
+
+    it("keeps the production ports, and has no server to send to when the candidate runs nothing", () => {
+      const cold = previewSlots(slots({ blue: 100, green: 0 }, []), "blue");
+      expect(weighted(cold)).to.deep.equal([]);
+      expect(cold.map((s) => [s.name, s.port, s.enabled])).to.deep.equal([
+        ["blue-1", 4001, true],
+        ["blue-2", 4002, true],
+        ["green-1", null, false],
+        ["green-2", null, false],
+      ]);
     });
   });
 });

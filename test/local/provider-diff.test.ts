@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { balancerInputProblems, diffBalancer } from "../../infra/local/providers/balancer-diff";
+import {
+  balancerInputProblems,
+  diffBalancer,
+  slotsOutOfStep,
+} from "../../infra/local/providers/balancer-diff";
+import { BalancerOutputs } from "../../infra/local/providers/balancer-types";
 import {
   diffAppPool,
   missingSlots,
@@ -61,12 +66,7 @@ describe("local providers: balancer diff", () => {
   });
 
   it("turns a flip into an update, never a replacement", () => {
-    const flip = balancerInputs({
-      color: "green",
-      activeColor: "green",
-      version: "2.1.0",
-      weights: { blue: 0, green: 100 },
-    });
+    const flip = balancerInputs({ activeColor: "green", weights: { blue: 0, green: 100 } });
     expect(diffBalancer(balancerState(), flip)).to.deep.equal({
       changes: true,
       replaces: [],
@@ -95,6 +95,40 @@ describe("local providers: balancer diff", () => {
     };
     expect(diffBalancer(drifted, balancerInputs()).changes).to.equal(true);
     expect(diffBalancer({ ...state, running: false }, balancerInputs()).changes).to.equal(true);
+  });
+
+  it("notices drift on the preview backend: it must reach the candidate only", () => {
+    const state = balancerState();
+    expect(slotsOutOfStep(state, balancerInputs())).to.deep.equal([]);
+    const toActive = {
+      ...state,
+      previewApplied: state.previewApplied.map((s) =>
+        s.name === "blue-1" ? { ...s, weight: 1 } : s,
+      ),
+    };
+    expect(slotsOutOfStep(toActive, balancerInputs())).to.deep.equal(["preview:blue-1"]);
+    expect(diffBalancer(toActive, balancerInputs()).changes).to.equal(true);
+  });
+
+  it("gives a state from before the preview frontend its preview port", () => {
+    // As such a state reads back: the key is absent.
+    const old = { ...balancerState(), previewPort: undefined } as unknown as BalancerOutputs;
+    expect(diffBalancer(old, balancerInputs())).to.deep.include({
+      changes: true,
+      replaces: [],
+    });
+  });
+
+  it("updates its site tags in place; holds no release, fingerprint, color or version of its own", () => {
+    expect(
+      diffBalancer(balancerState(), balancerInputs({ tags: { Environment: "production" } })),
+    ).to.deep.include({ changes: true, replaces: [] });
+    expect(Object.keys(balancerInputs())).to.not.include.members([
+      "releaseVersion",
+      "fingerprint",
+      "color",
+      "version",
+    ]);
   });
 
   it("tolerates unknown pool ports during a preview", () => {

@@ -5,8 +5,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { MAX_SOCKET_PATH, runtimeSocketPath } from "../../infra/local/haproxy/socket-path";
 import { freeLoopbackPort } from "../../infra/local/process/ports";
-import { groupMembers, stopProcessGroup } from "../../infra/local/process/processes";
+import {
+  groupMembers,
+  isRunning,
+  ownership,
+  settledOwnership,
+  spawnDetached,
+  stopProcessGroup,
+} from "../../infra/local/process/processes";
+import { findExecutable } from "../../infra/local/runtime";
 import { resolveLocalRuntime } from "../../infra/local/runtime";
+import { SKIP_ENGINE_TESTS } from "../support/engine-guard";
 
 describe("local runtime", () => {
   it("refuses to start without HAProxy and says how to install it", () => {
@@ -58,5 +67,55 @@ describe("local process groups", () => {
     await stopProcessGroup(1, "anything");
     await stopProcessGroup(process.pid, "mocha");
     expect(groupMembers(0)).to.deep.equal([]);
+  });
+
+  it("tells a child that has not exec'd yet from a foreign process, and leaves it alone", async () => {
+    // A child of ours whose command line lacks the marker looks like one that is mid-exec.
+    const pid = spawnDetached({
+      command: process.execPath,
+      args: ["-e", "setTimeout(() => {}, 10000)"],
+      env: {},
+      logFile: "/dev/null",
+    });
+    try {
+      expect(await settledOwnership(pid, "not-its-marker", 100)).to.equal("starting");
+      await stopProcessGroup(pid, "not-its-marker", 100);
+      expect(ownership(pid, "setTimeout")).to.equal("ours");
+    } finally {
+      process.kill(-pid, "SIGKILL");
+    }
+    expect(ownership(1, "not-init")).to.equal("foreign");
+  });
+
+  it("stops an HAProxy right after its spawn, mid-exec or not: nothing survives", async function () {
+    // The race this guards: spawn() returns while the child may still show our command line,
+    // which once made a failed start's cleanup skip it as foreign and leak it.
+    const haproxy = findExecutable("haproxy", process.env.PATH);
+    if (SKIP_ENGINE_TESTS || haproxy === undefined) this.skip();
+    this.timeout(30_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-exec-race-"));
+    try {
+      const survivors: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const marker = `exec-race-lb-${i}`;
+        const config = path.join(dir, `${marker}.cfg`);
+        fs.writeFileSync(
+          config,
+          "defaults\n  mode http\n  timeout client 1s\n  timeout server 1s\n  timeout connect 1s\n" +
+            "frontend fe\n  bind 127.0.0.1:0\n",
+        );
+        const pid = spawnDetached({
+          command: haproxy!,
+          args: ["-W", "-f", config],
+          env: {},
+          logFile: path.join(dir, `${marker}.log`),
+        });
+        await stopProcessGroup(pid, marker, 1_000);
+        if (isRunning(pid, marker) || groupMembers(pid).length > 0) survivors.push(pid);
+      }
+      expect(survivors).to.deep.equal([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

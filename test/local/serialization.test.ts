@@ -5,6 +5,7 @@ import Module from "node:module";
 import * as path from "node:path";
 import { appPoolProvider } from "../../infra/local/providers/app-pool-provider";
 import { balancerProvider } from "../../infra/local/providers/balancer-provider";
+import { configStoreProvider } from "../../infra/local/providers/config-store-provider";
 import { balancerInputs, balancerState, poolInputs, poolState } from "./fixtures";
 
 /** Serializes a provider the way pulumi.dynamic.Resource does, and loads it back like the provider host. */
@@ -28,6 +29,7 @@ describe("local providers: serialization into the Pulumi state", function () {
   for (const [name, provider] of [
     ["pool", appPoolProvider],
     ["balancer", balancerProvider],
+    ["config store", configStoreProvider],
   ] as const) {
     it(`${name}: stays small and needs nothing but Node's own modules`, async () => {
       const { text } = await roundTrip<unknown, unknown>(
@@ -48,10 +50,28 @@ describe("local providers: serialization into the Pulumi state", function () {
 
   it("balancer: the serialized copy diffs like the original", async () => {
     const { loaded } = await roundTrip(balancerProvider);
-    const flip = balancerInputs({ color: "green", weights: { blue: 0, green: 100 } });
+    const flip = balancerInputs({ activeColor: "green", weights: { blue: 0, green: 100 } });
     expect(await loaded.diff!("id", balancerState(), flip)).to.deep.include({
       changes: true,
       replaces: [],
+    });
+  });
+
+  it("config store: the serialized copy diffs like the original", async () => {
+    const { loaded } = await roundTrip(configStoreProvider);
+    const store = {
+      root: "/outpost-fleet/staging/us",
+      documents: { "/outpost-fleet/staging/us/release/version": "2.0.0" },
+      storeDir: "/tmp/run/config-store",
+      tags: {},
+    };
+    const next = {
+      ...store,
+      documents: { "/outpost-fleet/staging/us/release/version": "2.1.0" },
+    };
+    expect(await loaded.diff!("id", store, next)).to.deep.include({ changes: true, replaces: [] });
+    expect(await loaded.diff!("id", store, { ...store, storeDir: "/elsewhere" })).to.deep.include({
+      changes: false,
     });
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { consistencyFingerprint } from "../../policies/consistency-fingerprint";
 import { failures, violations } from "./support/check";
-import { FINGERPRINT, parameter, res, stackOutputs } from "./support/fixtures";
+import { FINGERPRINT, localConfigStore, parameter, res, stackOutputs } from "./support/fixtures";
 import { PREVIEW_UNKNOWN } from "./support/run-pack";
 
 describe("policies: consistency-fingerprint", () => {
@@ -40,17 +40,14 @@ describe("policies: consistency-fingerprint", () => {
     expect(v.message).to.contain(`output fingerprint is ${other}`);
   });
 
-  it("reads a Fingerprint tag and a local-target input too", async () => {
+  it("reads a Fingerprint tag and the local config store's document too", async () => {
     const tagged = res("aws:ssm/parameter:Parameter", "p", {
       name: "/x",
       type: "String",
       value: "{}",
       tags: { Fingerprint: other },
     });
-    const local = res("pulumi-nodejs:dynamic:Resource", "release", {
-      fingerprint: other,
-      releaseVersion: "2.0.0",
-    });
+    const local = localConfigStore("2.0.0", other);
     const found = await failures([consistencyFingerprint], [tagged, local], config);
     expect(found.filter((v) => v.urn !== undefined).map((v) => v.urn)).to.deep.equal([
       tagged.urn,
@@ -65,7 +62,7 @@ describe("policies: consistency-fingerprint", () => {
       config,
     );
     expect(v.message).to.contain(
-      "no SSM parameter, stack output or tag carries this stack's fingerprint",
+      "no SSM parameter, config store document, stack output or tag carries this stack's fingerprint",
     );
   });
 

@@ -4,9 +4,12 @@ import { consistencyFingerprint } from "../../policies/consistency-fingerprint";
 import { fleetPolicies } from "../../policies/pack";
 import { releaseVersionConsistency } from "../../policies/release-version-consistency";
 import { failures, violations } from "./support/check";
+import { requiredTags } from "../../policies/required-tags";
 import {
   FINGERPRINT,
+  LOCAL_CONFIG_ROOT,
   localBalancer,
+  localConfigStore,
   localPool,
   localSite,
   OutpostState,
@@ -16,7 +19,10 @@ import {
 } from "./support/fixtures";
 import { PackResource } from "./support/run-pack";
 
-/** The local target's dynamic resources (pools and HAProxy), as the pack sees them in a real preview. */
+/**
+ * The local target's dynamic resources (pools, HAProxy, config store), as the pack sees them in
+ * a real preview.
+ */
 describe("policies: the local target", () => {
   const config = {
     "release-version-consistency": { expectedVersion: VERSION },
@@ -25,8 +31,11 @@ describe("policies: the local target", () => {
   const replace = (resources: PackResource[], name: string, next: PackResource) =>
     resources.map((r) => (r.name === name ? next : r));
 
+  /** A local stack of one Outpost: its site, and the stack-wide config store. */
+  const stack = (state: OutpostState = STEADY) => [...localSite(state), localConfigStore()];
+
   it("passes a steady site, and a site midway through a release", async () => {
-    expect(await violations(fleetPolicies, localSite(), config)).to.deep.equal([]);
+    expect(await violations(fleetPolicies, stack(), config)).to.deep.equal([]);
     const midway: OutpostState = {
       blueVersion: "1.9.0",
       greenVersion: VERSION,
@@ -37,12 +46,20 @@ describe("policies: the local target", () => {
       ...config,
       "release-version-consistency": { expectedVersion: VERSION, previousVersion: "1.9.0" },
     };
-    expect(await failures(fleetPolicies, localSite(midway), during)).to.deep.equal([]);
+    expect(await failures(fleetPolicies, stack(midway), during)).to.deep.equal([]);
   });
 
   it("reads the active color and weights from the balancer, not a color's copy", async () => {
-    // The balancer carries the active color's tags, yet it is no third copy of blue.
     expect(await violations([blueGreenSymmetry], localSite())).to.deep.equal([]);
+  });
+
+  it("requires site tags on the balancer and stack tags on the config store, nothing per color", async () => {
+    expect(await violations([requiredTags], stack())).to.deep.equal([]);
+    const untagged = withProp(localBalancer(), "tags.Outpost", undefined);
+    const [v] = await failures([requiredTags], [untagged]);
+    expect(v.message).to.equal(
+      "is missing tag Outpost (required here: Environment, Region, DeploymentId, Outpost).",
+    );
   });
 
   it("fails a pool that differs from its twin beyond version and size", async () => {
@@ -78,17 +95,29 @@ describe("policies: the local target", () => {
     expect(v.urn).to.equal(site[0].urn);
   });
 
-  it("fails a balancer whose release or fingerprint is not the expected one", async () => {
-    const balancer = withProp(
-      withProp(localBalancer(), "releaseVersion", "2.1.0"),
-      "fingerprint",
-      `sha256:${"c".repeat(64)}`,
+  it("reads the release and the fingerprint from the config store, not from any balancer", async () => {
+    const store = localConfigStore("2.1.0", `sha256:${"c".repeat(64)}`);
+    const found = await failures(
+      [releaseVersionConsistency, consistencyFingerprint],
+      [...localSite(), store],
+      config,
     );
-    const site = replace(localSite(), "nyc-lab1-lb-haproxy", balancer);
-    const found = await failures([releaseVersionConsistency, consistencyFingerprint], site, config);
-    expect(found.map((v) => [v.policy, v.urn])).to.deep.equal([
-      ["release-version-consistency", balancer.urn],
-      ["consistency-fingerprint", balancer.urn],
+    expect(found.map((v) => [v.policy, v.urn, v.message])).to.deep.equal([
+      [
+        "release-version-consistency",
+        store.urn,
+        `us-config-documents document ${LOCAL_CONFIG_ROOT}/release/version runs 2.1.0; the release is 2.0.0.`,
+      ],
+      [
+        "consistency-fingerprint",
+        store.urn,
+        `config store document ${LOCAL_CONFIG_ROOT}/fingerprint is sha256:${"c".repeat(64)}, but this release expects ${FINGERPRINT} on every stack: this stack's release or fleet-wide config differs from the others'.`,
+      ],
     ]);
+    // A site alone carries no stack-wide release: nothing per Outpost follows the release.
+    const [missing] = await failures([consistencyFingerprint], localSite(), config);
+    expect(missing.message).to.match(
+      /^no SSM parameter, config store document, stack output or tag/,
+    );
   });
 });

@@ -16,24 +16,29 @@ export interface LoadBalancerArgs {
   readonly ports: Readonly<Record<Color, pulumi.Input<number[]>>>;
   /** Traffic share per color, in percent (active: 100 - candidateWeight). */
   readonly weights: Readonly<Record<Color, number>>;
+  /** The production color; the other one is the candidate, the only one the preview reaches. */
   readonly activeColor: Color;
   readonly candidateWeight: number;
+  /** What each color runs, from the Outpost's deployment state. */
   readonly versions: Readonly<Record<Color, string>>;
   readonly healthCheck: HealthCheck;
   readonly runtime: LocalRuntime;
+  /** Site tags (no Color, no AppVersion): the balancer serves both colors. */
   readonly tags: Tags;
-  /** The stack's config fingerprint, carried for the policy pack. */
-  readonly fingerprint: string;
-  readonly releaseVersion: string;
 }
 
 /**
- * One Outpost's HAProxy: the local stand-in for the ALB and its weighted listener. Its
- * endpoint stays put for the stack's life; flips and canary steps change weights through the
- * runtime API.
+ * One Outpost's HAProxy: the local stand-in for the ALB with its weighted listener and its
+ * test listener. Its endpoints stay put for the stack's life; flips and canary steps change
+ * weights on both frontends through the runtime API.
  */
 export class LoadBalancer extends pulumi.ComponentResource {
   readonly endpoint: pulumi.Output<string>;
+  /** Reaches only the candidate color; 503 while the candidate runs no process. */
+  readonly previewEndpoint: pulumi.Output<string>;
+  readonly previewBackend: pulumi.Output<string>;
+  /** The runtime API socket, where `show stat` gives each server's traffic. */
+  readonly socketPath: pulumi.Output<string>;
   readonly servers: pulumi.Output<BalancerOutputs["servers"]>;
   readonly health: pulumi.Output<BalancerOutputs["health"]>;
 
@@ -41,8 +46,6 @@ export class LoadBalancer extends pulumi.ComponentResource {
     super("outpost-fleet:local:LoadBalancer", name, {}, opts);
     const inputs: InputsOf<BalancerInputs> = {
       outpost: args.outpost,
-      color: args.activeColor,
-      version: args.versions[args.activeColor],
       activeColor: args.activeColor,
       candidateWeight: args.candidateWeight,
       versions: args.versions,
@@ -56,13 +59,19 @@ export class LoadBalancer extends pulumi.ComponentResource {
       runDir: args.runtime.runDir,
       haproxyBin: args.runtime.haproxyBin,
       tags: args.tags,
-      fingerprint: args.fingerprint,
-      releaseVersion: args.releaseVersion,
     };
     const haproxy = new HaproxyBalancer(`${name}-haproxy`, inputs, { parent: this });
     this.endpoint = haproxy.endpoint;
+    this.previewEndpoint = haproxy.previewEndpoint;
+    this.previewBackend = haproxy.previewBackend;
+    this.socketPath = haproxy.socketPath;
     this.servers = haproxy.servers;
     this.health = haproxy.health;
-    this.registerOutputs({ endpoint: this.endpoint, servers: this.servers, health: this.health });
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      previewEndpoint: this.previewEndpoint,
+      servers: this.servers,
+      health: this.health,
+    });
   }
 }

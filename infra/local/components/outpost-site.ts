@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Color, COLORS, OutpostOutputs } from "../../contract";
+import { Color, COLORS, OutpostOutputs, SITE_COMPONENT_TYPES } from "../../contract";
 import { FleetConfig, OutpostConfig } from "../../config";
 import { listenerWeights, versionOf } from "../../traffic";
 import { FaultsByVersion, faultsFor } from "../faults";
 import { localHealthCheck } from "../health-check";
 import { LocalRuntime } from "../runtime";
 import { poolSize } from "../sizing";
-import { localTags } from "../tags";
+import { localColorTags, localSiteTags } from "../tags";
 import { AppPool } from "./app-pool";
 import { CanaryRollout } from "./canary-rollout";
 import { LoadBalancer } from "./load-balancer";
@@ -15,21 +15,26 @@ export interface OutpostSiteArgs {
   readonly config: FleetConfig;
   readonly outpost: OutpostConfig;
   readonly runtime: LocalRuntime;
-  /** Injected faults by app version. Default: none. */
+  /** Injected faults by app version (stack config `localFaults`). Default: none. */
   readonly faults?: FaultsByVersion;
 }
 
 /** OutpostOutputs plus the balancer's view of server health, cheap to report locally. */
 export interface LocalOutpostOutputs extends OutpostOutputs {
+  readonly trafficStats: Extract<OutpostOutputs["trafficStats"], { kind: "haproxy" }>;
   readonly health: Readonly<Record<Color, { readonly up: number; readonly total: number }>>;
 }
 
-/** One Outpost on the local target: a blue and a green pool behind one HAProxy. */
+/**
+ * One Outpost on the local target: a blue and a green pool behind one HAProxy, whose preview
+ * frontend reaches only the candidate. Every version here comes from the Outpost's own
+ * deployment state, so a targeted `up` of this site (its URN and descendants) is complete.
+ */
 export class OutpostSite extends pulumi.ComponentResource {
   readonly outputs: pulumi.Output<LocalOutpostOutputs>;
 
   constructor(name: string, args: OutpostSiteArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("outpost-fleet:local:OutpostSite", name, {}, opts);
+    super(SITE_COMPONENT_TYPES.local, name, {}, opts);
     const { config, outpost, runtime } = args;
     const o = outpost.name;
     const state = config.deployment[o];
@@ -48,7 +53,7 @@ export class OutpostSite extends pulumi.ComponentResource {
             count: poolSize(state, color, outpost.capacity),
             readyPath: config.app.readyPath,
             runtime,
-            tags: localTags(config, o, color, version),
+            tags: localColorTags(config, o, color, version),
             faults: faultsFor(args.faults ?? {}, version),
           },
           { parent: this },
@@ -78,9 +83,7 @@ export class OutpostSite extends pulumi.ComponentResource {
         versions,
         healthCheck: localHealthCheck(config),
         runtime,
-        tags: localTags(config, o, state.activeColor, versions[state.activeColor]),
-        fingerprint: config.fingerprint,
-        releaseVersion: config.release.version,
+        tags: localSiteTags(config, o),
       },
       { parent: this },
     );
@@ -88,16 +91,32 @@ export class OutpostSite extends pulumi.ComponentResource {
     const rollout = config.eks.enabled
       ? new CanaryRollout(
           `${o}-canary`,
-          { appName: config.app.name, outpost: o, state, canarySteps: config.eks.canarySteps },
+          {
+            appName: config.app.name,
+            outpost: o,
+            state,
+            canarySteps: config.eks.canarySteps,
+            servers: balancer.servers,
+            endpoint: balancer.endpoint,
+          },
           { parent: this },
-        )
-      : undefined;
+        ).outputs
+      : pulumi.output(null);
 
     this.outputs = pulumi
-      .all([balancer.endpoint, balancer.servers, balancer.health])
-      .apply(([endpoint, servers, health]) => ({
+      .all([
+        balancer.endpoint,
+        balancer.previewEndpoint,
+        balancer.socketPath,
+        balancer.servers,
+        balancer.health,
+        rollout,
+      ])
+      .apply(([endpoint, previewEndpoint, socket, servers, health, rolloutOutputs]) => ({
         outpost: o,
         endpoint,
+        previewEndpoint,
+        trafficStats: { kind: "haproxy" as const, socket, backend: config.app.name },
         activeColor: state.activeColor,
         candidateWeight: state.candidateWeight,
         versions,
@@ -105,7 +124,7 @@ export class OutpostSite extends pulumi.ComponentResource {
         targetGroups: { blue: servers.blue.join(","), green: servers.green.join(",") },
         alarms: [],
         cluster: null,
-        rollout: rollout ? { name: rollout.rolloutName, namespace: rollout.namespace } : null,
+        rollout: rolloutOutputs,
         health,
       }));
     this.registerOutputs({ outputs: this.outputs });

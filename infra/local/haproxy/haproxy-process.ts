@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { spawnDetached, isRunning } from "../process/processes";
+import { spawnDetached, isRunning, settledOwnership } from "../process/processes";
 import { logTail, waitFor } from "../process/probes";
 import { runtimeCommand } from "./runtime-client";
 
@@ -65,13 +65,13 @@ function accepts(port: number): Promise<boolean> {
 
 /**
  * Starts HAProxy in master-worker mode (`-W`, in the foreground of its own process group) and
- * waits until the frontend accepts connections and the runtime API answers. Returns the
- * master's pid. Throws with the log tail when HAProxy exits instead (e.g. port taken).
+ * waits until every frontend port accepts connections and the runtime API answers. Returns
+ * the master's pid. Throws with the log tail when HAProxy exits instead (e.g. port taken).
  */
 export async function startHaproxy(
   haproxyBin: string,
   files: HaproxyFiles,
-  frontendPort: number,
+  ports: readonly number[],
   marker: string,
   timeoutMs = 10_000,
 ): Promise<number> {
@@ -87,16 +87,20 @@ export async function startHaproxy(
     cwd: files.dir,
   });
   fs.writeFileSync(files.pidFile, `${pid}\n`);
+  // Until its exec has finished, the new process does not look like ours yet.
+  await settledOwnership(pid, marker);
   await waitFor(
     async () => {
       if (!isRunning(pid, marker))
         throw new Error(`HAProxy exited at start:\n${logTail(files.logFile)}`);
-      if (!(await accepts(frontendPort))) return undefined;
+      const listening = await Promise.all(ports.map(accepts));
+      if (!listening.every(Boolean)) return undefined;
       await runtimeCommand(files.socketPath, "show info", 1_000);
       return true;
     },
     timeoutMs,
-    () => `HAProxy did not come up on 127.0.0.1:${frontendPort}:\n${logTail(files.logFile)}`,
+    () =>
+      `HAProxy did not come up on 127.0.0.1 ports ${ports.join(", ")}:\n${logTail(files.logFile)}`,
   );
   return pid;
 }

@@ -48,6 +48,43 @@ export function planRuntimeChanges(
   return plan;
 }
 
+/**
+ * Runtime API commands that move the preview backend to its desired slots. Its servers track
+ * their production twins (health and maintenance), so only addresses and weights are set:
+ *  - `addresses` go with the production `prepare` phase, so both backends point at one process;
+ *  - `weights` go after the production weights have moved: the old candidate lets go first,
+ *    then the new one takes over, so the preview never reaches the active color. Both are
+ *    sent in one runtime API call, which leaves a gap of microseconds with no server there.
+ */
+export interface PreviewPlan {
+  readonly addresses: string[];
+  readonly weights: string[];
+}
+
+export function planPreviewChanges(
+  backend: string,
+  observed: readonly ObservedServer[],
+  desired: readonly ServerSlot[],
+): PreviewPlan {
+  const addresses: string[] = [];
+  const lower: string[] = [];
+  const raise: string[] = [];
+  const byName = new Map(observed.map((server) => [server.name, server]));
+  for (const slot of desired) {
+    const live = byName.get(slot.name);
+    if (live === undefined) {
+      throw new Error(`HAProxy backend ${backend} has no server ${slot.name}; its config is stale`);
+    }
+    const server = `${backend}/${slot.name}`;
+    if (slot.enabled && (live.port !== slot.port || live.address !== "127.0.0.1")) {
+      addresses.push(`set server ${server} addr 127.0.0.1 port ${slot.port}`);
+    }
+    if (slot.weight < live.weight) lower.push(`set weight ${server} ${slot.weight}`);
+    if (slot.weight > live.weight) raise.push(`set weight ${server} ${slot.weight}`);
+  }
+  return { addresses, weights: [...lower, ...raise] };
+}
+
 /** Differences between what HAProxy reports and the desired slots; empty when they agree. */
 export function slotDrift(
   observed: readonly ObservedServer[],

@@ -1,4 +1,4 @@
-import { Color, COLORS } from "../../contract";
+import { Color, COLORS, otherColor } from "../../contract";
 import { serverWeights } from "../sizing";
 
 /**
@@ -73,4 +73,18 @@ export function desiredSlots(inputs: SlotInputs): ServerSlot[] {
       };
     }),
   );
+}
+
+/**
+ * The preview backend's slots: the production slots with their ports, and weight 1 on every
+ * enabled slot of the candidate color (the one that is not active), 0 on the rest. The
+ * production weights play no part: the preview reaches the candidate at 0% and at 50% alike,
+ * and never the active color. No enabled candidate slot means HAProxy answers 503 there.
+ */
+export function previewSlots(slots: readonly ServerSlot[], activeColor: Color): ServerSlot[] {
+  const candidate = otherColor(activeColor);
+  return slots.map((slot) => ({
+    ...slot,
+    weight: slot.enabled && slot.color === candidate ? 1 : 0,
+  }));
 }

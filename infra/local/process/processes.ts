@@ -44,12 +44,22 @@ function procFile(pid: number, file: string): string | undefined {
   }
 }
 
+/** Parent pid from /proc/<pid>/stat. */
+function parentOf(stat: string): number {
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+
 /** Process state letter from /proc (R, S, Z...), or undefined without /proc. */
 function procState(stat: string): string {
   return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
 }
 
-export type Ownership = "ours" | "foreign" | "gone";
+/**
+ * `starting`: a child of ours that has not finished its exec yet, even though spawn() returned:
+ * for a moment it still shows our own command line, or an empty one. (A kernel thread's command
+ * line is empty for good; it is never ours.)
+ */
+export type Ownership = "ours" | "foreign" | "gone" | "starting";
 
 /**
  * Whether `pid` is one of our live processes: its command line must contain `marker` (our
@@ -68,7 +78,29 @@ export function ownership(pid: number, marker: string): Ownership {
   if (["Z", "X"].includes(procState(stat))) return "gone";
   const cmdline = procFile(pid, "cmdline");
   if (cmdline === undefined) return "gone";
-  return cmdline.includes(marker) ? "ours" : "foreign";
+  if (cmdline.includes(marker)) return "ours";
+  if (cmdline === "" || parentOf(stat) === process.pid) return "starting";
+  return "foreign";
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * ownership() once the command line is readable: waits out a fresh child's exec (see
+ * `starting`). Still `starting` after `timeoutMs` means no process of ours (a kernel thread).
+ */
+export async function settledOwnership(
+  pid: number,
+  marker: string,
+  timeoutMs = 1_000,
+): Promise<Ownership> {
+  const deadline = Date.now() + timeoutMs;
+  let owner = ownership(pid, marker);
+  while (owner === "starting" && Date.now() < deadline) {
+    await sleep(5);
+    owner = ownership(pid, marker);
+  }
+  return owner;
 }
 
 export function isRunning(pid: number, marker: string): boolean {
@@ -114,8 +146,6 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Stops a process group started by spawnDetached: SIGTERM (the app drains, HAProxy stops),
  * then SIGKILL after `graceMs`. Already-dead groups are fine. Resolves once nothing of the
@@ -127,7 +157,11 @@ export async function stopProcessGroup(
   graceMs = 5_000,
 ): Promise<void> {
   // kill(-0) would signal our own group, and group 0 holds the kernel's threads.
-  if (!isGroupWeMayStop(pid) || ownership(pid, marker) === "foreign") return;
+  if (!isGroupWeMayStop(pid)) return;
+  // A child stopped right after its spawn may still be in exec: wait for its command line,
+  // or it would look foreign and outlive us.
+  const owner = await settledOwnership(pid, marker);
+  if (owner === "foreign" || owner === "starting") return;
   // The leader may be gone while forked members (HAProxy workers) are still around.
   const alive = () => isRunning(pid, marker) || groupMembers(pid).length > 0;
   if (!alive()) return;

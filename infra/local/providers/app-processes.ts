@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { httpStatus, logTail, waitFor } from "../process/probes";
-import { isRunning, spawnDetached, stopProcessGroup } from "../process/processes";
+import { isRunning, settledOwnership, spawnDetached, stopProcessGroup } from "../process/processes";
 import { AppPoolInputs, AppProcess } from "./pool-types";
 
 /** How long one app process may take to publish its port and turn ready. */
@@ -51,6 +51,8 @@ export async function startAppProcess(
     cwd: dir,
   });
   fs.writeFileSync(slotFile(dir, slot, "pid"), `${pid}\n`);
+  // Until its exec has finished, the new process does not look like ours yet.
+  await settledOwnership(pid, poolId);
   const what = () => `${inputs.outpost} ${inputs.color} slot ${slot} (pid ${pid}, log ${logFile})`;
   try {
     const port = await waitFor(

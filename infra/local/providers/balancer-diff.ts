@@ -1,14 +1,12 @@
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
 import { COLORS } from "../../contract";
-import { desiredSlots, slotProblem } from "../haproxy/slots";
+import { desiredSlots, previewSlots, ServerSlot, slotProblem } from "../haproxy/slots";
 import { changedKeys } from "./changes";
-import { BalancerInputs, BalancerOutputs } from "./balancer-types";
+import { AppliedSlot, BalancerInputs, BalancerOutputs } from "./balancer-types";
 
 /** Every input except the run dir and binary, which only matter when HAProxy (re)starts. */
 const BALANCER_KEYS = [
   "outpost",
-  "color",
-  "version",
   "activeColor",
   "candidateWeight",
   "versions",
@@ -18,8 +16,6 @@ const BALANCER_KEYS = [
   "weights",
   "healthCheck",
   "tags",
-  "fingerprint",
-  "releaseVersion",
 ] as const;
 
 /**
@@ -38,12 +34,11 @@ export function portsKnown(inputs: Pick<BalancerInputs, "ports">): boolean {
   );
 }
 
-/** Slots whose live state (last read) differs from what these inputs ask for. */
-export function slotsOutOfStep(olds: BalancerOutputs, news: BalancerInputs): string[] {
-  const applied = new Map(olds.applied.map((slot) => [slot.name, slot]));
-  return desiredSlots(news)
+function outOfStep(applied: readonly AppliedSlot[], desired: readonly ServerSlot[]): string[] {
+  const byName = new Map(applied.map((slot) => [slot.name, slot]));
+  return desired
     .filter((slot) => {
-      const live = applied.get(slot.name);
+      const live = byName.get(slot.name);
       if (live === undefined) return true;
       if (!slot.enabled) return live.enabled;
       return !live.enabled || live.port !== slot.port || live.weight !== slot.weight;
@@ -52,17 +47,33 @@ export function slotsOutOfStep(olds: BalancerOutputs, news: BalancerInputs): str
 }
 
 /**
+ * Slots whose live state (last read) differs from what these inputs ask for, on the
+ * production backend and on the preview backend (`preview:<slot>`).
+ */
+export function slotsOutOfStep(olds: BalancerOutputs, news: BalancerInputs): string[] {
+  const desired = desiredSlots(news);
+  return [
+    ...outOfStep(olds.applied, desired),
+    ...outOfStep(olds.previewApplied ?? [], previewSlots(desired, news.activeColor)).map(
+      (name) => `preview:${name}`,
+    ),
+  ];
+}
+
+/**
  * Diff of a balancer: always an update, never a replacement. Weights, servers and metadata
  * go through the runtime API; structure (slots, health check, backend name) through a
- * seamless reload; a dead HAProxy is restarted on its old port. The frontend port, and so the
- * endpoint the driver probes, never changes.
+ * seamless reload; a dead HAProxy is restarted on its old ports. The frontend and preview
+ * ports, and so the endpoints the driver probes, never change. A state from before the
+ * preview frontend (no previewPort) is updated to get one.
  */
 export function diffBalancer(olds: BalancerOutputs, news: BalancerInputs): DiffResult {
   const changed = changedKeys(olds, news, BALANCER_KEYS);
   const drift =
     portsKnown(news) && slotProblem(news) === undefined ? slotsOutOfStep(olds, news) : [];
+  const noPreview = (olds.previewPort as number | undefined) === undefined;
   return {
-    changes: changed.length > 0 || drift.length > 0 || !olds.running,
+    changes: changed.length > 0 || drift.length > 0 || !olds.running || noPreview,
     replaces: [],
     deleteBeforeReplace: false,
   };

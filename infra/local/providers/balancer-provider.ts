@@ -10,11 +10,17 @@ import {
   writeConfig,
 } from "../haproxy/haproxy-process";
 import { slotDrift } from "../haproxy/runtime-plan";
-import { desiredSlots } from "../haproxy/slots";
+import { desiredSlots, previewSlots } from "../haproxy/slots";
 import { runtimeSocketPath } from "../haproxy/socket-path";
+import { freeLoopbackPort } from "../process/ports";
 import { isRunning, readPidFile, stopProcessGroup } from "../process/processes";
 import { balancerInputProblems, diffBalancer } from "./balancer-diff";
-import { applyAtRuntime, healthyWeightedSlots, observe, startOnFreePort } from "./balancer-runtime";
+import {
+  applyAtRuntime,
+  healthyWeightedSlots,
+  observeBoth,
+  startOnFreePorts,
+} from "./balancer-runtime";
 import { emptySlots, outputsOf, specOf } from "./balancer-state";
 import { BalancerInputs, BalancerOutputs } from "./balancer-types";
 
@@ -41,10 +47,10 @@ export const balancerProvider: dynamic.ResourceProvider<BalancerInputs, Balancer
     const files = haproxyFiles(dir, runtimeSocketPath(dir));
     const slots = desiredSlots(inputs);
     await healthyWeightedSlots(slots, inputs.healthCheck.path);
-    const { frontendPort, pid } = await startOnFreePort(inputs, files, id, slots);
+    const { pid, ...listen } = await startOnFreePorts(inputs, files, id, slots);
     try {
-      const observed = await observe(files.socketPath, inputs.backend);
-      return { id, outs: outputsOf(inputs, { frontendPort, pid, files, observed, running: true }) };
+      const live = await observeBoth(files.socketPath, inputs.backend);
+      return { id, outs: outputsOf(inputs, { ...listen, ...live, pid, files, running: true }) };
     } catch (error) {
       await stopProcessGroup(pid, id);
       throw error;
@@ -56,14 +62,18 @@ export const balancerProvider: dynamic.ResourceProvider<BalancerInputs, Balancer
     if (props === undefined) return { id, props };
     const files = haproxyFiles(path.dirname(props.configFile), props.socketPath);
     const running = isRunning(props.pid, id);
-    const observed = running ? await observe(files.socketPath, props.backend).catch(() => []) : [];
+    const nothing = { observed: [], previewObserved: [] };
+    const live = running
+      ? await observeBoth(files.socketPath, props.backend).catch(() => nothing)
+      : nothing;
     return {
       id,
       props: outputsOf(props, {
         frontendPort: props.frontendPort,
+        previewPort: props.previewPort,
         pid: props.pid,
         files,
-        observed,
+        ...live,
         running,
       }),
     };
@@ -73,15 +83,25 @@ export const balancerProvider: dynamic.ResourceProvider<BalancerInputs, Balancer
     const files = haproxyFiles(path.dirname(olds.configFile), olds.socketPath);
     const slots = desiredSlots(news);
     const healthy = await healthyWeightedSlots(slots, news.healthCheck.path);
-    let { frontendPort, pid } = olds;
-    const spec = specOf(news, frontendPort, files.socketPath, slots);
+    let { pid } = olds;
+    // A state from before the preview frontend gets its port now (and a reload, below).
+    let listen = {
+      frontendPort: olds.frontendPort,
+      previewPort: olds.previewPort ?? (await freeLoopbackPort()),
+    };
+    const spec = specOf(news, listen, files.socketPath, slots);
     const text = renderHaproxyConfig(spec);
     if (!isRunning(pid, id)) {
-      // Come back on the same port, so the endpoint stays; a new one only if it was taken.
-      ({ frontendPort, pid } = await startOnFreePort(news, files, id, slots, frontendPort));
+      // Come back on the same ports, so the endpoints stay; new ones only if they were taken.
+      ({ pid, ...listen } = await startOnFreePorts(news, files, id, slots, listen));
     } else if (
       needsReload(
-        specOf(olds, frontendPort, files.socketPath, emptySlots(olds.slotsPerColor)),
+        specOf(
+          olds,
+          { frontendPort: olds.frontendPort, previewPort: olds.previewPort ?? 0 },
+          files.socketPath,
+          emptySlots(olds.slotsPerColor),
+        ),
         spec,
       )
     ) {
@@ -92,16 +112,21 @@ export const balancerProvider: dynamic.ResourceProvider<BalancerInputs, Balancer
       // Same structure as the validated config HAProxy runs: only server lines differ, so no
       // `haproxy -c` (~40 ms) on the flip path. The file keeps the state for a later restart.
       writeConfig(files, text);
-      await applyAtRuntime(files, news.backend, slots, healthy);
+      await applyAtRuntime(files, news.backend, news.activeColor, slots, healthy);
     }
-    const observed = await observe(files.socketPath, news.backend);
-    const drift = slotDrift(observed, slots);
+    const live = await observeBoth(files.socketPath, news.backend);
+    const drift = [
+      ...slotDrift(live.observed, slots),
+      ...slotDrift(live.previewObserved, previewSlots(slots, news.activeColor)).map(
+        (problem) => `preview ${problem}`,
+      ),
+    ];
     if (drift.length > 0)
       throw new Error(`HAProxy for ${news.outpost} did not take the change: ${drift.join("; ")}`);
     return {
       outs: outputsOf(
         { ...news, runDir: olds.runDir },
-        { frontendPort, pid, files, observed, running: true },
+        { ...listen, ...live, pid, files, running: true },
       ),
     };
   },

@@ -1,6 +1,6 @@
 /** What the balancer provider does to a live HAProxy: observe it, start it, move its traffic. */
-import { COLORS } from "../../contract";
-import { renderHaproxyConfig } from "../haproxy/config";
+import { Color, COLORS } from "../../contract";
+import { previewBackendName, renderHaproxyConfig } from "../haproxy/config";
 import {
   HaproxyFiles,
   startHaproxy,
@@ -8,13 +8,13 @@ import {
   writeConfig,
 } from "../haproxy/haproxy-process";
 import { runtimeCommand } from "../haproxy/runtime-client";
-import { planRuntimeChanges } from "../haproxy/runtime-plan";
+import { planPreviewChanges, planRuntimeChanges } from "../haproxy/runtime-plan";
 import { isServing, ObservedServer, parseServersState } from "../haproxy/server-state";
-import { ServerSlot } from "../haproxy/slots";
+import { previewSlots, ServerSlot } from "../haproxy/slots";
 import { freeLoopbackPort } from "../process/ports";
 import { httpStatus, waitFor } from "../process/probes";
 import { readPidFile, stopProcessGroup } from "../process/processes";
-import { specOf } from "./balancer-state";
+import { ListenPorts, specOf } from "./balancer-state";
 import { BalancerInputs } from "./balancer-types";
 
 /** How long servers that are about to take traffic may take to pass their checks. */
@@ -24,6 +24,18 @@ const PORT_ATTEMPTS = 3;
 
 export async function observe(socketPath: string, backend: string): Promise<ObservedServer[]> {
   return parseServersState(await runtimeCommand(socketPath, `show servers state ${backend}`));
+}
+
+/** Both backends of a balancer: production, and the preview that mirrors its slots. */
+export async function observeBoth(
+  socketPath: string,
+  backend: string,
+): Promise<{ observed: ObservedServer[]; previewObserved: ObservedServer[] }> {
+  const [observed, previewObserved] = await Promise.all([
+    observe(socketPath, backend),
+    observe(socketPath, previewBackendName(backend)),
+  ]);
+  return { observed, previewObserved };
 }
 
 /** How long the processes behind weighted servers get to answer their health path. */
@@ -65,15 +77,28 @@ export async function healthyWeightedSlots(
   return healthy;
 }
 
-/** Runs a plan phase by phase; traffic moves only once the healthy receiving servers are in service. */
+/**
+ * Runs a plan phase by phase; traffic moves only once the healthy receiving servers are in
+ * service. The preview backend follows: its addresses with the prepare phase, its weights once
+ * the production weights have moved (the preview is the candidate's, and the candidate changes
+ * only once the new active color carries production).
+ */
 export async function applyAtRuntime(
   files: HaproxyFiles,
   backend: string,
+  activeColor: Color,
   slots: readonly ServerSlot[],
   healthy: ReadonlySet<string>,
 ): Promise<void> {
-  const plan = planRuntimeChanges(backend, await observe(files.socketPath, backend), slots);
-  if (plan.prepare.length > 0) await runtimeCommand(files.socketPath, plan.prepare);
+  const live = await observeBoth(files.socketPath, backend);
+  const plan = planRuntimeChanges(backend, live.observed, slots);
+  const preview = planPreviewChanges(
+    previewBackendName(backend),
+    live.previewObserved,
+    previewSlots(slots, activeColor),
+  );
+  const prepare = [...plan.prepare, ...preview.addresses];
+  if (prepare.length > 0) await runtimeCommand(files.socketPath, prepare);
   const awaited = plan.mustServe.filter((name) => healthy.has(name));
   await waitFor(
     async () => {
@@ -84,29 +109,40 @@ export async function applyAtRuntime(
     SERVERS_HEALTHY_TIMEOUT_MS,
     () => `HAProxy does not report ${awaited.join(", ")} as up; traffic was not moved`,
   );
-  for (const phase of [plan.raise, plan.lower, plan.retire]) {
+  // The preview's weights ride with the lowering: one runtime API call, still in that order.
+  for (const phase of [plan.raise, [...plan.lower, ...preview.weights], plan.retire]) {
     if (phase.length > 0) await runtimeCommand(files.socketPath, phase);
   }
 }
 
-export async function startOnFreePort(
+/**
+ * Starts HAProxy with the kernel's choice of two free loopback ports (frontend and preview),
+ * or the preferred ones first, so that a restarted balancer keeps its endpoints. Another
+ * process may take a port between the choice and the bind: then it tries new ports.
+ */
+export async function startOnFreePorts(
   inputs: BalancerInputs,
   files: HaproxyFiles,
   marker: string,
   slots: readonly ServerSlot[],
-  preferredPort?: number,
-): Promise<{ frontendPort: number; pid: number }> {
+  preferred: Partial<ListenPorts> = {},
+): Promise<ListenPorts & { pid: number }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-    const frontendPort =
-      attempt === 0 && preferredPort !== undefined ? preferredPort : await freeLoopbackPort();
-    const text = renderHaproxyConfig(specOf(inputs, frontendPort, files.socketPath, slots));
+    const pick = async (port: number | undefined) =>
+      attempt === 0 && port !== undefined ? port : freeLoopbackPort();
+    const frontendPort = await pick(preferred.frontendPort);
+    let previewPort = await pick(preferred.previewPort);
+    // Two quick picks can return the same port once the first probe socket is closed.
+    while (previewPort === frontendPort) previewPort = await freeLoopbackPort();
+    const listen = { frontendPort, previewPort };
+    const text = renderHaproxyConfig(specOf(inputs, listen, files.socketPath, slots));
     if (attempt === 0) await validateConfig(inputs.haproxyBin, files, text);
     writeConfig(files, text);
     try {
       return {
-        frontendPort,
-        pid: await startHaproxy(inputs.haproxyBin, files, frontendPort, marker),
+        ...listen,
+        pid: await startHaproxy(inputs.haproxyBin, files, [frontendPort, previewPort], marker),
       };
     } catch (error) {
       lastError = error;

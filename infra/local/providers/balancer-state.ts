@@ -1,23 +1,31 @@
 /** Pure shaping of a balancer's state: its HAProxy spec, and its outputs from what HAProxy reports. */
-import { HaproxySpec } from "../haproxy/config";
+import { HaproxySpec, previewBackendName } from "../haproxy/config";
 import { HaproxyFiles } from "../haproxy/haproxy-process";
 import { inMaintenance, isServing, ObservedServer } from "../haproxy/server-state";
-import { desiredSlots, ServerSlot, slotNames } from "../haproxy/slots";
+import { desiredSlots, previewSlots, ServerSlot, slotNames } from "../haproxy/slots";
 import { AppliedSlot, BalancerInputs, BalancerOutputs } from "./balancer-types";
+
+/** The two loopback ports a balancer listens on; both stay for the stack's life. */
+export interface ListenPorts {
+  readonly frontendPort: number;
+  readonly previewPort: number;
+}
 
 export function specOf(
   inputs: BalancerInputs,
-  frontendPort: number,
+  listen: ListenPorts,
   socketPath: string,
   slots: readonly ServerSlot[],
 ): HaproxySpec {
   return {
     outpost: inputs.outpost,
     backend: inputs.backend,
-    frontendPort,
+    frontendPort: listen.frontendPort,
+    previewPort: listen.previewPort,
     socketPath,
     healthCheck: inputs.healthCheck,
     slots,
+    previewSlots: previewSlots(slots, inputs.activeColor),
   };
 }
 
@@ -51,22 +59,25 @@ export function healthOf(applied: readonly AppliedSlot[]): BalancerOutputs["heal
   return { blue: of("blue"), green: of("green") };
 }
 
-export function outputsOf(
-  inputs: BalancerInputs,
-  live: {
-    frontendPort: number;
-    pid: number;
-    files: HaproxyFiles;
-    observed: readonly ObservedServer[];
-    running: boolean;
-  },
-): BalancerOutputs {
+/** What HAProxy reported of both backends at one moment. */
+export interface LiveBalancer extends ListenPorts {
+  readonly pid: number;
+  readonly files: HaproxyFiles;
+  readonly observed: readonly ObservedServer[];
+  readonly previewObserved: readonly ObservedServer[];
+  readonly running: boolean;
+}
+
+export function outputsOf(inputs: BalancerInputs, live: LiveBalancer): BalancerOutputs {
   const applied = appliedOf(live.observed);
   const names = slotNames(inputs.slotsPerColor);
   return {
     ...inputs,
     frontendPort: live.frontendPort,
     endpoint: `http://127.0.0.1:${live.frontendPort}`,
+    previewPort: live.previewPort,
+    previewEndpoint: `http://127.0.0.1:${live.previewPort}`,
+    previewBackend: previewBackendName(inputs.backend),
     pid: live.pid,
     running: live.running,
     socketPath: live.files.socketPath,
@@ -76,6 +87,7 @@ export function outputsOf(
       green: names.green.map((n) => `${inputs.backend}/${n}`),
     },
     applied,
+    previewApplied: appliedOf(live.previewObserved),
     health: healthOf(applied),
   };
 }

@@ -2,15 +2,16 @@ import type { Color } from "../../contract";
 import type { HealthCheck } from "../haproxy/config";
 import type { Tags } from "../tags";
 
-/** Inputs of one Outpost's HAProxy. */
+/**
+ * Inputs of one Outpost's HAProxy. All of them come from the Outpost's config and deployment
+ * state, never from the stack-wide release: a targeted `up` of the Outpost sees all it needs.
+ */
 export interface BalancerInputs {
   readonly outpost: string;
-  /** The active color, and the version it runs (plain fields for the policy pack). */
-  readonly color: Color;
-  readonly version: string;
-  /** Same as color; the name the policy pack reads traffic state by. */
+  /** The color production traffic goes to; the other one is the candidate, behind the preview. */
   readonly activeColor: Color;
   readonly candidateWeight: number;
+  /** What each color runs (for the policy pack). */
   readonly versions: Readonly<Record<Color, string>>;
   /** HAProxy backend name: the app's name. */
   readonly backend: string;
@@ -23,10 +24,8 @@ export interface BalancerInputs {
   readonly healthCheck: HealthCheck;
   readonly runDir: string;
   readonly haproxyBin: string;
+  /** Site tags: the balancer serves both colors, so it carries neither Color nor AppVersion. */
   readonly tags: Tags;
-  /** The stack's config fingerprint and release, carried for the policy pack. */
-  readonly fingerprint: string;
-  readonly releaseVersion: string;
 }
 
 /** One slot as HAProxy last reported it. */
@@ -41,6 +40,12 @@ export interface AppliedSlot {
 export interface BalancerOutputs extends BalancerInputs {
   readonly frontendPort: number;
   readonly endpoint: string;
+  /** Port of the preview frontend, kept for the stack's life like the main one. */
+  readonly previewPort: number;
+  /** `http://127.0.0.1:<previewPort>`: reaches only the candidate color, whatever the weights. */
+  readonly previewEndpoint: string;
+  /** The preview frontend's backend (previewBackendName in haproxy/config.ts). */
+  readonly previewBackend: string;
   /** Master pid; the process group holds the workers too. */
   readonly pid: number;
   readonly running: boolean;
@@ -49,6 +54,8 @@ export interface BalancerOutputs extends BalancerInputs {
   /** `backend/server` names of every slot, by color: the local "target groups". */
   readonly servers: Readonly<Record<Color, readonly string[]>>;
   readonly applied: readonly AppliedSlot[];
+  /** The preview backend's slots as HAProxy last reported them. */
+  readonly previewApplied: readonly AppliedSlot[];
   /** Serving servers out of the enabled ones, by color, as of the last create/update/read. */
   readonly health: Readonly<Record<Color, { readonly up: number; readonly total: number }>>;
 }

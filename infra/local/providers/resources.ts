@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { appPoolProvider } from "./app-pool-provider";
 import { balancerProvider } from "./balancer-provider";
+import { configStoreProvider } from "./config-store-provider";
+import { ConfigStoreInputs } from "./config-store-types";
 import { AppPoolInputs, AppProcess } from "./pool-types";
 import { AppliedSlot, BalancerInputs, BalancerOutputs } from "./balancer-types";
 
 /*
- * Both dynamic resources keep Pulumi's default type, `pulumi-nodejs:dynamic:Resource`, which
+ * The dynamic resources keep Pulumi's default type, `pulumi-nodejs:dynamic:Resource`, which
  * the policy pack selects on; the components around them carry the descriptive type tokens.
  */
 
@@ -25,7 +27,10 @@ export class AppProcesses extends pulumi.dynamic.Resource {
 export class HaproxyBalancer extends pulumi.dynamic.Resource {
   declare readonly frontendPort: pulumi.Output<number>;
   declare readonly endpoint: pulumi.Output<string>;
+  declare readonly previewEndpoint: pulumi.Output<string>;
+  declare readonly previewBackend: pulumi.Output<string>;
   declare readonly pid: pulumi.Output<number>;
+  declare readonly socketPath: pulumi.Output<string>;
   declare readonly servers: pulumi.Output<BalancerOutputs["servers"]>;
   declare readonly applied: pulumi.Output<AppliedSlot[]>;
   declare readonly health: pulumi.Output<BalancerOutputs["health"]>;
@@ -38,12 +43,31 @@ export class HaproxyBalancer extends pulumi.dynamic.Resource {
         ...args,
         frontendPort: undefined,
         endpoint: undefined,
+        previewPort: undefined,
+        previewEndpoint: undefined,
+        previewBackend: undefined,
         pid: undefined,
+        socketPath: undefined,
         servers: undefined,
         applied: undefined,
+        previewApplied: undefined,
         health: undefined,
       },
       opts,
     );
+  }
+}
+
+/** The stack's config documents as files (dynamic resource; see config-store-provider.ts). */
+export class ConfigDocuments extends pulumi.dynamic.Resource {
+  declare readonly documents: pulumi.Output<Record<string, string>>;
+  declare readonly storeDir: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    args: InputsOf<ConfigStoreInputs>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(configStoreProvider, name, { ...args }, opts);
   }
 }

@@ -509,38 +509,54 @@ export function localPool(
 }
 
 /** The local target's HAProxy (BalancerInputs in infra/local/providers/balancer-types.ts). */
-export function localBalancer(
-  state: OutpostState = STEADY,
-  outpost = "nyc-lab1",
-  release = VERSION,
-): PackResource {
-  const versions = { blue: state.blueVersion, green: state.greenVersion };
-  const active = state.activeColor;
+export function localBalancer(state: OutpostState = STEADY, outpost = "nyc-lab1"): PackResource {
   return res(
     "pulumi-nodejs:dynamic:Resource",
     `${outpost}-lb-haproxy`,
     {
       outpost,
-      color: active,
-      version: versions[active],
-      activeColor: active,
+      activeColor: state.activeColor,
       candidateWeight: state.candidateWeight,
-      versions,
+      versions: { blue: state.blueVersion, green: state.greenVersion },
       backend: "storefront",
       slotsPerColor: 2,
       ports: { blue: [40001, 40002], green: [] },
       weights: weightsOf(state),
       runDir: "/tmp/run/local-us",
       haproxyBin: "/usr/sbin/haproxy",
-      tags: {
-        ...colorTags(active, versions[active], outpost),
-        Environment: "staging",
-        Target: "local",
-      },
-      fingerprint: FINGERPRINT,
-      releaseVersion: release,
+      // Site tags: the balancer serves both colors.
+      tags: { ...siteTags(outpost), Environment: "staging", Target: "local" },
     },
     ["outpost-fleet:local:OutpostSite", "outpost-fleet:local:LoadBalancer"],
+  );
+}
+
+export const LOCAL_CONFIG_ROOT = "/outpost-fleet/staging/us";
+
+/** The local target's config store (ConfigStoreInputs in infra/local/providers/config-store-types.ts). */
+export function localConfigStore(release = VERSION, fingerprint = FINGERPRINT): PackResource {
+  const root = LOCAL_CONFIG_ROOT;
+  return res(
+    "pulumi-nodejs:dynamic:Resource",
+    "us-config-documents",
+    {
+      root,
+      documents: {
+        [`${root}/app`]: JSON.stringify({ name: "storefront" }),
+        [`${root}/outposts/nyc-lab1`]: JSON.stringify({ name: "nyc-lab1" }),
+        [`${root}/release/version`]: release,
+        [`${root}/fingerprint`]: fingerprint,
+      },
+      storeDir: "/tmp/run/local-us/config-store",
+      tags: {
+        Environment: "staging",
+        Region: "us-east-1",
+        DeploymentId: "storefront-staging-us",
+        ManagedBy: "outpost-fleet",
+        Target: "local",
+      },
+    },
+    ["outpost-fleet:local:ConfigStore"],
   );
 }
 

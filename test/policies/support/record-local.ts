@@ -1,7 +1,8 @@
 /**
- * Records a local-target stack under mocks, the way the engine would see it: the two dynamic
- * providers answer like the real ones (pools report processes and ports, balancers an
- * endpoint and their server slots), and the root stack carries the outputs.
+ * Records a local-target stack under mocks, the way the engine would see it: the three dynamic
+ * providers answer like the real ones (pools report processes and ports, balancers their
+ * endpoints, socket and server slots, the config store its documents), and the root stack
+ * carries the outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
@@ -31,8 +32,10 @@ class LocalProviderMocks implements pulumi.runtime.Mocks {
     if (!custom) return { id: undefined, state: {} };
     if (args.type !== "pulumi-nodejs:dynamic:Resource")
       throw new Error(`unexpected resource type ${args.type}`);
+    if ("documents" in inputs) return { id: `${args.name}-id`, state: inputs };
     if ("slotsPerColor" in inputs) {
       const port = this.nextPort++;
+      const previewPort = this.nextPort++;
       const slots = (color: string) =>
         Array.from(
           { length: Number(inputs.slotsPerColor) },
@@ -43,6 +46,8 @@ class LocalProviderMocks implements pulumi.runtime.Mocks {
         state: {
           ...inputs,
           endpoint: `http://127.0.0.1:${port}`,
+          previewEndpoint: `http://127.0.0.1:${previewPort}`,
+          socketPath: `/tmp/run/${args.name}/haproxy.sock`,
           servers: { blue: slots("blue"), green: slots("green") },
           health: {},
         },
