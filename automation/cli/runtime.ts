@@ -11,6 +11,7 @@ import { fetchHttpClient } from "../gates/http-client";
 import { HttpProbeGate } from "../gates/http-probe";
 import { CandidateTrafficGate } from "../gates/candidate-traffic-gate";
 import { awsGetMetricData, cloudWatchTrafficSource } from "../gates/cloudwatch-traffic";
+import { haproxyTrafficSource } from "../gates/haproxy-traffic";
 import {
   clusterRolloutApi,
   kubernetesRolloutController,
@@ -85,7 +86,10 @@ export function realGates(
   const gates = new StandardGateSuite({
     http: new HttpProbeGate(fetchHttpClient, settings.analysis),
     candidateTraffic: new CandidateTrafficGate(
-      { cloudwatch: cloudWatchTrafficSource(awsGetMetricData(), () => clock.now()) },
+      {
+        cloudwatch: cloudWatchTrafficSource(awsGetMetricData(), () => clock.now()),
+        haproxy: haproxyTrafficSource(),
+      },
       settings.analysis,
     ),
     outputsVersion: new OutputsVersionGate(),

@@ -11,11 +11,13 @@ export interface ColorTraffic {
   readonly responseTimeStat?: "p99" | "average";
 }
 
-/** Where a window starts: a time, and the counters then for sources that only count up. */
+/**
+ * Where a window starts: a time, and for sources whose counters only count up, the reading
+ * then (what the source subtracts later; opaque to the gate).
+ */
 export interface TrafficMark {
   readonly at: number;
-  readonly requests?: number;
-  readonly errors?: number;
+  readonly reading?: unknown;
 }
 
 /**

@@ -1,7 +1,11 @@
 import { expect } from "chai";
 import type { OutpostOutputs } from "../../infra/contract";
 import { CandidateTrafficGate } from "../../automation/gates/candidate-traffic-gate";
-import type { ColorTraffic, ColorTrafficSource } from "../../automation/gates/color-traffic";
+import type {
+  ColorTraffic,
+  ColorTrafficSource,
+  TrafficMark,
+} from "../../automation/gates/color-traffic";
 import {
   cloudWatchTrafficSource,
   colorMetricQueries,
@@ -14,6 +18,8 @@ import {
   minimumSample,
 } from "../../automation/gates/error-rate";
 import type { GateTarget } from "../../automation/gates/gate";
+import { haproxyTrafficSource } from "../../automation/gates/haproxy-traffic";
+import type { ColorTrafficStats } from "../../infra/local/haproxy/color-traffic";
 import { DEFAULT_SETTINGS } from "../../automation/settings/driver-settings";
 
 const outputs = (overrides: Partial<OutpostOutputs> = {}): OutpostOutputs => ({
@@ -87,13 +93,14 @@ class CountingSource implements ColorTrafficSource {
   readonly counters = { blue: { requests: 0, errors: 0 }, green: { requests: 0, errors: 0 } };
   responseTimeMs: number | undefined = 40;
   mark(_t: GateTarget, color: "blue" | "green") {
-    return Promise.resolve({ at: 0, ...this.counters[color] });
+    return Promise.resolve({ at: 0, reading: { ...this.counters[color] } });
   }
-  since(_t: GateTarget, color: "blue" | "green", mark: { requests?: number; errors?: number }) {
+  since(_t: GateTarget, color: "blue" | "green", mark: TrafficMark) {
     const now = this.counters[color];
+    const then = mark.reading as { requests: number; errors: number };
     const traffic: ColorTraffic = {
-      requests: now.requests - (mark.requests ?? 0),
-      errors: now.errors - (mark.errors ?? 0),
+      requests: now.requests - then.requests,
+      errors: now.errors - then.errors,
       responseTimeMs: this.responseTimeMs,
       responseTimeStat: "average",
     };
@@ -200,5 +207,69 @@ describe("gates: CloudWatch per-target-group traffic", () => {
     expect(calls).to.deep.equal([
       { region: "us-east-1", start: Date.UTC(2026, 11, 1, 10, 7, 0), end: now },
     ]);
+  });
+});
+
+describe("gates: HAProxy per-server traffic (local target)", () => {
+  const figures = (requests: number, responses5xx: number, meanResponseMs = 12) => ({
+    requests,
+    responses5xx,
+    connectionErrors: 0,
+    responseErrors: 1,
+    meanResponseMs,
+    meanTotalMs: meanResponseMs,
+    maxResponseMs: 80,
+    servers: 2,
+  });
+  const reading = (counters: string, green: number, green5xx: number): ColorTrafficStats => ({
+    backend: "storefront",
+    counters,
+    readAt: 1_000,
+    colors: { blue: figures(5_000, 0), green: figures(green, green5xx) },
+    backendTotal: figures(5_000 + green, green5xx),
+  });
+  const local = target({
+    target: "local",
+    outputs: outputs({
+      trafficStats: { kind: "haproxy", socket: "/run/nyc.sock", backend: "storefront" },
+      targetGroups: {
+        blue: "storefront/blue-1,storefront/blue-2",
+        green: "storefront/green-1,storefront/green-2",
+      },
+    }),
+  });
+
+  it("reads the color's servers from the outputs and subtracts two reads of their counters", async () => {
+    const reads = [reading("101@1", 200, 10), reading("101@1", 260, 28)];
+    const asked: unknown[] = [];
+    const source = haproxyTrafficSource((socket, backend, servers) => {
+      asked.push({ socket, backend, servers });
+      return Promise.resolve(reads.shift()!);
+    });
+    const mark = await source.mark(local, "green", never);
+    expect(await source.since(local, "green", mark, never)).to.deep.equal({
+      requests: 60,
+      errors: 18, // 5xx only: the broken response counted before and after cancels out
+      responseTimeMs: 12,
+      responseTimeStat: "average",
+    });
+    expect(asked[0]).to.deep.equal({
+      socket: "/run/nyc.sock",
+      backend: "storefront",
+      servers: {
+        blue: ["storefront/blue-1", "storefront/blue-2"],
+        green: ["storefront/green-1", "storefront/green-2"],
+      },
+    });
+  });
+
+  it("after a reload the counters restart: the window covers the time since", async () => {
+    const reads = [reading("101@1", 900, 0), reading("202@9", 40, 12)];
+    const source = haproxyTrafficSource(() => Promise.resolve(reads.shift()!));
+    const mark = await source.mark(local, "green", never);
+    expect(await source.since(local, "green", mark, never)).to.include({
+      requests: 40,
+      errors: 13,
+    });
   });
 });
