@@ -4,12 +4,14 @@
  * with OUTPOST_FLEET_SKIP_ENGINE_TESTS=1.
  */
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import { AutomationApiEngine } from "../../automation/engine/automation-api-engine";
+import { PendingOperationsError } from "../../automation/engine/engine-port";
 import {
   PROJECT_ROOT,
   pulumiCommand,
@@ -42,6 +44,7 @@ describe("engine: Automation-API adapter on the real engine", function () {
   let programDir: string;
   let policyDir: string;
   let engine: AutomationApiEngine;
+  let engineWith: (attempts: number) => AutomationApiEngine;
 
   before(async function () {
     requireEngine(this);
@@ -69,21 +72,34 @@ describe("engine: Automation-API adapter on the real engine", function () {
     });
     const environment = pulumiEnvironment({ stateDir: path.join(workDir, "state") });
     environment.env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";
-    engine = new AutomationApiEngine({
-      workDir: programDir,
-      environment,
-      command: await pulumiCommand(environment),
-      clock: systemClock,
-      log: silentLogger(),
-      baseDelayMs: 200,
-      attempts: 20,
-    });
+    const command = await pulumiCommand(environment);
+    engineWith = (attempts) =>
+      new AutomationApiEngine({
+        workDir: programDir,
+        environment,
+        command,
+        clock: systemClock,
+        log: silentLogger(),
+        baseDelayMs: 200,
+        attempts,
+      });
+    engine = engineWith(20);
     await engine.prepareStack("t1");
   });
 
   after(() => {
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   });
+
+  /** The stack-wide resource's release, from the state (it is under no site). */
+  async function stackWideRelease(): Promise<string | undefined> {
+    const environment = pulumiEnvironment({ stateDir: path.join(workDir, "state") });
+    const stack = await LocalWorkspace.selectStack(
+      { stackName: "t1", workDir: programDir },
+      { pulumiCommand: await pulumiCommand(environment), envVars: environment.env },
+    );
+    return (await stack.outputs()).stackWideRelease?.value as string | undefined;
+  }
 
   it("reads the driver's keys and updates the whole stack", async () => {
     expect(await engine.readDriverConfig("t1")).to.deep.equal({
@@ -134,6 +150,13 @@ describe("engine: Automation-API adapter on the real engine", function () {
     expect(outputs.outposts["op-a"].activeColor).to.equal("green");
     expect(outputs.outposts["op-b"].activeColor, "op-b was not targeted").to.equal("blue");
     expect(outputs.release).to.equal("2.1.0");
+    // The stack-wide resource is under no site: only an untargeted up moves it.
+    expect(await stackWideRelease()).to.equal("2.0.0");
+    const preview = await engine.preview("t1", { policyPacks: [], policyPackConfigs: [] });
+    expect(preview.changes.update).to.be.greaterThan(0);
+    await engine.writeDriverConfig("t1", { deployment: { "op-b": state("blue") } });
+    await engine.up("t1");
+    expect(await stackWideRelease()).to.equal("2.1.0");
   });
 
   it("retries an update that meets another update of the same stack", async () => {
@@ -145,7 +168,7 @@ describe("engine: Automation-API adapter on the real engine", function () {
     expect((await engine.outputs("t1")).outposts["op-b"].activeColor).to.equal("blue");
   });
 
-  it("removes a stack lock left by a killed process on this host", async () => {
+  it("removes a stack lock only when it is provably ours and dead: this user, this host", async () => {
     const locks = path.join(
       workDir,
       "state",
@@ -158,34 +181,86 @@ describe("engine: Automation-API adapter on the real engine", function () {
     fs.mkdirSync(locks, { recursive: true });
     const lock = {
       pid: 999_999,
-      username: "ghost",
+      username: os.userInfo().username,
       hostname: os.hostname(),
       timestamp: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(locks, "6f1d2c3b-dead-beef.json"), JSON.stringify(lock));
     await engine.up("t1", { outposts: ["op-a"] });
     expect(fs.readdirSync(locks)).to.deep.equal([]);
+
+    // Another user's lock is never touched, even when its process is gone.
+    const theirs = { ...lock, username: "ghost" };
+    fs.writeFileSync(path.join(locks, "0a1b2c3d-ghost.json"), JSON.stringify(theirs));
+    const blocked = await engineWith(2)
+      .up("t1", { outposts: ["op-a"] })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(String(blocked)).to.match(/locked/);
+    expect(fs.readdirSync(locks)).to.deep.equal(["0a1b2c3d-ghost.json"]);
+    fs.rmSync(path.join(locks, "0a1b2c3d-ghost.json"));
   });
 
-  it("recovers from pending operations left by an interrupted update", async () => {
+  it("stops on pending operations, naming them, until a repair refreshes the stack", async () => {
     const environment = pulumiEnvironment({ stateDir: path.join(workDir, "state") });
     const stack = await LocalWorkspace.selectStack(
       { stackName: "t1", workDir: programDir },
       { pulumiCommand: await pulumiCommand(environment), envVars: environment.env },
     );
-    const state = await stack.exportStack();
-    const deployment = state.deployment as {
-      resources: { urn: string; type: string }[];
-      pending_operations?: unknown[];
-    };
-    const site = deployment.resources.find((r) => r.urn.endsWith("::op-a"));
-    deployment.pending_operations = [
-      { resource: { ...site, urn: site?.urn.replace("::op-a", "::op-ghost") }, type: "creating" },
-    ];
-    await stack.importStack(state);
-    await engine.up("t1", { outposts: ["op-a"] });
-    const after = (await stack.exportStack()).deployment as { pending_operations?: unknown[] };
-    expect(after.pending_operations ?? []).to.deep.equal([]);
+    // A new Outpost whose create takes two minutes; the update is killed in the middle.
+    const marker = path.join(workDir, "op-slow.creating");
+    await stack.setAllConfig(
+      {
+        "outpost-fleet:outposts": {
+          value: JSON.stringify([{ name: "op-a" }, { name: "op-b" }, { name: "op-slow" }]),
+        },
+        "outpost-fleet:fixtureSlowMarker": { value: marker },
+      },
+      false,
+    );
+    await engine.writeDriverConfig("t1", { deployment: { "op-slow": state("blue") } });
+    const killed = spawn(
+      environment.cliPath,
+      ["up", "--yes", "--stack", "t1", "--non-interactive", "--skip-preview"],
+      {
+        cwd: programDir,
+        env: { ...process.env, ...environment.env },
+        detached: true,
+        stdio: "ignore",
+      },
+    );
+    for (let waited = 0; !fs.existsSync(marker); waited += 100) {
+      if (waited > 90_000) throw new Error("the slow create never started");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    process.kill(-killed.pid!, "SIGKILL");
+    await new Promise((resolve) => killed.once("exit", resolve));
+
+    const stopped = await engine.up("t1", { outposts: ["op-a"] }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(stopped).to.be.instanceOf(PendingOperationsError);
+    expect(String(stopped)).to.match(/creating urn:pulumi:t1::fleet-fixture::.*::op-slow-state/);
+    expect(String(stopped)).to.contain("outpost-fleet repair --stack t1");
+    expect(await engine.pendingOperations("t1")).to.have.length(1);
+    // A plain refresh keeps a pending create; the operator's clear drops it.
+    await engine.refresh("t1");
+    expect(await engine.pendingOperations("t1")).to.have.length(1);
+    await engine.refresh("t1", { clearPendingCreates: true });
+    expect(await engine.pendingOperations("t1")).to.deep.equal([]);
+
+    await stack.setAllConfig(
+      {
+        "outpost-fleet:outposts": { value: JSON.stringify([{ name: "op-a" }, { name: "op-b" }]) },
+        "outpost-fleet:fixtureSlowMarker": { value: "" },
+      },
+      false,
+    );
+    await stack.removeConfig("outpost-fleet:deployment.op-slow", true);
+    await engine.up("t1");
   });
 
   it("previews with a policy pack and reports mandatory violations", async () => {

@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
+import { FleetLock } from "../../automation/journal/fleet-lock";
 import { JournalFile, parseJournal } from "../../automation/journal/journal-file";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { BIN } from "./support/cli-harness";
@@ -19,21 +20,43 @@ import { requireEngine } from "../support/engine-guard";
 
 const OUTPOSTS = ["op-a", "op-b"];
 
-/** GET /<outpost>/(health|ready|version), from the state files the program writes; prints its port. */
+/**
+ * A fake fleet in one process. GET /<outpost>/(health|ready|version) answers from the state
+ * files the program writes, as that Outpost's active color; /<outpost>~preview/... as its
+ * candidate color, like the preview path. It counts each color's production requests and
+ * answers HAProxy's runtime API on a socket (`show info; show stat`), so the driver's
+ * candidate-traffic gate reads real per-color counters. Prints its port.
+ */
 const FAKE_APP = `
-const http = require("node:http"), fs = require("node:fs"), path = require("node:path");
-const stateDir = process.argv[1];
+const http = require("node:http"), net = require("node:net"), fs = require("node:fs"), path = require("node:path");
+const stateDir = process.argv[1], socketPath = process.argv[2];
+const counts = {};
 const server = http.createServer((req, res) => {
-  const [, outpost, what] = (req.url || "").split("/");
+  const [, site, what] = (req.url || "").split("/");
+  const [outpost, preview] = site.split("~");
   const file = path.join(stateDir, outpost + ".json");
   if (!fs.existsSync(file)) return res.writeHead(503).end();
   const state = JSON.parse(fs.readFileSync(file, "utf8"));
+  const color = preview ? (state.activeColor === "blue" ? "green" : "blue") : state.activeColor;
+  if (!preview) counts[outpost + "-" + color] = (counts[outpost + "-" + color] || 0) + 1;
   if (what === "version") {
     res.writeHead(200, { "content-type": "application/json" });
-    return res.end(JSON.stringify({ version: state[state.activeColor + "Version"], color: state.activeColor }));
+    return res.end(JSON.stringify({ version: state[color + "Version"], color }));
   }
   res.writeHead(200).end("ok");
 });
+const columns = "pxname,svname,type,status,req_tot,hrsp_5xx,econ,eresp,rtime,ttime,rtime_max,ttime_max";
+net.createServer((socket) => {
+  socket.on("data", () => {
+    const rows = fs.readdirSync(stateDir).filter((f) => f.endsWith(".json")).flatMap((f) =>
+      ["blue", "green"].map((c) => f.slice(0, -5) + "-" + c));
+    const total = rows.reduce((sum, name) => sum + (counts[name] || 0), 0);
+    socket.end(["Pid: " + process.pid, "Start_time_sec: 1", "", "# " + columns,
+      "fixture,BACKEND,1,UP," + total + ",0,0,0,2,2,9,9",
+      ...rows.map((name) => "fixture," + name + ",2,UP," + (counts[name] || 0) + ",0,0,0,2,2,9,9"),
+      ""].join("\\n"));
+  });
+}).listen(socketPath);
 server.listen(0, "127.0.0.1", () => console.log(server.address().port));
 `;
 
@@ -52,7 +75,8 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
     stateDir = path.join(workDir, "app-state");
     fs.mkdirSync(stateDir);
     // The fake app, in its own process: answers for each Outpost with its active color's version.
-    app = spawn(process.execPath, ["-e", FAKE_APP, stateDir], {
+    const statsSocket = path.join(workDir, "stats.sock");
+    app = spawn(process.execPath, ["-e", FAKE_APP, stateDir, statsSocket], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     const port = await new Promise<number>((resolve, reject) => {
@@ -91,6 +115,7 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
           "outpost-fleet:deployment": Object.fromEntries(OUTPOSTS.map((o) => [o, settled])),
           "outpost-fleet:fixtureStateDir": stateDir,
           "outpost-fleet:fixtureEndpoint": `http://127.0.0.1:${port}`,
+          "outpost-fleet:fixtureStatsSocket": statsSocket,
         },
       }),
     );
@@ -106,6 +131,9 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
           intervalSeconds: 0.2,
           probeTimeoutSeconds: 2,
           requestsPerCheck: 2,
+          previewRequestsPerCheck: 20,
+          // 10%: a clean sample of 29 of the candidate's requests passes (docs/driver.md).
+          maxErrorRate: 0.1,
           consecutiveSuccesses: 2,
           failureLimit: 0,
           verifyTimeoutSeconds: 30,
@@ -230,5 +258,33 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
       ["2.2.0", "succeeded", "e2e"],
       ["2.1.0", "succeeded", "e2e"],
     ]);
+  });
+
+  it("after the releases nothing drifts, and repair and drift take the fleet lock", async () => {
+    // sync-stack moved the stack-wide resource with each release: a refresh and a preview
+    // find nothing to change.
+    const drift = await run(["drift"]);
+    expect(drift.status, drift.stderr + drift.stdout).to.equal(ExitCode.Success);
+    expect(drift.stdout).to.contain("stack t1: in sync");
+    const repair = await run(["repair", "--stack", "t1"]);
+    expect(repair.status, repair.stderr).to.equal(ExitCode.NothingToDo);
+    expect(repair.stdout).to.contain("stack t1 has no pending operations; nothing to repair");
+
+    const lock = FleetLock.acquire(path.join(workDir, "journal"), {
+      user: "someone-else",
+      host: os.hostname(),
+      pid: process.pid,
+      command: "outpost-fleet deploy --release 9.9.9",
+      release: "9.9.9",
+    });
+    try {
+      for (const args of [["drift"], ["repair", "--stack", "t1"]]) {
+        const refused = await run(args);
+        expect(refused.status, args.join(" ")).to.equal(ExitCode.Locked);
+        expect(refused.stderr).to.contain("locked by another driver: someone-else@");
+      }
+    } finally {
+      lock.release();
+    }
   });
 });

@@ -1,8 +1,9 @@
 /**
  * A stand-in for the real program with the same driver-facing contract, for tests of the
  * Automation-API adapter against the real engine: it reads the `outposts`, `release` and
- * `deployment` keys and exports `target`, `release`, `outposts` and `kubeconfigs`. One dynamic
- * resource per Outpost, named after it, like the real sites.
+ * `deployment` keys and exports `target`, `release`, `outposts` and `kubeconfigs`. Like the
+ * real program, each Outpost is a site component (the local target's type token) named after
+ * it, with its resource below; one stack-wide resource follows `release` (the config store).
  */
 export const FIXTURE_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 
@@ -12,6 +13,7 @@ interface State {
   activeColor: "blue" | "green";
   candidateWeight: number;
   idleWarm: boolean;
+  rolloutVersion?: string;
 }
 
 const config = new pulumi.Config("outpost-fleet");
@@ -23,10 +25,19 @@ const releaseConfig = config.requireObject<{ version: string }>("release");
 // the base URL the probes should use.
 const stateDir = config.get("fixtureStateDir") ?? "";
 const endpointBase = config.get("fixtureEndpoint") ?? "http://127.0.0.1:9";
+// The runtime socket of the fake app's HAProxy-style statistics (tests of the whole CLI).
+const statsSocket = config.get("fixtureStatsSocket") ?? "/nonexistent/fixture.sock";
+// The Outpost named op-slow takes two minutes to create and touches this file first.
+const slowMarker = config.get("fixtureSlowMarker") ?? "";
 
 const provider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
     const fs = require("fs");
+    if (inputs.slowMarker) {
+      // An update that is killed while this create runs leaves it pending in the state.
+      fs.writeFileSync(inputs.slowMarker, "creating");
+      await new Promise((resolve) => setTimeout(resolve, 120000));
+    }
     if (inputs.stateDir) fs.writeFileSync(inputs.stateDir + "/" + inputs.outpost + ".json", JSON.stringify(inputs.state));
     return { id: inputs.outpost, outs: inputs };
   },
@@ -45,15 +56,56 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-class Site extends pulumi.dynamic.Resource {
+class SiteState extends pulumi.dynamic.Resource {
   declare readonly state: pulumi.Output<State>;
   declare readonly outpost: pulumi.Output<string>;
-  constructor(name: string, args: { outpost: string; state: State; stateDir: string }) {
-    super(provider, name, { ...args }, {});
+  constructor(name: string, args: { outpost: string; state: State; stateDir: string; slowMarker: string }, opts: pulumi.CustomResourceOptions) {
+    super(provider, name, { ...args }, opts);
   }
 }
 
-const sites = outpostList.map((o) => new Site(o.name, { outpost: o.name, state: deployment[o.name], stateDir }));
+class Site extends pulumi.ComponentResource {
+  readonly state: pulumi.Output<State>;
+  readonly outpost: pulumi.Output<string>;
+  constructor(name: string, args: { outpost: string; state: State; stateDir: string; slowMarker: string }) {
+    super("outpost-fleet:local:OutpostSite", name, {}, {});
+    const inner = new SiteState(name + "-state", args, { parent: this });
+    this.state = inner.state;
+    this.outpost = inner.outpost;
+    this.registerOutputs({});
+  }
+}
+
+const sites = outpostList.map(
+  (o) =>
+    new Site(o.name, {
+      outpost: o.name,
+      state: deployment[o.name],
+      stateDir,
+      slowMarker: o.name === "op-slow" ? slowMarker : "",
+    }),
+);
+
+/** Stack-wide, under no site: it follows \`release\` only in an untargeted up. */
+class ReleaseRecord extends pulumi.dynamic.Resource {
+  declare readonly release: pulumi.Output<string>;
+  constructor(name: string, args: { release: string }) {
+    super(recordProvider, name, { ...args }, {});
+  }
+}
+const recordProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs) {
+    return { id: "release-record", outs: inputs };
+  },
+  async diff(_id, olds, news) {
+    return { changes: olds.release !== news.release };
+  },
+  async update(_id, _olds, news) {
+    return { outs: news };
+  },
+};
+const record = new ReleaseRecord("release-record", { release: releaseConfig.version });
+export const stackWideRelease = record.release;
 
 export const target = "local";
 export const release = releaseConfig.version;
@@ -64,11 +116,13 @@ export const outposts = pulumi.all(sites.map((s) => pulumi.all([s.outpost, s.sta
       {
         outpost: name,
         endpoint: endpointBase + "/" + name,
+        previewEndpoint: endpointBase + "/" + name + "~preview",
+        trafficStats: { kind: "haproxy", socket: statsSocket, backend: "fixture" },
         activeColor: state.activeColor,
         candidateWeight: state.candidateWeight,
         versions: { blue: state.blueVersion, green: state.greenVersion },
         weights: { blue: 0, green: 0 },
-        targetGroups: { blue: name + "/blue", green: name + "/green" },
+        targetGroups: { blue: "fixture/" + name + "-blue", green: "fixture/" + name + "-green" },
         alarms: [],
         cluster: null,
         rollout: null,
