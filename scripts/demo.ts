@@ -24,6 +24,7 @@ import * as fs from "node:fs";
 import { pulumiCommand, pulumiEnvironment } from "../automation/engine/pulumi-environment";
 import { scratchProject } from "../automation/engine/scratch-project";
 import { removeStaleBackendLocks } from "../automation/engine/stale-backend-locks";
+import { JournalFile } from "../automation/journal/journal-file";
 import { OutpostOutputs } from "../infra/contract";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -72,8 +73,10 @@ function startLoad(
     const instance = autocannon(
       {
         url: `${endpoint}/version`,
-        connections: 2,
-        overallRate: 40,
+        connections: 4,
+        // Enough traffic that a 10% candidate reaches the gates' minimum sample (299
+        // requests for a 1% limit, docs/driver.md) within a few dozen seconds.
+        overallRate: 100,
         duration: maxSeconds,
         timeout: 5,
       },
@@ -129,6 +132,23 @@ async function cleanUp(demoDir: string, names: readonly string[]): Promise<void>
   fs.rmSync(demoDir, { recursive: true, force: true });
 }
 
+/** Where the gates caught the bad release, and how long the rollback took, from the journal. */
+async function reportRollback(journalDir: string, release: string): Promise<void> {
+  const { events } = await new JournalFile(
+    path.join(journalDir, "releases", `${release}.jsonl`),
+  ).read();
+  const failed = events.find((e) => e.type === "stage-failed");
+  if (failed?.type !== "stage-failed") return say("no gate failed");
+  const at = (e: { at: string } | undefined) => (e ? Date.parse(e.at) : NaN);
+  const traffic = events.find((e) => e.type === "rollback-step-completed" && e.phase === "traffic");
+  const done = events.find((e) => e.type === "rollback-completed");
+  say(`caught at ${failed.step} on ${failed.stage}: ${failed.reason}`);
+  say(
+    `from the failed gate: traffic back on the old color after ${((at(traffic) - at(failed)) / 1000).toFixed(1)} s, ` +
+      `rollback complete after ${((at(done) - at(failed)) / 1000).toFixed(1)} s`,
+  );
+}
+
 async function versionOf(endpoint: string): Promise<string> {
   const response = await fetch(`${endpoint}/version`);
   return ((await response.json()) as { version: string }).version;
@@ -152,6 +172,10 @@ async function main(): Promise<number> {
       default: 0,
       describe:
         "Share of requests (0-1) the new release fails: shows the gates stopping the line and rolling back",
+    })
+    .option("traffic-steps", {
+      type: "string",
+      describe: "Candidate weights, passed to the driver (e.g. 100 for a single flip)",
     })
     .option("demo-dir", {
       type: "string",
@@ -220,6 +244,7 @@ async function main(): Promise<number> {
       ...["--release", argv.release, "--stacks", argv.stacks],
       ...["--project-dir", projectDir, "--state-dir", stateDir],
       ...["--journal-dir", path.join(demoDir, "journal"), "--settings", settingsFile],
+      ...(argv["traffic-steps"] ? ["--traffic-steps", argv["traffic-steps"]] : []),
     ],
     envVars,
   );
@@ -234,6 +259,7 @@ async function main(): Promise<number> {
   say(
     `requests during the rollout: ${requests}, failed: ${failures}, worst p99: ${Math.max(...results.map((r) => r.p99Ms))} ms`,
   );
+  if (badRelease) await reportRollback(path.join(demoDir, "journal"), argv.release);
   sites.forEach((site, i) => say(`  ${site.outpost.padEnd(10)} now serves ${served[i]}`));
   const consistent = served.every((version) => version === expected);
   say(consistent ? `every Outpost serves ${expected}` : "version mismatch across the fleet");
