@@ -6,7 +6,7 @@ import { executorSettings } from "../executor/executor-settings";
 import type { RunOutcome } from "../executor/run-outcome";
 import type { FleetStack } from "../fleet/fleet-stack";
 import { describeHolder, FleetLock } from "../journal/fleet-lock";
-import type { Actor } from "../journal/journal-events";
+import type { Actor, JournalEvent } from "../journal/journal-events";
 import { JournalFile } from "../journal/journal-file";
 import type { ReleaseJournal } from "../journal/release-journal";
 import { currentActor, journalDirFrom, JournalStore } from "../journal/journal-store";
@@ -30,6 +30,8 @@ export interface SessionOptions {
   readonly release: string;
   /** The command line, recorded in the lock and the journal. */
   readonly command: string;
+  /** Also told of each journal event this driver appends (the live view). */
+  readonly onEvent?: (event: JournalEvent) => void;
 }
 
 export function loggerFor(io: CliIo, json: boolean): Logger {
@@ -93,6 +95,7 @@ export async function runDriver(
       onEvent: (event) => {
         report(event);
         lock.heartbeat();
+        options.onEvent?.(event);
       },
     });
     return await run(executor, { journal, actor });
