@@ -14,6 +14,7 @@ import {
 import { planCommand } from "./commands/plan-command";
 import { resumeCommand } from "./commands/resume-command";
 import { statusCommand } from "./commands/status-command";
+import { uiCommand } from "./commands/ui-command";
 
 const COMMAND_NAMES = [
   "plan",
@@ -25,6 +26,7 @@ const COMMAND_NAMES = [
   "abort",
   "rollback",
   "drift",
+  "ui",
 ];
 const COMMANDS = COMMAND_NAMES.join(", ");
 
@@ -58,6 +60,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command(abortCommand(context))
     .command(rollbackCommand(context))
     .command(driftCommand(context))
+    .command(uiCommand(context))
     .demandCommand(1, `a command is required: one of ${COMMANDS}`)
     .recommendCommands()
     .strict()

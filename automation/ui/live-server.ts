@@ -170,7 +170,11 @@ export class LiveServer {
     return this.api?.settled() ?? Promise.resolve();
   }
 
+  /** Delivers what the journals hold now (the driver's last events), then closes. */
   async stop(): Promise<void> {
+    await Promise.all(
+      [...this.watches.keys()].map((release) => this.feeds.get(release)?.refresh()),
+    );
     this.timers.forEach((timer) => clearInterval(timer));
     this.timers = [];
     for (const client of this.clients) {
