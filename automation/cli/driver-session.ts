@@ -11,7 +11,10 @@ import { JournalFile } from "../journal/journal-file";
 import type { ReleaseJournal } from "../journal/release-journal";
 import { currentActor, journalDirFrom, JournalStore } from "../journal/journal-store";
 import type { RolloutPlan } from "../plan/plan-types";
+import { Notifier } from "../notify/notifier";
+import { runUrlFrom } from "../notify/run-url";
 import { releasePolicyConfigWriter } from "../policy/release-policy-config";
+import { activeFreezeWindow } from "../settings/freeze-windows";
 import type { DriverSettings } from "../settings/driver-settings";
 import { systemClock } from "../support/clock";
 import { createLogger, type Logger } from "../support/logger";
@@ -60,6 +63,19 @@ export async function runDriver(
   const heartbeat = setInterval(() => lock.heartbeat(), 15_000);
   heartbeat.unref();
   const journal = store.journal(release);
+  // Sinks hear of milestones in the background; a dead one never holds the release up.
+  const notifier = new Notifier({
+    settings: settings.notifications,
+    journal,
+    context: {
+      regions: regionsOf(options.fleet),
+      approval: settings.approval,
+      runUrl: runUrlFrom(io.env),
+      frozenAt: (time) => activeFreezeWindow(settings.freezeWindows, time) !== undefined,
+    },
+    env: io.env,
+    log,
+  });
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (++interrupts > 1) {
@@ -95,6 +111,7 @@ export async function runDriver(
       onEvent: (event) => {
         report(event);
         lock.heartbeat();
+        notifier.notify(event);
         options.onEvent?.(event);
       },
     });
@@ -104,6 +121,8 @@ export async function runDriver(
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     lock.release();
+    // After the lock is free: another driver need not wait for the last deliveries.
+    await notifier.close();
   }
 }
 
