@@ -101,7 +101,7 @@ export async function recordRelease(
 
 /** The body of an event, as a driver would hand it to `append`. */
 export function bodyOf(event: JournalEvent): JournalEventBody {
-  const body: Partial<JournalEvent> = { ...event };
+  const body: Record<string, unknown> = { ...event };
   delete body.seq;
   delete body.at;
   return body as JournalEventBody;
