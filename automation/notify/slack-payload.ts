@@ -14,8 +14,8 @@ const escape = (text: string) =>
 
 /**
  * A Slack incoming-webhook message: `text` (the notification and fallback line) plus Block Kit
- * blocks: a section with the title, up to 10 fields (Slack's limit per section), and a context
- * line with the run link and the idempotency key.
+ * blocks: a section with the title, the facts as fields (in sections of 10, Slack's limit per
+ * section), and a context line with the run link and the idempotency key.
  */
 export function slackPayload(n: Notification) {
   const facts = notificationFacts(n);
@@ -27,14 +27,20 @@ export function slackPayload(n: Notification) {
         type: "section",
         text: { type: "mrkdwn", text: `${EMOJI[n.severity]} *${escape(n.title)}*` },
       },
-      {
+      ...chunks(facts, 10).map((group) => ({
         type: "section",
-        fields: facts.slice(0, 10).map((f) => ({
+        fields: group.map((f) => ({
           type: "mrkdwn",
           text: `*${escape(f.title)}*\n${escape(f.value)}`,
         })),
-      },
+      })),
       { type: "context", elements: [{ type: "mrkdwn", text: context.join(" · ") }] },
     ],
   };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
