@@ -450,9 +450,18 @@ export class LiveServer {
     }
   }
 
+  /** After the journal's last events have gone out, so the page reads them in order. */
   private broadcastNotice(message: string, ok: boolean): void {
-    for (const client of this.clients)
-      client.stream.send({ event: "notice", data: { message, ok } });
+    void this.refreshWatched().then(() => {
+      for (const client of this.clients)
+        client.stream.send({ event: "notice", data: { message, ok } });
+    });
+  }
+
+  private async refreshWatched(): Promise<void> {
+    await Promise.all(
+      [...this.watches.keys()].map((release) => this.feeds.get(release)?.refresh()),
+    );
   }
 
   /** Following: the release the running driver holds, else the one started last. */

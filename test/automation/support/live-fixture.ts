@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { DriverLauncher } from "../../../automation/cli/operator-actions";
 import type { ExecutorDeps } from "../../../automation/executor/execution-context";
 import { RolloutExecutor } from "../../../automation/executor/rollout-executor";
 import type { FleetStack } from "../../../automation/fleet/fleet-stack";
@@ -139,4 +140,23 @@ export function indexOf(
   const index = events.findIndex(predicate);
   if (index < 0) throw new Error("no such event in the recorded release");
   return index;
+}
+
+/**
+ * What `outpost-fleet resume` and `abort` would run, on the in-memory engine: takes the fleet
+ * lock, runs the real executor on the store's journal, gives the lock back.
+ */
+export function inMemoryLauncher(store: JournalStore): DriverLauncher {
+  const h = makeHarness({ stacks: liveFleet(), traffic: [10, 50, 100], concurrency: 1 });
+  return async (release, run) => {
+    const actor = { user: "ui-tester", host: os.hostname(), pid: process.pid };
+    const lock = FleetLock.acquire(store.dir, { ...actor, command: "test driver", release });
+    try {
+      const journal = store.journal(release);
+      const executor = new RolloutExecutor({ ...h.deps(journal), gates: new FigureGates(), actor });
+      return await run(executor, { journal, actor });
+    } finally {
+      lock.release();
+    }
+  };
 }
