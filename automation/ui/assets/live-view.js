@@ -10,6 +10,8 @@
   const timeline = document.getElementById("timeline");
   const connection = document.getElementById("connection");
   let lastSeq = Number(root.dataset.seq || "0");
+  // The newest events are at the bottom; start there.
+  timeline.scrollTop = timeline.scrollHeight;
 
   const setConnection = (state, text) => {
     connection.dataset.state = state;
