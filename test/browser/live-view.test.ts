@@ -122,11 +122,7 @@ describe("live view in Chromium", function () {
     await appendUpTo(flip);
     await page.waitForSelector(`#timeline li[data-seq="${flip}"]`);
     const canary = stage("local-us/nyc-op1");
-    await page.waitForFunction(
-      () =>
-        document.querySelector('tr[data-stage="local-us/nyc-op1"]')?.getAttribute("data-step") ===
-        "bake",
-    );
+    await page.waitForSelector('tr.stage[data-stage="local-us/nyc-op1"][data-step="bake"]');
     expect(await canary.locator(".legend.active").getAttribute("data-color")).to.equal("green");
     expect(
       await canary.locator('.segment[data-color="green"]').getAttribute("data-percent"),
@@ -187,9 +183,7 @@ describe("live view in Chromium", function () {
     await store.journal("2.1.0").append({ type: "paused", before: "wave eu" });
     lock?.release();
     lock = undefined;
-    await page.waitForFunction(
-      () => document.querySelector("#release-state")?.textContent?.trim() === "paused",
-    );
+    await page.waitForSelector('#release-state .badge[data-state="paused"]');
     expect(await page.textContent("#summary")).to.contain("none running");
     expect(await page.locator("#timeline li").last().getAttribute("data-type")).to.equal("paused");
     await page.screenshot({ path: path.join(SHOTS, "paused-release.png"), fullPage: true });
