@@ -1,20 +1,17 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DriverLauncher } from "../cli/operator-actions";
-import { releaseHistory, type HistoryEntry } from "../cli/status-report";
 import type { ApprovalPolicy } from "../journal/approval-wait";
-import { FleetLock, type LockState } from "../journal/fleet-lock";
-import type { Actor, JournalEvent } from "../journal/journal-events";
+import type { Actor } from "../journal/journal-events";
 import type { JournalStore } from "../journal/journal-store";
 import { validateRelease } from "../plan/plan-inputs";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 import { UserError } from "../support/user-error";
 import { carriesToken } from "./action-token";
-import { JournalFeed, type FeedUpdate } from "./journal-feed";
 import { OperatorApi, parseActionRequest } from "./operator-api";
-import { renderPage, renderPanels, renderTimelineEntry } from "./page-render";
-import { releaseView, type PageModel } from "./release-view";
+import { renderPage } from "./page-render";
+import { ReleaseStreams } from "./release-streams";
 import { resumePoint, SseStream } from "./sse-stream";
 import { ASSET_PATHS, loadAssets } from "./static-assets";
 
@@ -39,16 +36,7 @@ export interface LiveServerOptions {
   readonly log: Logger;
 }
 
-interface Client {
-  readonly stream: SseStream;
-  readonly release: string | undefined;
-  readonly follow: boolean;
-  lastSeq: number;
-  unsubscribe: () => void;
-}
-
 const RETRY_MS = 1000;
-const KEEP_ALIVE_MS = 15_000;
 const MAX_BODY_BYTES = 16 * 1024;
 
 /** Everything the page loads comes from this server; nothing inline but style attributes. */
@@ -60,36 +48,29 @@ const SECURITY_HEADERS = {
   "referrer-policy": "no-referrer",
 };
 
-/** Events after which the history table changes. */
-const HISTORY_EVENTS = new Set<JournalEvent["type"]>([
-  "release-started",
-  "release-finished",
-  "resumed",
-  "rollback-requested",
-]);
-
 /**
- * The live release view: the page at `/`, Server-Sent Events at `/events` (one message per
- * journal event, its `seq` as the SSE id, so a reconnect with Last-Event-ID resumes exactly
- * after the last event the page got), and operator actions at `POST /api/<action>` when
- * allowed, with the token. It reads the journal only through the JournalStore.
+ * The live release view over HTTP: the page at `/`, Server-Sent Events at `/events` (one
+ * message per journal event, its `seq` as the SSE id, so a reconnect with Last-Event-ID
+ * resumes exactly after the last event the page got; see ReleaseStreams), the page's script and
+ * stylesheet, and operator actions at `POST /api/<action>` when allowed, with the token. It
+ * reads the journal only through the JournalStore.
  */
 export class LiveServer {
   private readonly server: http.Server;
   private readonly assets = loadAssets();
-  private readonly feeds = new Map<string, JournalFeed>();
-  /** Per release: how many streams watch its feed, and how to stop listening. */
-  private readonly watches = new Map<string, { count: number; stop: () => void }>();
-  private readonly clients = new Set<Client>();
+  private readonly streams: ReleaseStreams;
   private readonly api: OperatorApi | undefined;
-  private followed: string | undefined;
-  private followKey = "";
-  private history: readonly HistoryEntry[] = [];
-  private timers: NodeJS.Timeout[] = [];
   private address: AddressInfo | undefined;
 
   constructor(private readonly options: LiveServerOptions) {
-    this.followed = options.release;
+    this.streams = new ReleaseStreams({
+      store: options.store,
+      release: options.release,
+      pollMs: options.pollMs,
+      approval: options.approval,
+      actions: options.actions !== undefined,
+      log: options.log,
+    });
     this.server = http.createServer((request, response) => {
       this.route(request, response).catch((err: unknown) => {
         options.log.error(`live view: ${request.method} ${request.url}: ${messageOf(err)}`);
@@ -103,8 +84,8 @@ export class LiveServer {
         actor: options.actions.actor,
         launch: options.actions.launch,
         log: options.log,
-        defaultRelease: () => this.followed,
-        notice: (message, ok) => this.broadcastNotice(message, ok),
+        defaultRelease: () => this.streams.followed,
+        notice: (message, ok) => this.streams.notice(message, ok),
       });
     }
   }
@@ -137,32 +118,13 @@ export class LiveServer {
       });
     });
     this.address = this.server.address() as AddressInfo;
-    if (this.options.release === undefined) await this.checkFollowed();
-    await this.refreshHistory();
-    const keepAlive = setInterval(
-      () => this.clients.forEach((c) => c.stream.keepAlive()),
-      KEEP_ALIVE_MS,
-    );
-    keepAlive.unref();
-    this.timers.push(keepAlive);
-    if (this.options.release === undefined) {
-      const follow = setInterval(
-        () => {
-          this.checkFollowed().catch((err: unknown) =>
-            this.options.log.warn(`live view: cannot list the releases: ${messageOf(err)}`),
-          );
-        },
-        Math.max(1000, this.options.pollMs * 2),
-      );
-      follow.unref();
-      this.timers.push(follow);
-    }
+    await this.streams.start();
     return this.url;
   }
 
   /** Reads the journals being watched now (the driver in this process appended an event). */
   nudge(): void {
-    for (const feed of this.feeds.values()) if (feed.listening) void feed.refresh();
+    this.streams.nudge();
   }
 
   /** Resolves once a driver started from the page (if any) has ended. */
@@ -172,20 +134,7 @@ export class LiveServer {
 
   /** Delivers what the journals hold now (the driver's last events), then closes. */
   async stop(): Promise<void> {
-    await Promise.all(
-      [...this.watches.keys()].map((release) => this.feeds.get(release)?.refresh()),
-    );
-    this.timers.forEach((timer) => clearInterval(timer));
-    this.timers = [];
-    for (const client of this.clients) {
-      client.unsubscribe();
-      client.stream.close();
-    }
-    this.clients.clear();
-    this.watches.forEach((watch) => watch.stop());
-    this.watches.clear();
-    this.feeds.forEach((feed) => feed.stop());
-    this.feeds.clear();
+    await this.streams.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -253,40 +202,7 @@ export class LiveServer {
     if (named !== undefined) {
       return { release: validateRelease(named), follow: false };
     }
-    return { release: this.followed, follow: this.options.release === undefined };
-  }
-
-  private feedFor(release: string): JournalFeed {
-    let feed = this.feeds.get(release);
-    if (!feed) {
-      const { store, pollMs, log } = this.options;
-      feed = new JournalFeed(
-        release,
-        {
-          read: async (name) => (await store.journal(name).read()).events,
-          lock: () => FleetLock.inspect(store.dir),
-        },
-        pollMs,
-        log,
-      );
-      this.feeds.set(release, feed);
-    }
-    return feed;
-  }
-
-  private model(
-    release: string | undefined,
-    events: readonly JournalEvent[],
-    lock: LockState,
-    follow: boolean,
-  ): PageModel {
-    return {
-      journal: this.options.store.dir,
-      view: release === undefined ? undefined : releaseView(events, lock, this.options.approval),
-      history: this.history,
-      actions: this.api !== undefined,
-      follow,
-    };
+    return { release: this.streams.followed, follow: this.streams.following };
   }
 
   private async handlePage(response: http.ServerResponse, url: URL): Promise<void> {
@@ -297,23 +213,16 @@ export class LiveServer {
       return this.sendText(response, 400, messageOf(err));
     }
     const { release, follow } = selection;
-    let events: readonly JournalEvent[] = [];
-    let lock: LockState = FleetLock.inspect(this.options.store.dir);
-    if (release !== undefined) {
-      const feed = this.feedFor(release);
-      await feed.refresh();
-      ({ events, lock } = feed.current);
-      if (events.length === 0 && !follow) {
-        const known = await this.options.store.releases();
-        return this.sendText(
-          response,
-          404,
-          `no journal for release ${release}; known releases: ${known.join(", ") || "(none)"}`,
-        );
-      }
+    const { model, events } = await this.streams.pageModel(release, follow);
+    if (release !== undefined && events.length === 0 && !follow) {
+      const known = await this.options.store.releases();
+      return this.sendText(
+        response,
+        404,
+        `no journal for release ${release}; known releases: ${known.join(", ") || "(none)"}`,
+      );
     }
-    await this.refreshHistory();
-    const page = renderPage(this.model(release, events, lock, follow), ASSET_PATHS);
+    const page = renderPage(model, ASSET_PATHS);
     response.writeHead(200, {
       ...SECURITY_HEADERS,
       "content-type": "text/html; charset=utf-8",
@@ -334,156 +243,15 @@ export class LiveServer {
       return this.sendText(response, 400, messageOf(err));
     }
     // A page that follows names the release it shows, and asks to hear of the next one.
-    const follow = this.options.release === undefined && url.searchParams.get("follow") === "1";
+    const follow = this.streams.following && url.searchParams.get("follow") === "1";
     const header = request.headers["last-event-id"];
-    const client: Client = {
-      stream: new SseStream(response),
-      release: selection.release,
-      follow,
-      lastSeq: resumePoint(
-        Array.isArray(header) ? header[0] : header,
-        url.searchParams.get("after"),
-      ),
-      unsubscribe: () => undefined,
-    };
-    client.stream.open(RETRY_MS);
-    this.clients.add(client);
-    response.on("close", () => {
-      client.unsubscribe();
-      this.clients.delete(client);
-    });
-    if (client.release === undefined) return;
-    const feed = this.feedFor(client.release);
-    await feed.refresh();
-    const { events, lock } = feed.current;
-    if (!client.stream.isOpen) return;
-    const last = events.at(-1)?.seq ?? 0;
-    if (client.lastSeq > last) {
-      // The page shows events this journal does not have: it was replaced; start over.
-      client.stream.send({ event: "release", data: { release: client.release } });
-      return;
-    }
-    const start = events.filter((e) => e.type === "release-started").at(-1)?.seq ?? 1;
-    // A page that has not seen the latest attempt's start gets the attempt from its start.
-    const backlog = events.filter(
-      (e) => e.seq > client.lastSeq && (client.lastSeq >= start || e.seq >= start),
+    const lastSeq = resumePoint(
+      Array.isArray(header) ? header[0] : header,
+      url.searchParams.get("after"),
     );
-    this.deliver(client, backlog, this.model(client.release, events, lock, client.follow));
-    client.unsubscribe = this.watch(feed);
-  }
-
-  /** The feed polls while at least one stream watches it; its updates go to every client. */
-  private watch(feed: JournalFeed): () => void {
-    let entry = this.watches.get(feed.release);
-    if (!entry) {
-      entry = { count: 0, stop: feed.subscribe((update) => this.onFeedUpdate(feed, update)) };
-      this.watches.set(feed.release, entry);
-    }
-    entry.count++;
-    let watching = true;
-    return () => {
-      if (!watching || !entry) return;
-      watching = false;
-      if (--entry.count === 0) {
-        entry.stop();
-        this.watches.delete(feed.release);
-      }
-    };
-  }
-
-  private onFeedUpdate(feed: JournalFeed, update: FeedUpdate): void {
-    const clients = [...this.clients].filter((c) => c.release === feed.release);
-    if (update.replaced) {
-      clients.forEach((c) => c.stream.send({ event: "release", data: { release: feed.release } }));
-      return;
-    }
-    if (clients.length > 0) {
-      const model = this.model(feed.release, update.events, update.lock, false);
-      for (const client of clients) {
-        this.deliver(
-          client,
-          update.added.filter((e) => e.seq > client.lastSeq),
-          { ...model, follow: client.follow },
-        );
-      }
-    }
-    if (update.added.some((e) => HISTORY_EVENTS.has(e.type))) {
-      this.refreshHistory()
-        .then(() => this.broadcastViews())
-        .catch((err: unknown) => this.options.log.warn(`live view: history: ${messageOf(err)}`));
-    }
-  }
-
-  /** Sends `events` (one message each, its seq as id), then the panels as of the last one. */
-  private deliver(client: Client, events: readonly JournalEvent[], model: PageModel): void {
-    const panels = panelMarkup(model);
-    const entries = new Map((model.view?.timeline ?? []).map((entry) => [entry.seq, entry]));
-    const sendable = events.filter((e) => entries.has(e.seq));
-    sendable.forEach((event, index) => {
-      const entry = entries.get(event.seq);
-      if (!entry) return;
-      client.stream.send({
-        id: event.seq,
-        event: "journal",
-        data: {
-          seq: event.seq,
-          reset: event.type === "release-started",
-          row: renderTimelineEntry(entry).markup,
-          panels: index === sendable.length - 1 ? panels : undefined,
-        },
-      });
-      client.lastSeq = event.seq;
-    });
-    if (sendable.length === 0) client.stream.send({ event: "view", data: { panels } });
-  }
-
-  private broadcastViews(): void {
-    for (const client of this.clients) {
-      if (client.release === undefined) continue;
-      const feed = this.feeds.get(client.release);
-      if (!feed) continue;
-      const { events, lock } = feed.current;
-      client.stream.send({
-        event: "view",
-        data: { panels: panelMarkup(this.model(client.release, events, lock, client.follow)) },
-      });
-    }
-  }
-
-  /** After the journal's last events have gone out, so the page reads them in order. */
-  private broadcastNotice(message: string, ok: boolean): void {
-    void this.refreshWatched().then(() => {
-      for (const client of this.clients)
-        client.stream.send({ event: "notice", data: { message, ok } });
-    });
-  }
-
-  private async refreshWatched(): Promise<void> {
-    await Promise.all(
-      [...this.watches.keys()].map((release) => this.feeds.get(release)?.refresh()),
-    );
-  }
-
-  /** Following: the release the running driver holds, else the one started last. */
-  private async checkFollowed(): Promise<void> {
-    const { store } = this.options;
-    const lock = FleetLock.inspect(store.dir);
-    const key = JSON.stringify([
-      lock.state === "held" ? lock.holder.release : null,
-      (await store.releases()).sort(),
-    ]);
-    if (key === this.followKey) return;
-    this.followKey = key;
-    const next = lock.state === "held" ? lock.holder.release : await store.latestRelease();
-    if (next === this.followed) return;
-    this.followed = next;
-    for (const client of this.clients) {
-      if (client.follow) client.stream.send({ event: "release", data: { release: next } });
-    }
-  }
-
-  private async refreshHistory(): Promise<void> {
-    this.history = releaseHistory(await this.options.store.allJournals());
+    const stream = new SseStream(response);
+    stream.open(RETRY_MS);
+    await this.streams.connect(stream, selection.release, follow, lastSeq);
   }
 
   private async handleAction(
@@ -539,16 +307,6 @@ export class LiveServer {
     });
     response.end(JSON.stringify(body));
   }
-}
-
-function panelMarkup(model: PageModel): Record<string, string> {
-  const panels = renderPanels(model);
-  return {
-    summary: panels.summary.markup,
-    outcome: panels.outcome.markup,
-    waves: panels.waves.markup,
-    history: panels.history.markup,
-  };
 }
 
 function hostOf(origin: string): string | undefined {

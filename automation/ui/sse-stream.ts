@@ -24,6 +24,10 @@ export class SseStream {
     });
   }
 
+  onClose(listener: () => void): void {
+    this.response.on("close", listener);
+  }
+
   get isOpen(): boolean {
     return !this.closed;
   }

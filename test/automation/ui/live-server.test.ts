@@ -200,4 +200,22 @@ describe("live view server: the page, the event stream and the actions over HTTP
     const ids = stream.journal().map((m) => m.id);
     expect(ids).to.deep.equal(after.slice(cut + 2).map((e) => e.seq));
   });
+
+  it("a page that follows hears when a release starts, and then shows it", async () => {
+    const { store, append } = await journalWith(events, 0);
+    const url = await start(store);
+    const empty = await request(url);
+    expect(empty.body).to.contain("No release has been started");
+    expect(empty.body).to.contain('data-follow="true"');
+    const stream = await SseClient.open(`${url}events?release=&after=0&follow=1`);
+    clients.push(stream);
+    await append(0);
+    await stream.until((e) => e.some((m) => m.event === "release"), 8000);
+    expect(
+      JSON.parse(stream.events.find((m) => m.event === "release")?.data ?? "{}"),
+    ).to.deep.equal({
+      release: "2.1.0",
+    });
+    expect((await request(url)).body).to.contain('data-release="2.1.0"');
+  });
 });
