@@ -3,7 +3,8 @@
  *
  *   1. brings every local stack up on the current release (real processes behind HAProxy);
  *   2. starts steady HTTP load on every Outpost endpoint;
- *   3. runs the driver (`outpost-fleet deploy`) for the new release, wave by wave;
+ *   3. runs the driver (`outpost-fleet deploy --ui`) for the new release, wave by wave, with the
+ *      live release view in the browser (the driver prints its URL);
  *   4. stops the load, checks that every Outpost serves the new version, prints the figures;
  *   5. destroys the stacks (unless --keep), leaving no process behind.
  *
@@ -177,6 +178,11 @@ async function main(): Promise<number> {
       type: "string",
       describe: "Candidate weights, passed to the driver (e.g. 100 for a single flip)",
     })
+    .option("ui-port", {
+      type: "number",
+      default: 8090,
+      describe: "Port of the live release view during the rollout (0 picks a free one)",
+    })
     .option("demo-dir", {
       type: "string",
       default: path.join(ROOT, ".pulumi-local", "demo"),
@@ -245,6 +251,8 @@ async function main(): Promise<number> {
       ...["--project-dir", projectDir, "--state-dir", stateDir],
       ...["--journal-dir", path.join(demoDir, "journal"), "--settings", settingsFile],
       ...(argv["traffic-steps"] ? ["--traffic-steps", argv["traffic-steps"]] : []),
+      // The live view: the driver prints its URL and serves it until the rollout ends.
+      ...["--ui", "--port", String(argv["ui-port"])],
     ],
     envVars,
   );

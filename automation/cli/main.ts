@@ -15,6 +15,7 @@ import { planCommand } from "./commands/plan-command";
 import { repairCommand } from "./commands/repair-command";
 import { resumeCommand } from "./commands/resume-command";
 import { statusCommand } from "./commands/status-command";
+import { uiCommand } from "./commands/ui-command";
 
 const COMMAND_NAMES = [
   "plan",
@@ -27,6 +28,7 @@ const COMMAND_NAMES = [
   "rollback",
   "drift",
   "repair",
+  "ui",
 ];
 const COMMANDS = COMMAND_NAMES.join(", ");
 
@@ -61,6 +63,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command(rollbackCommand(context))
     .command(driftCommand(context))
     .command(repairCommand(context))
+    .command(uiCommand(context))
     .demandCommand(1, `a command is required: one of ${COMMANDS}`)
     .recommendCommands()
     .strict()

@@ -5,6 +5,10 @@ import { z } from "zod";
 import { type Concurrency, parseConcurrency } from "../plan/concurrency";
 import { ROLLBACK_SCOPES, type RollbackScope } from "../plan/plan-types";
 import { validateTrafficSteps } from "../plan/traffic-steps";
+import {
+  type NotificationSettings,
+  notificationSettingsSchema,
+} from "../notify/notification-settings";
 import { UserError } from "../support/user-error";
 import { type FreezeWindow, freezeWindowSchema } from "./freeze-windows";
 
@@ -67,6 +71,7 @@ const settingsSchema = z
     analysis: analysisSchema.default({}),
     policyPacks: z.array(z.string()).default([]),
     policyPackConfigs: z.array(z.string()).default([]),
+    notifications: notificationSettingsSchema.default({}),
   })
   .strict();
 
@@ -85,6 +90,8 @@ export interface DriverSettings {
   /** Absolute paths. */
   readonly policyPacks: readonly string[];
   readonly policyPackConfigs: readonly string[];
+  /** Webhook sinks told of the release's milestones (automation/notify/). */
+  readonly notifications: NotificationSettings;
 }
 
 /** Parses settings; `source` names the file in messages. Relative pack paths are from `baseDir`. */

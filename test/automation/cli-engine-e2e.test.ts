@@ -17,6 +17,8 @@ import { ExitCode } from "../../automation/support/exit-codes";
 import { BIN } from "./support/cli-harness";
 import { FIXTURE_PROGRAM } from "./support/engine-fixture-program";
 import { requireEngine } from "../support/engine-guard";
+import { HttpReceiver } from "./support/http-receiver";
+import { SseClient } from "./support/sse-client";
 
 const OUTPOSTS = ["op-a", "op-b"];
 
@@ -68,6 +70,7 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
   let app: ChildProcess;
   let env: NodeJS.ProcessEnv;
   let flags: string[];
+  let settings: string;
 
   before(async function () {
     requireEngine(this);
@@ -119,7 +122,7 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
         },
       }),
     );
-    const settings = path.join(workDir, "driver.yaml");
+    settings = path.join(workDir, "driver.yaml");
     fs.writeFileSync(
       settings,
       stringify({
@@ -285,6 +288,67 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
       }
     } finally {
       lock.release();
+    }
+  });
+
+  it("deploy --ui serves the rollout live over SSE, and a webhook sink hears its milestones", async () => {
+    const receiver = await HttpReceiver.start();
+    const notifying = path.join(workDir, "driver-notify.yaml");
+    fs.writeFileSync(
+      notifying,
+      stringify({
+        ...(parse(fs.readFileSync(settings, "utf8")) as object),
+        notifications: { sinks: [{ name: "e2e-hook", type: "webhook", url: { env: "E2E_HOOK" } }] },
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        "deploy",
+        "--release",
+        "2.3.0",
+        "--json",
+        "--ui",
+        "--port",
+        "0",
+        ...flags.map((flag) => (flag === settings ? notifying : flag)),
+      ],
+      {
+        env: { ...process.env, ...env, E2E_HOOK: receiver.url("/hook/e2e-secret") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      while (!/"url":"(http:[^"]+)"/.test(stdout) && child.exitCode === null)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const url = /"url":"(http:[^"]+)"/.exec(stdout)?.[1] as string;
+      expect(url, stdout + stderr).to.be.a("string");
+      const stream = await SseClient.open(`${url}events?release=2.3.0`);
+      expect(await exited, stderr).to.equal(ExitCode.Success);
+      const events = (
+        await new JournalFile(path.join(workDir, "journal", "releases", "2.3.0.jsonl")).read()
+      ).events;
+      await stream.until((e) => e.some((m) => m.id === String(events.at(-1)?.seq)));
+      // Every event of the release reached the page once, in order, the last one included.
+      expect(stream.journal().map((m) => m.id)).to.deep.equal(events.map((e) => e.seq));
+      const heard = receiver.on("/hook/").map((r) => (r.body as { event: string }).event);
+      expect(heard).to.deep.equal([
+        "release-started",
+        "wave-started",
+        "wave-completed",
+        "release-finished",
+      ]);
+      expect(stdout + stderr).not.to.contain("e2e-secret");
+      stream.close();
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await receiver.stop();
     }
   });
 });

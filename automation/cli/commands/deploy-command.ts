@@ -1,22 +1,31 @@
 import type { Argv } from "yargs";
 import { exitCodeOf } from "../../executor/run-outcome";
+import { journalDirFrom, JournalStore } from "../../journal/journal-store";
 import { activeFreezeWindow, describeFreezeWindow } from "../../settings/freeze-windows";
 import { ExitCode } from "../../support/exit-codes";
-import { invalidValue } from "../../support/user-error";
+import { invalidValue, UserError } from "../../support/user-error";
 import { type CommandContext, printOutcome } from "../command-context";
-import { runDriver, simulate } from "../driver-session";
+import { loggerFor, runDriver, simulate } from "../driver-session";
+import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
+import { driverLauncher } from "../operator-actions";
 import { resolveRollout, type RolloutArgs, withRolloutOptions } from "../rollout-options";
 import { type EngineArgs, withEngineOptions } from "../runtime";
 
 type DeployArgs = RolloutArgs &
-  EngineArgs & { release?: string; "dry-run": boolean; approve?: string };
+  EngineArgs &
+  LiveViewArgs & { release?: string; "dry-run": boolean; approve?: string; ui: boolean };
 
 export function deployCommand(context: CommandContext) {
   return {
     command: "deploy",
     describe: "Roll a release across the fleet, wave by wave, gated and journaled",
     builder: (yargs: Argv) =>
-      withEngineOptions(withRolloutOptions(yargs))
+      withLiveViewOptions(withEngineOptions(withRolloutOptions(yargs)))
+        .option("ui", {
+          type: "boolean",
+          default: false,
+          describe: "Serve the live release view while the rollout runs (see `ui`)",
+        })
         .option("release", { type: "string", describe: "Release version (semver), e.g. 2.1.0" })
         .option("dry-run", {
           type: "boolean",
@@ -35,6 +44,11 @@ export function deployCommand(context: CommandContext) {
       const settings = { ...resolved.settings, approval };
       const { plan } = resolved;
 
+      if (args["dry-run"] && args.ui) {
+        throw new UserError(
+          "--ui cannot be used with --dry-run: a dry run keeps no journal to show",
+        );
+      }
       if (args["dry-run"]) {
         const { outcome, operations } = await simulate(plan, resolved.selected, settings);
         const frozen = activeFreezeWindow(settings.freezeWindows, Date.now());
@@ -58,18 +72,38 @@ export function deployCommand(context: CommandContext) {
         return;
       }
 
-      const outcome = await runDriver(
-        {
-          io,
-          args,
-          projectDir: resolved.projectDir,
-          settings,
-          fleet: resolved.selected,
-          release: plan.release,
-          command: context.commandLine,
-        },
-        (executor) => executor.start(plan, context.commandLine),
-      );
+      // The live view starts first, so a busy port stops the deploy before anything changed.
+      const live = args.ui
+        ? await startLiveView({
+            io,
+            args,
+            store: new JournalStore(
+              journalDirFrom(args["journal-dir"], resolved.projectDir, io.env),
+            ),
+            release: plan.release,
+            approval,
+            launch: driverLauncher(io, args, resolved.projectDir, context.commandLine),
+            log: loggerFor(io, args.json),
+          })
+        : undefined;
+      let outcome;
+      try {
+        outcome = await runDriver(
+          {
+            io,
+            args,
+            projectDir: resolved.projectDir,
+            settings,
+            fleet: resolved.selected,
+            release: plan.release,
+            command: context.commandLine,
+            onEvent: live ? () => live.server.nudge() : undefined,
+          },
+          (executor) => executor.start(plan, context.commandLine),
+        );
+      } finally {
+        await live?.server.stop();
+      }
       printOutcome(io, args.json, plan.release, outcome);
       context.setExit(exitCodeOf(outcome));
     },

@@ -1,12 +1,10 @@
 import type { Argv } from "yargs";
-import { exitCodeOf } from "../../executor/run-outcome";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { discoverStacks } from "../../fleet/stack-file";
 import { journalDirFrom, JournalStore } from "../../journal/journal-store";
 import { type CommandContext, printOutcome } from "../command-context";
-import { runDriver } from "../driver-session";
+import { driverLauncher, resumeRelease } from "../operator-actions";
 import { selectRelease } from "../release-selection";
-import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
+import { type CommonArgs, withCommonOptions } from "../rollout-options";
 import { type EngineArgs, withEngineOptions } from "../runtime";
 
 export function resumeCommand(context: CommandContext) {
@@ -22,22 +20,11 @@ export function resumeCommand(context: CommandContext) {
       const { io } = context;
       const projectDir = projectDirFrom(args["project-dir"], io.env);
       const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, io.env));
-      const { release } = await selectRelease(store, args.release);
-      const settings = resolveSettings(args, io.env);
-      const outcome = await runDriver(
-        {
-          io,
-          args,
-          projectDir,
-          settings,
-          fleet: discoverStacks(projectDir),
-          release,
-          command: context.commandLine,
-        },
-        (executor) => executor.resume(),
-      );
-      printOutcome(io, args.json, release, outcome);
-      context.setExit(exitCodeOf(outcome));
+      const selected = await selectRelease(store, args.release);
+      const launch = driverLauncher(io, args, projectDir, context.commandLine);
+      const result = await resumeRelease({ store, selected, launch });
+      if (result.kind === "outcome") printOutcome(io, args.json, selected.release, result.outcome);
+      context.setExit(result.exitCode);
     },
   };
 }

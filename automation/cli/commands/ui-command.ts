@@ -1,0 +1,74 @@
+import type { Argv } from "yargs";
+import { projectDirFrom } from "../../fleet/project-dir";
+import { journalDirFrom, JournalStore } from "../../journal/journal-store";
+import { validateRelease } from "../../plan/plan-inputs";
+import { ExitCode } from "../../support/exit-codes";
+import { UserError } from "../../support/user-error";
+import type { LiveServer } from "../../ui/live-server";
+import type { CommandContext } from "../command-context";
+import { loggerFor } from "../driver-session";
+import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
+import { driverLauncher } from "../operator-actions";
+import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
+import { type EngineArgs, withEngineOptions } from "../runtime";
+
+type UiArgs = CommonArgs & EngineArgs & LiveViewArgs & { release?: string };
+
+/** Resolves at the first SIGINT or SIGTERM. */
+function untilStopped(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export function uiCommand(context: CommandContext) {
+  return {
+    command: "ui",
+    describe: "Serve the live release view: waves, Outposts, traffic, gates and timeline, live",
+    builder: (yargs: Argv) =>
+      withLiveViewOptions(withEngineOptions(withCommonOptions(yargs))).option("release", {
+        type: "string",
+        describe: "Release to show (default: the running one, else the one started last)",
+      }),
+    handler: async (args: UiArgs) => {
+      const { io } = context;
+      const projectDir = projectDirFrom(args["project-dir"], io.env);
+      const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, io.env));
+      const release = args.release === undefined ? undefined : validateRelease(args.release);
+      if (release !== undefined && !(await store.releases()).includes(release)) {
+        const known = await store.releases();
+        throw new UserError(
+          `--release = "${release}": no journal for it in ${store.dir}; known releases: ${known.join(", ") || "(none)"}`,
+        );
+      }
+      const settings = resolveSettings(args, io.env);
+      const log = loggerFor(io, args.json);
+      const started: { server?: LiveServer } = {};
+      const session = await startLiveView({
+        io,
+        args,
+        store,
+        release,
+        approval: settings.approval,
+        // A driver started from the page (resume, abort) tells the page of each event at once.
+        launch: driverLauncher(io, args, projectDir, context.commandLine, {
+          onEvent: () => started.server?.nudge(),
+        }),
+        log,
+      });
+      started.server = session.server;
+      const signal = await untilStopped();
+      log.info(`${signal}: stopping the live view`);
+      // A driver started from the page got the same signal: it pauses at its next boundary.
+      await session.server.settled();
+      await session.server.stop();
+      context.setExit(ExitCode.Success);
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import {
+  abortRelease,
+  type ActionResult,
+  type DriverLauncher,
+  pauseRelease,
+  promoteRelease,
+  refuseIfFinished,
+  resumeRelease,
+} from "../cli/operator-actions";
+import { driverRunning, selectRelease } from "../cli/release-selection";
+import type { RunOutcome } from "../executor/run-outcome";
+import type { Actor } from "../journal/journal-events";
+import type { JournalStore } from "../journal/journal-store";
+import { ExitCode } from "../support/exit-codes";
+import type { Logger } from "../support/logger";
+import { messageOf } from "../support/retry";
+import { UserError } from "../support/user-error";
+import { ACTIONS, type ActionName } from "./page-render";
+
+/** What the page sends with an action. */
+export interface ActionRequest {
+  readonly release?: string;
+  readonly wave?: string;
+  readonly reason?: string;
+}
+
+export interface ActionResponse {
+  readonly status: number;
+  readonly body: { readonly ok: boolean; readonly message: string; readonly exitCode: number };
+}
+
+export interface OperatorApiOptions {
+  readonly store: JournalStore;
+  readonly actor: Actor;
+  readonly launch: DriverLauncher;
+  readonly log: Logger;
+  /** The release the page shows when a request names none. */
+  readonly defaultRelease: () => string | undefined;
+  /** Tells the pages how a driver started from here ended. */
+  readonly notice: (message: string, ok: boolean) => void;
+}
+
+const STATUS_OF_EXIT: Partial<Record<ExitCode, number>> = {
+  [ExitCode.Success]: 200,
+  [ExitCode.BadInput]: 400,
+  [ExitCode.NothingToDo]: 409,
+  [ExitCode.Locked]: 409,
+  [ExitCode.BlockedByPolicy]: 409,
+};
+
+const respond = (exitCode: ExitCode, message: string, status?: number): ActionResponse => ({
+  status: status ?? STATUS_OF_EXIT[exitCode] ?? 500,
+  body: { ok: exitCode === ExitCode.Success, message, exitCode },
+});
+
+export function parseActionRequest(raw: unknown): ActionRequest {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    throw new UserError("the request body must be a JSON object");
+  const body = raw as Record<string, unknown>;
+  for (const key of Object.keys(body)) {
+    if (!["release", "wave", "reason"].includes(key))
+      throw new UserError(`unknown field "${key}": allowed fields are release, wave, reason`);
+    if (typeof body[key] !== "string")
+      throw new UserError(`${key} = ${JSON.stringify(body[key])}: must be a string`);
+  }
+  return body as ActionRequest;
+}
+
+/**
+ * The page's buttons: the same actions as `outpost-fleet pause|resume|promote|abort`, through
+ * the same code (cli/operator-actions.ts), journaled with this server's actor. Requests to a
+ * running driver are journaled and answered at once; an action that runs a driver itself
+ * (resume, or abort with no driver running) is checked, started, and answered with 202; the
+ * journal and a notice tell the page how it goes. One such driver at a time.
+ */
+export class OperatorApi {
+  private background: Promise<void> | undefined;
+
+  constructor(private readonly options: OperatorApiOptions) {}
+
+  /** Resolves when the driver this API started (if any) has ended. */
+  settled(): Promise<void> {
+    return this.background ?? Promise.resolve();
+  }
+
+  async perform(action: string, request: ActionRequest): Promise<ActionResponse> {
+    if (!(ACTIONS as readonly string[]).includes(action)) {
+      return respond(
+        ExitCode.BadInput,
+        `unknown action "${action}": must be one of ${ACTIONS.join(", ")}`,
+        404,
+      );
+    }
+    try {
+      return await this.run(action as ActionName, request);
+    } catch (err) {
+      if (err instanceof UserError) return respond(err.exitCode, err.message);
+      this.options.log.error(`live view: ${action} failed: ${messageOf(err)}`);
+      return respond(ExitCode.InternalError, `internal error: ${messageOf(err)}`);
+    }
+  }
+
+  private async run(action: ActionName, request: ActionRequest): Promise<ActionResponse> {
+    const { store, actor, launch } = this.options;
+    const release = request.release || this.options.defaultRelease();
+    const selected = await selectRelease(store, release);
+    const scope = { store, selected, actor, launch };
+    const running = driverRunning(store, selected.release);
+    switch (action) {
+      case "pause":
+        return answer(await pauseRelease(scope));
+      case "promote":
+        return answer(await promoteRelease(scope, request.wave));
+      case "abort": {
+        const reason = request.reason ?? `aborted from the live view by ${actor.user}`;
+        if (running) return answer(await abortRelease(scope, reason));
+        refuseIfFinished(selected.progress);
+        return this.inBackground(`abort of ${selected.release}`, () => abortRelease(scope, reason));
+      }
+      case "resume": {
+        if (running) {
+          return respond(
+            ExitCode.Locked,
+            `a driver is already running release ${selected.release}; it continues by itself`,
+          );
+        }
+        const finished = selected.progress.finished;
+        if (finished && finished.outcome !== "rollback-incomplete")
+          refuseIfFinished(selected.progress);
+        return this.inBackground(`resume of ${selected.release}`, () => resumeRelease(scope));
+      }
+    }
+  }
+
+  private inBackground(what: string, run: () => Promise<ActionResult>): ActionResponse {
+    if (this.background) {
+      return respond(
+        ExitCode.Locked,
+        "a driver started from this page is still running; wait for it to end",
+      );
+    }
+    const { log, notice } = this.options;
+    this.background = run()
+      .then(
+        (result) => {
+          const text =
+            result.kind === "outcome"
+              ? `${what}: ${describeOutcome(result.outcome)}`
+              : result.message;
+          log.info(`live view: ${text}`);
+          notice(text, result.exitCode === ExitCode.Success);
+        },
+        (err: unknown) => {
+          log.error(`live view: ${what} failed: ${messageOf(err)}`);
+          notice(`${what} failed: ${messageOf(err)}`, false);
+        },
+      )
+      .finally(() => {
+        this.background = undefined;
+      });
+    return respond(ExitCode.Success, `${what} started: this page follows it`, 202);
+  }
+}
+
+function answer(result: ActionResult): ActionResponse {
+  const message = result.kind === "message" ? result.message : describeOutcome(result.outcome);
+  return respond(result.exitCode, message);
+}
+
+function describeOutcome(outcome: RunOutcome): string {
+  return "reason" in outcome ? `${outcome.kind}: ${outcome.reason}` : outcome.kind;
+}
