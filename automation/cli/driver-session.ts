@@ -5,11 +5,14 @@ import { RolloutExecutor } from "../executor/rollout-executor";
 import { executorSettings } from "../executor/executor-settings";
 import type { RunOutcome } from "../executor/run-outcome";
 import type { FleetStack } from "../fleet/fleet-stack";
-import { describeHolder, FleetLock } from "../journal/fleet-lock";
+import { type EngineProfile, requirePassphrases } from "../engine/engine-profile";
+import type { FleetStore } from "../journal/fleet-store";
 import type { Actor } from "../journal/journal-events";
 import { JournalFile } from "../journal/journal-file";
+import { isStoreUnavailable, LockGuardedJournal } from "../journal/lock-guarded-journal";
 import type { ReleaseJournal } from "../journal/release-journal";
-import { currentActor, journalDirFrom, JournalStore } from "../journal/journal-store";
+import { currentActor } from "../journal/journal-store";
+import { withFleetLock } from "../journal/with-fleet-lock";
 import type { RolloutPlan } from "../plan/plan-types";
 import { releasePolicyConfigWriter } from "../policy/release-policy-config";
 import type { DriverSettings } from "../settings/driver-settings";
@@ -17,6 +20,8 @@ import { systemClock } from "../support/clock";
 import { createLogger, type Logger } from "../support/logger";
 import { terminalPrompt } from "./approval-prompt";
 import type { CliIo } from "./cli-io";
+import { journalPlace, openStore, profileFor } from "./driver-places";
+import { githubAnnotations, writeGithubSummary } from "./github-actions";
 import { progressReporter } from "./progress-reporter";
 import type { CommonArgs } from "./rollout-options";
 import { type EngineArgs, realEngine, realGates, simulatedRuntime } from "./runtime";
@@ -26,6 +31,7 @@ export interface SessionOptions {
   readonly args: CommonArgs & EngineArgs;
   readonly projectDir: string;
   readonly settings: DriverSettings;
+  /** The stacks the release acts on: they choose the engine profile. */
   readonly fleet: readonly FleetStack[];
   readonly release: string;
   /** The command line, recorded in the lock and the journal. */
@@ -36,10 +42,23 @@ export function loggerFor(io: CliIo, json: boolean): Logger {
   return createLogger({ json, destination: json ? io.stdout : io.stderr });
 }
 
+/** The engine profile and the store (journals + lock) of a session; refusals exit 2. */
+export function sessionPlaces(
+  options: Pick<SessionOptions, "io" | "args" | "projectDir" | "settings" | "fleet">,
+): { profile: EngineProfile; store: FleetStore } {
+  const { io, args, projectDir, settings, fleet } = options;
+  const profile = profileFor(args, fleet, io.env);
+  if (profile.kind === "backend") requirePassphrases(fleet, profile.backendUrl, io.env);
+  const store = openStore(journalPlace(args, projectDir, profile, io.env), settings.lock, io.env);
+  return { profile, store };
+}
+
 /**
- * Runs the executor as the one driver of the fleet: takes the lock (taking over a stale one,
- * naming its holder), wires the real engine and gates, reports progress from the journal, turns
- * the first Ctrl-C into a pause at the next step boundary, and always gives the lock back.
+ * Runs the executor as the one driver of the fleet: checks the profile and passphrases, takes
+ * the lock (taking over a stale one, naming its holder) and beats its heartbeat, wires the
+ * real engine and gates, reports progress from the journal, turns the first Ctrl-C into a
+ * pause at the next step boundary, and always gives the lock back. A journal store that stops
+ * answering stops the driver at a step boundary (exit 6) with every recorded event kept.
  */
 export async function runDriver(
   options: SessionOptions,
@@ -50,58 +69,72 @@ export async function runDriver(
 ): Promise<RunOutcome> {
   const { io, args, settings, release, command } = options;
   const log = loggerFor(io, args.json);
-  const store = new JournalStore(journalDirFrom(args["journal-dir"], options.projectDir, io.env));
+  const { profile, store } = sessionPlaces(options);
   const actor = currentActor(io.env);
-  const lock = FleetLock.acquire(store.dir, { ...actor, command, release }, {}, (holder, why) =>
-    log.warn(`took over a stale fleet lock (${why}): ${describeHolder(holder)}`),
+  const outcome = await withFleetLock(
+    store,
+    { ...actor, command, release },
+    { heartbeatMs: settings.lock.heartbeatSeconds * 1000, log },
+    async (keeper) => {
+      const journal = new LockGuardedJournal(
+        store.journals.journal(release),
+        keeper,
+        actor,
+        (why) => log.warn(why),
+      );
+      const policyConfigDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-policy-"));
+      let interrupts = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (++interrupts > 1) {
+          log.error(`${signal} again: stopping now; run resume to continue from the journal`);
+          process.exit(130);
+        }
+        log.warn(`${signal}: pausing at the next step boundary (again to stop at once)`);
+        journal
+          .append({ type: "pause-requested", by: actor })
+          .catch((err: unknown) => log.error(`could not record the pause request: ${String(err)}`));
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        const engine = await realEngine(profile, args, options.projectDir, log, io.env);
+        const { gates, rollouts } = realGates(settings, engine);
+        const report = progressReporter(log);
+        const annotate = githubAnnotations(io);
+        const interactive = io.stdin.isTTY === true && !args.json;
+        const executor = new RolloutExecutor({
+          engine,
+          gates,
+          rollouts,
+          journal,
+          clock: systemClock,
+          log,
+          settings: executorSettings(settings, regionsOf(options.fleet)),
+          actor,
+          prompt: interactive ? terminalPrompt(io) : undefined,
+          releasePolicyConfig: releasePolicyConfigWriter(engine, policyConfigDir),
+          onEvent: (event) => {
+            report(event);
+            annotate(event);
+          },
+        });
+        return await run(executor, { journal, actor });
+      } catch (err) {
+        if (!isStoreUnavailable(err)) throw err;
+        const reason =
+          `${err.message}: stopped at a step boundary; every event the journal acknowledged is ` +
+          `kept (the step under way runs again, asking for the same state); run resume once it answers`;
+        log.error(reason);
+        return { kind: "paused", reason } satisfies RunOutcome;
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        fs.rmSync(policyConfigDir, { recursive: true, force: true });
+      }
+    },
   );
-  const heartbeat = setInterval(() => lock.heartbeat(), 15_000);
-  heartbeat.unref();
-  const journal = store.journal(release);
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++interrupts > 1) {
-      log.error(`${signal} again: stopping now; run resume to continue from the journal`);
-      process.exit(130);
-    }
-    log.warn(`${signal}: pausing at the next step boundary (again to stop at once)`);
-    journal
-      .append({ type: "pause-requested", by: actor })
-      .catch((err: unknown) => log.error(`could not record the pause request: ${String(err)}`));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
-    const engine = await realEngine(args, options.projectDir, log);
-    const { gates, rollouts } = realGates(settings, engine);
-    const report = progressReporter(log);
-    const interactive = io.stdin.isTTY === true && !args.json;
-    const executor = new RolloutExecutor({
-      engine,
-      gates,
-      rollouts,
-      journal,
-      clock: systemClock,
-      log,
-      settings: executorSettings(settings, regionsOf(options.fleet)),
-      actor,
-      prompt: interactive ? terminalPrompt(io) : undefined,
-      releasePolicyConfig: releasePolicyConfigWriter(
-        engine,
-        path.join(store.dir, "policy-config", release),
-      ),
-      onEvent: (event) => {
-        report(event);
-        lock.heartbeat();
-      },
-    });
-    return await run(executor, { journal, actor });
-  } finally {
-    clearInterval(heartbeat);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    lock.release();
-  }
+  await writeGithubSummary(io, store.journals.journal(release), outcome, log);
+  return outcome;
 }
 
 export function regionsOf(fleet: readonly FleetStack[]): Record<string, string | undefined> {

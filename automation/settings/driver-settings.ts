@@ -35,6 +35,21 @@ export const analysisSchema = z
 
 export type AnalysisSettings = z.infer<typeof analysisSchema>;
 
+/** The fleet lock: how often its holder beats, and when a silent holder counts as gone. */
+export const lockSchema = z
+  .object({
+    ttlSeconds: z.number().positive("must be above 0").default(300),
+    heartbeatSeconds: z.number().positive("must be above 0").default(15),
+  })
+  .strict()
+  .refine((lock) => lock.heartbeatSeconds * 2 <= lock.ttlSeconds, {
+    message:
+      "heartbeatSeconds must be at most half of ttlSeconds (a live driver must never look stale)",
+    path: ["heartbeatSeconds"],
+  });
+
+export type LockSettings = z.infer<typeof lockSchema>;
+
 const settingsSchema = z
   .object({
     waveOrder: z.array(z.string().min(1)).default([]),
@@ -59,6 +74,7 @@ const settingsSchema = z
     analysis: analysisSchema.default({}),
     policyPacks: z.array(z.string()).default([]),
     policyPackConfigs: z.array(z.string()).default([]),
+    lock: lockSchema.default({}),
   })
   .strict();
 
@@ -77,6 +93,7 @@ export interface DriverSettings {
   /** Absolute paths. */
   readonly policyPacks: readonly string[];
   readonly policyPackConfigs: readonly string[];
+  readonly lock: LockSettings;
 }
 
 /** Parses settings; `source` names the file in messages. Relative pack paths are from `baseDir`. */

@@ -2,10 +2,12 @@ import type { Argv } from "yargs";
 import { comparableGroups, configDifferences, mergedStackConfig } from "../../fleet/config-diff";
 import { projectDirFrom } from "../../fleet/project-dir";
 import { discoverStacks } from "../../fleet/stack-file";
+import { requirePassphrases } from "../../engine/engine-profile";
 import { selectStacks } from "../../plan/plan-inputs";
 import { ExitCode } from "../../support/exit-codes";
 import { messageOf } from "../../support/retry";
 import type { CommandContext } from "../command-context";
+import { profileFor } from "../driver-places";
 import { loggerFor } from "../driver-session";
 import { listOption } from "../list-option";
 import { type CommonArgs, withCommonOptions } from "../rollout-options";
@@ -56,7 +58,9 @@ export function driftCommand(context: CommandContext) {
         [];
       if (!args["config-only"]) {
         const log = loggerFor(io, args.json);
-        const engine = await realEngine(args, projectDir, log);
+        const profile = profileFor(args, stacks, io.env);
+        if (profile.kind === "backend") requirePassphrases(stacks, profile.backendUrl, io.env);
+        const engine = await realEngine(profile, args, projectDir, log, io.env);
         for (const stack of stacks) {
           try {
             await engine.prepareStack(stack.name);

@@ -1,22 +1,27 @@
 import type { Argv } from "yargs";
 import { exitCodeOf, type RunOutcome } from "../../executor/run-outcome";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { discoverStacks } from "../../fleet/stack-file";
-import { currentActor, journalDirFrom, JournalStore } from "../../journal/journal-store";
+import { currentActor } from "../../journal/journal-store";
 import type { ReleaseProgress } from "../../journal/release-progress";
 import { ExitCode } from "../../support/exit-codes";
 import { invalidValue, UserError } from "../../support/user-error";
 import type { CliIo } from "../cli-io";
 import { type CommandContext, printOutcome } from "../command-context";
+import { commandStore, stacksOfRelease } from "../driver-places";
 import { runDriver } from "../driver-session";
 import { driverRunning, type SelectedRelease, selectRelease } from "../release-selection";
-import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
+import {
+  type CommonArgs,
+  resolveSettings,
+  withCommonOptions,
+  withTargetOption,
+} from "../rollout-options";
 import { type EngineArgs, withEngineOptions } from "../runtime";
 
 type OperatorArgs = CommonArgs & EngineArgs & { release?: string; reason?: string; wave?: string };
 
 function withOperatorOptions<T>(yargs: Argv<T>) {
-  return withEngineOptions(withCommonOptions(yargs)).option("release", {
+  return withEngineOptions(withTargetOption(withCommonOptions(yargs))).option("release", {
     type: "string",
     describe: "Release to act on (default: the running one, else the one started last)",
   });
@@ -24,8 +29,9 @@ function withOperatorOptions<T>(yargs: Argv<T>) {
 
 async function open(context: CommandContext, args: OperatorArgs) {
   const projectDir = projectDirFrom(args["project-dir"], context.io.env);
-  const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, context.io.env));
-  return { projectDir, store, selected: await selectRelease(store, args.release) };
+  const settings = resolveSettings(args, context.io.env);
+  const { store } = commandStore(args, projectDir, context.io.env, settings.lock);
+  return { projectDir, settings, store, selected: await selectRelease(store, args.release) };
 }
 
 function say(io: CliIo, json: boolean, message: string, fields: object = {}): void {
@@ -56,7 +62,7 @@ async function actNow(
       args,
       projectDir,
       settings: resolveSettings(args, context.io.env),
-      fleet: discoverStacks(projectDir),
+      fleet: stacksOfRelease(projectDir, selected.progress.plan),
       release: selected.release,
       command: context.commandLine,
     },
@@ -75,7 +81,7 @@ export function pauseCommand(context: CommandContext) {
     handler: async (args: OperatorArgs) => {
       const { store, selected } = await open(context, args);
       refuseIfFinished(selected.progress);
-      if (!driverRunning(store, selected.release)) {
+      if (!(await driverRunning(store, selected.release))) {
         say(
           context.io,
           args.json,
@@ -119,7 +125,7 @@ export function promoteCommand(context: CommandContext) {
         by: currentActor(context.io.env),
         wave: args.wave,
       });
-      const running = driverRunning(store, selected.release);
+      const running = await driverRunning(store, selected.release);
       say(
         context.io,
         args.json,
@@ -144,7 +150,7 @@ export function abortCommand(context: CommandContext) {
       const { projectDir, store, selected } = await open(context, args);
       refuseIfFinished(selected.progress);
       const reason = args.reason ?? "aborted by an operator";
-      if (driverRunning(store, selected.release)) {
+      if (await driverRunning(store, selected.release)) {
         await selected.journal.append({
           type: "abort-requested",
           by: currentActor(context.io.env),
@@ -201,7 +207,7 @@ export function rollbackCommand(context: CommandContext) {
         context.setExit(ExitCode.NothingToDo);
         return;
       }
-      if (driverRunning(store, selected.release)) {
+      if (await driverRunning(store, selected.release)) {
         await selected.journal.append({
           type: "rollback-requested",
           by: currentActor(context.io.env),

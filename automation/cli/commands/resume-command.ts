@@ -1,12 +1,16 @@
 import type { Argv } from "yargs";
 import { exitCodeOf } from "../../executor/run-outcome";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { discoverStacks } from "../../fleet/stack-file";
-import { journalDirFrom, JournalStore } from "../../journal/journal-store";
 import { type CommandContext, printOutcome } from "../command-context";
+import { commandStore, stacksOfRelease } from "../driver-places";
 import { runDriver } from "../driver-session";
 import { selectRelease } from "../release-selection";
-import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
+import {
+  type CommonArgs,
+  resolveSettings,
+  withCommonOptions,
+  withTargetOption,
+} from "../rollout-options";
 import { type EngineArgs, withEngineOptions } from "../runtime";
 
 export function resumeCommand(context: CommandContext) {
@@ -14,23 +18,23 @@ export function resumeCommand(context: CommandContext) {
     command: "resume",
     describe: "Continue a paused, blocked or killed release from its journal",
     builder: (yargs: Argv) =>
-      withEngineOptions(withCommonOptions(yargs)).option("release", {
+      withEngineOptions(withTargetOption(withCommonOptions(yargs))).option("release", {
         type: "string",
         describe: "Release to resume (default: the one started last)",
       }),
     handler: async (args: CommonArgs & EngineArgs & { release?: string }) => {
       const { io } = context;
       const projectDir = projectDirFrom(args["project-dir"], io.env);
-      const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, io.env));
-      const { release } = await selectRelease(store, args.release);
       const settings = resolveSettings(args, io.env);
+      const { store } = commandStore(args, projectDir, io.env, settings.lock);
+      const { release, progress } = await selectRelease(store, args.release);
       const outcome = await runDriver(
         {
           io,
           args,
           projectDir,
           settings,
-          fleet: discoverStacks(projectDir),
+          fleet: stacksOfRelease(projectDir, progress.plan),
           release,
           command: context.commandLine,
         },
