@@ -56,22 +56,73 @@ export function sessionPlaces(
 /**
  * Runs the executor as the one driver of the fleet: checks the profile and passphrases, takes
  * the lock (taking over a stale one, naming its holder) and beats its heartbeat, wires the
- * real engine and gates, reports progress from the journal, turns the first Ctrl-C into a
- * pause at the next step boundary, and always gives the lock back. A journal store that stops
- * answering stops the driver at a step boundary (exit 6) with every recorded event kept.
+ * real engine and gates, reports progress from the journal, and always gives the lock back.
  */
 export async function runDriver(
   options: SessionOptions,
-  run: (
-    executor: RolloutExecutor,
-    session: { journal: ReleaseJournal; actor: Actor },
-  ) => Promise<RunOutcome>,
+  run: (executor: RolloutExecutor, session: DriverSession) => Promise<RunOutcome>,
 ): Promise<RunOutcome> {
   const { io, args, settings, release, command } = options;
   const log = loggerFor(io, args.json);
   const { profile, store } = sessionPlaces(options);
   const actor = currentActor(io.env);
-  const outcome = await withFleetLock(
+  const outcome = await driveUnderLock(
+    { store, actor, command, release, settings, log },
+    async (journal, policyConfigDir) => {
+      const engine = await realEngine(profile, args, options.projectDir, log, io.env);
+      const { gates, rollouts } = realGates(settings, engine);
+      const report = progressReporter(log);
+      const annotate = githubAnnotations(io);
+      const interactive = io.stdin.isTTY === true && !args.json;
+      return new RolloutExecutor({
+        engine,
+        gates,
+        rollouts,
+        journal,
+        clock: systemClock,
+        log,
+        settings: executorSettings(settings, regionsOf(options.fleet)),
+        actor,
+        prompt: interactive ? terminalPrompt(io) : undefined,
+        releasePolicyConfig: releasePolicyConfigWriter(engine, policyConfigDir),
+        onEvent: (event) => {
+          report(event);
+          annotate(event);
+        },
+      });
+    },
+    run,
+  );
+  await writeGithubSummary(io, store.journals.journal(release), outcome, log);
+  return outcome;
+}
+
+export interface DriverSession {
+  readonly journal: ReleaseJournal;
+  readonly actor: Actor;
+}
+
+/**
+ * The driver's life under the fleet lock, whatever its engine: the executor that `build`
+ * makes gets the release's journal behind the lock's guard. The first Ctrl-C (or SIGTERM)
+ * asks for a pause at the next step boundary, a second one stops at once. A journal store
+ * that stops answering stops the driver at a step boundary (outcome paused, exit 6) with
+ * every event it acknowledged kept; a lost lock stops it with exit 5.
+ */
+export async function driveUnderLock(
+  session: {
+    readonly store: FleetStore;
+    readonly actor: Actor;
+    readonly command: string;
+    readonly release: string;
+    readonly settings: DriverSettings;
+    readonly log: Logger;
+  },
+  build: (journal: ReleaseJournal, scratchDir: string) => Promise<RolloutExecutor>,
+  run: (executor: RolloutExecutor, session: DriverSession) => Promise<RunOutcome>,
+): Promise<RunOutcome> {
+  const { store, actor, command, release, settings, log } = session;
+  return withFleetLock(
     store,
     { ...actor, command, release },
     { heartbeatMs: settings.lock.heartbeatSeconds * 1000, log },
@@ -82,7 +133,8 @@ export async function runDriver(
         actor,
         (why) => log.warn(why),
       );
-      const policyConfigDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-policy-"));
+      // Per-run files for the engine (policy config): never in the project or journal folder.
+      const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-run-"));
       let interrupts = 0;
       const onSignal = (signal: NodeJS.Signals) => {
         if (++interrupts > 1) {
@@ -97,28 +149,7 @@ export async function runDriver(
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
       try {
-        const engine = await realEngine(profile, args, options.projectDir, log, io.env);
-        const { gates, rollouts } = realGates(settings, engine);
-        const report = progressReporter(log);
-        const annotate = githubAnnotations(io);
-        const interactive = io.stdin.isTTY === true && !args.json;
-        const executor = new RolloutExecutor({
-          engine,
-          gates,
-          rollouts,
-          journal,
-          clock: systemClock,
-          log,
-          settings: executorSettings(settings, regionsOf(options.fleet)),
-          actor,
-          prompt: interactive ? terminalPrompt(io) : undefined,
-          releasePolicyConfig: releasePolicyConfigWriter(engine, policyConfigDir),
-          onEvent: (event) => {
-            report(event);
-            annotate(event);
-          },
-        });
-        return await run(executor, { journal, actor });
+        return await run(await build(journal, scratchDir), { journal, actor });
       } catch (err) {
         if (!isStoreUnavailable(err)) throw err;
         const reason =
@@ -129,12 +160,10 @@ export async function runDriver(
       } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
-        fs.rmSync(policyConfigDir, { recursive: true, force: true });
+        fs.rmSync(scratchDir, { recursive: true, force: true });
       }
     },
   );
-  await writeGithubSummary(io, store.journals.journal(release), outcome, log);
-  return outcome;
 }
 
 export function regionsOf(fleet: readonly FleetStack[]): Record<string, string | undefined> {

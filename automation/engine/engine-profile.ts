@@ -159,7 +159,8 @@ export function requirePassphrases(
   const needing = stacks.filter((stack) => needsPassphrase(stack.file, backendUrl));
   if (needing.length > 0) {
     throw new UserError(
-      `stack ${needing.map((s) => s.name).join(", ")} uses the passphrase secrets provider, and ` +
+      `${needing.length === 1 ? "stack" : "stacks"} ${needing.map((s) => s.name).join(", ")} ` +
+        `${needing.length === 1 ? "uses" : "use"} the passphrase secrets provider, and ` +
         `neither PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set: set one (from ` +
         `your CI's secret store), or move the stack to a KMS provider (pulumi stack change-secrets-provider awskms://...)`,
     );
