@@ -104,7 +104,9 @@ describe("CI files", () => {
     const schema = JSON.parse(
       fs.readFileSync(path.join(__dirname, "support", "buildspec.schema.json"), "utf8"),
     ) as object;
-    const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+    const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(
+      schema,
+    );
     const buildspec = parse(fs.readFileSync(BUILDSPEC, "utf8")) as {
       env: { variables: Record<string, string>; "parameter-store": Record<string, string> };
       phases: Record<string, { commands: string[]; "runtime-versions"?: Record<string, unknown> }>;
