@@ -33,7 +33,7 @@ async function measure(mode: "poll" | "nudge", count: number, pollMs: number): P
   const { events } = await recordRelease();
   const opened = 5;
   const { store, append } = await journalWith(events, opened);
-  const lock = holdLock(store);
+  const lock = await holdLock(store);
   const server = new LiveServer({
     store,
     host: "127.0.0.1",
@@ -79,7 +79,7 @@ async function measure(mode: "poll" | "nudge", count: number, pollMs: number): P
   } finally {
     await browser.close();
     await server.stop();
-    lock.release();
+    await lock.release();
   }
 }
 

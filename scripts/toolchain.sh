@@ -9,6 +9,7 @@
 #                                  from tools/pulumi-cli (go.mod/go.sum pin the version)
 #   pulumi-language-nodejs         our own language host, built from tools/pulumi-language-nodejs
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider launcher shipped in @pulumi/pulumi
+#   versitygw, actionlint          test tools (an S3 server, the workflow linter), go install-ed
 #
 # and installs HAProxy from apt when it is missing. Warm runs rebuild nothing.
 # automation/engine/pulumi-environment.ts puts .tools/bin first on PATH for the engine.
@@ -128,6 +129,27 @@ log "pulumi-language-nodejs $("$HOST" -version) at $HOST ($host_status)"
 # (No pulumi-analyzer-policy launcher: CLI 3.221+ starts policy packs through the language host.)
 ln -sfn "$SDK_DIR/pulumi-resource-pulumi-nodejs" "$BIN/pulumi-resource-pulumi-nodejs"
 log "pulumi-resource-pulumi-nodejs -> node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+
+# --- Go-installed test tools ----------------------------------------------------------------------
+# versitygw: the S3 server the tests run on loopback (Pulumi's s3:// backend, the S3 journal and
+# lock: it honours If-None-Match, If-Match and conditional deletes). actionlint: checks the
+# GitHub workflow. Each is reused while its stamp file names the pinned version.
+go_tool() { # name module version
+  local name="$1" module="$2" version="$3" stamp="$BIN/.$1.version"
+  if [[ -x "$BIN/$name" && -f "$stamp" && "$(cat "$stamp")" == "$version" ]]; then
+    log "$name $version at $BIN/$name (reused)"
+    return
+  fi
+  command -v go >/dev/null ||
+    die "Go is needed to install $name $version (go install $module@$version). Install Go 1.25.11 or later (https://go.dev/dl/) and run npm run toolchain again."
+  local t
+  t=$(date +%s%N)
+  GOBIN="$BIN" go install "$module@$version" || die "go install $module@$version failed (see above)"
+  echo "$version" >"$stamp"
+  log "$name $version at $BIN/$name (built in $(elapsed "$t")s)"
+}
+go_tool versitygw github.com/versity/versitygw/cmd/versitygw v1.8.0
+go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint v1.7.12
 
 # --- HAProxy (load balancer of the local target) -------------------------------------------------
 find_haproxy() { # Debian puts it in /usr/sbin, which is not on every user's PATH

@@ -5,21 +5,26 @@ import { RolloutExecutor } from "../executor/rollout-executor";
 import { executorSettings } from "../executor/executor-settings";
 import type { RunOutcome } from "../executor/run-outcome";
 import type { FleetStack } from "../fleet/fleet-stack";
+import { type EngineProfile, requirePassphrases } from "../engine/engine-profile";
+import type { FleetStore } from "../journal/fleet-store";
 import type { Actor, JournalEvent } from "../journal/journal-events";
 import { JournalFile } from "../journal/journal-file";
+import { isStoreUnavailable, LockGuardedJournal } from "../journal/lock-guarded-journal";
 import type { ReleaseJournal } from "../journal/release-journal";
-import { currentActor, journalDirFrom, JournalStore } from "../journal/journal-store";
+import { currentActor } from "../journal/journal-store";
+import { withFleetLock } from "../journal/with-fleet-lock";
 import type { RolloutPlan } from "../plan/plan-types";
 import { Notifier } from "../notify/notifier";
 import { runUrlFrom } from "../notify/run-url";
 import { releasePolicyConfigWriter } from "../policy/release-policy-config";
-import { activeFreezeWindow } from "../settings/freeze-windows";
 import type { DriverSettings } from "../settings/driver-settings";
+import { activeFreezeWindow } from "../settings/freeze-windows";
 import { systemClock } from "../support/clock";
 import { createLogger, type Logger } from "../support/logger";
 import { terminalPrompt } from "./approval-prompt";
 import type { CliIo } from "./cli-io";
-import { withFleetLock } from "./fleet-lock-session";
+import { journalPlace, openStore, profileFor } from "./driver-places";
+import { githubAnnotations, writeGithubSummary } from "./github-actions";
 import { progressReporter } from "./progress-reporter";
 import type { CommonArgs } from "./rollout-options";
 import { type EngineArgs, realEngine, realGates, simulatedRuntime } from "./runtime";
@@ -29,11 +34,12 @@ export interface SessionOptions {
   readonly args: CommonArgs & EngineArgs;
   readonly projectDir: string;
   readonly settings: DriverSettings;
+  /** The stacks the release acts on: they choose the engine profile. */
   readonly fleet: readonly FleetStack[];
   readonly release: string;
   /** The command line, recorded in the lock and the journal. */
   readonly command: string;
-  /** Also told of each journal event this driver appends (the live view). */
+  /** Also told of each journal event as it is appended (`deploy --ui`: the live view). */
   readonly onEvent?: (event: JournalEvent) => void;
 }
 
@@ -41,28 +47,34 @@ export function loggerFor(io: CliIo, json: boolean): Logger {
   return createLogger({ json, destination: json ? io.stdout : io.stderr });
 }
 
+/** The engine profile and the store (journals + lock) of a session; refusals exit 2. */
+export function sessionPlaces(
+  options: Pick<SessionOptions, "io" | "args" | "projectDir" | "settings" | "fleet">,
+): { profile: EngineProfile; store: FleetStore } {
+  const { io, args, projectDir, settings, fleet } = options;
+  const profile = profileFor(args, fleet, io.env);
+  if (profile.kind === "backend") requirePassphrases(fleet, profile.backendUrl, io.env);
+  const store = openStore(journalPlace(args, projectDir, profile, io.env), settings.lock, io.env);
+  return { profile, store };
+}
+
 /**
- * Runs the executor as the one driver of the fleet: takes the lock (taking over a stale one,
- * naming its holder), wires the real engine and gates, reports progress from the journal, turns
- * the first Ctrl-C into a pause at the next step boundary, and always gives the lock back.
+ * Runs the executor as the one driver of the fleet: checks the profile and passphrases, takes
+ * the lock (taking over a stale one, naming its holder) and beats its heartbeat, wires the
+ * real engine and gates, reports progress from the journal, and always gives the lock back.
  */
 export async function runDriver(
   options: SessionOptions,
-  run: (
-    executor: RolloutExecutor,
-    session: { journal: ReleaseJournal; actor: Actor },
-  ) => Promise<RunOutcome>,
+  run: (executor: RolloutExecutor, session: DriverSession) => Promise<RunOutcome>,
 ): Promise<RunOutcome> {
   const { io, args, settings, release, command } = options;
   const log = loggerFor(io, args.json);
-  const store = new JournalStore(journalDirFrom(args["journal-dir"], options.projectDir, io.env));
+  const { profile, store } = sessionPlaces(options);
   const actor = currentActor(io.env);
-  const lockRequest = { journalDir: store.dir, command, release, log, env: io.env };
-  const journal = store.journal(release);
   // Sinks hear of milestones in the background; a dead one never holds the release up.
   const notifier = new Notifier({
     settings: settings.notifications,
-    journal,
+    journal: store.journals.journal(release),
     context: {
       regions: regionsOf(options.fleet),
       approval: settings.approval,
@@ -72,8 +84,77 @@ export async function runDriver(
     env: io.env,
     log,
   });
-  try {
-    return await withFleetLock(lockRequest, async (lock) => {
+  const outcome = await driveUnderLock(
+    { store, actor, command, release, settings, log },
+    async (journal, policyConfigDir) => {
+      const engine = await realEngine(profile, args, options.projectDir, log, io.env);
+      const { gates, rollouts } = realGates(settings, engine);
+      const report = progressReporter(log);
+      const annotate = githubAnnotations(io);
+      const interactive = io.stdin.isTTY === true && !args.json;
+      return new RolloutExecutor({
+        engine,
+        gates,
+        rollouts,
+        journal,
+        clock: systemClock,
+        log,
+        settings: executorSettings(settings, regionsOf(options.fleet)),
+        actor,
+        prompt: interactive ? terminalPrompt(io) : undefined,
+        releasePolicyConfig: releasePolicyConfigWriter(engine, policyConfigDir),
+        onEvent: (event) => {
+          report(event);
+          annotate(event);
+          notifier.notify(event);
+          options.onEvent?.(event);
+        },
+      });
+    },
+    run,
+  ).finally(() => notifier.close());
+  await writeGithubSummary(io, store.journals.journal(release), outcome, log);
+  return outcome;
+}
+
+export interface DriverSession {
+  readonly journal: ReleaseJournal;
+  readonly actor: Actor;
+}
+
+/**
+ * The driver's life under the fleet lock, whatever its engine: the executor that `build`
+ * makes gets the release's journal behind the lock's guard. The first Ctrl-C (or SIGTERM)
+ * asks for a pause at the next step boundary, a second one stops at once. A journal store
+ * that stops answering stops the driver at a step boundary (outcome paused, exit 6) with
+ * every event it acknowledged kept; a lost lock stops it with exit 5.
+ */
+export async function driveUnderLock(
+  session: {
+    readonly store: FleetStore;
+    readonly actor: Actor;
+    readonly command: string;
+    readonly release: string;
+    readonly settings: DriverSettings;
+    readonly log: Logger;
+  },
+  build: (journal: ReleaseJournal, scratchDir: string) => Promise<RolloutExecutor>,
+  run: (executor: RolloutExecutor, session: DriverSession) => Promise<RunOutcome>,
+): Promise<RunOutcome> {
+  const { store, actor, command, release, settings, log } = session;
+  return withFleetLock(
+    store,
+    { ...actor, command, release },
+    { heartbeatMs: settings.lock.heartbeatSeconds * 1000, log },
+    async (keeper) => {
+      const journal = new LockGuardedJournal(
+        store.journals.journal(release),
+        keeper,
+        actor,
+        (why) => log.warn(why),
+      );
+      // Per-run files for the engine (policy config): never in the project or journal folder.
+      const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-run-"));
       let interrupts = 0;
       const onSignal = (signal: NodeJS.Signals) => {
         if (++interrupts > 1) {
@@ -88,41 +169,21 @@ export async function runDriver(
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
       try {
-        const engine = await realEngine(args, options.projectDir, log);
-        const { gates, rollouts } = realGates(settings, engine);
-        const report = progressReporter(log);
-        const interactive = io.stdin.isTTY === true && !args.json;
-        const executor = new RolloutExecutor({
-          engine,
-          gates,
-          rollouts,
-          journal,
-          clock: systemClock,
-          log,
-          settings: executorSettings(settings, regionsOf(options.fleet)),
-          actor,
-          prompt: interactive ? terminalPrompt(io) : undefined,
-          releasePolicyConfig: releasePolicyConfigWriter(
-            engine,
-            path.join(store.dir, "policy-config", release),
-          ),
-          onEvent: (event) => {
-            report(event);
-            lock.heartbeat();
-            notifier.notify(event);
-            options.onEvent?.(event);
-          },
-        });
-        return await run(executor, { journal, actor });
+        return await run(await build(journal, scratchDir), { journal, actor });
+      } catch (err) {
+        if (!isStoreUnavailable(err)) throw err;
+        const reason =
+          `${err.message}: stopped at a step boundary; every event the journal acknowledged is ` +
+          `kept (the step under way runs again, asking for the same state); run resume once it answers`;
+        log.error(reason);
+        return { kind: "paused", reason } satisfies RunOutcome;
       } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
+        fs.rmSync(scratchDir, { recursive: true, force: true });
       }
-    });
-  } finally {
-    // After the lock is free: another driver need not wait for the last deliveries.
-    await notifier.close();
-  }
+    },
+  );
 }
 
 export function regionsOf(fleet: readonly FleetStack[]): Record<string, string | undefined> {

@@ -1,44 +1,46 @@
-import { describeHolder, FleetLock } from "../journal/fleet-lock";
+import type { FleetStack } from "../fleet/fleet-stack";
 import { currentActor } from "../journal/journal-store";
+import { withFleetLock } from "../journal/with-fleet-lock";
+import type { DriverSettings } from "../settings/driver-settings";
 import type { Logger } from "../support/logger";
+import type { CliIo } from "./cli-io";
+import { sessionPlaces } from "./driver-session";
+import type { CommonArgs } from "./rollout-options";
+import type { EngineArgs } from "./runtime";
 
-/** How often a lock holder refreshes its heartbeat while it works. */
-export const HEARTBEAT_INTERVAL_MS = 15_000;
-
-export interface FleetLockRequest {
-  /** Where the lock lives (the journal folder). */
-  readonly journalDir: string;
+export interface LockedOperation {
+  readonly io: CliIo;
+  readonly args: CommonArgs & EngineArgs;
+  readonly projectDir: string;
+  readonly settings: DriverSettings;
+  /** The stacks the operation touches: they choose the engine profile and the store. */
+  readonly fleet: readonly FleetStack[];
   /** The command line, recorded in the lock so a refused driver can name what holds it. */
   readonly command: string;
-  /** What the holder works on: a release, or the operation (`repair`, `drift`). */
-  readonly release: string;
+  /** What the holder works on, shown to anyone refused: `repair`, `drift`. */
+  readonly operation: string;
   readonly log: Logger;
-  readonly env: NodeJS.ProcessEnv;
 }
 
 /**
- * Runs `work` as the one driver of the fleet: takes the fleet lock (taking over a stale one,
- * naming its holder; refusing a live one with exit code Locked), keeps its heartbeat while
- * `work` runs, and always gives it back. Every command that changes stacks goes through here.
+ * Runs an operator's operation on the stacks (`repair`, `drift`) as the one driver of the
+ * fleet: under the same lock, in the same store, as `deploy` would take for these stacks. A
+ * running driver makes it exit with code Locked, naming the holder.
  */
-export async function withFleetLock<T>(
-  request: FleetLockRequest,
-  work: (lock: FleetLock) => Promise<T>,
+export async function underFleetLock<T>(
+  request: LockedOperation,
+  work: () => Promise<T>,
 ): Promise<T> {
-  const actor = currentActor(request.env);
-  const lock = FleetLock.acquire(
-    request.journalDir,
-    { ...actor, command: request.command, release: request.release },
-    {},
-    (holder, why) =>
-      request.log.warn(`took over a stale fleet lock (${why}): ${describeHolder(holder)}`),
+  const { store } = sessionPlaces(request);
+  const claim = {
+    ...currentActor(request.io.env),
+    command: request.command,
+    release: request.operation,
+  };
+  return withFleetLock(
+    store,
+    claim,
+    { heartbeatMs: request.settings.lock.heartbeatSeconds * 1000, log: request.log },
+    () => work(),
   );
-  const heartbeat = setInterval(() => lock.heartbeat(), HEARTBEAT_INTERVAL_MS);
-  heartbeat.unref();
-  try {
-    return await work(lock);
-  } finally {
-    clearInterval(heartbeat);
-    lock.release();
-  }
 }

@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import type { ApprovalPolicy } from "../journal/approval-wait";
-import { currentActor, type JournalStore } from "../journal/journal-store";
+import type { FleetStore } from "../journal/fleet-store";
+import { currentActor } from "../journal/journal-store";
 import type { Logger } from "../support/logger";
 import { invalidValue } from "../support/user-error";
 import { newActionToken } from "../ui/action-token";
@@ -62,7 +63,7 @@ export interface LiveViewSession {
 export async function startLiveView(options: {
   readonly io: CliIo;
   readonly args: LiveViewArgs;
-  readonly store: JournalStore;
+  readonly store: FleetStore;
   readonly release: string | undefined;
   readonly approval: ApprovalPolicy;
   readonly launch: DriverLauncher;

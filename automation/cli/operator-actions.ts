@@ -1,13 +1,13 @@
 import { exitCodeOf, type RunOutcome } from "../executor/run-outcome";
 import type { RolloutExecutor } from "../executor/rollout-executor";
-import { discoverStacks } from "../fleet/stack-file";
+import type { FleetStore } from "../journal/fleet-store";
 import type { Actor } from "../journal/journal-events";
-import type { JournalStore } from "../journal/journal-store";
 import type { ReleaseJournal } from "../journal/release-journal";
 import type { ReleaseProgress } from "../journal/release-progress";
 import { ExitCode } from "../support/exit-codes";
 import { invalidValue, UserError } from "../support/user-error";
 import type { CliIo } from "./cli-io";
+import { stacksOfRelease } from "./driver-places";
 import { runDriver } from "./driver-session";
 import { driverRunning, type SelectedRelease } from "./release-selection";
 import { type CommonArgs, resolveSettings } from "./rollout-options";
@@ -23,9 +23,9 @@ export type ActionResult =
   /** The action ran the executor itself (no driver was running) and this is how it ended. */
   | { readonly kind: "outcome"; readonly outcome: RunOutcome; readonly exitCode: ExitCode };
 
-/** Runs the executor under the fleet lock for `release` (the real engine, the real gates). */
+/** Runs the executor under the fleet lock for a release (the real engine, the real gates). */
 export type DriverLauncher = (
-  release: string,
+  selected: SelectedRelease,
   run: (
     executor: RolloutExecutor,
     session: { journal: ReleaseJournal; actor: Actor },
@@ -34,14 +34,14 @@ export type DriverLauncher = (
 
 /** What an action needs: the journals, the release it acts on and who acts. */
 export interface ActionScope {
-  readonly store: JournalStore;
+  readonly store: FleetStore;
   readonly selected: SelectedRelease;
   readonly actor: Actor;
   /** Runs a driver when no driver is running (abort, rollback, resume). */
   readonly launch: DriverLauncher;
 }
 
-/** The launcher of the CLI: settings and stacks are read when a driver is needed. */
+/** The launcher of the CLI: settings and the release's stacks are read when a driver is needed. */
 export function driverLauncher(
   io: CliIo,
   args: CommonArgs & EngineArgs,
@@ -49,15 +49,15 @@ export function driverLauncher(
   command: string,
   extra: { readonly onEvent?: Parameters<typeof runDriver>[0]["onEvent"] } = {},
 ): DriverLauncher {
-  return (release, run) =>
+  return (selected, run) =>
     runDriver(
       {
         io,
         args,
         projectDir,
         settings: resolveSettings(args, io.env),
-        fleet: discoverStacks(projectDir),
-        release,
+        fleet: stacksOfRelease(projectDir, selected.progress.plan),
+        release: selected.release,
         command,
         onEvent: extra.onEvent,
       },
@@ -84,7 +84,7 @@ export function refuseIfFinished(progress: ReleaseProgress): void {
 export async function pauseRelease(scope: ActionScope): Promise<ActionResult> {
   const { store, selected, actor } = scope;
   refuseIfFinished(selected.progress);
-  if (!driverRunning(store, selected.release)) {
+  if (!(await driverRunning(store, selected.release))) {
     return message(
       `no driver is running release ${selected.release}: it is stopped already; resume continues it`,
       ExitCode.NothingToDo,
@@ -110,7 +110,7 @@ export async function promoteRelease(
     );
   }
   await selected.journal.append({ type: "promote-requested", by: actor, wave });
-  const running = driverRunning(store, selected.release);
+  const running = await driverRunning(store, selected.release);
   return message(
     `approved ${wave ? `wave ${wave}` : "the next wave"} of ${selected.release}` +
       (running ? "" : "; no driver is running: run resume to continue"),
@@ -121,7 +121,7 @@ export async function promoteRelease(
 export async function abortRelease(scope: ActionScope, reason: string): Promise<ActionResult> {
   const { store, selected, actor } = scope;
   refuseIfFinished(selected.progress);
-  if (driverRunning(store, selected.release)) {
+  if (await driverRunning(store, selected.release)) {
     await selected.journal.append({ type: "abort-requested", by: actor, reason });
     return message(
       `abort requested: the driver of ${selected.release} stops and rolls back at its next step boundary`,
@@ -159,7 +159,7 @@ export async function rollbackRelease(scope: ActionScope, reason: string): Promi
       ExitCode.NothingToDo,
     );
   }
-  if (driverRunning(store, selected.release)) {
+  if (await driverRunning(store, selected.release)) {
     await selected.journal.append({ type: "rollback-requested", by: actor, reason });
     return message(
       `rollback requested: the driver of ${selected.release} rolls back at its next step boundary`,
@@ -175,7 +175,7 @@ export async function rollbackRelease(scope: ActionScope, reason: string): Promi
 
 /** Continues a paused, blocked or killed release from its journal, as its driver. */
 export async function resumeRelease(scope: Omit<ActionScope, "actor">): Promise<ActionResult> {
-  const outcome = await scope.launch(scope.selected.release, (executor) => executor.resume());
+  const outcome = await scope.launch(scope.selected, (executor) => executor.resume());
   return { kind: "outcome", outcome, exitCode: exitCodeOf(outcome) };
 }
 
@@ -185,7 +185,7 @@ function actNow(
   request: "abort-requested" | "rollback-requested",
   reason: string,
 ): Promise<RunOutcome> {
-  return scope.launch(scope.selected.release, async (executor, session) => {
+  return scope.launch(scope.selected, async (executor, session) => {
     await session.journal.append({ type: request, by: session.actor, reason });
     return executor.resume();
   });

@@ -1,5 +1,4 @@
-import { FleetLock } from "../journal/fleet-lock";
-import type { JournalStore } from "../journal/journal-store";
+import type { FleetStore } from "../journal/fleet-store";
 import type { ReleaseJournal } from "../journal/release-journal";
 import { type ReleaseProgress, replay } from "../journal/release-progress";
 import { validateRelease } from "../plan/plan-inputs";
@@ -17,23 +16,23 @@ export interface SelectedRelease {
  * else the one started last.
  */
 export async function selectRelease(
-  store: JournalStore,
+  store: FleetStore,
   flag: string | undefined,
 ): Promise<SelectedRelease> {
   let release = flag === undefined ? undefined : validateRelease(flag);
   if (release === undefined) {
-    const lock = FleetLock.inspect(store.dir);
-    release = lock.state === "held" ? lock.holder.release : await store.latestRelease();
+    const lock = await store.lock.inspect();
+    release = lock.state === "held" ? lock.holder.release : await store.journals.latestRelease();
   }
   if (release === undefined) {
-    throw new UserError(`no release has been started in ${store.dir}`, ExitCode.NothingToDo);
+    throw new UserError(`no release has been started in ${store.place}`, ExitCode.NothingToDo);
   }
-  const journal = store.journal(release);
+  const journal = store.journals.journal(release);
   const progress = replay((await journal.read()).events);
   if (progress === undefined) {
-    const known = await store.releases();
+    const known = await store.journals.releases();
     throw new UserError(
-      `--release = "${release}": no journal for it; known releases: ${known.join(", ") || "(none)"}`,
+      `--release = "${release}": no journal for it; known releases: ${known.join(", ") || "(none)"} (journal ${store.place})`,
       flag === undefined ? ExitCode.NothingToDo : ExitCode.BadInput,
     );
   }
@@ -41,7 +40,7 @@ export async function selectRelease(
 }
 
 /** True when a live driver holds the fleet lock for this release. */
-export function driverRunning(store: JournalStore, release: string): boolean {
-  const lock = FleetLock.inspect(store.dir);
+export async function driverRunning(store: FleetStore, release: string): Promise<boolean> {
+  const lock = await store.lock.inspect();
   return lock.state === "held" && lock.holder.release === release;
 }

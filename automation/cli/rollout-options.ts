@@ -17,6 +17,7 @@ import {
   type DriverSettings,
   loadDriverSettings,
 } from "../settings/driver-settings";
+import type { PlaceArgs } from "./driver-places";
 import { listOption } from "./list-option";
 
 /** Options every command shares: where things are and how to print. */
@@ -35,10 +36,32 @@ export function withCommonOptions<T>(yargs: Argv<T>) {
       type: "string",
       describe: "Driver settings file [env OUTPOST_FLEET_SETTINGS; default automation/driver.yaml]",
     })
-    .option("journal-dir", {
+    .option("journal-url", {
+      alias: "journal-dir",
       type: "string",
-      describe: "Journal and lock folder [env OUTPOST_FLEET_JOURNAL_DIR; default .outpost-fleet/]",
+      describe:
+        "Journal and fleet lock: a folder or s3://bucket/prefix [env OUTPOST_FLEET_JOURNAL_URL; " +
+        "default beside the backend's state, or .outpost-fleet/ on the local profile]",
+    })
+    .option("backend-url", {
+      type: "string",
+      describe:
+        "Your Pulumi backend, e.g. s3://bucket [env OUTPOST_FLEET_BACKEND_URL, else PULUMI_BACKEND_URL, " +
+        "else pulumi login; local-target stacks default to the local profile]",
+    })
+    .option("state-dir", {
+      type: "string",
+      describe:
+        "Local profile: the file backend's folder [env OUTPOST_FLEET_STATE_DIR; default .pulumi-local/state]",
     });
+}
+
+/** `--target` for commands that take no stack list: it picks the stacks whose backend to use. */
+export function withTargetOption<T>(yargs: Argv<T>) {
+  return yargs.option("target", {
+    type: "string",
+    describe: "Whose backend and journal: the aws or the local stacks (default: aws if any)",
+  });
 }
 
 /** Options that shape a rollout: which stacks, in which waves, how fast, how careful. */
@@ -73,16 +96,15 @@ export function withRolloutOptions<T>(yargs: Argv<T>) {
     });
 }
 
-export interface CommonArgs {
+export interface CommonArgs extends PlaceArgs {
   readonly json: boolean;
   readonly "project-dir"?: string;
   readonly settings?: string;
-  readonly "journal-dir"?: string;
+  readonly target?: string;
 }
 
 export interface RolloutArgs extends CommonArgs {
   readonly stacks?: (string | number)[];
-  readonly target?: string;
   readonly waves?: (string | number)[];
   readonly concurrency?: string;
   readonly "traffic-steps"?: string;

@@ -2,7 +2,13 @@ import * as path from "node:path";
 import type { Argv } from "yargs";
 import { AutomationApiEngine } from "../engine/automation-api-engine";
 import type { EnginePort } from "../engine/engine-port";
-import { pulumiCommand, pulumiEnvironment } from "../engine/pulumi-environment";
+import type { EngineProfile } from "../engine/engine-profile";
+import {
+  backendEnvironment,
+  pulumiCommand,
+  pulumiEnvironment,
+  type PulumiEnvironment,
+} from "../engine/pulumi-environment";
 import { InMemoryEngine } from "../engine/in-memory-engine";
 import { awsAlarmStateReader, CloudWatchAlarmGate } from "../gates/cloudwatch-alarms";
 import { awsTargetHealthReader, ElbTargetHealthGate } from "../gates/elb-target-health";
@@ -28,43 +34,53 @@ import type { DriverSettings } from "../settings/driver-settings";
 import { type Clock, systemClock, VirtualClock } from "../support/clock";
 import type { Logger } from "../support/logger";
 import { UserError } from "../support/user-error";
+import { S3Bucket } from "../journal/s3-bucket";
+import { s3ClientFor } from "../journal/s3-client";
+import { locationBesideBackend } from "../journal/store-location";
+import type { PlaceArgs } from "./driver-places";
 
-/** Where the engine is: flags win over the environment (see pulumiEnvironment()). */
+/** Where the engine is: flags win over the environment (see engine-profile.ts). */
 export function withEngineOptions<T>(yargs: Argv<T>) {
-  return yargs
-    .option("state-dir", {
-      type: "string",
-      describe:
-        "Pulumi file-backend folder [env OUTPOST_FLEET_STATE_DIR; default .pulumi-local/state]",
-    })
-    .option("pulumi", {
-      type: "string",
-      describe:
-        "Pulumi CLI to use [env OUTPOST_FLEET_PULUMI; default .tools/bin/pulumi, then PATH]",
-    });
+  return yargs.option("pulumi", {
+    type: "string",
+    describe: "Pulumi CLI to use [env OUTPOST_FLEET_PULUMI; default .tools/bin/pulumi, then PATH]",
+  });
 }
 
-export interface EngineArgs {
-  readonly "state-dir"?: string;
+export interface EngineArgs extends PlaceArgs {
   readonly pulumi?: string;
 }
 
-/** The real engine: Automation API on the project folder. Passphrase only from the environment. */
+/**
+ * The real engine: Automation API on the project folder, on the profile's backend. On the
+ * backend profile the stacks' passphrases must come from the environment, and an s3://
+ * backend must answer before anything runs.
+ */
 export async function realEngine(
+  profile: EngineProfile,
   args: EngineArgs,
   projectDir: string,
   log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<EnginePort> {
+  const cliEnv =
+    args.pulumi !== undefined ? { ...env, OUTPOST_FLEET_PULUMI: path.resolve(args.pulumi) } : env;
   if (args.pulumi !== undefined) process.env.OUTPOST_FLEET_PULUMI = path.resolve(args.pulumi);
-  let environment;
+  let environment: PulumiEnvironment;
   try {
-    environment = pulumiEnvironment({ stateDir: args["state-dir"] });
+    environment =
+      profile.kind === "local"
+        ? pulumiEnvironment({ stateDir: profile.stateDir })
+        : backendEnvironment({
+            backendUrl: profile.source === "pulumi login" ? undefined : profile.backendUrl,
+            env: cliEnv,
+          });
   } catch (err) {
     throw new UserError(`cannot run the engine: ${(err as Error).message}`);
   }
+  if (profile.kind === "backend") await checkS3Backend(profile.backendUrl, env);
   // Type checks belong to CI; every engine run would otherwise pay for them.
-  environment.env.PULUMI_NODEJS_TRANSPILE_ONLY ??=
-    process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true";
+  environment.env.PULUMI_NODEJS_TRANSPILE_ONLY ??= env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true";
   return new AutomationApiEngine({
     workDir: projectDir,
     environment,
@@ -72,6 +88,18 @@ export async function realEngine(
     clock: systemClock,
     log,
   });
+}
+
+/**
+ * A wrong bucket or rejected credentials on an s3:// backend are a user's mistake: say so
+ * (exit 2) before the engine runs, rather than as a Pulumi error in the middle of a release.
+ */
+async function checkS3Backend(backendUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (!backendUrl.startsWith("s3://")) return;
+  const state = locationBesideBackend(backendUrl, "probe");
+  if (state?.kind !== "s3") return;
+  const bucket = new S3Bucket(s3ClientFor(state, env), state, "the Pulumi backend");
+  await bucket.probe();
 }
 
 /** The real gates: HTTP probes everywhere; ELB, CloudWatch and Argo on the AWS target. */

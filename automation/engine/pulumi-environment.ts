@@ -6,10 +6,12 @@
  * language host and the dynamic-provider launcher; this module points the engine at them.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { SemVer } from "semver";
 import { isExecutable } from "../../infra/host";
+import { loggedInBackend } from "./engine-profile";
 
 /** The repository root (this file lives in automation/engine/). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -25,9 +27,14 @@ export const TOOLS_BIN_DIR = path.join(PROJECT_ROOT, ".tools", "bin");
 export const LOCAL_ONLY_PASSPHRASE = "outpost-fleet-local-only-passphrase";
 
 export interface PulumiEnvironment {
-  /** `PULUMI_HOME`: the CLI's own state (workspace settings, plugin cache), under the state dir. */
+  /** `local`: our file backend and PULUMI_HOME; `backend`: the user's own (see engine-profile.ts). */
+  profile: "local" | "backend";
+  /**
+   * `PULUMI_HOME`: the CLI's own state (workspace settings, plugin cache). Local profile: under
+   * the state dir; backend profile: the user's own (`$PULUMI_HOME`, else `~/.pulumi`).
+   */
   pulumiHome: string;
-  /** `PULUMI_BACKEND_URL`: a local file backend, `file://<stateDir>`. */
+  /** The state backend: `file://<stateDir>` (local profile) or the user's backend URL. */
   backendUrl: string;
   /** Absolute path of the `pulumi` executable. */
   cliPath: string;
@@ -124,7 +131,41 @@ export function pulumiEnvironment(options: PulumiEnvironmentOptions = {}): Pulum
   } else {
     env.PULUMI_CONFIG_PASSPHRASE = passphrase ?? LOCAL_ONLY_PASSPHRASE;
   }
-  return { pulumiHome, backendUrl, cliPath, binDir: TOOLS_BIN_DIR, env };
+  return { profile: "local", pulumiHome, backendUrl, cliPath, binDir: TOOLS_BIN_DIR, env };
+}
+
+export interface BackendEnvironmentOptions {
+  /** The user's backend. Undefined: the one `pulumi login` stored, which the CLI finds itself. */
+  readonly backendUrl: string | undefined;
+  /** The environment to run with (default process.env); passed on whole. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The environment for the user's own backend: their environment as it is (PULUMI_HOME,
+ * plugins and plugin acquisition, secrets provider, passphrase, AWS credentials), plus
+ * `PULUMI_BACKEND_URL` when the backend was named explicitly and our tools first on PATH (the
+ * CLI finds its language host there). No passphrase is invented: a stack that needs one and
+ * has none is refused before the engine runs (requirePassphrases in engine-profile.ts).
+ */
+export function backendEnvironment(options: BackendEnvironmentOptions): PulumiEnvironment {
+  const source = options.env ?? process.env;
+  const cliPath = requirePulumiCli(source);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) if (value !== undefined) env[key] = value;
+  if (options.backendUrl !== undefined) env.PULUMI_BACKEND_URL = options.backendUrl;
+  env.PATH = [TOOLS_BIN_DIR, path.dirname(cliPath), ...(source.PATH ?? "").split(path.delimiter)]
+    .filter((dir, i, all) => dir !== "" && all.indexOf(dir) === i)
+    .join(path.delimiter);
+  const pulumiHome = source.PULUMI_HOME ?? path.join(source.HOME ?? os.homedir(), ".pulumi");
+  return {
+    profile: "backend",
+    pulumiHome,
+    backendUrl: options.backendUrl ?? loggedInBackend(source) ?? "",
+    cliPath,
+    binDir: TOOLS_BIN_DIR,
+    env,
+  };
 }
 
 /**
@@ -160,7 +201,12 @@ function commandRoot(environment: PulumiEnvironment): string {
   if (path.basename(cliPath) === "pulumi" && path.basename(path.dirname(cliPath)) === "bin") {
     return path.dirname(path.dirname(cliPath));
   }
-  const root = path.join(environment.pulumiHome, "cli");
+  // Never inside the user's own PULUMI_HOME (backend profile): that one is theirs.
+  const base =
+    environment.profile === "local"
+      ? environment.pulumiHome
+      : path.join(os.tmpdir(), `outpost-fleet-${os.userInfo().uid}`);
+  const root = path.join(base, "cli");
   const link = path.join(root, "bin", "pulumi");
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.rmSync(link, { force: true });

@@ -8,6 +8,8 @@ export interface Actor {
   readonly user: string;
   readonly host: string;
   readonly pid: number;
+  /** The CI run it belongs to (a GitHub Actions run, a CodeBuild build), when there is one. */
+  readonly runId?: string;
 }
 
 export type ReleaseOutcome =

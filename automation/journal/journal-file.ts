@@ -82,7 +82,8 @@ export function encodeLine(event: JournalEvent): string {
   return `${json}\t${checksum(json)}\n`;
 }
 
-function decodeLine(line: string): JournalEvent | undefined {
+/** The event of one line, or undefined when the line is torn or its checksum is wrong. */
+export function decodeLine(line: string): JournalEvent | undefined {
   const tab = line.lastIndexOf("\t");
   if (tab < 0) return undefined;
   const json = line.slice(0, tab);

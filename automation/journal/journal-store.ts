@@ -1,59 +1,51 @@
-import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
 import type { Actor, JournalEvent } from "./journal-events";
-import { JournalFile } from "./journal-file";
+import type { ReleaseJournal } from "./release-journal";
 
-/** `.outpost-fleet/` under the project root unless a flag or OUTPOST_FLEET_JOURNAL_DIR says otherwise. */
-export function journalDirFrom(
-  flag: string | undefined,
-  projectDir: string,
-  env = process.env,
-): string {
-  return path.resolve(
-    flag ?? env.OUTPOST_FLEET_JOURNAL_DIR ?? path.join(projectDir, ".outpost-fleet"),
-  );
+/**
+ * The journals of one fleet, one per release. Implementations: a folder (FileJournalStore)
+ * and an S3 prefix (S3JournalStore); commands and the executor do not know which they have.
+ */
+export interface JournalStore {
+  /** Where it lives, for messages: a folder or `s3://bucket/prefix`. */
+  readonly location: string;
+  journal(release: string): ReleaseJournal;
+  /** Every release that has a journal, in no particular order. */
+  releases(): Promise<string[]>;
+  /** Every release's events, most recently started first. */
+  allJournals(): Promise<{ release: string; events: JournalEvent[] }[]>;
+  /** The release that was started last, whatever its state. */
+  latestRelease(): Promise<string | undefined>;
 }
 
-/** The journals of one fleet: one file per release, `releases/<version>.jsonl`. */
-export class JournalStore {
-  constructor(
-    readonly dir: string,
-    private readonly now: () => number = Date.now,
-  ) {}
+/** allJournals() on top of releases() and journal(): the same order for every store. */
+export async function readAllJournals(
+  store: Pick<JournalStore, "releases" | "journal">,
+): Promise<{ release: string; events: JournalEvent[] }[]> {
+  const started = (events: JournalEvent[]) =>
+    events.filter((e) => e.type === "release-started").at(-1)?.at ?? "";
+  const journals = await Promise.all(
+    (await store.releases()).map(async (release) => ({
+      release,
+      events: (await store.journal(release).read()).events,
+    })),
+  );
+  return journals.sort((a, b) => started(b.events).localeCompare(started(a.events)));
+}
 
-  journal(release: string): JournalFile {
-    return new JournalFile(path.join(this.dir, "releases", `${release}.jsonl`), this.now);
+/**
+ * The CI run this process belongs to: `OUTPOST_FLEET_CI_RUN_ID`, else a GitHub Actions run
+ * (`<repository>/<run id>/<attempt>`), else a CodeBuild build id. Recorded with the lock so a
+ * refusal can name it, and so that a process id is only trusted within the same run.
+ */
+export function currentRunId(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.OUTPOST_FLEET_CI_RUN_ID) return env.OUTPOST_FLEET_CI_RUN_ID;
+  if (env.GITHUB_RUN_ID) {
+    return [env.GITHUB_REPOSITORY, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT]
+      .filter((part) => part)
+      .join("/");
   }
-
-  releases(): Promise<string[]> {
-    const dir = path.join(this.dir, "releases");
-    if (!fs.existsSync(dir)) return Promise.resolve([]);
-    return Promise.resolve(
-      fs
-        .readdirSync(dir)
-        .filter((file) => file.endsWith(".jsonl"))
-        .map((file) => file.slice(0, -".jsonl".length)),
-    );
-  }
-
-  /** Every release's events, most recently started first. */
-  async allJournals(): Promise<{ release: string; events: JournalEvent[] }[]> {
-    const started = (events: JournalEvent[]) =>
-      events.filter((e) => e.type === "release-started").at(-1)?.at ?? "";
-    const journals = await Promise.all(
-      (await this.releases()).map(async (release) => ({
-        release,
-        events: (await this.journal(release).read()).events,
-      })),
-    );
-    return journals.sort((a, b) => started(b.events).localeCompare(started(a.events)));
-  }
-
-  /** The release that was started last, whatever its state. */
-  async latestRelease(): Promise<string | undefined> {
-    return (await this.allJournals())[0]?.release;
-  }
+  return env.CODEBUILD_BUILD_ID || undefined;
 }
 
 export function currentActor(env = process.env): Actor {
@@ -65,5 +57,6 @@ export function currentActor(env = process.env): Actor {
       user = "unknown";
     }
   }
-  return { user, host: os.hostname(), pid: process.pid };
+  const runId = currentRunId(env);
+  return { user, host: os.hostname(), pid: process.pid, ...(runId ? { runId } : {}) };
 }

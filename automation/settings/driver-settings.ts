@@ -47,6 +47,21 @@ export const analysisSchema = z
 
 export type AnalysisSettings = z.infer<typeof analysisSchema>;
 
+/** The fleet lock: how often its holder beats, and when a silent holder counts as gone. */
+export const lockSchema = z
+  .object({
+    ttlSeconds: z.number().positive("must be above 0").default(300),
+    heartbeatSeconds: z.number().positive("must be above 0").default(15),
+  })
+  .strict()
+  .refine((lock) => lock.heartbeatSeconds * 2 <= lock.ttlSeconds, {
+    message:
+      "heartbeatSeconds must be at most half of ttlSeconds (a live driver must never look stale)",
+    path: ["heartbeatSeconds"],
+  });
+
+export type LockSettings = z.infer<typeof lockSchema>;
+
 const settingsSchema = z
   .object({
     waveOrder: z.array(z.string().min(1)).default([]),
@@ -72,6 +87,7 @@ const settingsSchema = z
     policyPacks: z.array(z.string()).default([]),
     policyPackConfigs: z.array(z.string()).default([]),
     notifications: notificationSettingsSchema.default({}),
+    lock: lockSchema.default({}),
   })
   .strict();
 
@@ -92,6 +108,7 @@ export interface DriverSettings {
   readonly policyPackConfigs: readonly string[];
   /** Webhook sinks told of the release's milestones (automation/notify/). */
   readonly notifications: NotificationSettings;
+  readonly lock: LockSettings;
 }
 
 /** Parses settings; `source` names the file in messages. Relative pack paths are from `baseDir`. */

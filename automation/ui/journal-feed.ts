@@ -6,7 +6,7 @@ import type { Logger } from "../support/logger";
 /** Where a feed reads: the journal of a release and the fleet lock (any store behind them). */
 export interface FeedSource {
   read(release: string): Promise<readonly JournalEvent[]>;
-  lock(): LockState;
+  lock(): Promise<LockState>;
 }
 
 export interface FeedUpdate {
@@ -98,7 +98,7 @@ export class JournalFeed {
     let lock: LockState;
     try {
       events = await this.source.read(this.release);
-      lock = this.source.lock();
+      lock = await this.source.lock();
       this.lastError = "";
     } catch (err) {
       // Keep what was read before; say so once per distinct problem, not at every poll.

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { DriverLauncher } from "../cli/operator-actions";
 import type { ApprovalPolicy } from "../journal/approval-wait";
 import type { Actor } from "../journal/journal-events";
-import type { JournalStore } from "../journal/journal-store";
+import type { FleetStore } from "../journal/fleet-store";
 import { validateRelease } from "../plan/plan-inputs";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
@@ -16,7 +16,7 @@ import { resumePoint, SseStream } from "./sse-stream";
 import { ASSET_PATHS, loadAssets } from "./static-assets";
 
 export interface LiveServerOptions {
-  readonly store: JournalStore;
+  readonly store: FleetStore;
   /** The release to show; without it the page follows the running release, else the latest. */
   readonly release?: string;
   /** Default 127.0.0.1: the page and its actions are for this machine only. */
@@ -53,7 +53,7 @@ const SECURITY_HEADERS = {
  * message per journal event, its `seq` as the SSE id, so a reconnect with Last-Event-ID
  * resumes exactly after the last event the page got; see ReleaseStreams), the page's script and
  * stylesheet, and operator actions at `POST /api/<action>` when allowed, with the token. It
- * reads the journal only through the JournalStore.
+ * reads the journal only through the store (a folder or S3).
  */
 export class LiveServer {
   private readonly server: http.Server;
@@ -215,7 +215,7 @@ export class LiveServer {
     const { release, follow } = selection;
     const { model, events } = await this.streams.pageModel(release, follow);
     if (release !== undefined && events.length === 0 && !follow) {
-      const known = await this.options.store.releases();
+      const known = await this.options.store.journals.releases();
       return this.sendText(
         response,
         404,

@@ -10,7 +10,7 @@ import {
 import { driverRunning, selectRelease } from "../cli/release-selection";
 import type { RunOutcome } from "../executor/run-outcome";
 import type { Actor } from "../journal/journal-events";
-import type { JournalStore } from "../journal/journal-store";
+import type { FleetStore } from "../journal/fleet-store";
 import { ExitCode } from "../support/exit-codes";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
@@ -30,7 +30,7 @@ export interface ActionResponse {
 }
 
 export interface OperatorApiOptions {
-  readonly store: JournalStore;
+  readonly store: FleetStore;
   readonly actor: Actor;
   readonly launch: DriverLauncher;
   readonly log: Logger;
@@ -105,7 +105,7 @@ export class OperatorApi {
     const release = request.release || this.options.defaultRelease();
     const selected = await selectRelease(store, release);
     const scope = { store, selected, actor, launch };
-    const running = driverRunning(store, selected.release);
+    const running = await driverRunning(store, selected.release);
     switch (action) {
       case "pause":
         return answer(await pauseRelease(scope));

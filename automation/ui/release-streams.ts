@@ -1,8 +1,8 @@
 import { releaseHistory, type HistoryEntry } from "../cli/status-report";
 import type { ApprovalPolicy } from "../journal/approval-wait";
-import { FleetLock, type LockState } from "../journal/fleet-lock";
+import type { LockState } from "../journal/fleet-lock";
 import type { JournalEvent } from "../journal/journal-events";
-import type { JournalStore } from "../journal/journal-store";
+import type { FleetStore } from "../journal/fleet-store";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 import { type FeedUpdate, JournalFeed } from "./journal-feed";
@@ -11,7 +11,7 @@ import { type PageModel, releaseView } from "./release-view";
 import type { SseStream } from "./sse-stream";
 
 export interface ReleaseStreamsOptions {
-  readonly store: JournalStore;
+  readonly store: FleetStore;
   /** The release to show; without it pages follow the running release, else the latest. */
   readonly release?: string;
   readonly pollMs: number;
@@ -89,7 +89,7 @@ export class ReleaseStreams {
     follow: boolean,
   ): Promise<{ model: PageModel; events: readonly JournalEvent[] }> {
     let events: readonly JournalEvent[] = [];
-    let lock: LockState = FleetLock.inspect(this.options.store.dir);
+    let lock: LockState = await this.options.store.lock.inspect();
     if (release !== undefined) {
       const feed = this.feedFor(release);
       await feed.refresh();
@@ -173,8 +173,8 @@ export class ReleaseStreams {
       feed = new JournalFeed(
         release,
         {
-          read: async (name) => (await store.journal(name).read()).events,
-          lock: () => FleetLock.inspect(store.dir),
+          read: async (name) => (await store.journals.journal(name).read()).events,
+          lock: () => store.lock.inspect(),
         },
         pollMs,
         log,
@@ -191,7 +191,7 @@ export class ReleaseStreams {
     follow: boolean,
   ): PageModel {
     return {
-      journal: this.options.store.dir,
+      journal: this.options.store.place,
       view: release === undefined ? undefined : releaseView(events, lock, this.options.approval),
       history: this.history,
       actions: this.options.actions,
@@ -284,14 +284,14 @@ export class ReleaseStreams {
   /** Following: the release the running driver holds, else the one started last. */
   private async checkFollowed(): Promise<void> {
     const { store } = this.options;
-    const lock = FleetLock.inspect(store.dir);
+    const lock = await store.lock.inspect();
     const key = JSON.stringify([
       lock.state === "held" ? lock.holder.release : null,
-      (await store.releases()).sort(),
+      (await store.journals.releases()).sort(),
     ]);
     if (key === this.followKey) return;
     this.followKey = key;
-    const next = lock.state === "held" ? lock.holder.release : await store.latestRelease();
+    const next = lock.state === "held" ? lock.holder.release : await store.journals.latestRelease();
     if (next === this.followedRelease) return;
     this.followedRelease = next;
     for (const client of this.clients) {
@@ -300,7 +300,7 @@ export class ReleaseStreams {
   }
 
   private async refreshHistory(): Promise<void> {
-    this.history = releaseHistory(await this.options.store.allJournals());
+    this.history = releaseHistory(await this.options.store.journals.allJournals());
   }
 }
 

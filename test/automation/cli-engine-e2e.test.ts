@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
-import { FleetLock } from "../../automation/journal/fleet-lock";
+import { openFleetStore } from "../../automation/journal/fleet-store";
 import { JournalFile, parseJournal } from "../../automation/journal/journal-file";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { BIN } from "./support/cli-harness";
@@ -273,7 +273,8 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
     expect(repair.status, repair.stderr).to.equal(ExitCode.NothingToDo);
     expect(repair.stdout).to.contain("stack t1 has no pending operations; nothing to repair");
 
-    const lock = FleetLock.acquire(path.join(workDir, "journal"), {
+    const store = openFleetStore({ kind: "file", dir: path.join(workDir, "journal") });
+    const lock = await store.lock.acquire({
       user: "someone-else",
       host: os.hostname(),
       pid: process.pid,
@@ -287,7 +288,7 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
         expect(refused.stderr).to.contain("locked by another driver: someone-else@");
       }
     } finally {
-      lock.release();
+      await lock.release();
     }
   });
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { lockFile } from "../../automation/journal/fleet-lock";
+import { lockFile } from "../../automation/journal/file-fleet-lock";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { runCli } from "./support/cli-harness";
 import { makeHarness } from "./support/executor-harness";
@@ -130,7 +130,11 @@ describe("cli: status, history and operator commands (from the journal)", () => 
         heartbeatAt: "2025-01-06T09:00:00.000Z",
       }),
     );
-    const result = await runCli(["deploy", "--release", "2.1.0", ...common(journalDir)]);
+    // aws stacks run on the backend profile: the user's own backend and passphrase.
+    const result = await runCli(["deploy", "--release", "2.1.0", ...common(journalDir)], {
+      PULUMI_BACKEND_URL: `file://${journalDir}/state`,
+      PULUMI_CONFIG_PASSPHRASE: "test",
+    });
     expect(result.code, result.stderr).to.equal(ExitCode.Locked);
     expect(result.stderr).to.match(
       /locked by another driver: carol@.* \(pid \d+, `outpost-fleet deploy --release 2.0.9` for release 2.0.9/,

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FleetLock, lockFile } from "../../automation/journal/fleet-lock";
+import { FileFleetLock, lockFile } from "../../automation/journal/file-fleet-lock";
+import { LockLostError } from "../../automation/journal/lock-holder";
 import { JournalFile } from "../../automation/journal/journal-file";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { UserError } from "../../automation/support/user-error";
@@ -63,61 +64,103 @@ describe("journal file", () => {
   });
 });
 
-describe("fleet lock", () => {
+describe("fleet lock (file)", () => {
   const who = { ...actor, command: "deploy --release 2.1.0", release: "2.1.0" };
 
   it("stops a second driver and names the holder", async () => {
     const dir = tmp();
-    const first = FleetLock.acquire(dir, who, { host: "ci-1", isAlive: () => true });
-    try {
-      FleetLock.acquire(
-        dir,
-        { ...who, user: "bob", pid: 202 },
-        { host: "ci-1", isAlive: () => true },
+    const first = await new FileFleetLock(dir, { host: "ci-1", isAlive: () => true }).acquire(who);
+    const refused = await new FileFleetLock(dir, { host: "ci-1", isAlive: () => true })
+      .acquire({ ...who, user: "bob", pid: 202 })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
       );
-      expect.fail("the second driver got the lock");
-    } catch (err) {
-      expect(err).to.be.instanceOf(UserError);
-      expect((err as UserError).exitCode).to.equal(ExitCode.Locked);
-      expect((err as Error).message).to.match(
-        /locked by another driver: alice@ci-1 \(pid 101, `deploy --release 2.1.0`/,
-      );
-    }
-    first.release();
+    expect(refused).to.be.instanceOf(UserError);
+    expect((refused as UserError).exitCode).to.equal(ExitCode.Locked);
+    expect((refused as Error).message).to.match(
+      /locked by another driver: alice@ci-1 \(pid 101, `deploy --release 2.1.0` for release 2.1.0, since .*, last heartbeat \d+s ago\)/,
+    );
+    await first.release();
     expect(fs.existsSync(lockFile(dir))).to.equal(false);
   });
 
   it("takes over a stale lock whose process is gone on this host, naming the old holder", async () => {
     const dir = tmp();
-    FleetLock.acquire(dir, who, { host: "ci-1" });
+    await new FileFleetLock(dir, { host: "ci-1" }).acquire(who);
     const stale: string[] = [];
-    const second = FleetLock.acquire(
-      dir,
-      { ...who, user: "bob", pid: 202 },
-      { host: "ci-1", isAlive: (pid) => pid !== 101 },
-      (holder, why) => stale.push(`${holder.user} pid ${holder.pid}: ${why}`),
+    const second = await new FileFleetLock(dir, {
+      host: "ci-1",
+      isAlive: (pid) => pid !== 101,
+    }).acquire({ ...who, user: "bob", pid: 202 }, (holder, why) =>
+      stale.push(`${holder.user} pid ${holder.pid}: ${why}`),
     );
     expect(stale).to.deep.equal(["alice pid 101: process 101 no longer runs on ci-1"]);
-    expect(FleetLock.inspect(dir, { host: "ci-1", isAlive: () => true })).to.deep.include({
-      state: "held",
-    });
-    second.release();
+    expect(
+      await new FileFleetLock(dir, { host: "ci-1", isAlive: () => true }).inspect(),
+    ).to.deep.include({ state: "held" });
+    await second.release();
   });
 
   it("considers a holder on another host stale only after its heartbeat stops", async () => {
     const dir = tmp();
     let now = Date.UTC(2025, 0, 1);
-    const lock = FleetLock.acquire(dir, { ...who, host: "ci-2" }, { now: () => now, host: "ci-2" });
-    const from = { now: () => now, host: "ci-1", staleAfterMs: 60_000 };
-    now += 50_000;
-    expect(FleetLock.inspect(dir, from).state).to.equal("held");
-    lock.heartbeat();
-    now += 50_000;
-    expect(FleetLock.inspect(dir, from).state).to.equal("held");
-    now += 20_000;
-    expect(FleetLock.inspect(dir, from)).to.deep.include({
-      state: "stale",
-      why: "no heartbeat for 70s",
+    const lock = await new FileFleetLock(dir, { now: () => now, host: "ci-2" }).acquire({
+      ...who,
+      host: "ci-2",
     });
+    const from = new FileFleetLock(dir, { now: () => now, host: "ci-1", staleAfterMs: 60_000 });
+    now += 50_000;
+    expect((await from.inspect()).state).to.equal("held");
+    await lock.heartbeat();
+    now += 50_000;
+    expect((await from.inspect()).state).to.equal("held");
+    now += 20_000;
+    expect(await from.inspect()).to.deep.include({
+      state: "stale",
+      why: "no heartbeat for 70s (TTL 60s)",
+    });
+  });
+
+  it("trusts a process id only in the same CI run on the same host", async () => {
+    const dir = tmp();
+    let now = Date.UTC(2025, 0, 1);
+    await new FileFleetLock(dir, { now: () => now, host: "ci-1", runId: "run-a" }).acquire({
+      ...who,
+      host: "ci-1",
+      runId: "run-a",
+    });
+    // Same host, another run: the pid (dead here) says nothing; only the heartbeat counts.
+    const other = new FileFleetLock(dir, {
+      now: () => now,
+      host: "ci-1",
+      runId: "run-b",
+      isAlive: () => false,
+      staleAfterMs: 60_000,
+    });
+    expect((await other.inspect()).state).to.equal("held");
+    now += 61_000;
+    expect((await other.inspect()).state).to.equal("stale");
+    const sameRun = new FileFleetLock(dir, { host: "ci-1", runId: "run-a", isAlive: () => false });
+    expect(await sameRun.inspect()).to.deep.include({ why: "process 101 no longer runs on ci-1" });
+  });
+
+  it("a driver whose lock was taken over cannot beat it, nor remove the new holder's lock", async () => {
+    const dir = tmp();
+    const first = await new FileFleetLock(dir, { host: "ci-1" }).acquire(who);
+    const second = await new FileFleetLock(dir, {
+      host: "ci-1",
+      isAlive: (pid) => pid !== 101,
+    }).acquire({ ...who, user: "bob", pid: 202 });
+    const lost = await first.heartbeat().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(lost).to.be.instanceOf(LockLostError);
+    expect(String(lost)).to.match(/lost the fleet lock .* now held by bob@ci-1/);
+    await first.release();
+    expect(fs.existsSync(lockFile(dir))).to.equal(true);
+    await second.release();
+    expect(fs.existsSync(lockFile(dir))).to.equal(false);
   });
 });

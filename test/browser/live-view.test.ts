@@ -2,9 +2,9 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import type { FleetLock } from "../../automation/journal/fleet-lock";
+import type { HeldLock } from "../../automation/journal/fleet-lock";
 import type { JournalEvent } from "../../automation/journal/journal-events";
-import type { JournalStore } from "../../automation/journal/journal-store";
+import type { FleetStore } from "../../automation/journal/fleet-store";
 import { silentLogger } from "../../automation/support/logger";
 import { LiveServer } from "../../automation/ui/live-server";
 import {
@@ -29,9 +29,9 @@ describe("live view in Chromium", function () {
   let page: Page;
   let server: LiveServer;
   let url: string;
-  let store: JournalStore;
+  let store: FleetStore;
   let append: (index: number) => Promise<JournalEvent>;
-  let lock: FleetLock | undefined;
+  let lock: HeldLock | undefined;
   let events: JournalEvent[];
   let shown: number;
   const eventStreams: { lastEventId: string | undefined }[] = [];
@@ -68,7 +68,7 @@ describe("live view in Chromium", function () {
     // Where the page opens: the us canary has just finished its 10% shift.
     shown = indexOf(events, (e) => e.type === "step-completed" && e.step === "shift-10") + 1;
     ({ store, append } = await journalWith(events, shown));
-    lock = holdLock(store);
+    lock = await holdLock(store);
     url = await serve(0);
     browser = await launchChromium();
     page = await browser.context.newPage();
@@ -81,7 +81,7 @@ describe("live view in Chromium", function () {
   });
 
   after(async () => {
-    lock?.release();
+    await lock?.release();
     await browser?.close();
     await server?.stop();
   });
@@ -150,7 +150,7 @@ describe("live view in Chromium", function () {
   });
 
   it("refuses actions without the token, and journals them with the actor when given it", async () => {
-    const journal = store.journal("2.1.0");
+    const journal = store.journals.journal("2.1.0");
     const before = (await journal.read()).events.length;
     await page.fill("#action-token", "");
     await page.click('button[data-action="pause"]');
@@ -180,8 +180,8 @@ describe("live view in Chromium", function () {
 
   it("shows a paused release as paused", async () => {
     // The driver stops at its next boundary, records it and gives the lock back.
-    await store.journal("2.1.0").append({ type: "paused", before: "wave eu" });
-    lock?.release();
+    await store.journals.journal("2.1.0").append({ type: "paused", before: "wave eu" });
+    await lock?.release();
     lock = undefined;
     await page.waitForSelector('#release-state .badge[data-state="paused"]');
     expect(await page.textContent("#summary")).to.contain("none running");

@@ -1,11 +1,10 @@
 import type { Argv } from "yargs";
 import { exitCodeOf } from "../../executor/run-outcome";
-import { journalDirFrom, JournalStore } from "../../journal/journal-store";
 import { activeFreezeWindow, describeFreezeWindow } from "../../settings/freeze-windows";
 import { ExitCode } from "../../support/exit-codes";
 import { invalidValue, UserError } from "../../support/user-error";
 import { type CommandContext, printOutcome } from "../command-context";
-import { loggerFor, runDriver, simulate } from "../driver-session";
+import { loggerFor, runDriver, sessionPlaces, simulate } from "../driver-session";
 import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
 import { driverLauncher } from "../operator-actions";
 import { resolveRollout, type RolloutArgs, withRolloutOptions } from "../rollout-options";
@@ -77,9 +76,13 @@ export function deployCommand(context: CommandContext) {
         ? await startLiveView({
             io,
             args,
-            store: new JournalStore(
-              journalDirFrom(args["journal-dir"], resolved.projectDir, io.env),
-            ),
+            store: sessionPlaces({
+              io,
+              args,
+              projectDir: resolved.projectDir,
+              settings,
+              fleet: resolved.selected,
+            }).store,
             release: plan.release,
             approval,
             launch: driverLauncher(io, args, resolved.projectDir, context.commandLine),

@@ -2,15 +2,16 @@ import type { Argv } from "yargs";
 import { comparableGroups, configDifferences, mergedStackConfig } from "../../fleet/config-diff";
 import { projectDirFrom } from "../../fleet/project-dir";
 import { discoverStacks } from "../../fleet/stack-file";
-import { journalDirFrom } from "../../journal/journal-store";
+import { requirePassphrases } from "../../engine/engine-profile";
 import { selectStacks } from "../../plan/plan-inputs";
 import { ExitCode } from "../../support/exit-codes";
 import { messageOf } from "../../support/retry";
 import type { CommandContext } from "../command-context";
+import { profileFor } from "../driver-places";
 import { loggerFor } from "../driver-session";
-import { withFleetLock } from "../fleet-lock-session";
+import { underFleetLock } from "../fleet-lock-session";
 import { listOption } from "../list-option";
-import { type CommonArgs, withCommonOptions } from "../rollout-options";
+import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
 import { type EngineArgs, realEngine, withEngineOptions } from "../runtime";
 
 type DriftArgs = CommonArgs & EngineArgs & { stacks?: (string | number)[]; "config-only": boolean };
@@ -58,16 +59,21 @@ export function driftCommand(context: CommandContext) {
         [];
       if (!args["config-only"]) {
         const log = loggerFor(io, args.json);
+        const profile = profileFor(args, stacks, io.env);
+        if (profile.kind === "backend") requirePassphrases(stacks, profile.backendUrl, io.env);
         // A refresh writes the state: no driver may be moving these stacks meanwhile.
-        const lock = {
-          journalDir: journalDirFrom(args["journal-dir"], projectDir, io.env),
+        const operation = {
+          io,
+          args,
+          projectDir,
+          settings: resolveSettings(args, io.env),
+          fleet: stacks,
           command: context.commandLine,
-          release: "drift",
+          operation: "drift",
           log,
-          env: io.env,
         };
-        await withFleetLock(lock, async () => {
-          const engine = await realEngine(args, projectDir, log);
+        await underFleetLock(operation, async () => {
+          const engine = await realEngine(profile, args, projectDir, log, io.env);
           for (const stack of stacks) {
             try {
               await engine.prepareStack(stack.name);

@@ -1,8 +1,9 @@
 import type { Argv } from "yargs";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { currentActor, journalDirFrom, JournalStore } from "../../journal/journal-store";
+import { currentActor } from "../../journal/journal-store";
 import type { CliIo } from "../cli-io";
 import { type CommandContext, printOutcome } from "../command-context";
+import { commandStore } from "../driver-places";
 import {
   abortRelease,
   type ActionResult,
@@ -13,13 +14,18 @@ import {
   rollbackRelease,
 } from "../operator-actions";
 import { selectRelease } from "../release-selection";
-import { type CommonArgs, withCommonOptions } from "../rollout-options";
+import {
+  type CommonArgs,
+  resolveSettings,
+  withCommonOptions,
+  withTargetOption,
+} from "../rollout-options";
 import { type EngineArgs, withEngineOptions } from "../runtime";
 
 type OperatorArgs = CommonArgs & EngineArgs & { release?: string; reason?: string; wave?: string };
 
 function withOperatorOptions<T>(yargs: Argv<T>) {
-  return withEngineOptions(withCommonOptions(yargs)).option("release", {
+  return withEngineOptions(withTargetOption(withCommonOptions(yargs))).option("release", {
     type: "string",
     describe: "Release to act on (default: the running one, else the one started last)",
   });
@@ -27,7 +33,8 @@ function withOperatorOptions<T>(yargs: Argv<T>) {
 
 async function open(context: CommandContext, args: OperatorArgs): Promise<ActionScope> {
   const projectDir = projectDirFrom(args["project-dir"], context.io.env);
-  const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, context.io.env));
+  const settings = resolveSettings(args, context.io.env);
+  const { store } = commandStore(args, projectDir, context.io.env, settings.lock);
   return {
     store,
     selected: await selectRelease(store, args.release),

@@ -2,14 +2,14 @@ import type { Argv } from "yargs";
 import type { PendingOperation } from "../../engine/engine-port";
 import { projectDirFrom } from "../../fleet/project-dir";
 import { discoverStacks } from "../../fleet/stack-file";
-import { journalDirFrom } from "../../journal/journal-store";
 import { selectStacks } from "../../plan/plan-inputs";
 import { ExitCode } from "../../support/exit-codes";
 import { UserError } from "../../support/user-error";
 import type { CommandContext } from "../command-context";
 import { loggerFor } from "../driver-session";
-import { withFleetLock } from "../fleet-lock-session";
-import { type CommonArgs, withCommonOptions } from "../rollout-options";
+import { profileFor } from "../driver-places";
+import { underFleetLock } from "../fleet-lock-session";
+import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
 import { type EngineArgs, realEngine, withEngineOptions } from "../runtime";
 
 type RepairArgs = CommonArgs & EngineArgs & { stack?: string; "clear-pending-creates": boolean };
@@ -44,15 +44,19 @@ export function repairCommand(context: CommandContext) {
       const log = loggerFor(io, args.json);
       const say = (message: string, fields: object = {}) =>
         io.stdout.write(args.json ? `${JSON.stringify({ message, ...fields })}\n` : `${message}\n`);
-      const lock = {
-        journalDir: journalDirFrom(args["journal-dir"], projectDir, io.env),
+      const profile = profileFor(args, [stack], io.env);
+      const operation = {
+        io,
+        args,
+        projectDir,
+        settings: resolveSettings(args, io.env),
+        fleet: [stack],
         command: context.commandLine,
-        release: "repair",
+        operation: "repair",
         log,
-        env: io.env,
       };
-      await withFleetLock(lock, async () => {
-        const engine = await realEngine(args, projectDir, log);
+      await underFleetLock(operation, async () => {
+        const engine = await realEngine(profile, args, projectDir, log, io.env);
         await engine.prepareStack(stack.name);
         const pending = await engine.pendingOperations(stack.name);
         if (pending.length === 0) {

@@ -1,11 +1,15 @@
 import type { Argv } from "yargs";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { FleetLock } from "../../journal/fleet-lock";
-import { journalDirFrom, JournalStore } from "../../journal/journal-store";
 import { ExitCode } from "../../support/exit-codes";
 import type { CommandContext } from "../command-context";
+import { commandStore, describePlaces } from "../driver-places";
 import { selectRelease } from "../release-selection";
-import { type CommonArgs, withCommonOptions } from "../rollout-options";
+import {
+  type CommonArgs,
+  resolveSettings,
+  withCommonOptions,
+  withTargetOption,
+} from "../rollout-options";
 import { formatHistory, formatStatus, releaseHistory, statusView } from "../status-report";
 
 export function statusCommand(context: CommandContext) {
@@ -13,7 +17,7 @@ export function statusCommand(context: CommandContext) {
     command: "status",
     describe: "Show the current release from its journal, or --history of past releases",
     builder: (yargs: Argv) =>
-      withCommonOptions(yargs)
+      withTargetOption(withCommonOptions(yargs))
         .option("release", {
           type: "string",
           describe: "Release to show (default: the running one, else the last)",
@@ -26,27 +30,34 @@ export function statusCommand(context: CommandContext) {
     handler: async (args: CommonArgs & { release?: string; history: boolean }) => {
       const { io } = context;
       const projectDir = projectDirFrom(args["project-dir"], io.env);
-      const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, io.env));
+      const settings = resolveSettings(args, io.env);
+      const { store, place, profile } = commandStore(args, projectDir, io.env, settings.lock);
+      const places = describePlaces(profile, place);
+      const footer = `backend: ${places.backend}\njournal: ${places.journal}\n`;
       if (args.history) {
-        const entries = releaseHistory(await store.allJournals());
+        const entries = releaseHistory(await store.journals.allJournals());
         io.stdout.write(
-          args.json ? `${JSON.stringify({ history: entries })}\n` : `${formatHistory(entries)}\n`,
+          args.json
+            ? `${JSON.stringify({ ...places, history: entries })}\n`
+            : `${formatHistory(entries)}\n${footer}`,
         );
         return;
       }
-      if ((await store.latestRelease()) === undefined && args.release === undefined) {
+      if ((await store.journals.latestRelease()) === undefined && args.release === undefined) {
         io.stdout.write(
           args.json
-            ? `${JSON.stringify({ status: null })}\n`
-            : `no release has been started (journal folder ${store.dir})\n`,
+            ? `${JSON.stringify({ ...places, status: null })}\n`
+            : `no release has been started\n${footer}`,
         );
         context.setExit(ExitCode.Success);
         return;
       }
       const { progress } = await selectRelease(store, args.release);
-      const view = statusView(progress, FleetLock.inspect(store.dir));
+      const view = statusView(progress, await store.lock.inspect());
       io.stdout.write(
-        args.json ? `${JSON.stringify({ status: view })}\n` : `${formatStatus(view)}\n`,
+        args.json
+          ? `${JSON.stringify({ ...places, status: view })}\n`
+          : `${formatStatus(view)}\n${footer}`,
       );
     },
   };

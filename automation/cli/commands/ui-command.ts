@@ -1,6 +1,5 @@
 import type { Argv } from "yargs";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { journalDirFrom, JournalStore } from "../../journal/journal-store";
 import { validateRelease } from "../../plan/plan-inputs";
 import { ExitCode } from "../../support/exit-codes";
 import { UserError } from "../../support/user-error";
@@ -9,7 +8,13 @@ import type { CommandContext } from "../command-context";
 import { loggerFor } from "../driver-session";
 import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
 import { driverLauncher } from "../operator-actions";
-import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
+import { commandStore } from "../driver-places";
+import {
+  type CommonArgs,
+  resolveSettings,
+  withCommonOptions,
+  withTargetOption,
+} from "../rollout-options";
 import { type EngineArgs, withEngineOptions } from "../runtime";
 
 type UiArgs = CommonArgs & EngineArgs & LiveViewArgs & { release?: string };
@@ -32,22 +37,25 @@ export function uiCommand(context: CommandContext) {
     command: "ui",
     describe: "Serve the live release view: waves, Outposts, traffic, gates and timeline, live",
     builder: (yargs: Argv) =>
-      withLiveViewOptions(withEngineOptions(withCommonOptions(yargs))).option("release", {
-        type: "string",
-        describe: "Release to show (default: the running one, else the one started last)",
-      }),
+      withLiveViewOptions(withEngineOptions(withTargetOption(withCommonOptions(yargs)))).option(
+        "release",
+        {
+          type: "string",
+          describe: "Release to show (default: the running one, else the one started last)",
+        },
+      ),
     handler: async (args: UiArgs) => {
       const { io } = context;
       const projectDir = projectDirFrom(args["project-dir"], io.env);
-      const store = new JournalStore(journalDirFrom(args["journal-dir"], projectDir, io.env));
+      const settings = resolveSettings(args, io.env);
+      const { store } = commandStore(args, projectDir, io.env, settings.lock);
       const release = args.release === undefined ? undefined : validateRelease(args.release);
-      if (release !== undefined && !(await store.releases()).includes(release)) {
-        const known = await store.releases();
+      if (release !== undefined && !(await store.journals.releases()).includes(release)) {
+        const known = await store.journals.releases();
         throw new UserError(
-          `--release = "${release}": no journal for it in ${store.dir}; known releases: ${known.join(", ") || "(none)"}`,
+          `--release = "${release}": no journal for it in ${store.place}; known releases: ${known.join(", ") || "(none)"}`,
         );
       }
-      const settings = resolveSettings(args, io.env);
       const log = loggerFor(io, args.json);
       const started: { server?: LiveServer } = {};
       const session = await startLiveView({

@@ -12,9 +12,9 @@ import type {
   GateTarget,
   Measurement,
 } from "../../../automation/gates/gate";
-import { FleetLock } from "../../../automation/journal/fleet-lock";
+import type { HeldLock } from "../../../automation/journal/fleet-lock";
+import { type FleetStore, openFleetStore } from "../../../automation/journal/fleet-store";
 import type { JournalEvent, JournalEventBody } from "../../../automation/journal/journal-events";
-import { JournalStore } from "../../../automation/journal/journal-store";
 import { makeHarness } from "./executor-harness";
 import { fleetStack } from "./fleet-fixture";
 
@@ -113,17 +113,17 @@ export async function journalWith(
   events: readonly JournalEvent[],
   count: number,
   release = "2.1.0",
-): Promise<{ store: JournalStore; append: (index: number) => Promise<JournalEvent> }> {
+): Promise<{ store: FleetStore; append: (index: number) => Promise<JournalEvent> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-live-"));
-  const store = new JournalStore(dir);
-  const journal = store.journal(release);
+  const store = openFleetStore({ kind: "file", dir });
+  const journal = store.journals.journal(release);
   for (const event of events.slice(0, count)) await journal.append(bodyOf(event));
   return { store, append: (index) => journal.append(bodyOf(events[index])) };
 }
 
 /** Holds the fleet lock as a running driver of `release` would (this process is its pid). */
-export function holdLock(store: JournalStore, release = "2.1.0"): FleetLock {
-  return FleetLock.acquire(store.dir, {
+export function holdLock(store: FleetStore, release = "2.1.0"): Promise<HeldLock> {
+  return store.lock.acquire({
     user: "driver",
     host: os.hostname(),
     pid: process.pid,
@@ -146,17 +146,17 @@ export function indexOf(
  * What `outpost-fleet resume` and `abort` would run, on the in-memory engine: takes the fleet
  * lock, runs the real executor on the store's journal, gives the lock back.
  */
-export function inMemoryLauncher(store: JournalStore): DriverLauncher {
+export function inMemoryLauncher(store: FleetStore): DriverLauncher {
   const h = makeHarness({ stacks: liveFleet(), traffic: [10, 50, 100], concurrency: 1 });
-  return async (release, run) => {
+  return async ({ release }, run) => {
     const actor = { user: "ui-tester", host: os.hostname(), pid: process.pid };
-    const lock = FleetLock.acquire(store.dir, { ...actor, command: "test driver", release });
+    const lock = await store.lock.acquire({ ...actor, command: "test driver", release });
     try {
-      const journal = store.journal(release);
+      const journal = store.journals.journal(release);
       const executor = new RolloutExecutor({ ...h.deps(journal), gates: new FigureGates(), actor });
       return await run(executor, { journal, actor });
     } finally {
-      lock.release();
+      await lock.release();
     }
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as http from "node:http";
 import type { JournalEvent } from "../../../automation/journal/journal-events";
-import type { JournalStore } from "../../../automation/journal/journal-store";
+import type { FleetStore } from "../../../automation/journal/fleet-store";
 import { silentLogger } from "../../../automation/support/logger";
 import { LiveServer } from "../../../automation/ui/live-server";
 import {
@@ -15,7 +15,7 @@ import { SseClient } from "../support/sse-client";
 
 const TOKEN = "test-token-0123456789";
 
-function serve(store: JournalStore, actions: boolean) {
+function serve(store: FleetStore, actions: boolean) {
   return new LiveServer({
     store,
     host: "127.0.0.1",
@@ -76,7 +76,7 @@ describe("live view server: the page, the event stream and the actions over HTTP
     clients.splice(0).forEach((c) => c.close());
     await Promise.all(servers.splice(0).map((s) => s.stop()));
   });
-  const start = async (store: JournalStore, actions = false) => {
+  const start = async (store: FleetStore, actions = false) => {
     const server = serve(store, actions);
     servers.push(server);
     return server.start();
@@ -138,12 +138,12 @@ describe("live view server: the page, the event stream and the actions over HTTP
     expect(off.body).to.contain("start the live view with --allow-actions");
 
     const { store: running } = await journalWith(events, 20);
-    const lock = holdLock(running);
+    const lock = await holdLock(running);
     try {
       const url = await start(running, true);
       expect((await act(url, "pause", {}, null)).status).to.equal(401);
       expect((await act(url, "pause", {}, "wrong-token")).status).to.equal(401);
-      const journal = running.journal("2.1.0");
+      const journal = running.journals.journal("2.1.0");
       expect((await journal.read()).events).to.have.length(20);
 
       expect((await act(url, "explode", {})).status).to.equal(404);
@@ -167,7 +167,7 @@ describe("live view server: the page, the event stream and the actions over HTTP
       expect(resume.status).to.equal(409);
       expect(JSON.parse(resume.body).message).to.contain("a driver is already running");
     } finally {
-      lock.release();
+      await lock.release();
     }
   });
 
@@ -191,7 +191,7 @@ describe("live view server: the page, the event stream and the actions over HTTP
     await stream.until((e) => e.some((m) => m.event === "notice"), 15_000);
     const notice = JSON.parse(stream.events.find((m) => m.event === "notice")?.data ?? "{}");
     expect(notice).to.deep.equal({ message: "resume of 2.1.0: succeeded", ok: true });
-    const after = (await store.journal("2.1.0").read()).events;
+    const after = (await store.journals.journal("2.1.0").read()).events;
     const resumed = after[cut + 2];
     expect(resumed.type).to.equal("resumed");
     expect(resumed.type === "resumed" && resumed.by.user).to.equal("ui-tester");
