@@ -45,15 +45,11 @@ describe("cli: the live view (ui, deploy --ui)", function () {
     const { port } = busy.address() as net.AddressInfo;
     try {
       const before = fs.readdirSync(path.join(dir, "releases"));
-      const result = await runCli([
-        "deploy",
-        "--release",
-        "2.2.0",
-        "--ui",
-        "--port",
-        String(port),
-        ...common(dir),
-      ]);
+      // The example stacks are aws stacks: they need a backend and their passphrase.
+      const result = await runCli(
+        ["deploy", "--release", "2.2.0", "--ui", "--port", String(port), ...common(dir)],
+        { PULUMI_BACKEND_URL: `file://${dir}/state`, PULUMI_CONFIG_PASSPHRASE: "test" },
+      );
       expect(result.code).to.equal(ExitCode.BadInput);
       expect(result.stderr).to.contain(`--port = ${port}: already in use on 127.0.0.1`);
       expect(fs.readdirSync(path.join(dir, "releases"))).to.deep.equal(before);
