@@ -168,6 +168,11 @@ export const STACK_OUTPUTS = {
   target: "target",
   /** Record<outpostName, kubeconfig>, always a secret. */
   kubeconfigs: "kubeconfigs",
+  /**
+   * Record<outpostName, OutpostDeploymentState>: the deployment state the last update applied.
+   * The driver reconciles a stale stack file (a fresh CI checkout) from it before it acts.
+   */
+  deployment: "deployment",
 } as const;
 
 /** Tags every taggable resource carries. */

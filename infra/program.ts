@@ -42,6 +42,9 @@ export function fleetProgram(
     regionGroup: config.regionGroup,
     environment: config.environment,
     target: config.target,
+    // What this update applied to each Outpost: the deployment state lives in the backend too,
+    // so a driver on a fresh checkout (a new CI runner) starts from what is deployed.
+    deployment: config.deployment,
   };
   if (config.target === "local") {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

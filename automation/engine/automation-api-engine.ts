@@ -13,6 +13,7 @@ import { withRetries } from "../support/retry";
 import {
   configPathValues,
   DEPLOYMENT_KEY,
+  OUTPOSTS_KEY,
   parseConfigValue,
   parseDeployment,
   RELEASE_KEY,
@@ -58,8 +59,36 @@ export class AutomationApiEngine implements EnginePort {
 
   constructor(private readonly options: AutomationApiEngineOptions) {}
 
+  /**
+   * Selects the stack (creating it when new) and brings its stack file's deployment state up
+   * to what the backend last deployed (the `deployment` output). The stack file lives in the
+   * runner's checkout: on a fresh CI runner it may be behind the fleet, and an update from a
+   * stale file would move Outposts back. The backend's record wins.
+   */
   async prepareStack(name: string): Promise<void> {
-    await this.stack(name);
+    const stack = await this.stack(name);
+    const deployed = (await stack.outputs())[STACK_OUTPUTS.deployment]?.value as
+      | Record<string, unknown>
+      | undefined;
+    if (deployed === undefined) return;
+    const config = await stack.getAllConfig();
+    const configured = parseDeployment(config[DEPLOYMENT_KEY]?.value);
+    const listed = new Set(
+      (
+        (parseConfigValue(config[OUTPOSTS_KEY]?.value) as { name?: string }[] | undefined) ?? []
+      ).map((outpost) => outpost.name),
+    );
+    const behind = Object.entries(parseDeployment(JSON.stringify(deployed))).filter(
+      ([outpost, state]) =>
+        listed.has(outpost) && JSON.stringify(configured[outpost]) !== JSON.stringify(state),
+    );
+    if (behind.length === 0) return;
+    this.options.log.warn(
+      { stack: name },
+      `the stack file's deployment state is behind what is deployed for ${behind.map(([o]) => o).join(", ")}; ` +
+        `using the deployed state (commit the stack files after a release)`,
+    );
+    await this.writeDriverConfig(name, { deployment: Object.fromEntries(behind) });
   }
 
   async readDriverConfig(name: string): Promise<DriverConfig> {

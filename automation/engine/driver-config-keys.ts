@@ -10,6 +10,8 @@ import type { DriverConfigChange } from "./engine-port";
 /** `outpost-fleet:release` and `outpost-fleet:deployment`: the only keys the driver writes. */
 export const RELEASE_KEY = `${CONFIG_NAMESPACE}:${DRIVER_CONFIG_KEYS.release}`;
 export const DEPLOYMENT_KEY = `${CONFIG_NAMESPACE}:${DRIVER_CONFIG_KEYS.deployment}`;
+/** Read only: which Outposts the stack has. */
+export const OUTPOSTS_KEY = `${CONFIG_NAMESPACE}:outposts`;
 
 /**
  * A change as `pulumi config set-all --path` pairs: one leaf per value, so the YAML keeps its

@@ -83,6 +83,8 @@ export class RolloutExecutor {
         ExitCode.NothingToDo,
       );
     }
+    // A resumed driver may run on another machine, whose stack files are behind the fleet.
+    for (const stack of stacksOf(progress.plan)) await this.deps.engine.prepareStack(stack);
     await this.context.record({ type: "resumed", by: this.deps.actor });
     return this.drive();
   }

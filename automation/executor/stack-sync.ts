@@ -26,9 +26,11 @@ export async function syncStacks(
     stacks.map((stack) =>
       withRetries(
         async () => {
+          const expected = release(stack);
+          // Written again, not assumed: a resumed driver's stack file may be behind.
+          if (expected !== undefined) await engine.writeDriverConfig(stack, { release: expected });
           await engine.up(stack);
           const reported = (await engine.outputs(stack)).release;
-          const expected = release(stack);
           if (expected !== undefined && reported !== expected) {
             throw new Error(`stack ${stack} reports release ${reported}, expected ${expected}`);
           }

@@ -159,6 +159,22 @@ describe("engine: Automation-API adapter on the real engine", function () {
     expect(await stackWideRelease()).to.equal("2.1.0");
   });
 
+  it("brings a stale stack file (a fresh checkout) up to what the backend last deployed", async () => {
+    await engine.writeDriverConfig("t1", {
+      deployment: { "op-a": state("green", "2.0.0", "2.1.0") },
+    });
+    await engine.up("t1", { outposts: ["op-a"] });
+    // Another runner's checkout: the stack file still says op-a is on blue.
+    const file = path.join(programDir, "Pulumi.t1.yaml");
+    const stale = fs.readFileSync(file, "utf8").replace(/activeColor: green/, "activeColor: blue");
+    fs.writeFileSync(file, stale);
+    expect((await engine.readDriverConfig("t1")).deployment["op-a"].activeColor).to.equal("blue");
+    await engine.prepareStack("t1");
+    expect((await engine.readDriverConfig("t1")).deployment["op-a"]).to.deep.equal(
+      state("green", "2.0.0", "2.1.0"),
+    );
+  });
+
   it("retries an update that meets another update of the same stack", async () => {
     await engine.writeDriverConfig("t1", { deployment: { "op-b": state("blue") } });
     await Promise.all([

@@ -45,9 +45,11 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
       "preview eu",
       ...stage("us", "us-op1"),
       ...stage("us", "us-op2"),
-      "up us", // sync-stack: the stack-wide resources follow the release
+      `write-config us release=${RELEASE}`, // sync-stack: the release, written again,
+      "up us", // then the stack-wide resources follow it
       ...stage("eu", "eu-op1"),
       ...stage("eu", "eu-op2"),
+      `write-config eu release=${RELEASE}`,
       "up eu",
       `write-config us [us-op1,us-op2] release=${RELEASE}`, // finalize: old color scales down
       `write-config eu [eu-op1,eu-op2] release=${RELEASE}`,

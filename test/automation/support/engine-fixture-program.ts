@@ -18,7 +18,7 @@ interface State {
 
 const config = new pulumi.Config("outpost-fleet");
 const outpostList = config.requireObject<{ name: string }[]>("outposts");
-const deployment = config.requireObject<Record<string, State>>("deployment");
+const deployment_ = config.requireObject<Record<string, State>>("deployment");
 const releaseConfig = config.requireObject<{ version: string }>("release");
 
 // Where a fake app server can see what each Outpost runs (tests of the whole CLI), and
@@ -80,7 +80,7 @@ const sites = outpostList.map(
   (o) =>
     new Site(o.name, {
       outpost: o.name,
-      state: deployment[o.name],
+      state: deployment_[o.name],
       stateDir,
       slowMarker: o.name === "op-slow" ? slowMarker : "",
     }),
@@ -108,6 +108,7 @@ const record = new ReleaseRecord("release-record", { release: releaseConfig.vers
 export const stackWideRelease = record.release;
 
 export const target = "local";
+export const deployment = deployment_;
 export const release = releaseConfig.version;
 export const outposts = pulumi.all(sites.map((s) => pulumi.all([s.outpost, s.state]))).apply((pairs) =>
   Object.fromEntries(
