@@ -175,7 +175,11 @@ export const STACK_OUTPUTS = {
   deployment: "deployment",
 } as const;
 
-/** Tags every taggable resource carries. */
+/**
+ * The tag keys of the contract. Not every resource carries all of them: every taggable one has
+ * Environment, Region and DeploymentId; per-Outpost ones also Outpost; per-color ones Color;
+ * the versioned ones (launch templates, ASGs, local pools) AppVersion (docs/stack-contract.md).
+ */
 export const REQUIRED_TAGS = [
   "Environment",
   "AppVersion",
