@@ -96,11 +96,18 @@ function startLoad(
   return { stop: () => stop(), done };
 }
 
+/**
+ * The driver on the local profile (`--state-dir`): the engine variables the demo uses itself
+ * (PULUMI_BACKEND_URL, PULUMI_HOME) would choose the user's backend profile instead.
+ */
 function runDriver(args: string[], env: Record<string, string>): Promise<number> {
+  const driverEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete driverEnv.PULUMI_BACKEND_URL;
+  delete driverEnv.PULUMI_HOME;
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, "bin", "outpost-fleet"), args, {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      env: driverEnv,
       stdio: "inherit",
     });
     child.on("error", reject);

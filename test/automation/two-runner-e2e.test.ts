@@ -111,7 +111,6 @@ describe("production mode: two CI runners sharing only an S3 server (real engine
       intervalSeconds: 0.5,
       probeTimeoutSeconds: 3,
       requestsPerCheck: 3,
-      windowSeconds: 2,
       consecutiveSuccesses: 2,
       failureLimit: 0,
       verifyTimeoutSeconds: 90,

@@ -111,9 +111,11 @@ describe("engine: the release path under load (local target, real CLI)", functio
 
   function driver(args: string[]): Promise<{ code: number; output: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args, ...flags], {
-        env: { ...process.env, ...env },
-      });
+      // The local profile (--state-dir): no PULUMI_BACKEND_URL, which would choose another.
+      const driverEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+      delete driverEnv.PULUMI_BACKEND_URL;
+      delete driverEnv.PULUMI_HOME;
+      const child = spawn(process.execPath, [BIN, ...args, ...flags], { env: driverEnv });
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
