@@ -18,6 +18,8 @@ export interface AppConfig {
   readonly faultErrorRate: number;
   /** Extra latency added to non-probe requests, in ms. Default 0. */
   readonly faultLatencyMs: number;
+  /** The only paths the faults apply to (exact match); undefined for every non-probe path. */
+  readonly faultPaths: readonly string[] | undefined;
   /** When set, the bound port is written here once listening (how pools learn a port 0 pick). */
   readonly portFile: string | undefined;
   /** Time /ready reports 503 before the listener closes on SIGTERM, in ms. Default 0. */
@@ -43,6 +45,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   "--port-file": "APP_PORT_FILE",
   "--fault-error-rate": "APP_FAULT_ERROR_RATE",
   "--fault-latency-ms": "APP_FAULT_LATENCY_MS",
+  "--fault-paths": "APP_FAULT_PATHS",
   "--drain-delay-ms": "APP_DRAIN_DELAY_MS",
   "--shutdown-timeout-ms": "APP_SHUTDOWN_TIMEOUT_MS",
 };
@@ -92,6 +95,24 @@ function numberIn(
   return value;
 }
 
+/** A comma-separated list of request paths; empty or unset means none was given. */
+function pathList(
+  raw: string | undefined,
+  name: string,
+  problems: string[],
+): readonly string[] | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const paths = raw.split(",").map((p) => p.trim());
+  const bad = paths.filter((p) => !/^\/\S*$/.test(p));
+  if (bad.length > 0) {
+    problems.push(
+      `${name}=${JSON.stringify(raw)}: ${bad.map((p) => JSON.stringify(p)).join(", ")} ` +
+        `must be request paths starting with /, separated by commas`,
+    );
+  }
+  return paths;
+}
+
 export function parseAppConfig(
   env: Readonly<Record<string, string | undefined>>,
   argv: readonly string[] = [],
@@ -124,6 +145,7 @@ export function parseAppConfig(
       true,
       problems,
     ),
+    faultPaths: pathList(merged.APP_FAULT_PATHS, "APP_FAULT_PATHS", problems),
     portFile: merged.APP_PORT_FILE || undefined,
     drainDelayMs: numberIn(
       merged.APP_DRAIN_DELAY_MS,

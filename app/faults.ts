@@ -13,10 +13,13 @@ export interface FaultDecision {
  * that tests can pin it.
  */
 export function decideFault(
-  config: Pick<AppConfig, "faultErrorRate" | "faultLatencyMs">,
+  config: Pick<AppConfig, "faultErrorRate" | "faultLatencyMs" | "faultPaths">,
   path: string,
   random: number,
 ): FaultDecision {
   if (PROBE_PATHS.has(path)) return { delayMs: 0, fail: false };
+  if (config.faultPaths !== undefined && !config.faultPaths.includes(path)) {
+    return { delayMs: 0, fail: false };
+  }
   return { delayMs: config.faultLatencyMs, fail: random < config.faultErrorRate };
 }

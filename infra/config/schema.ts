@@ -246,6 +246,15 @@ export const localFaultSchema = z
       .refine(Number.isInteger, "must be a whole number of ms")
       .refine((ms) => ms >= 0, "must be a whole number of ms, 0 or more")
       .default(0),
+    /**
+     * The only request paths that fail or slow down (exact match), e.g. ["/"]: a release that is
+     * healthy on the probes and /version but broken on the storefront's own route. Default: every
+     * non-probe path.
+     */
+    paths: z
+      .array(z.string().regex(/^\/\S*$/, "must be a request path starting with /, no spaces"))
+      .min(1, "must name at least one path; leave the key out for every path")
+      .optional(),
   })
   .strict();
 

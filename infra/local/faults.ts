@@ -11,5 +11,8 @@ export type FaultsByVersion = Readonly<Record<string, LocalFaultConfig>>;
 
 export function faultsFor(faults: FaultsByVersion, version: string): PoolFaults {
   const spec = faults[version];
-  return spec === undefined ? NO_FAULTS : { errorRate: spec.errorRate, latencyMs: spec.latencyMs };
+  if (spec === undefined) return NO_FAULTS;
+  const { errorRate, latencyMs, paths } = spec;
+  // `paths` only when set, so the pool inputs of stacks that never scope a fault stay as they were.
+  return paths === undefined ? { errorRate, latencyMs } : { errorRate, latencyMs, paths };
 }

@@ -27,6 +27,19 @@ describe("app config", () => {
     expect(attempt).to.throw(/PORT="80.5" must be a whole number from 0 to 65535/);
   });
 
+  it("reads the paths a fault is scoped to, and refuses what is not a path", () => {
+    expect(parseAppConfig({}).faultPaths).to.equal(undefined);
+    expect(parseAppConfig({ APP_FAULT_PATHS: "" }).faultPaths).to.equal(undefined);
+    expect(parseAppConfig({}, ["--fault-paths", "/, /cart"]).faultPaths).to.deep.equal([
+      "/",
+      "/cart",
+    ]);
+    expect(() => parseAppConfig({ APP_FAULT_PATHS: "/,cart" })).to.throw(
+      AppConfigError,
+      /APP_FAULT_PATHS="\/,cart": "cart" must be request paths starting with \/, separated by commas/,
+    );
+  });
+
   it("refuses unknown flags and flags without a value", () => {
     expect(() => parseAppConfig({}, ["--colour", "green"])).to.throw(/unknown flag --colour/);
     expect(() => parseAppConfig({}, ["--port"])).to.throw(/flag --port needs a value/);

@@ -2,8 +2,9 @@
  * The release path on the real engine and the local target, under load, through the CLI:
  *  - a release failing 30% of its requests on a flip-only plan is stopped at `verify`, on the
  *    preview path, with zero failed production requests;
- *  - the same kind of release on the stepped plan (10, 50, 100) is caught at its first shift,
- *    judged by the candidate's own traffic (HAProxy per server), not a diluted blend;
+ *  - on the stepped plan (10, 50, 100), a release that fails 30% of the storefront's own route
+ *    but answers the probes and /version (so it passes the preview path) is caught at its first
+ *    shift, judged by the candidate's own traffic (HAProxy per server), not a diluted blend;
  *  - right after each rollback, and after a good release, `drift` finds nothing to change:
  *    sync-stack moved the stack-wide config store with the release.
  * Needs `npm run toolchain` and HAProxy; skipped with OUTPOST_FLEET_SKIP_ENGINE_TESTS=1.
@@ -102,9 +103,12 @@ describe("engine: the release path under load (local target, real CLI)", functio
     if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  /** Faults follow the version: every process of `version` fails `rate` of its requests. */
-  async function makeBad(version: string, rate: number): Promise<void> {
-    const faults = { [version]: { errorRate: rate } };
+  /**
+   * Faults follow the version: every process of `version` fails `rate` of its requests (of
+   * `paths` only, when given).
+   */
+  async function makeBad(version: string, rate: number, paths?: string[]): Promise<void> {
+    const faults = { [version]: paths ? { errorRate: rate, paths } : { errorRate: rate } };
     const setting = { value: JSON.stringify(faults), objectValue: faults, secret: false };
     await stack.setAllConfigJson(JSON.stringify({ "outpost-fleet:localFaults": setting }));
   }
@@ -124,10 +128,11 @@ describe("engine: the release path under load (local target, real CLI)", functio
     });
   }
 
-  /** Runs a deploy with steady load on every Outpost's production endpoint. */
+  /** Runs a deploy with steady load on every Outpost's production endpoint (`route`, /version). */
   async function deployUnderLoad(
     release: string,
     extra: string[] = [],
+    route = "/version",
   ): Promise<{ code: number; output: string; loads: LoadResult[]; events: JournalEvent[] }> {
     const run = driver(["deploy", "--release", release, ...extra]);
     const loads = await Promise.all(
@@ -136,6 +141,7 @@ describe("engine: the release path under load (local target, real CLI)", functio
           port: Number(new URL(o.endpoint).port),
           durationMs: 540_000,
           concurrency: 2,
+          path: route,
           until: run,
         }),
       ),
@@ -173,11 +179,14 @@ describe("engine: the release path under load (local target, real CLI)", functio
     await expectNoDrift();
   });
 
-  it("stepped plan: the same kind of release is caught at its first shift, by its own traffic", async () => {
-    await makeBad("2.2.0", 0.3);
-    const { code, output, loads, events } = await deployUnderLoad("2.2.0");
+  it("stepped plan: a release broken only on its production route is caught at its first shift, by its own traffic", async () => {
+    // Healthy on the probes and /version, so the preview path passes it; only the storefront's
+    // route (what the load asks for) fails: only the candidate's own production traffic shows it.
+    await makeBad("2.2.0", 0.3, ["/"]);
+    const { code, output, loads, events } = await deployUnderLoad("2.2.0", [], "/");
     expect(code, output).to.equal(ExitCode.FailedRolledBack);
     const failed = events.find((e) => e.type === "stage-failed");
+    expect(stepsStarted(events)).to.include("verify");
     expect(failed).to.deep.include({ step: "shift-10" });
     expect(failed?.type === "stage-failed" ? failed.reason : "").to.match(
       /shift gate candidate-traffic: .*(green|blue) \(own traffic\)/,

@@ -38,6 +38,25 @@ describe("local fault injection (stack config localFaults)", () => {
     expect(loadFleetConfig(local).localFaults).to.deep.equal({});
   });
 
+  it("scopes a fault to the paths it names, and keeps other pools' inputs unchanged", () => {
+    const config = loadFleetConfig({
+      ...local,
+      localFaults: { "2.1.0": { errorRate: 0.3, paths: ["/"] }, "2.2.0": { errorRate: 0.1 } },
+    });
+    expect(faultsFor(config.localFaults, "2.1.0")).to.deep.equal({
+      errorRate: 0.3,
+      latencyMs: 0,
+      paths: ["/"],
+    });
+    expect(faultsFor(config.localFaults, "2.2.0")).to.not.have.property("paths");
+    expect(
+      problems({ ...local, localFaults: { "2.1.0": { paths: [] }, "2.2.0": { paths: ["cart"] } } }),
+    ).to.deep.equal([
+      "outpost-fleet:localFaults.2.1.0.paths = []: must name at least one path; leave the key out for every path",
+      'outpost-fleet:localFaults.2.2.0.paths[0] = "cart": must be a request path starting with /, no spaces',
+    ]);
+  });
+
   it("refuses bad values, naming the key, the value and what is allowed", () => {
     expect(
       problems({

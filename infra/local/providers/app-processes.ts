@@ -46,6 +46,7 @@ export async function startAppProcess(
       OUTPOST: inputs.outpost,
       APP_FAULT_ERROR_RATE: String(inputs.faults.errorRate),
       APP_FAULT_LATENCY_MS: String(inputs.faults.latencyMs),
+      APP_FAULT_PATHS: inputs.faults.paths?.join(",") ?? "",
     },
     logFile,
     cwd: dir,

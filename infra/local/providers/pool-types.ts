@@ -6,6 +6,8 @@ export interface PoolFaults {
   /** Share of non-probe requests answered with 500, 0 to 1. */
   readonly errorRate: number;
   readonly latencyMs: number;
+  /** The only paths that fail or slow down (exact match); absent for every non-probe path. */
+  readonly paths?: readonly string[];
 }
 
 export const NO_FAULTS: PoolFaults = { errorRate: 0, latencyMs: 0 };
