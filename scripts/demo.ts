@@ -15,6 +15,10 @@
  * Usage: npm run demo -- [--release 2.1.0] [--stacks local-us,local-eu,local-apac] [--keep]
  *        npm run demo -- --bad-release 0.3   (the release fails 30% of requests: watch the
  *                                             first wave's canary fail its gates and roll back)
+ *        npm run demo -- --bad-release 0.3 --bad-paths /
+ *                                            (it fails only the storefront route the load asks
+ *                                             for: it passes the preview path, and its own
+ *                                             production traffic catches it at the first shift)
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import autocannon from "autocannon";
@@ -73,7 +77,8 @@ function startLoad(
   const done = new Promise<LoadResult>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${endpoint}/version`,
+        // The storefront's own route, as shoppers would; every answer names its version too.
+        url: `${endpoint}/`,
         connections: 4,
         // Enough traffic that a 10% candidate reaches the gates' minimum sample (299
         // requests for a 1% limit, docs/driver.md) within a few dozen seconds.
@@ -181,6 +186,11 @@ async function main(): Promise<number> {
       describe:
         "Share of requests (0-1) the new release fails: shows the gates stopping the line and rolling back",
     })
+    .option("bad-paths", {
+      type: "string",
+      describe:
+        "With --bad-release: the only paths that fail, comma separated (e.g. / : healthy on the probes, broken for shoppers)",
+    })
     .option("traffic-steps", {
       type: "string",
       describe: "Candidate weights, passed to the driver (e.g. 100 for a single flip)",
@@ -236,7 +246,9 @@ async function main(): Promise<number> {
     // Faults follow the version (stack config localFaults, infra/local/faults.ts): every
     // process of the release fails. Set as an object (not --path, which would store the rate
     // as a string), on the scratch stacks only.
-    const faults = { [argv.release]: { errorRate: argv["bad-release"] } };
+    const paths = argv["bad-paths"]?.split(",").map((p) => p.trim());
+    const fault = { errorRate: argv["bad-release"], ...(paths ? { paths } : {}) };
+    const faults = { [argv.release]: fault };
     const setting = {
       "outpost-fleet:localFaults": {
         value: JSON.stringify(faults),
@@ -245,7 +257,10 @@ async function main(): Promise<number> {
       },
     };
     for (const stack of stacks) await stack.setAllConfigJson(JSON.stringify(setting));
-    say(`${argv.release} is a bad release: it fails ${argv["bad-release"] * 100}% of requests`);
+    const where = paths ? ` to ${paths.join(", ")}` : "";
+    say(
+      `${argv.release} is a bad release: it fails ${argv["bad-release"] * 100}% of requests${where}`,
+    );
   }
   const expected = badRelease ? previous : argv.release;
   const loads = sites.map((site) => startLoad(site.endpoint, 1800));
