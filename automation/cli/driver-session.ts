@@ -6,6 +6,7 @@ import { executorSettings } from "../executor/executor-settings";
 import type { RunOutcome } from "../executor/run-outcome";
 import type { FleetStack } from "../fleet/fleet-stack";
 import { type EngineProfile, requirePassphrases } from "../engine/engine-profile";
+import { EngineTimer, type EngineTimings, timedEngine } from "../engine/timed-engine";
 import type { FleetStore } from "../journal/fleet-store";
 import type { Actor, JournalEvent } from "../journal/journal-events";
 import { JournalFile } from "../journal/journal-file";
@@ -70,6 +71,7 @@ export async function runDriver(
   const { io, args, settings, release, command } = options;
   const log = loggerFor(io, args.json);
   const { profile, store } = sessionPlaces(options);
+  const timer = new EngineTimer(systemClock);
   const actor = currentActor(io.env);
   // Sinks hear of milestones in the background; a dead one never holds the release up.
   const notifier = new Notifier({
@@ -87,7 +89,10 @@ export async function runDriver(
   const outcome = await driveUnderLock(
     { store, actor, command, release, settings, log },
     async (journal, policyConfigDir) => {
-      const engine = await realEngine(profile, args, options.projectDir, log, io.env);
+      const engine = timedEngine(
+        await realEngine(profile, args, options.projectDir, log, io.env),
+        timer,
+      );
       const { gates, rollouts } = realGates(settings, engine);
       const report = progressReporter(log);
       const annotate = githubAnnotations(io);
@@ -114,7 +119,24 @@ export async function runDriver(
     run,
   ).finally(() => notifier.close());
   await writeGithubSummary(io, store.journals.journal(release), outcome, log);
+  reportTimings(timer.report(), args.timings, log);
   return outcome;
+}
+
+/** One line on where the time went; with --timings, the figures as JSON too. */
+function reportTimings(timings: EngineTimings, file: string | undefined, log: Logger): void {
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  const calls = Object.values(timings.calls).reduce((sum, n) => sum + n, 0);
+  log.info(
+    `time: ${seconds(timings.engineMs)} s in ${calls} engine calls, ${seconds(timings.driverMs)} s ` +
+      `in gates, bakes and the driver (${seconds(timings.wallMs)} s in all)`,
+  );
+  if (file === undefined) return;
+  try {
+    fs.writeFileSync(file, `${JSON.stringify(timings, null, 2)}\n`);
+  } catch (err) {
+    log.warn(`could not write --timings ${file}: ${(err as Error).message}`);
+  }
 }
 
 export interface DriverSession {

@@ -47,8 +47,19 @@ export function withEngineOptions<T>(yargs: Argv<T>) {
   });
 }
 
+/** `--timings FILE` on the commands that run a driver (deploy, resume). */
+export function withTimingsOption<T>(yargs: Argv<T>) {
+  return yargs.option("timings", {
+    type: "string",
+    describe:
+      "Write where this driver's time went as JSON: wallMs, engineMs (engine calls in flight), driverMs (the rest), calls",
+  });
+}
+
 export interface EngineArgs extends PlaceArgs {
   readonly pulumi?: string;
+  /** Set by withTimingsOption. */
+  readonly timings?: string;
 }
 
 /**

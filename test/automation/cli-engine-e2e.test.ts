@@ -13,6 +13,7 @@ import { parse, stringify } from "yaml";
 import { PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
 import { openFleetStore } from "../../automation/journal/fleet-store";
 import { JournalFile, parseJournal } from "../../automation/journal/journal-file";
+import type { EngineTimings } from "../../automation/engine/timed-engine";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { BIN } from "./support/cli-harness";
 import { FIXTURE_PROGRAM } from "./support/engine-fixture-program";
@@ -182,8 +183,16 @@ describe("cli end to end: deploy, SIGKILL, resume on the real engine", function 
   const stackFile = () => fs.readFileSync(path.join(programDir, "Pulumi.t1.yaml"), "utf8");
 
   it("deploys a release: JSON progress lines, every Outpost flipped once, old color scaled down", async () => {
-    const result = await run(["deploy", "--release", "2.1.0", "--json"]);
+    const timingsFile = path.join(workDir, "timings.json");
+    const result = await run(["deploy", "--release", "2.1.0", "--json", "--timings", timingsFile]);
     expect(result.status, result.stderr + result.stdout).to.equal(ExitCode.Success);
+    // Where the time went: engine calls (previews, ups, outputs) against gates and bakes.
+    const timings = JSON.parse(fs.readFileSync(timingsFile, "utf8")) as EngineTimings;
+    expect(timings.engineMs).to.be.greaterThan(0);
+    expect(timings.driverMs).to.be.greaterThan(0);
+    expect(timings.engineMs + timings.driverMs).to.equal(timings.wallMs);
+    expect(timings.calls.up).to.be.at.least(3);
+    expect(timings.calls.preview).to.be.at.least(1);
     const lines = result.stdout
       .trim()
       .split("\n")

@@ -8,7 +8,7 @@ import { loggerFor, runDriver, sessionPlaces, simulate } from "../driver-session
 import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
 import { driverLauncher } from "../operator-actions";
 import { resolveRollout, type RolloutArgs, withRolloutOptions } from "../rollout-options";
-import { type EngineArgs, withEngineOptions } from "../runtime";
+import { type EngineArgs, withEngineOptions, withTimingsOption } from "../runtime";
 
 type DeployArgs = RolloutArgs &
   EngineArgs &
@@ -19,7 +19,7 @@ export function deployCommand(context: CommandContext) {
     command: "deploy",
     describe: "Roll a release across the fleet, wave by wave, gated and journaled",
     builder: (yargs: Argv) =>
-      withLiveViewOptions(withEngineOptions(withRolloutOptions(yargs)))
+      withTimingsOption(withLiveViewOptions(withEngineOptions(withRolloutOptions(yargs))))
         .option("ui", {
           type: "boolean",
           default: false,

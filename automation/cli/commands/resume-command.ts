@@ -10,17 +10,20 @@ import {
   withCommonOptions,
   withTargetOption,
 } from "../rollout-options";
-import { type EngineArgs, withEngineOptions } from "../runtime";
+import { type EngineArgs, withEngineOptions, withTimingsOption } from "../runtime";
 
 export function resumeCommand(context: CommandContext) {
   return {
     command: "resume",
     describe: "Continue a paused, blocked or killed release from its journal",
     builder: (yargs: Argv) =>
-      withEngineOptions(withTargetOption(withCommonOptions(yargs))).option("release", {
-        type: "string",
-        describe: "Release to resume (default: the one started last)",
-      }),
+      withTimingsOption(withEngineOptions(withTargetOption(withCommonOptions(yargs)))).option(
+        "release",
+        {
+          type: "string",
+          describe: "Release to resume (default: the one started last)",
+        },
+      ),
     handler: async (args: CommonArgs & EngineArgs & { release?: string }) => {
       const { io } = context;
       const projectDir = projectDirFrom(args["project-dir"], io.env);
