@@ -2,13 +2,15 @@
  * Zero-downtime figures of the local target: on one Outpost (two pools of two processes
  * behind HAProxy) under constant load, flips the active color several times through the
  * balancer provider (the runtime API, as `pulumi up` would) and reports how long each flip
- * takes, how long until the old version stops answering, and every failed or dropped request.
+ * takes, how long until the old version stops answering, the switchover gap as a client sees it
+ * (the longest time without a successful answer while a flip is under way: p50, p99 and max over
+ * every flip), and every failed or dropped request.
  *
  * Load: autocannon against 127.0.0.1 for a bounded few seconds (throughput, errors, latency),
  * plus a light probe loop that records which version answered each request, and when, and one
  * on the preview frontend (which must serve only the candidate, before and after each flip).
  *
- * Usage: npx ts-node --transpile-only bench/local-flip.ts [--seconds 6] [--flips 4] [--connections 16]
+ * Usage: npm run bench:flip -- [--seconds 30] [--flips 50] [--connections 16]
  * Needs HAProxy (apt-get install haproxy). Leaves no process behind.
  */
 import autocannon from "autocannon";
@@ -25,6 +27,7 @@ import { BalancerInputs, BalancerOutputs } from "../infra/local/providers/balanc
 import { AppPoolInputs, AppPoolOutputs } from "../infra/local/providers/pool-types";
 import { findExecutable } from "../infra/local/runtime";
 import { LoadResult, runLoad } from "./lib/http-load";
+import { longestGap, spreadOf } from "./lib/switch-gap";
 
 const VERSIONS: Record<Color, string> = { blue: "2.0.0", green: "2.1.0" };
 
@@ -34,6 +37,8 @@ interface FlipFigure {
   readonly updateMs: number;
   /** From the start of the update until the last answer from the old color's version. */
   readonly switchMs: number | undefined;
+  /** Longest time without a successful probe answer, from the update's start until it returned and the old version stopped answering. */
+  readonly gapMs: number;
 }
 
 function pool(runDir: string, color: Color): AppPoolInputs {
@@ -90,8 +95,8 @@ function median(values: readonly number[]): number {
 
 async function main(): Promise<void> {
   const args = yargs(process.argv.slice(2))
-    .option("seconds", { type: "number", default: 6, describe: "load duration" })
-    .option("flips", { type: "number", default: 4, describe: "flips during the load" })
+    .option("seconds", { type: "number", default: 30, describe: "load duration" })
+    .option("flips", { type: "number", default: 50, describe: "flips during the load" })
     .option("connections", { type: "number", default: 16, describe: "autocannon connections" })
     .strict()
     .parseSync();
@@ -142,7 +147,7 @@ async function main(): Promise<void> {
         balancer(runDir, haproxyBin, to, ports),
       );
       lb = { id: lb.id, outs: update.outs! };
-      flips.push({ to, updateMs: Date.now() - started, switchMs: undefined });
+      flips.push({ to, updateMs: Date.now() - started, switchMs: undefined, gapMs: 0 });
       starts.push(started - probeStart);
       active = to;
     }
@@ -160,15 +165,22 @@ async function main(): Promise<void> {
         ).length
       );
     }, 0);
-    const figures = flips.map((flip, i) => ({
-      ...flip,
-      switchMs: lastAnswerFrom(
+    const answers = probed.samples.map((s) => ({
+      at: probed.startedAt + s.at,
+      ok: s.status >= 200 && s.status < 300,
+    }));
+    const figures = flips.map((flip, i) => {
+      const switchMs = lastAnswerFrom(
         probed,
         VERSIONS[otherColor(flip.to)],
         starts[i],
         starts[i + 1] ?? Infinity,
-      ),
-    }));
+      );
+      const from = probeStart + starts[i];
+      const to = from + Math.max(flip.updateMs, switchMs ?? 0);
+      return { ...flip, switchMs, gapMs: longestGap(answers, { from, to }) };
+    });
+    const gaps = spreadOf(figures.map((f) => f.gapMs));
     const workerAfter = await workerPid(lb.outs.socketPath);
 
     const dropped = load.errors + load.timeouts + load.non2xx + load.resets;
@@ -194,12 +206,21 @@ async function main(): Promise<void> {
     console.log(
       `  preview probe loop:             ${previewed.total} requests, ${previewed.failed} failed ${JSON.stringify(previewed.statuses)}, ${previewOnActive} from the active color after a flip`,
     );
-    for (const [i, f] of figures.entries()) {
-      const switched = f.switchMs === undefined ? "n/a" : `${f.switchMs} ms`;
-      console.log(
-        `  flip ${i + 1} -> ${f.to.padEnd(5)}                update ${f.updateMs} ms, old version last seen after ${switched}`,
-      );
+    if (figures.length <= 10) {
+      for (const [i, f] of figures.entries()) {
+        const switched = f.switchMs === undefined ? "n/a" : `${f.switchMs} ms`;
+        console.log(
+          `  flip ${i + 1} -> ${f.to.padEnd(5)}                update ${f.updateMs} ms, old version last seen after ${switched}, gap ${f.gapMs} ms`,
+        );
+      }
     }
+    const switched = figures.flatMap((f) => (f.switchMs === undefined ? [] : [f.switchMs]));
+    console.log(
+      `  old version last seen after:    ${JSON.stringify(spreadOf(switched))} ms (${switched.length} of ${figures.length} flips)`,
+    );
+    console.log(
+      `  switchover gap (client side):   p50 ${gaps.p50} ms, p99 ${gaps.p99} ms, max ${gaps.max} ms over ${figures.length} flips`,
+    );
     console.log(
       `  flip update time:               median ${median(figures.map((f) => f.updateMs))} ms, max ${Math.max(...figures.map((f) => f.updateMs))} ms`,
     );

@@ -1,36 +1,49 @@
 /**
  * The main job on the local target: a whole fleet upgrade, watched from outside.
  *
- *   1. brings every local stack up on the current release (real processes behind HAProxy);
- *   2. starts steady HTTP load on every Outpost endpoint;
+ *   1. brings every local stack up on the current release (real processes behind HAProxy),
+ *      with the example fleet's shape: 3 region stacks, 12 Outposts (`--outposts N`);
+ *   2. starts steady HTTP load on every Outpost's production endpoint, recording which version
+ *      answered each request and when;
  *   3. runs the driver (`outpost-fleet deploy --ui`) for the new release, wave by wave, with the
- *      live release view in the browser (the driver prints its URL);
- *   4. stops the load, checks that every Outpost serves the new version, prints the figures;
+ *      live release view in the browser (the driver prints its URL); on a terminal, one live
+ *      line per wave (the driver's log goes to a file), else the driver's log;
+ *   4. stops the load, checks which version every Outpost serves, and prints the figures the use
+ *      case promises: deploy time, failed requests, the switchover gap as the load saw it,
+ *      rollback time, engine against driver time, version consistency (`--summary FILE` as JSON);
  *   5. destroys the stacks (unless --keep), leaving no process behind.
  *
  * Everything lives in .pulumi-local/demo/: a scratch project whose stack files the driver may
  * rewrite (the committed ones stay untouched), the state backend, the journal and the driver
  * settings (short bakes, so the demo takes minutes, not the production half hour).
  *
- * Usage: npm run demo -- [--release 2.1.0] [--stacks local-us,local-eu,local-apac] [--keep]
+ * Usage: npm run demo -- [--release 2.1.0] [--outposts 12] [--summary s.json] [--keep]
  *        npm run demo -- --bad-release 0.3   (the release fails 30% of requests: watch the
  *                                             first wave's canary fail its gates and roll back)
  *        npm run demo -- --bad-release 0.3 --bad-paths /
  *                                            (it fails only the storefront route the load asks
  *                                             for: it passes the preview path, and its own
  *                                             production traffic catches it at the first shift)
+ *        npm run demo -- --fail-in eu        (bad in one region group only: wave us succeeds,
+ *                                             wave eu rolls back by policy, apac never starts)
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import autocannon from "autocannon";
 import { spawn } from "node:child_process";
-import * as path from "node:path";
-import yargs from "yargs";
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import yargs from "yargs";
 import { pulumiCommand, pulumiEnvironment } from "../automation/engine/pulumi-environment";
 import { scratchProject } from "../automation/engine/scratch-project";
 import { removeStaleBackendLocks } from "../automation/engine/stale-backend-locks";
+import type { EngineTimings } from "../automation/engine/timed-engine";
+import type { JournalEvent } from "../automation/journal/journal-events";
 import { JournalFile } from "../automation/journal/journal-file";
-import { OutpostOutputs } from "../infra/contract";
+import { runLoad } from "../bench/lib/http-load";
+import type { OutpostOutputs } from "../infra/contract";
+import { type DemoSummary, formatSummary, type OutpostLoad, summarize } from "./demo/demo-summary";
+import { outpostsPerStack, type StackFileConfig, withOutposts } from "./demo/fleet-shape";
+import { showWaveProgress } from "./demo/wave-progress";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -52,71 +65,48 @@ analysis:
 policyPacks: [${path.join(ROOT, "policies")}]
 `;
 
-interface LoadResult {
-  readonly endpoint: string;
-  readonly requests: number;
-  readonly failures: number;
-  readonly p99Ms: number;
-}
+/** Requests a second on each Outpost: a 10% candidate reaches the gates' minimum sample soon. */
+const LOAD_RATE = 100;
 
 function say(message: string): void {
   console.log(`demo: ${message}`);
 }
 
-async function bringUp(stack: Stack): Promise<Record<string, OutpostOutputs>> {
-  const result = await stack.up({ onOutput: () => undefined });
-  return result.outputs.outposts.value as Record<string, OutpostOutputs>;
+/** A site with the stack it belongs to: "<stack>/<outpost>" is the journal's stage id. */
+interface Site extends OutpostOutputs {
+  readonly stack: string;
 }
 
-/** Steady, bounded load on one endpoint; resolves when stopped or after maxSeconds. */
-function startLoad(
-  endpoint: string,
-  maxSeconds: number,
-): { stop: () => void; done: Promise<LoadResult> } {
-  let stop = () => undefined as void;
-  const done = new Promise<LoadResult>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        // The storefront's own route, as shoppers would; every answer names its version too.
-        url: `${endpoint}/`,
-        connections: 4,
-        // Enough traffic that a 10% candidate reaches the gates' minimum sample (299
-        // requests for a 1% limit, docs/driver.md) within a few dozen seconds.
-        overallRate: 100,
-        duration: maxSeconds,
-        timeout: 5,
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({
-          endpoint,
-          requests: result.requests.total,
-          failures: result.errors + result.timeouts + result.non2xx,
-          p99Ms: result.latency.p99,
-        });
-      },
-    );
-    stop = () => instance.stop();
-  });
-  return { stop: () => stop(), done };
+async function bringUp(stack: Stack): Promise<Site[]> {
+  const result = await stack.up({ onOutput: () => undefined });
+  const outposts = result.outputs.outposts.value as Record<string, OutpostOutputs>;
+  return Object.values(outposts).map((site) => ({ ...site, stack: stack.name }));
 }
 
 /**
  * The driver on the local profile (`--state-dir`): the engine variables the demo uses itself
- * (PULUMI_BACKEND_URL, PULUMI_HOME) would choose the user's backend profile instead.
+ * (PULUMI_BACKEND_URL, PULUMI_HOME) would choose the user's backend profile instead. Its output
+ * goes to the terminal, or to `logFile` while the demo draws its own progress.
  */
-function runDriver(args: string[], env: Record<string, string>): Promise<number> {
+function runDriver(
+  args: string[],
+  env: Record<string, string>,
+  logFile: string | undefined,
+): Promise<number> {
   const driverEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete driverEnv.PULUMI_BACKEND_URL;
   delete driverEnv.PULUMI_HOME;
-  return new Promise((resolve, reject) => {
+  const log = logFile === undefined ? undefined : fs.openSync(logFile, "a");
+  return new Promise<number>((resolve, reject) => {
     const child = spawn(path.join(ROOT, "bin", "outpost-fleet"), args, {
       cwd: ROOT,
       env: driverEnv,
-      stdio: "inherit",
+      stdio: log === undefined ? "inherit" : ["ignore", log, log],
     });
     child.on("error", reject);
     child.on("exit", (code) => resolve(code ?? 1));
+  }).finally(() => {
+    if (log !== undefined) fs.closeSync(log);
   });
 }
 
@@ -145,26 +135,58 @@ async function cleanUp(demoDir: string, names: readonly string[]): Promise<void>
   fs.rmSync(demoDir, { recursive: true, force: true });
 }
 
-/** Where the gates caught the bad release, and how long the rollback took, from the journal. */
-async function reportRollback(journalDir: string, release: string): Promise<void> {
-  const { events } = await new JournalFile(
-    path.join(journalDir, "releases", `${release}.jsonl`),
-  ).read();
+/** Where the gates caught the bad release, from the journal. */
+function reportFailure(events: readonly JournalEvent[]): void {
   const failed = events.find((e) => e.type === "stage-failed");
   if (failed?.type !== "stage-failed") return say("no gate failed");
-  const at = (e: { at: string } | undefined) => (e ? Date.parse(e.at) : NaN);
-  const traffic = events.find((e) => e.type === "rollback-step-completed" && e.phase === "traffic");
-  const done = events.find((e) => e.type === "rollback-completed");
   say(`caught at ${failed.step} on ${failed.stage}: ${failed.reason}`);
-  say(
-    `from the failed gate: traffic back on the old color after ${((at(traffic) - at(failed)) / 1000).toFixed(1)} s, ` +
-      `rollback complete after ${((at(done) - at(failed)) / 1000).toFixed(1)} s`,
+}
+
+/**
+ * The version each Outpost should serve at the end: the release where its wave completed and
+ * was not rolled back, the old version everywhere else.
+ */
+function expectedVersions(
+  events: readonly JournalEvent[],
+  sites: readonly Site[],
+  release: string,
+  previous: string,
+): Record<string, string> {
+  const completed = new Set(events.flatMap((e) => (e.type === "wave-completed" ? [e.wave] : [])));
+  const rolledBack = new Set(
+    events.flatMap((e) => (e.type === "rollback-started" ? e.stages : [])),
+  );
+  const started = events.find((e) => e.type === "release-started");
+  const waveOf = new Map<string, string>();
+  if (started?.type === "release-started") {
+    for (const wave of started.plan.waves) for (const s of wave.stages) waveOf.set(s.id, wave.name);
+  }
+  return Object.fromEntries(
+    sites.map((site) => {
+      const stage = `${site.stack}/${site.outpost}`;
+      const moved = completed.has(waveOf.get(stage) ?? "") && !rolledBack.has(stage);
+      return [site.outpost, moved ? release : previous];
+    }),
   );
 }
 
 async function versionOf(endpoint: string): Promise<string> {
   const response = await fetch(`${endpoint}/version`);
   return ((await response.json()) as { version: string }).version;
+}
+
+/** The demo's stack copies, reshaped to `total` Outposts spread over the stacks. */
+function shapeFleet(projectDir: string, names: readonly string[], total: number): void {
+  const counts = outpostsPerStack(total, names.length);
+  names.forEach((name, i) => {
+    const file = path.join(projectDir, `Pulumi.${name}.yaml`);
+    const shaped = withOutposts(
+      name,
+      parse(fs.readFileSync(file, "utf8")) as StackFileConfig,
+      counts[i],
+    );
+    fs.writeFileSync(file, stringify(shaped));
+  });
 }
 
 async function main(): Promise<number> {
@@ -175,6 +197,15 @@ async function main(): Promise<number> {
       default: "local-us,local-eu,local-apac",
       describe: "Local stacks, comma separated",
     })
+    .option("outposts", {
+      type: "number",
+      default: 12,
+      describe: "Outposts in all, spread evenly over the stacks",
+    })
+    .option("summary", {
+      type: "string",
+      describe: "Write the figures as JSON to this file",
+    })
     .option("keep", {
       type: "boolean",
       default: false,
@@ -182,7 +213,6 @@ async function main(): Promise<number> {
     })
     .option("bad-release", {
       type: "number",
-      default: 0,
       describe:
         "Share of requests (0-1) the new release fails: shows the gates stopping the line and rolling back",
     })
@@ -190,6 +220,11 @@ async function main(): Promise<number> {
       type: "string",
       describe:
         "With --bad-release: the only paths that fail, comma separated (e.g. / : healthy on the probes, broken for shoppers)",
+    })
+    .option("fail-in", {
+      type: "string",
+      describe:
+        "Make the release bad in this region group only (e.g. eu; --bad-release sets the share, default 0.3)",
     })
     .option("traffic-steps", {
       type: "string",
@@ -209,8 +244,14 @@ async function main(): Promise<number> {
     .parseAsync();
   const demoDir = argv["demo-dir"];
   const names = argv.stacks.split(",").map((s) => s.trim());
+  const badRate = argv["bad-release"] ?? (argv["fail-in"] ? 0.3 : 0);
+  if (!(badRate >= 0 && badRate <= 1)) {
+    throw new Error(`--bad-release ${String(argv["bad-release"])}: must be from 0 to 1`);
+  }
+  const perStack = outpostsPerStack(argv.outposts, names.length);
   await cleanUp(demoDir, names);
   const projectDir = scratchProject(path.join(demoDir, "project"), names);
+  shapeFleet(projectDir, names, argv.outposts);
   const stateDir = path.join(demoDir, "state");
   const settingsFile = path.join(demoDir, "driver.yaml");
   fs.writeFileSync(settingsFile, DEMO_SETTINGS);
@@ -228,12 +269,21 @@ async function main(): Promise<number> {
       ),
     ),
   );
+  const groupOf = (stack: string) =>
+    (
+      parse(fs.readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, string>;
+      }
+    ).config["outpost-fleet:regionGroup"];
+  const failIn = argv["fail-in"];
+  if (failIn !== undefined && !names.some((name) => groupOf(name) === failIn)) {
+    const groups = names.map(groupOf).join(", ");
+    throw new Error(`--fail-in ${failIn}: no stack of that region group; the demo has ${groups}`);
+  }
 
-  say(`bringing up ${names.join(", ")} (everything in ${demoDir})`);
+  say(`bringing up ${names.map((n, i) => `${n} (${perStack[i]})`).join(", ")} in ${demoDir}`);
   const started = Date.now();
-  const sites = (await Promise.all(stacks.map(bringUp))).flatMap((outposts) =>
-    Object.values(outposts),
-  );
+  const sites = (await Promise.all(stacks.map(bringUp))).flat();
   say(`${sites.length} Outposts up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const site of sites)
     say(
@@ -241,14 +291,13 @@ async function main(): Promise<number> {
     );
 
   const previous = sites[0].versions[sites[0].activeColor];
-  const badRelease = argv["bad-release"] > 0;
+  const badRelease = badRate > 0;
   if (badRelease) {
     // Faults follow the version (stack config localFaults, infra/local/faults.ts): every
     // process of the release fails. Set as an object (not --path, which would store the rate
     // as a string), on the scratch stacks only.
     const paths = argv["bad-paths"]?.split(",").map((p) => p.trim());
-    const fault = { errorRate: argv["bad-release"], ...(paths ? { paths } : {}) };
-    const faults = { [argv.release]: fault };
+    const faults = { [argv.release]: { errorRate: badRate, ...(paths ? { paths } : {}) } };
     const setting = {
       "outpost-fleet:localFaults": {
         value: JSON.stringify(faults),
@@ -256,51 +305,92 @@ async function main(): Promise<number> {
         secret: false,
       },
     };
-    for (const stack of stacks) await stack.setAllConfigJson(JSON.stringify(setting));
+    for (const stack of stacks) {
+      if (failIn === undefined || groupOf(stack.name) === failIn) {
+        await stack.setAllConfigJson(JSON.stringify(setting));
+      }
+    }
     const where = paths ? ` to ${paths.join(", ")}` : "";
-    say(
-      `${argv.release} is a bad release: it fails ${argv["bad-release"] * 100}% of requests${where}`,
-    );
+    const only = failIn ? ` in region group ${failIn} only` : "";
+    say(`${argv.release} is a bad release${only}: it fails ${badRate * 100}% of requests${where}`);
   }
-  const expected = badRelease ? previous : argv.release;
-  const loads = sites.map((site) => startLoad(site.endpoint, 1800));
+
+  const journalDir = path.join(demoDir, "journal");
+  const journal = new JournalFile(path.join(journalDir, "releases", `${argv.release}.jsonl`));
+  const timingsFile = path.join(demoDir, "timings.json");
+  const onTerminal = process.stdout.isTTY === true;
+  const driverLog = onTerminal ? path.join(demoDir, "driver.log") : undefined;
   say(`steady load on every endpoint; rolling out ${argv.release}`);
+  if (driverLog) say(`the driver's log: ${driverLog}`);
   const rolloutStarted = Date.now();
-  const code = await runDriver(
+  const driver = runDriver(
     [
       "deploy",
       ...["--release", argv.release, "--stacks", argv.stacks],
       ...["--project-dir", projectDir, "--state-dir", stateDir],
-      ...["--journal-dir", path.join(demoDir, "journal"), "--settings", settingsFile],
+      ...["--journal-dir", journalDir, "--settings", settingsFile],
+      ...["--timings", timingsFile],
       ...(argv["traffic-steps"] ? ["--traffic-steps", argv["traffic-steps"]] : []),
       // The live view: the driver prints its URL and serves it until the rollout ends.
       ...["--ui", "--port", String(argv["ui-port"])],
     ],
     envVars,
+    driverLog,
   );
-  const rolloutSeconds = (Date.now() - rolloutStarted) / 1000;
-  loads.forEach((load) => load.stop());
-  const results = await Promise.all(loads.map((load) => load.done));
+  const deployMsOf = driver.then(() => Date.now() - rolloutStarted);
+  const loads = sites.map((site) =>
+    runLoad({
+      port: Number(new URL(site.endpoint).port),
+      path: "/",
+      durationMs: 1_800_000,
+      concurrency: 4,
+      ratePerSecond: LOAD_RATE,
+      until: driver,
+    }).then((load): OutpostLoad => ({ stage: `${site.stack}/${site.outpost}`, load })),
+  );
+  if (onTerminal) {
+    if (argv["ui-port"] !== 0) say(`live release view: http://127.0.0.1:${argv["ui-port"]}/`);
+    await showWaveProgress(async () => (await journal.read()).events, driver);
+  }
+  const code = await driver;
+  const deployMs = await deployMsOf;
+  const loaded = await Promise.all(loads);
+  const { events } = await journal.read();
 
   const served = await Promise.all(sites.map((site) => versionOf(site.endpoint)));
-  const requests = results.reduce((sum, r) => sum + r.requests, 0);
-  const failures = results.reduce((sum, r) => sum + r.failures, 0);
-  say(`driver exit code ${code}; rollout took ${rolloutSeconds.toFixed(1)} s`);
-  say(
-    `requests during the rollout: ${requests}, failed: ${failures}, worst p99: ${Math.max(...results.map((r) => r.p99Ms))} ms`,
-  );
-  if (badRelease) await reportRollback(path.join(demoDir, "journal"), argv.release);
-  sites.forEach((site, i) => say(`  ${site.outpost.padEnd(10)} now serves ${served[i]}`));
-  const consistent = served.every((version) => version === expected);
-  say(consistent ? `every Outpost serves ${expected}` : "version mismatch across the fleet");
+  const versions = Object.fromEntries(sites.map((site, i) => [site.outpost, served[i]]));
+  const timings = fs.existsSync(timingsFile)
+    ? (JSON.parse(fs.readFileSync(timingsFile, "utf8")) as EngineTimings)
+    : undefined;
+  const summary: DemoSummary = summarize({
+    release: argv.release,
+    loads: loaded,
+    events,
+    deployMs,
+    timings,
+    versions,
+    stableVersion: badRelease ? previous : undefined,
+  });
+  say(`driver exit code ${code}`);
+  if (badRelease) reportFailure(events);
+  console.log(formatSummary(summary));
+  if (argv.summary) {
+    fs.writeFileSync(argv.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    say(`summary written to ${argv.summary}`);
+  }
+  const expected = expectedVersions(events, sites, argv.release, previous);
+  const wrong = sites.filter((site) => versions[site.outpost] !== expected[site.outpost]);
+  for (const site of wrong)
+    say(`  ${site.outpost} serves ${versions[site.outpost]}, expected ${expected[site.outpost]}`);
+  say(wrong.length === 0 ? "every Outpost serves the version it should" : "version mismatch");
 
   if (!argv.keep) {
     say("destroying the local fleet");
     await Promise.all(stacks.map((stack) => stack.destroy({ onOutput: () => undefined })));
   }
   // A bad release must end rolled back (exit code 1); its canary traffic may see its errors.
-  if (badRelease) return code === 1 && consistent ? 0 : 1;
-  return code === 0 && failures === 0 && consistent ? 0 : 1;
+  if (badRelease) return code === 1 && wrong.length === 0 ? 0 : 1;
+  return code === 0 && summary.failedRequests === 0 && wrong.length === 0 ? 0 : 1;
 }
 
 main().then(

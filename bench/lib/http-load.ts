@@ -11,6 +11,8 @@ export interface LoadOptions {
   readonly timeoutMs?: number;
   /** Ends the load early once it settles; durationMs stays the upper bound. */
   readonly until?: Promise<unknown>;
+  /** Paces the load to about this many requests a second in all; default as fast as answered. */
+  readonly ratePerSecond?: number;
 }
 
 /** One answered request: when it finished (ms since the load started) and which version served it. */
@@ -18,6 +20,8 @@ export interface Sample {
   readonly at: number;
   readonly status: number;
   readonly version: string | undefined;
+  /** From sending the request to the end of its answer (or its error). */
+  readonly latencyMs: number;
 }
 
 export interface LoadResult {
@@ -86,10 +90,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     () => (stopped = true),
     () => (stopped = true),
   );
+  // With a rate, each worker sends one request per slot of `concurrency / rate` seconds.
+  const slotMs = options.ratePerSecond ? (concurrency * 1000) / options.ratePerSecond : 0;
   const worker = async () => {
+    let nextAt = Date.now();
     while (Date.now() < deadline && !stopped) {
+      const wait = nextAt - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      nextAt += slotMs;
+      const sentAt = Date.now();
       const result = await once(agent, options);
-      samples.push({ at: Date.now() - startedAt, status: result.status, version: result.version });
+      const now = Date.now();
+      samples.push({
+        at: now - startedAt,
+        status: result.status,
+        version: result.version,
+        latencyMs: now - sentAt,
+      });
       if (result.error !== undefined) errors[result.error] = (errors[result.error] ?? 0) + 1;
       else statuses[result.status] = (statuses[result.status] ?? 0) + 1;
       if (result.status < 200 || result.status > 299) failed++;
