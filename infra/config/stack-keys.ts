@@ -16,6 +16,8 @@ export const STACK_KEYS = {
   overrides: "object",
   secrets: "object",
   localFaults: "object",
+  /** The control-plane stack only (target: control): infra/control/config.ts. */
+  control: "object",
 } as const satisfies Record<string, StackKeyType>;
 
 /** How the engine hands a key's value to the program: strings as they are, the rest as JSON. */
