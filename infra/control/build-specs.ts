@@ -111,8 +111,8 @@ function specOf(kind: BuildProjectKind, inputs: ProjectInputs): BuildProjectSpec
         description:
           "pulumi preview --policy-pack policies of every fleet stack, with the driver's policy config.",
         variables: vars({
-          FLEET_STACKS: [...inputs.stagingStacks, ...inputs.productionStacks].join(","),
-          FINGERPRINT_FROM: inputs.productionStacks[0],
+          STAGING_STACKS: inputs.stagingStacks.join(","),
+          PRODUCTION_STACKS: inputs.productionStacks.join(","),
         }),
       };
     case "deploy":
