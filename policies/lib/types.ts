@@ -31,6 +31,8 @@ export const TYPES = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  ecrRepository: "aws:ecr/repository:Repository",
+  pipeline: "aws:codepipeline/pipeline:Pipeline",
 } as const;
 
 /**
