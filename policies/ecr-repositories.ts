@@ -25,17 +25,21 @@ export const ecrScanOnPush: ResourceValidationPolicy = {
 /**
  * A release version names one image forever: a pushed tag cannot be overwritten (AWS Config's
  * ecr-private-tag-immutability-enabled), so every Outpost that runs 2.1.0 runs the same bytes.
+ * Creation templates count too: they make the replicas in the fleet's other Regions.
  */
 export const ecrImmutableTags: ResourceValidationPolicy = {
   name: POLICY.ecrImmutableTags,
-  description: "Every ECR repository has immutable image tags.",
+  description: "Every ECR repository and repository creation template has immutable image tags.",
   enforcementLevel: "mandatory",
-  validateResource: validateTypes([TYPES.ecrRepository], (resource, _args, report) => {
-    const mutability = resource.props.imageTagMutability;
-    if (isUnknown(mutability)) return;
-    if (mutability !== "IMMUTABLE")
-      report(
-        `imageTagMutability is ${JSON.stringify(mutability ?? "MUTABLE")}; set it to "IMMUTABLE" so that a release tag always names the same image.`,
-      );
-  }),
+  validateResource: validateTypes(
+    [TYPES.ecrRepository, TYPES.ecrCreationTemplate],
+    (resource, _args, report) => {
+      const mutability = resource.props.imageTagMutability;
+      if (isUnknown(mutability)) return;
+      if (mutability !== "IMMUTABLE")
+        report(
+          `imageTagMutability is ${JSON.stringify(mutability ?? "MUTABLE")}; set it to "IMMUTABLE" so that a release tag always names the same image.`,
+        );
+    },
+  ),
 };

@@ -63,7 +63,8 @@ export interface ReleaseRepositoryArgs {
 /**
  * The app image's ECR repository: scanned on push, tags immutable (a release version names
  * one image forever), encrypted with the control key, old images expiring, and replicated to
- * every other Region of the fleet (the registry's replication configuration).
+ * every other Region of the fleet (the registry's replication configuration), where a
+ * creation template gives the replicas immutable tags, KMS encryption and the same lifecycle.
  */
 export class ReleaseRepository extends pulumi.ComponentResource {
   readonly arn: pulumi.Output<string>;
@@ -96,7 +97,28 @@ export class ReleaseRepository extends pulumi.ComponentResource {
     const destinations = pulumi
       .output(args.accountId)
       .apply((accountId) => replicationDestinations(args.fleetRegions, args.region, accountId));
-    if (args.fleetRegions.some((region) => region !== args.region)) {
+    const replicaRegions = args.fleetRegions.filter((region) => region !== args.region);
+    // ECR creates the replica repository in each Region with that Region's creation template
+    // for REPLICATION, if any, else with default settings (mutable tags, no lifecycle). The
+    // prefix of a repository outside any namespace is ROOT (ECR API,
+    // CreateRepositoryCreationTemplate). AWS's managed key: the control key is in us-east-1 only.
+    const templates = replicaRegions.map(
+      (region) =>
+        new aws.ecr.RepositoryCreationTemplate(
+          `${name}-replica-${region}`,
+          {
+            region,
+            prefix: "ROOT",
+            appliedFors: ["REPLICATION"],
+            description: `Replicas of ${args.repositoryName} from ${args.region}`,
+            imageTagMutability: "IMMUTABLE",
+            encryptionConfigurations: [{ encryptionType: "KMS" }],
+            lifecyclePolicy: lifecyclePolicyDocument(args.keepReleases, args.untaggedDays),
+          },
+          parent,
+        ),
+    );
+    if (replicaRegions.length > 0) {
       // One replication configuration per registry (and Region): this stack owns it.
       new aws.ecr.ReplicationConfiguration(
         `${name}-replication`,
@@ -110,7 +132,8 @@ export class ReleaseRepository extends pulumi.ComponentResource {
             ],
           },
         },
-        parent,
+        // The templates first: the first replicated push creates the replicas.
+        { parent: this, dependsOn: templates },
       );
     }
     this.arn = repository.arn;

@@ -32,6 +32,7 @@ export const TYPES = {
   bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
   ecrRepository: "aws:ecr/repository:Repository",
+  ecrCreationTemplate: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
   pipeline: "aws:codepipeline/pipeline:Pipeline",
 } as const;
 

@@ -39,6 +39,7 @@ const COUNTS: Record<string, number> = {
   "aws:ecr/repository:Repository": 1,
   "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
   "aws:ecr/replicationConfiguration:ReplicationConfiguration": 1,
+  "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": 2, // one per replica Region
   "aws:s3/bucket:Bucket": 2,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
@@ -139,6 +140,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
         "kms/alias",
         "ecr/lifecyclePolicy",
         "ecr/replicationConfiguration",
+        "ecr/repositoryCreationTemplate",
         "s3/bucketOwnershipControls",
         "s3/bucketServerSideEncryptionConfiguration",
         "s3/bucketPublicAccessBlock",
@@ -255,6 +257,31 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
           ],
         },
       });
+    });
+
+    it("gives the replicas immutable tags, KMS and the lifecycle, through each Region's template", () => {
+      const lifecycle = one(
+        resources,
+        "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+        "outpost-fleet-images-lifecycle",
+      ).inputs.policy;
+      for (const region of ["eu-west-1", "ap-southeast-1"]) {
+        expect(
+          one(
+            resources,
+            "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
+            `outpost-fleet-images-replica-${region}`,
+          ).inputs,
+        ).to.deep.equal({
+          region,
+          prefix: "ROOT",
+          appliedFors: ["REPLICATION"],
+          description: "Replicas of storefront from us-east-1",
+          imageTagMutability: "IMMUTABLE",
+          encryptionConfigurations: [{ encryptionType: "KMS" }],
+          lifecyclePolicy: lifecycle,
+        });
+      }
     });
   });
 

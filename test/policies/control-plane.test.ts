@@ -115,6 +115,14 @@ describe("policies: the control-plane stack", function () {
       const unset = change(await control(), REPOSITORY, "imageTagMutability", undefined);
       expect(await failures([ecrImmutableTags], unset)).to.have.length(1);
     });
+
+    it("fails a replicas' creation template with mutable tags", async () => {
+      const template = "outpost-fleet-images-replica-eu-west-1";
+      const resources = change(await control(), template, "imageTagMutability", "MUTABLE");
+      const [v, ...rest] = await failures([ecrImmutableTags], resources);
+      expect(rest).to.deep.equal([]);
+      expect(v.urn).to.match(/::outpost-fleet-images-replica-eu-west-1$/);
+    });
   });
 
   describe("pipeline-stage-order", () => {

@@ -116,6 +116,9 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
   "aws:ecr/replicationConfiguration:ReplicationConfiguration": () => ({
     registryId: "111122223333",
   }),
+  "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": () => ({
+    registryId: "111122223333",
+  }),
   "aws:codebuild/project:Project": (name, inputs, region) => {
     const project = String(inputs.name ?? name);
     return { name: project, arn: `arn:aws:codebuild:${region}:111122223333:project/${project}` };
