@@ -8,6 +8,7 @@ import { readStackFile } from "../../infra/config";
 import { ecrImmutableTags, ecrScanOnPush } from "../../policies/ecr-repositories";
 import { fleetPolicies } from "../../policies/pack";
 import { pipelineStageOrder } from "../../policies/pipeline-stage-order";
+import { requiredTags } from "../../policies/required-tags";
 import { s3BucketEncryption, s3PublicAccessBlock, s3TlsOnly } from "../../policies/s3-buckets";
 import { recordStack } from "../support/record-stack";
 import { failures } from "./support/check";
@@ -67,6 +68,19 @@ describe("policies: the control-plane stack", function () {
     expect(v.message).to.equal(
       "bucket outpost-fleet-state-bucket's public access block leaves blockPublicPolicy off; set all four to true.",
     );
+  });
+
+  it("required-tags covers the control plane's own types", async () => {
+    const resources = change(
+      await control(),
+      "outpost-fleet-builds-deploy",
+      "tags.DeploymentId",
+      undefined,
+    );
+    const [v, ...rest] = await failures([requiredTags], resources);
+    expect(rest).to.deep.equal([]);
+    expect(v.message).to.match(/^is missing tag DeploymentId/);
+    expect(v.urn).to.match(/::outpost-fleet-builds-deploy$/);
   });
 
   describe("ecr-scan-on-push", () => {
