@@ -1,7 +1,7 @@
 import { z, ZodIssue } from "zod";
 import { ConfigProblem, ConfigValidationError } from "../config/errors";
 import { StackLayer } from "../config/load";
-import { REGION_LAYER_KEY, StackKey } from "../config/stack-keys";
+import { isStackKeyDefault, REGION_LAYER_KEY, StackKey } from "../config/stack-keys";
 import { stackKeyProblems, unknownKey } from "../config/stack-layer-keys";
 
 /**
@@ -219,11 +219,15 @@ function problemsFromIssue(issue: ZodIssue, layer: unknown): ConfigProblem[] {
   return [{ key: keyName(issue.path), value, allowed }];
 }
 
-/** A fleet stack key (outposts, release, ...) on a control stack is a mistake, named as one. */
+/**
+ * A fleet stack key (outposts, release, ...) on a control stack is a mistake, named as one;
+ * one that holds its Pulumi.yaml default is what the engine hands every stack, and is ignored.
+ */
 function fleetKeysOnControlStack(stack: StackLayer): ConfigProblem[] {
   return Object.keys(stack)
     .filter((key) => key !== REGION_LAYER_KEY)
     .filter((key) => !(CONTROL_STACK_KEYS as readonly string[]).includes(key))
+    .filter((key) => !isStackKeyDefault(key, stack[key]))
     .map((key) => ({
       key: `outpost-fleet:${key}`,
       value: stack[key],

@@ -944,12 +944,23 @@ describe("control-plane config", () => {
     });
   });
 
+  it("takes the engine's defaults of the fleet's keys (Pulumi.yaml) as unset", () => {
+    const config = loadControlConfig({
+      ...readStackFile("control"),
+      deployment: {},
+      allowMultipleVpcs: false,
+      overrides: {},
+      localFaults: {},
+    });
+    expect(config.name).to.equal("outpost-fleet");
+  });
+
   it("refuses fleet keys, unknown keys and a misspelled nested key, naming each", () => {
     const problems = problemsOf({
       ...controlLayer((c) => {
         c.manualAproval = false;
       }),
-      outposts: [],
+      outposts: [{ name: "nyc-dc1" }],
       deploymnet: {},
     });
     expect(problems.map((p) => [p.key, p.allowed])).to.deep.equal([
