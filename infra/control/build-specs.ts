@@ -35,10 +35,11 @@ export const BUILDSPECS: Readonly<Record<BuildProjectKind, string>> = {
 };
 
 /**
- * AWS's curated Amazon Linux image with Node.js 20 among its runtimes (CodeBuild User Guide,
- * "Docker images provided by CodeBuild").
+ * AWS's curated Ubuntu image, with Node.js 20 among its runtimes and Docker (CodeBuild User
+ * Guide, "Docker images provided by CodeBuild"); Ubuntu, because `npm run toolchain` installs
+ * HAProxy with apt-get.
  */
-export const BUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
+export const BUILD_IMAGE = "aws/codebuild/standard:7.0";
 
 export interface BuildVariable {
   readonly name: string;

@@ -442,7 +442,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
         expect(inputs.environment).to.deep.include({
           type: "LINUX_CONTAINER",
           computeType: "BUILD_GENERAL1_MEDIUM",
-          image: "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+          image: "aws/codebuild/standard:7.0",
           imagePullCredentialsType: "CODEBUILD",
           privilegedMode: expected[kind].privileged,
         });
@@ -488,7 +488,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
       deploy: ["install", "build"],
     };
     const commands: Record<string, RegExp[]> = {
-      "unit-tests": [/npm run typecheck/, /npm run lint/, /npx mocha/],
+      "unit-tests": [/npm run toolchain/, /npm run typecheck/, /npm run lint/, /npx mocha/],
       "security-scan": [
         /npm audit --omit=dev --audit-level="\$NPM_AUDIT_LEVEL"/,
         /aws ecr wait image-scan-complete/,
