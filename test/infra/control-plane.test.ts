@@ -127,6 +127,58 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
     expect(resources.filter((r) => !r.custom).map((r) => r.type)).to.have.members(COMPONENTS);
   });
 
+  it("names every resource after the control plane and its component", () => {
+    const names = resources
+      .filter((r) => r.custom)
+      .map((r) => `${r.type.split(":")[1]} ${r.name}`)
+      .sort();
+    const projects = BUILD_PROJECT_KINDS.flatMap((kind) => [
+      `codebuild/project outpost-fleet-builds-${kind}`,
+      `iam/role outpost-fleet-builds-${kind}-role`,
+      `iam/rolePolicy outpost-fleet-builds-${kind}-policy`,
+    ]);
+    const buckets = ["artifacts", "state"].flatMap((purpose) =>
+      [
+        "bucket bucket",
+        "bucketOwnershipControls ownership",
+        "bucketServerSideEncryptionConfiguration encryption",
+        "bucketPublicAccessBlock public-access",
+        "bucketVersioning versioning",
+        "bucketLifecycleConfiguration lifecycle",
+        "bucketPolicy policy",
+      ].map((entry) => {
+        const [type, suffix] = entry.split(" ");
+        return `s3/${type} outpost-fleet-${purpose}-${suffix}`;
+      }),
+    );
+    expect(names).to.deep.equal(
+      [
+        "kms/key outpost-fleet-key-key",
+        "kms/alias outpost-fleet-key-alias",
+        "ecr/repository outpost-fleet-images-repository",
+        "ecr/lifecyclePolicy outpost-fleet-images-lifecycle",
+        "ecr/replicationConfiguration outpost-fleet-images-replication",
+        "ecr/repositoryCreationTemplate outpost-fleet-images-replica-eu-west-1",
+        "ecr/repositoryCreationTemplate outpost-fleet-images-replica-ap-southeast-1",
+        ...buckets,
+        "ssm/parameter outpost-fleet-backend-url",
+        "sns/topic outpost-fleet-notifications-topic",
+        "sns/topicPolicy outpost-fleet-notifications-topic-policy",
+        "codestarnotifications/notificationRule outpost-fleet-pipeline-events-executions",
+        "codestarnotifications/notificationRule outpost-fleet-pipeline-events-approvals",
+        ...projects,
+        "codepipeline/pipeline outpost-fleet-pipeline-pipeline",
+        "iam/role outpost-fleet-pipeline-role",
+        "iam/rolePolicy outpost-fleet-pipeline-policy",
+        "cloudwatch/dashboard outpost-fleet-releases-dashboard",
+      ].sort(),
+    );
+    // Each role policy is attached to its own role.
+    for (const policy of ofType(resources, "aws:iam/rolePolicy:RolePolicy")) {
+      expect(policy.inputs.role, policy.name).to.equal(policy.name.replace(/-policy$/, "-role"));
+    }
+  });
+
   it("tags every taggable resource with the control plane's tags", () => {
     for (const r of resources.filter((x) => x.custom && "tags" in x.inputs)) {
       expect(r.inputs.tags, `${r.type} ${r.name}`).to.deep.equal(TAGS);
