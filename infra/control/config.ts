@@ -82,7 +82,9 @@ export const controlSettingsSchema = z
     /** Every Region of the fleet: the image is replicated to each (EKS pulls in-Region). */
     fleetRegions: z
       .array(z.string().regex(REGION, "must be an AWS region like eu-west-1"))
-      .min(1, "must list at least one Region"),
+      .min(1, "must list at least one Region")
+      // ECR replicates to at most 25 destinations (ECR User Guide, "Private image replication").
+      .max(25, "must list at most 25 Regions"),
     source: controlSourceSchema,
     /** A manual approval action between the staging test and the production deploy. Default true. */
     manualApproval: z.boolean().default(true),
