@@ -21,7 +21,8 @@ interface LocalTarget {
 /**
  * The whole program, given the stack layer and its secret values. Config is loaded and
  * validated first, so a bad config fails before a single resource is registered. Targets are
- * loaded lazily: a local stack never loads the AWS SDK, and the other way round.
+ * loaded lazily: a local stack never loads the AWS SDK, and the other way round; the control
+ * target (the central pipeline, infra/control) loads neither fleet target.
  * `inventory` says which secrets Pulumi holds as secure values; by default all given ones.
  */
 export function fleetProgram(
@@ -29,6 +30,12 @@ export function fleetProgram(
   secrets: Readonly<Record<string, pulumi.Input<string>>> = {},
   inventory: SecretInventory = secureInventory(Object.keys(secrets)),
 ): Record<string, unknown> {
+  if (stack.target === "control") {
+    // The central pipeline's stack (docs/pipeline.md): no Outposts, no fleet layers.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const control = require("./control") as typeof import("./control");
+    return control.controlProgram(stack, Object.keys(secrets));
+  }
   const config = loadFleetConfig(stack, undefined, inventory);
   for (const name of config.missingSecrets) {
     void pulumi.log.warn(

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "./contract";
 import {
   isStackKey,
+  isStackKeyDefault,
+  PLACEHOLDER_KEYS,
   SECRET_VALUE,
   SecretInventory,
   SECRETS_KEY,
@@ -55,7 +57,11 @@ export function readStackConfig(): StackConfig {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     if (key === SECRETS_KEY) continue;
-    layer[key] = isSecretKey(fullKey) ? SECRET_VALUE : parseValue(key, raw);
+    const value = isSecretKey(fullKey) ? SECRET_VALUE : parseValue(key, raw);
+    // A placeholder default (Pulumi.yaml) means the stack does not set the key.
+    if ((PLACEHOLDER_KEYS as readonly string[]).includes(key) && isStackKeyDefault(key, value))
+      continue;
+    layer[key] = value;
   }
   const region = new pulumi.Config("aws").get("region");
   if (region !== undefined) layer.awsRegion = region;

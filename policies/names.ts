@@ -22,6 +22,9 @@ export const POLICY = {
   s3BucketEncryption: "s3-bucket-encryption",
   s3PublicAccessBlock: "s3-public-access-block",
   s3TlsOnly: "s3-tls-only",
+  ecrScanOnPush: "ecr-scan-on-push",
+  ecrImmutableTags: "ecr-immutable-tags",
+  pipelineStageOrder: "pipeline-stage-order",
 } as const;
 
 export type PolicyName = (typeof POLICY)[keyof typeof POLICY];

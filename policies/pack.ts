@@ -12,6 +12,8 @@ import { ebsEncrypted, ec2Imdsv2Required } from "./secure-compute";
 import { albDropInvalidHeaders, albHttpsListeners, eksPrivateEndpoint } from "./secure-endpoints";
 import { noPlaintextSecrets } from "./secure-secrets";
 import { s3BucketEncryption, s3PublicAccessBlock, s3TlsOnly } from "./s3-buckets";
+import { ecrImmutableTags, ecrScanOnPush } from "./ecr-repositories";
+import { pipelineStageOrder } from "./pipeline-stage-order";
 
 export { PACK_NAME } from "./names";
 
@@ -36,6 +38,10 @@ export const fleetPolicies: Policies = [
   s3PublicAccessBlock,
   s3TlsOnly,
   noPlaintextSecrets,
+  // The control plane (infra/control): the release image and the pipeline.
+  ecrScanOnPush,
+  ecrImmutableTags,
+  pipelineStageOrder,
 ];
 
 /** Level of a policy that does not set its own (all of ours do). */

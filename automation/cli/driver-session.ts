@@ -15,6 +15,7 @@ import type { ReleaseJournal } from "../journal/release-journal";
 import { currentActor } from "../journal/journal-store";
 import { withFleetLock } from "../journal/with-fleet-lock";
 import type { RolloutPlan } from "../plan/plan-types";
+import { metricsSinkFrom } from "../metrics/metrics-sink";
 import { Notifier } from "../notify/notifier";
 import { runUrlFrom } from "../notify/run-url";
 import { releasePolicyConfigWriter } from "../policy/release-policy-config";
@@ -86,6 +87,8 @@ export async function runDriver(
     env: io.env,
     log,
   });
+  // Release metrics (OUTPOST_FLEET_METRICS; off by default) hear the same events.
+  const metrics = metricsSinkFrom(io.env, release, log);
   const outcome = await driveUnderLock(
     { store, actor, command, release, settings, log },
     async (journal, policyConfigDir) => {
@@ -112,12 +115,13 @@ export async function runDriver(
           report(event);
           annotate(event);
           notifier.notify(event);
+          metrics.record(event);
           options.onEvent?.(event);
         },
       });
     },
     run,
-  ).finally(() => notifier.close());
+  ).finally(() => Promise.all([notifier.close(), metrics.close()]));
   await writeGithubSummary(io, store.journals.journal(release), outcome, log);
   reportTimings(timer.report(), args.timings, log);
   return outcome;

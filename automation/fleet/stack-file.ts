@@ -86,11 +86,29 @@ export function readStackFile(file: string): FleetStack {
   };
 }
 
-/** Every stack of the project: the Pulumi.<stack>.yaml files in its root, sorted by name. */
+/**
+ * Whether a stack file is the control plane's (`outpost-fleet:target: control`, infra/control):
+ * the central pipeline, deployed by hand, never a wave of a release.
+ */
+export function isControlStackFile(file: string): boolean {
+  try {
+    const raw = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    return raw?.config?.[`${CONFIG_NAMESPACE}:target`] === "control";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every fleet stack of the project: the Pulumi.<stack>.yaml files in its root, sorted by name,
+ * without the control plane's.
+ */
 export function discoverStacks(projectDir: string): FleetStack[] {
   return fs
     .readdirSync(projectDir)
     .filter((file) => STACK_FILE.test(file))
     .sort()
-    .map((file) => readStackFile(path.join(projectDir, file)));
+    .map((file) => path.join(projectDir, file))
+    .filter((file) => !isControlStackFile(file))
+    .map((file) => readStackFile(file));
 }

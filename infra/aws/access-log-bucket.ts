@@ -1,18 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { bucketCompanions } from "./bucket-companions";
+import { accountBucketName } from "./bucket-documents";
 import { logBucketPolicy } from "./log-bucket-policy";
 import { Tags } from "./tags";
-
-/** S3 bucket names: 3-63 characters (S3 User Guide, "General purpose bucket naming rules"). */
-const BUCKET_NAME_MAX = 63;
 
 /**
  * Pure: the log bucket's name, `<stack>-alb-logs-<account>`: globally unique, and known at
  * preview (the account comes from a lookup), so policies can tie the bucket's companions to it.
  */
 export function logBucketName(stack: string, accountId: string): string {
-  const suffix = `-alb-logs-${accountId}`;
-  return `${stack.slice(0, BUCKET_NAME_MAX - suffix.length).replace(/-+$/, "")}${suffix}`;
+  return accountBucketName(stack, "alb-logs", accountId);
 }
 
 export interface AccessLogBucketArgs {
@@ -51,46 +49,6 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     );
     // Companions name the bucket by its name (which is also its id), known at preview.
     const bucketName = bucket.bucket;
-    new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket: bucketName, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      parent,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket: bucketName,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-      },
-      parent,
-    );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      {
-        bucket: bucketName,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      {
-        bucket: bucketName,
-        rules: [
-          {
-            id: "expire-access-logs",
-            status: "Enabled",
-            filter: { prefix: `${args.prefix}/` },
-            expiration: { days: args.retentionDays },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-          },
-        ],
-      },
-      parent,
-    );
     const policy = pulumi
       .all([bucket.arn, identity.accountId])
       .apply(([bucketArn, accountId]) =>
@@ -98,12 +56,21 @@ export class AccessLogBucket extends pulumi.ComponentResource {
           logBucketPolicy({ bucketArn, prefix: args.prefix, accountId, region: args.region }),
         ),
       );
-    // After the public-access block: S3 checks a new policy against it.
-    const bucketPolicy = new aws.s3.BucketPolicy(
-      `${name}-policy`,
-      { bucket: bucketName, policy },
-      { parent: this, dependsOn: [publicAccess] },
-    );
+    // SSE-S3: the only encryption ELB log delivery supports.
+    const { policy: bucketPolicy } = bucketCompanions(this, name, {
+      bucketName,
+      encryption: { kind: "AES256" },
+      lifecycleRules: [
+        {
+          id: "expire-access-logs",
+          status: "Enabled",
+          filter: { prefix: `${args.prefix}/` },
+          expiration: { days: args.retentionDays },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ],
+      policy,
+    });
     // ELB checks that it may write when logging is turned on: users wait for the policy.
     this.bucketName = pulumi
       .all([bucket.bucket, bucketPolicy.id])

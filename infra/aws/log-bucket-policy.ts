@@ -1,3 +1,4 @@
+import { tlsOnlyStatement } from "./bucket-documents";
 import { PolicyDocument } from "./iam-documents";
 
 /**
@@ -59,14 +60,7 @@ export function logBucketPolicy(input: {
         Action: "s3:PutObject",
         Resource: `${input.bucketArn}/${input.prefix}/*/AWSLogs/${input.accountId}/*`,
       },
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [input.bucketArn, `${input.bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      tlsOnlyStatement(input.bucketArn),
     ],
   };
 }

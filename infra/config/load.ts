@@ -32,8 +32,15 @@ export function loadFleetConfig(
   layersDir = DEFAULT_LAYERS_DIR,
   secrets?: SecretInventory,
 ): FleetConfig {
-  const { overrides, ...stackKeys } = stack;
+  const { overrides, control, ...stackKeys } = stack;
   const problems: ConfigProblem[] = [...stackKeyProblems(stack)];
+  if (control !== undefined) {
+    problems.push({
+      key: "outpost-fleet:control",
+      value: control,
+      allowed: `is only for the control-plane stack (target: control); this stack's target is ${String(stack.target ?? "aws")}, remove the key`,
+    });
+  }
   const global = readLayer(path.join(layersDir, "global.yaml")) ?? {};
   const region = selectLayer(layersDir, "region", "regionGroup", stack.regionGroup, problems);
   const environment = selectLayer(

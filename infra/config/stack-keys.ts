@@ -16,7 +16,48 @@ export const STACK_KEYS = {
   overrides: "object",
   secrets: "object",
   localFaults: "object",
+  /** The control-plane stack only (target: control): infra/control/config.ts. */
+  control: "object",
 } as const satisfies Record<string, StackKeyType>;
+
+/**
+ * The default of each key in Pulumi.yaml (a test holds the two together). Pulumi requires a
+ * value for every declared key without a default on every stack, and fleet and control stacks
+ * set different keys, so every key has one; the engine hands the defaults to the program.
+ */
+export const STACK_KEY_DEFAULTS = {
+  target: "aws",
+  regionGroup: "",
+  environment: "",
+  certificateArn: "",
+  release: {},
+  outposts: [],
+  deployment: {},
+  allowMultipleVpcs: false,
+  overrides: {},
+  secrets: {},
+  localFaults: {},
+  control: {},
+} as const satisfies Record<StackKey, unknown>;
+
+/**
+ * Keys whose default is only a placeholder (one kind of stack has no use for them): the entry
+ * point drops them when they hold it, so validation sees them as unset, as in the stack file.
+ */
+export const PLACEHOLDER_KEYS: readonly StackKey[] = [
+  "regionGroup",
+  "environment",
+  "certificateArn",
+  "release",
+  "outposts",
+  "control",
+];
+
+/** Whether a value is the key's Pulumi.yaml default (plain JSON values). */
+export function isStackKeyDefault(key: string, value: unknown): boolean {
+  if (!isStackKey(key)) return false;
+  return JSON.stringify(STACK_KEY_DEFAULTS[key]) === JSON.stringify(value);
+}
 
 /** How the engine hands a key's value to the program: strings as they are, the rest as JSON. */
 export type StackKeyType = "string" | "boolean" | "object" | "array";

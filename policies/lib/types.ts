@@ -31,6 +31,14 @@ export const TYPES = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  ecrRepository: "aws:ecr/repository:Repository",
+  ecrCreationTemplate: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
+  pipeline: "aws:codepipeline/pipeline:Pipeline",
+  kmsKey: "aws:kms/key:Key",
+  buildProject: "aws:codebuild/project:Project",
+  snsTopic: "aws:sns/topic:Topic",
+  notificationRule: "aws:codestarnotifications/notificationRule:NotificationRule",
+  eventRule: "aws:cloudwatch/eventRule:EventRule",
 } as const;
 
 /**
@@ -56,6 +64,14 @@ export const TAGGABLE_TYPES: readonly string[] = [
   TYPES.iamPolicy,
   TYPES.instanceProfile,
   TYPES.bucket,
+  // The control plane (infra/control).
+  TYPES.kmsKey,
+  TYPES.ecrRepository,
+  TYPES.buildProject,
+  TYPES.pipeline,
+  TYPES.snsTopic,
+  TYPES.notificationRule,
+  TYPES.eventRule,
 ];
 
 /** Types that always belong to one Outpost and so must say which (Outpost tag). */

@@ -127,17 +127,30 @@ describe("CI files", () => {
       expect(buildspec.env.variables.PULUMI_VERSION).to.equal("3.248.0");
       expect(buildspec.env["parameter-store"]).to.have.key("PULUMI_BACKEND_URL");
       const build = buildspec.phases.build.commands.join("\n");
-      expect(build).to.contain('plan) npx outpost-fleet plan --release "$RELEASE" ;;');
-      expect(build).to.contain('deploy) npx outpost-fleet deploy --release "$RELEASE" --json ;;');
+      expect(build).to.contain(
+        'plan) npx outpost-fleet plan --release "$RELEASE" "${stacks[@]}" ;;',
+      );
+      expect(build).to.contain(
+        'deploy) npx outpost-fleet deploy --release "$RELEASE" "${stacks[@]}" --json ;;',
+      );
       expect(build).to.contain('resume) npx outpost-fleet resume --release "$RELEASE" --json ;;');
       // The case statement itself is valid bash and refuses an unknown command.
       const script = buildspec.phases.build.commands.at(-1)!;
-      const run = (command: string) =>
+      const run = (command: string, stacks = "") =>
         spawnSync("bash", ["-c", script.replace(/npx outpost-fleet/g, "echo would run")], {
-          env: { ...process.env, OUTPOST_FLEET_COMMAND: command, RELEASE: "2.1.0" },
+          env: {
+            ...process.env,
+            OUTPOST_FLEET_COMMAND: command,
+            RELEASE: "2.1.0",
+            OUTPOST_FLEET_STACKS: stacks,
+          },
           encoding: "utf8",
         });
       expect(run("deploy").stdout.trim()).to.equal("would run deploy --release 2.1.0 --json");
+      // The control plane's pipeline picks the stacks (docs/pipeline.md).
+      expect(run("deploy", "staging-us,staging-eu").stdout.trim()).to.equal(
+        "would run deploy --release 2.1.0 --stacks staging-us,staging-eu --json",
+      );
       expect(run("destroy").status).to.equal(2);
     });
   });

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { STACK_KEYS } from "../../infra/config";
+import { STACK_KEY_DEFAULTS, STACK_KEYS } from "../../infra/config";
 import { readStackConfig } from "../../infra/stack-config";
 
 describe("entry point config reading", () => {
@@ -44,5 +44,35 @@ describe("entry point config reading", () => {
     for (const [key, type] of Object.entries(STACK_KEYS)) {
       expect(project.config[key].type, key).to.equal(type);
     }
+  });
+
+  it("gives every declared key its default in Pulumi.yaml, the one the program knows", () => {
+    // Pulumi requires a value for a declared key without a default on every stack.
+    const project = parse(
+      fs.readFileSync(path.resolve(__dirname, "../../Pulumi.yaml"), "utf8"),
+    ) as {
+      config: Record<string, { default?: unknown }>;
+    };
+    for (const [key, value] of Object.entries(STACK_KEY_DEFAULTS)) {
+      expect(project.config[key].default, key).to.deep.equal(value);
+    }
+  });
+
+  it("drops a placeholder default, as if the stack file did not set the key", () => {
+    const config = {
+      "outpost-fleet:target": "control",
+      "outpost-fleet:regionGroup": "",
+      "outpost-fleet:outposts": "[]",
+      "outpost-fleet:release": "{}",
+      "outpost-fleet:deployment": "{}",
+      "outpost-fleet:control": JSON.stringify({ fleetRegions: ["us-east-1"] }),
+    };
+    pulumi.runtime.setAllConfig(config, []);
+    const { layer } = readStackConfig();
+    expect(layer).to.deep.equal({
+      target: "control",
+      deployment: {},
+      control: { fleetRegions: ["us-east-1"] },
+    });
   });
 });

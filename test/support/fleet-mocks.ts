@@ -94,6 +94,51 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": () => ({}),
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": () => ({}),
   "aws:s3/bucketPolicy:BucketPolicy": () => ({}),
+  "aws:s3/bucketVersioning:BucketVersioning": () => ({}),
+  // The control plane (infra/control).
+  "aws:kms/key:Key": (name, _inputs, region) => {
+    const keyId = `${shortHash(name, 8)}-aaaa-bbbb-cccc-${shortHash(name, 12)}`;
+    return { keyId, arn: `arn:aws:kms:${region}:111122223333:key/${keyId}` };
+  },
+  "aws:kms/alias:Alias": (name, inputs, region) => ({
+    arn: `arn:aws:kms:${region}:111122223333:${String(inputs.name ?? name)}`,
+  }),
+  "aws:ecr/repository:Repository": (name, inputs, region) => {
+    const repository = String(inputs.name ?? name);
+    return {
+      name: repository,
+      arn: `arn:aws:ecr:${region}:111122223333:repository/${repository}`,
+      registryId: "111122223333",
+      repositoryUrl: `111122223333.dkr.ecr.${region}.amazonaws.com/${repository}`,
+    };
+  },
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": () => ({ registryId: "111122223333" }),
+  "aws:ecr/replicationConfiguration:ReplicationConfiguration": () => ({
+    registryId: "111122223333",
+  }),
+  "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": () => ({
+    registryId: "111122223333",
+  }),
+  "aws:codebuild/project:Project": (name, inputs, region) => {
+    const project = String(inputs.name ?? name);
+    return { name: project, arn: `arn:aws:codebuild:${region}:111122223333:project/${project}` };
+  },
+  "aws:codepipeline/pipeline:Pipeline": (name, inputs, region) => {
+    const pipeline = String(inputs.name ?? name);
+    return { name: pipeline, arn: `arn:aws:codepipeline:${region}:111122223333:${pipeline}` };
+  },
+  "aws:sns/topic:Topic": (name, inputs, region) => ({
+    arn: `arn:aws:sns:${region}:111122223333:${String(inputs.name ?? name)}`,
+  }),
+  "aws:sns/topicPolicy:TopicPolicy": () => ({}),
+  "aws:codestarnotifications/notificationRule:NotificationRule": (name, _inputs, region) => ({
+    arn: `arn:aws:codestar-notifications:${region}:111122223333:notificationrule/${shortHash(name, 40)}`,
+  }),
+  "aws:cloudwatch/eventRule:EventRule": (name, _inputs, region) => ({
+    name,
+    arn: `arn:aws:events:${region}:111122223333:rule/${name}`,
+  }),
+  "aws:cloudwatch/eventTarget:EventTarget": () => ({}),
   "pulumi:providers:kubernetes": () => ({}),
   "kubernetes:core/v1:ConfigMap": () => ({}),
   "kubernetes:core/v1:Namespace": () => ({}),
