@@ -27,7 +27,7 @@ import { ExitCode } from "../support/exit-codes";
 import { messageOf } from "../support/retry";
 import { UserError } from "../support/user-error";
 import { ExecutionContext, type ExecutorDeps } from "./execution-context";
-import { completeRollback } from "./rollback-runner";
+import { completeRollback, finishRolledBack } from "./rollback-runner";
 import type { RunOutcome } from "./run-outcome";
 import { applyStates, runStepEffects } from "./step-runner";
 import { syncStacks } from "./stack-sync";
@@ -105,6 +105,9 @@ export class RolloutExecutor {
     const progress = await this.context.refresh();
     if (progress.finished) return finishedOutcome(progress);
     if (progress.rollback && !progress.rollback.completed) return completeRollback(this.context);
+    // Killed after the rollback completed, before the release was marked finished.
+    if (progress.rollback?.completed && !progress.pending.rollback)
+      return finishRolledBack(this.context);
     const requested = await this.checkControl("the next step", undefined);
     if (requested) return requested;
 
