@@ -10,6 +10,7 @@ import {
 } from "../../automation/plan/plan-inputs";
 import { batchesOf } from "../../automation/plan/plan-types";
 import { parseTrafficSteps } from "../../automation/plan/traffic-steps";
+import { DEFAULT_SETTINGS, parseDriverSettings } from "../../automation/settings/driver-settings";
 import { UserError } from "../../automation/support/user-error";
 import { exampleFleet, fleetStack } from "./support/fleet-fixture";
 
@@ -229,6 +230,14 @@ describe("plan: input validation", () => {
     expect(parseTrafficSteps("10,50,100")).to.deep.equal([10, 50, 100]);
     expect(userError(() => parseTrafficSteps("50,10,100"))).to.contain("--traffic-steps");
     expect(userError(() => parseTrafficSteps("10,50"))).to.contain("ending in 100");
+  });
+
+  it("driver settings: prestage is on by default, a boolean, and refused otherwise", () => {
+    expect(DEFAULT_SETTINGS.prestage).to.equal(true);
+    expect(parseDriverSettings({ prestage: false }, "driver.yaml", ".").prestage).to.equal(false);
+    expect(userError(() => parseDriverSettings({ prestage: "off" }, "driver.yaml", "."))).to.equal(
+      "driver.yaml: invalid driver settings:\n  - prestage: must be true or false",
+    );
   });
 
   it("parses --prestage on|off, refusing anything else with the flag and what is allowed", () => {
