@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { formatStatus, statusView } from "../../automation/cli/status-report";
 import { exitCodeOf } from "../../automation/executor/run-outcome";
+import { replay } from "../../automation/journal/release-progress";
 import { ExitCode } from "../../automation/support/exit-codes";
 import type { OutpostDeploymentState } from "../../infra/contract";
 import { exampleFleet, settled } from "./support/fleet-fixture";
@@ -242,5 +244,50 @@ describe("executor: the fleet-wide prestage step", () => {
       "up us",
       "up us [us-op1]",
     ]);
+  });
+
+  it("a pause during the prestage stops at the next batch; status shows it; resume finishes it", async () => {
+    const h = makeHarness({
+      stacks: exampleFleet(2, ["us", "eu"]),
+      concurrency: 2,
+      prestage: true,
+    });
+    const up = h.engine.up.bind(h.engine);
+    let asked = false;
+    h.engine.up = async (stack, options) => {
+      if (!asked) {
+        asked = true;
+        await h.deps().journal.append({ type: "pause-requested", by: bob });
+      }
+      return up(stack, options);
+    };
+    expect(await h.executor().start(h.plan, "deploy")).to.deep.equal({
+      kind: "paused",
+      reason: "paused by bob before prestage batch 1",
+    });
+    const status = () => {
+      const progress = replay(events);
+      if (progress === undefined) throw new Error("no release");
+      return formatStatus(statusView(progress, { state: "free" })).split("\n");
+    };
+    let events = await h.events();
+    expect(status()).to.include.members([
+      "  prestage (idle colors, no traffic): in progress",
+      "    batch 0  us/us-op1, us/us-op2: prestage ✓",
+      "    batch 1  eu/eu-op1, eu/eu-op2: prestage",
+      "  wave us: not started",
+    ]);
+    expect(await h.executor().resume()).to.deep.equal({ kind: "succeeded" });
+    events = await h.events();
+    expect(status()).to.include.members([
+      "  prestage (idle colors, no traffic): done",
+      "    batch 1  eu/eu-op1, eu/eu-op2: prestage ✓",
+    ]);
+    expect(
+      h
+        .changes()
+        .filter((c) => c.startsWith("up "))
+        .slice(0, 3),
+    ).to.deep.equal(["up us [us-op1,us-op2]", "up eu [eu-op1,eu-op2]", "up us [us-op1]"]);
   });
 });
