@@ -124,6 +124,8 @@ export interface FleetRun {
   /** Virtual seconds before wave 1 started (preflight and, with it on, the prestage). */
   readonly beforeWave1: number;
   readonly ups: number;
+  /** Outpost-hours with both colors warm (the idle color's instances running beside the active). */
+  readonly twoColorHours: number;
   readonly wallMs: number;
 }
 
@@ -136,6 +138,22 @@ export async function deployFleet(
 ): Promise<FleetRun> {
   const stacks = fleetOf(outposts);
   const clock = new EventClock();
+  const model = awsTiming(timings);
+  // The cost: how long each Outpost runs both colors warm (from the start of the up that
+  // warms its idle color to the start of the one that scales the old color down).
+  const warmSince = new Map<string, number>();
+  let twoColorMs = 0;
+  const timing: OperationTiming = (operation, changes) => {
+    for (const { outpost, before, after } of changes) {
+      const id = `${operation.stack}/${outpost}`;
+      if (after?.idleWarm && !before?.idleWarm) warmSince.set(id, clock.now());
+      if (before?.idleWarm && after && !after.idleWarm) {
+        twoColorMs += clock.now() - (warmSince.get(id) ?? clock.now());
+        warmSince.delete(id);
+      }
+    }
+    return model(operation, changes);
+  };
   const engine = new InMemoryEngine(
     stacks.map((s) => ({
       name: s.name,
@@ -143,7 +161,7 @@ export async function deployFleet(
       release: s.release,
       deployment: s.deployment,
     })),
-    { clock, timing: awsTiming(timings) },
+    { clock, timing },
   );
   const plan = buildPlan({
     release: RELEASE,
@@ -187,6 +205,7 @@ export async function deployFleet(
     seconds: (clock.now() - started) / 1000,
     beforeWave1: wave1 ? (Date.parse(wave1.at) - started) / 1000 : 0,
     ups: engine.operations.filter((o) => o.op === "up").length,
+    twoColorHours: twoColorMs / 3_600_000,
     wallMs,
   };
 }
@@ -218,7 +237,8 @@ async function main(): Promise<void> {
   for (const [label, concurrency] of settings) {
     console.log(`concurrency ${label}`);
     console.log(
-      "  outposts  batches  prestage batches  prestage off  prestage on  (before wave 1)    saved  on/off",
+      "  outposts  batches  prestage batches  prestage off  prestage on  (before wave 1)    saved  on/off" +
+        "  two-color Outpost-h off  on",
     );
     for (const size of sizes) {
       const off = await deployFleet(size, concurrency, false, timings);
@@ -233,7 +253,8 @@ async function main(): Promise<void> {
           `  ${String(on.plan.prestage?.batches.length ?? 0).padStart(16)}` +
           `  ${minutes(off.seconds).padStart(12)}  ${minutes(on.seconds).padStart(11)}` +
           `  ${minutes(on.beforeWave1).padStart(15)}` +
-          `  ${minutes(off.seconds - on.seconds).padStart(8)}  ${(on.seconds / off.seconds).toFixed(2).padStart(6)}`,
+          `  ${minutes(off.seconds - on.seconds).padStart(8)}  ${(on.seconds / off.seconds).toFixed(2).padStart(6)}` +
+          `  ${off.twoColorHours.toFixed(1).padStart(23)}  ${on.twoColorHours.toFixed(1).padStart(6)}`,
       );
     }
     console.log("");
