@@ -187,6 +187,13 @@ export class RolloutExecutor {
       // No wave has started: a rollback or an abort here covers every pre-staged Outpost.
       const stopped = await this.checkControl(`${PRESTAGE_STEP} batch ${index}`, undefined);
       if (stopped) return stopped;
+      // It moves no traffic, but it changes the fleet: held by freeze windows as a wave is.
+      const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
+      if (frozen) {
+        const reason = `${PRESTAGE_STEP} batch ${index} is inside freeze window ${describeFreezeWindow(frozen)}`;
+        await this.context.record({ type: "paused", before: reason });
+        return { kind: "blocked", reason: `${reason}; resume after it ends` };
+      }
       const stages = batch.filter(
         (stage) => !alreadyOnRelease(baselineOf(progress, stage), progress.plan.release),
       );

@@ -290,4 +290,67 @@ describe("executor: the fleet-wide prestage step", () => {
         .slice(0, 3),
     ).to.deep.equal(["up us [us-op1,us-op2]", "up eu [eu-op1,eu-op2]", "up us [us-op1]"]);
   });
+
+  it("a freeze window holds the prestage as it holds a wave; resume after it ends", async () => {
+    const window = {
+      name: "change-freeze",
+      start: "2025-01-06T10:00:00Z",
+      end: "2025-01-06T12:00:00Z",
+    };
+    const h = makeHarness({
+      stacks: exampleFleet(2, ["us", "eu"]),
+      concurrency: 2,
+      prestage: true,
+      settings: { freezeWindows: [window] },
+    });
+    const up = h.engine.up.bind(h.engine);
+    let asked = false;
+    h.engine.up = async (stack, options) => {
+      if (!asked) {
+        asked = true;
+        await h.deps().journal.append({ type: "pause-requested", by: bob });
+      }
+      return up(stack, options);
+    };
+    expect((await h.executor().start(h.plan, "deploy")).kind).to.equal("paused");
+    h.clock.advance(Date.parse("2025-01-06T11:00:00Z") - h.clock.now()); // inside the window
+    const blocked = await h.executor().resume();
+    expect(blocked.kind).to.equal("blocked");
+    expect(blocked).to.deep.equal({
+      kind: "blocked",
+      reason:
+        'prestage batch 1 is inside freeze window "change-freeze" (2025-01-06T10:00:00Z to 2025-01-06T12:00:00Z); resume after it ends',
+    });
+    expect(h.changes().filter((c) => c.startsWith("up "))).to.deep.equal(["up us [us-op1,us-op2]"]);
+    h.clock.advance(2 * 3600_000);
+    expect(await h.executor().resume()).to.deep.equal({ kind: "succeeded" });
+  });
+
+  it("pending operations left mid-prestage stop the driver for a repair, without a rollback", async () => {
+    const h = makeHarness({
+      stacks: exampleFleet(2, ["us", "eu"]),
+      concurrency: 2,
+      prestage: true,
+    });
+    const urn = "urn:pulumi:eu::outpost-fleet::aws:autoscaling/group:Group::eu-op1-green-asg";
+    const up = h.engine.up.bind(h.engine);
+    let left = false;
+    h.engine.up = async (stack, options) => {
+      if (!left && stack === "eu") {
+        left = true;
+        h.engine.leavePending("eu", [{ urn, operation: "creating" }]);
+      }
+      return up(stack, options);
+    };
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome.kind).to.equal("needs-repair");
+    expect(outcome.kind === "needs-repair" ? outcome.reason : "").to.match(
+      /eu-op1-green-asg.*outpost-fleet repair --stack eu.*outpost-fleet resume/,
+    );
+    expect((await h.events()).some((e) => e.type === "rollback-started")).to.equal(false);
+    expect(h.engine.deployedState("us", "us-op1")).to.deep.equal(prestaged);
+    await h.engine.refresh("eu", { clearPendingCreates: true });
+    expect(await h.executor().resume()).to.deep.equal({ kind: "succeeded" });
+    expect(h.engine.deployedState("eu", "eu-op1")).to.deep.equal(finalState);
+  });
 });
