@@ -85,15 +85,19 @@ describe("executor: the fleet-wide prestage step", () => {
   it("has the whole fleet's idle colors up, warm and without traffic when wave 1 starts", async () => {
     const h = makeHarness({ stacks: exampleFleet(2), concurrency: 4, prestage: true });
     let atFirstVerify: OutpostDeploymentState[] | undefined;
+    let stackWide: (string | undefined)[] | undefined;
     const original = h.gates.gatesFor.bind(h.gates);
     h.gates.gatesFor = (target) => {
       atFirstVerify ??= h.plan.waves.flatMap((w) =>
         w.stages.map((s) => h.engine.deployedState(s.stack, s.outpost)),
       );
+      stackWide ??= ["us", "eu", "apac"].map((stack) => h.engine.stackWideRelease(stack));
       return original(target);
     };
     expect(await h.executor().start(h.plan, "deploy")).to.deep.equal({ kind: "succeeded" });
     expect(atFirstVerify).to.deep.equal(Array.from({ length: 6 }, () => prestaged));
+    // The prestage's ups are targeted: the stack-wide resources wait for each wave's sync-stack.
+    expect(stackWide).to.deep.equal(["2.0.0", "2.0.0", "2.0.0"]);
     // concurrency 4 over 6 Outposts: two batches; the first spans two stacks, in parallel.
     expect(
       h
