@@ -357,4 +357,31 @@ describe("executor: the fleet-wide prestage step", () => {
     expect(await h.executor().resume()).to.deep.equal({ kind: "succeeded" });
     expect(h.engine.deployedState("eu", "eu-op1")).to.deep.equal(finalState);
   });
+
+  for (const scope of ["stage", "wave", "release"] as const) {
+    it(`a failed release ends in the same fleet state with or without the prestage (scope ${scope})`, async () => {
+      const end = async (prestage: boolean) => {
+        const h = makeHarness({ stacks: exampleFleet(3), scope, concurrency: 1, prestage });
+        h.gates.set("eu/eu-op2", "bake", "fail");
+        const outcome = await h.executor().start(h.plan, "deploy");
+        return {
+          outcome,
+          states: h.plan.waves.flatMap((w) =>
+            w.stages.map((st) => [
+              st.id,
+              h.engine.deployedState(st.stack, st.outpost),
+              h.engine.flipCount(st.stack, st.outpost),
+            ]),
+          ),
+          releases: ["us", "eu", "apac"].map((stack) => [
+            h.engine.configuredRelease(stack),
+            h.engine.stackWideRelease(stack),
+          ]),
+        };
+      };
+      const [off, on] = [await end(false), await end(true)];
+      expect(on.outcome.kind).to.equal("rolled-back");
+      expect(on).to.deep.equal(off);
+    });
+  }
 });
