@@ -108,7 +108,10 @@ export function planSummary(
     "",
     `Backend: ${cell(places.backend)}  `,
     `Journal and lock: ${cell(places.journal)}  `,
-    `Rollback scope: ${plan.rollbackScope}`,
+    `Rollback scope: ${plan.rollbackScope}  `,
+    plan.prestage
+      ? `Prestage: every Outpost's idle color before wave 1, no traffic, ${plan.prestage.concurrency} at a time (${plan.prestage.batches.length} batches)`
+      : "Prestage: off (each Outpost's idle color is deployed in its wave)",
     "",
     "| wave | batch | Outposts |",
     "| --- | --- | --- |",

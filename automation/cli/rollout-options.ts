@@ -5,6 +5,7 @@ import type { FleetStack } from "../fleet/fleet-stack";
 import { buildPlan } from "../plan/build-plan";
 import { parseConcurrency } from "../plan/concurrency";
 import {
+  parsePrestage,
   selectStacks,
   validateRelease,
   validateRollbackScope,
@@ -93,6 +94,11 @@ export function withRolloutOptions<T>(yargs: Argv<T>) {
     .option("rollback-scope", {
       type: "string",
       describe: "What a failed gate rolls back: stage, wave or release",
+    })
+    .option("prestage", {
+      type: "string",
+      describe:
+        "Launch every Outpost's idle color before wave 1, no traffic: on or off (default: settings prestage)",
     });
 }
 
@@ -109,6 +115,7 @@ export interface RolloutArgs extends CommonArgs {
   readonly concurrency?: string;
   readonly "traffic-steps"?: string;
   readonly "rollback-scope"?: string;
+  readonly prestage?: string;
 }
 
 export interface ResolvedRollout {
@@ -151,6 +158,7 @@ export function resolveRollout(
       args["rollback-scope"] !== undefined
         ? validateRollbackScope(args["rollback-scope"])
         : settings.rollbackScope,
+    prestage: args.prestage !== undefined ? parsePrestage(args.prestage) : settings.prestage,
   });
   return { projectDir, settings, fleet, selected, plan };
 }

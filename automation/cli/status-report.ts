@@ -1,7 +1,7 @@
 import { describeHolder, type LockState } from "../journal/fleet-lock";
 import type { JournalEvent } from "../journal/journal-events";
 import { type ReleaseProgress, stepKey } from "../journal/release-progress";
-import { batchesOf } from "../plan/plan-types";
+import { batchesOf, PRESTAGE_STEP } from "../plan/plan-types";
 import { batchSteps } from "../executor/stage-view";
 
 export type StepState = "done" | "running" | "pending";
@@ -16,6 +16,10 @@ export interface StatusView {
   readonly state: string;
   readonly outcome: string | null;
   readonly driver: string | null;
+  /** The fleet-wide prestage before wave 1, or null when the plan has none. */
+  readonly prestage: {
+    readonly batches: { readonly stages: readonly string[]; readonly state: StepState }[];
+  } | null;
   readonly waves: {
     readonly name: string;
     readonly state: string;
@@ -69,6 +73,19 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
           : "not started";
     return { name: wave.name, state: waveState, batches };
   });
+  const prestage = progress.plan.prestage
+    ? {
+        batches: progress.plan.prestage.batches.map((stages, index) => {
+          const key = stepKey(PRESTAGE_STEP, index, PRESTAGE_STEP);
+          const state: StepState = progress.completedSteps.has(key)
+            ? "done"
+            : progress.startedSteps.has(key)
+              ? "running"
+              : "pending";
+          return { stages, state };
+        }),
+      }
+    : null;
   const pending = progress.pending;
   return {
     release: progress.release,
@@ -82,6 +99,7 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
       lock.state === "free"
         ? null
         : `${lock.state === "stale" ? "STALE " : ""}${describeHolder(lock.holder)}`,
+    prestage,
     waves,
     failures: [...progress.failedStages].map(([stage, reason]) => ({ stage, reason })),
     rollback: progress.rollback
@@ -111,6 +129,19 @@ export function formatStatus(view: StatusView): string {
     `  started ${view.startedAt} by ${view.startedBy}: ${view.command}`,
     `  driver: ${view.driver ?? "none running"}`,
   ];
+  if (view.prestage) {
+    const states = view.prestage.batches.map((b) => b.state);
+    const overall = states.every((st) => st === "done")
+      ? "done"
+      : states.some((st) => st !== "pending")
+        ? "in progress"
+        : "not started";
+    lines.push(`  ${PRESTAGE_STEP} (idle colors, no traffic): ${overall}`);
+    view.prestage.batches.forEach((batch, index) => {
+      const mark = batch.state === "done" ? " ✓" : batch.state === "running" ? " …" : "";
+      lines.push(`    batch ${index}  ${batch.stages.join(", ")}: ${PRESTAGE_STEP}${mark}`);
+    });
+  }
   for (const wave of view.waves) {
     lines.push(`  wave ${wave.name}: ${wave.state}`);
     wave.batches.forEach((batch, index) => {

@@ -46,6 +46,22 @@ export interface EngineOperation {
   readonly release?: string;
 }
 
+/** What an `up` does to one of its target Outposts: its deployed state before and after. */
+export interface OutpostChange {
+  readonly outpost: string;
+  readonly before: OutpostDeploymentState | undefined;
+  readonly after: OutpostDeploymentState | undefined;
+}
+
+/**
+ * How long an operation takes (the bench's model of AWS): called with the operation and, for
+ * an `up`, what it changes on each target Outpost; the engine sleeps that long on its clock.
+ */
+export type OperationTiming = (
+  operation: EngineOperation,
+  changes: readonly OutpostChange[],
+) => number;
+
 /** Decides whether an operation fails: return an error message to fail it. */
 export type FaultRule = (operation: EngineOperation) => string | undefined;
 
@@ -81,6 +97,8 @@ export class InMemoryEngine implements EnginePort {
     private readonly options: {
       readonly clock?: Clock;
       readonly delayMs?: number;
+      /** Adds a duration per operation (on top of delayMs), e.g. 240 s for an idle launch. */
+      readonly timing?: OperationTiming;
       /** Called for each Outpost an `up` applied, with its new state (tests: a fake cluster). */
       readonly onDeployed?: (stack: string, outpost: string, state: OutpostDeploymentState) => void;
     } = {},
@@ -184,9 +202,18 @@ export class InMemoryEngine implements EnginePort {
         throw new PendingOperationsError(stack, "up", pending, options.outposts);
       }
       const targets = options.outposts ?? Object.keys(config.deployment);
-      // An untargeted up is recorded without Outposts: it is the whole stack.
-      await this.record({ op: "up", stack, outposts: options.outposts && [...targets] }, targets);
       const deployed = this.stackOf(this.deployed, stack);
+      const changes = targets.map((outpost) => ({
+        outpost,
+        before: deployed.deployment[outpost],
+        after: config.deployment[outpost],
+      }));
+      // An untargeted up is recorded without Outposts: it is the whole stack.
+      await this.record(
+        { op: "up", stack, outposts: options.outposts && [...targets] },
+        targets,
+        changes,
+      );
       deployed.release = config.release;
       this.outputRelease.set(stack, config.release);
       if (options.outposts === undefined) this.stackWide.set(stack, config.release);
@@ -250,9 +277,11 @@ export class InMemoryEngine implements EnginePort {
   private async record(
     operation: EngineOperation,
     outposts: readonly string[] = [],
+    changes: readonly OutpostChange[] = [],
   ): Promise<void> {
     this.operations.push(operation);
-    if (this.options.delayMs) await (this.options.clock ?? systemClock).sleep(this.options.delayMs);
+    const ms = (this.options.delayMs ?? 0) + (this.options.timing?.(operation, changes) ?? 0);
+    if (ms > 0) await (this.options.clock ?? systemClock).sleep(ms);
     for (const rule of this.faults) {
       const message = rule(operation);
       if (message !== undefined) {

@@ -145,6 +145,16 @@ export async function completeRollback(context: ExecutionContext): Promise<RunOu
   }
 
   await context.record({ type: "rollback-completed" });
+  return finishRolledBack(context);
+}
+
+/**
+ * Ends a release whose rollback completed. Also what `resume` does after a crash between
+ * `rollback-completed` and `release-finished`: the release must not carry on from there.
+ */
+export async function finishRolledBack(context: ExecutionContext): Promise<RunOutcome> {
+  const rollback = context.progress().rollback;
+  if (rollback === undefined || !rollback.completed) throw new Error("no completed rollback");
   const outcome = OUTCOME_OF_CAUSE[rollback.cause];
   await context.record({ type: "release-finished", outcome, reason: rollback.reason });
   return { kind: outcome, reason: rollback.reason };

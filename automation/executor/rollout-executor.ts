@@ -4,6 +4,9 @@ import { type ReleaseProgress, replay, stepKey } from "../journal/release-progre
 import {
   allStages,
   batchesOf,
+  PRESTAGE_SPEC,
+  PRESTAGE_STEP,
+  prestageBatches,
   type RollbackScope,
   type RolloutPlan,
   stacksOf,
@@ -24,7 +27,7 @@ import { ExitCode } from "../support/exit-codes";
 import { messageOf } from "../support/retry";
 import { UserError } from "../support/user-error";
 import { ExecutionContext, type ExecutorDeps } from "./execution-context";
-import { completeRollback } from "./rollback-runner";
+import { completeRollback, finishRolledBack } from "./rollback-runner";
 import type { RunOutcome } from "./run-outcome";
 import { applyStates, runStepEffects } from "./step-runner";
 import { syncStacks } from "./stack-sync";
@@ -102,11 +105,16 @@ export class RolloutExecutor {
     const progress = await this.context.refresh();
     if (progress.finished) return finishedOutcome(progress);
     if (progress.rollback && !progress.rollback.completed) return completeRollback(this.context);
+    // Killed after the rollback completed, before the release was marked finished.
+    if (progress.rollback?.completed && !progress.pending.rollback)
+      return finishRolledBack(this.context);
     const requested = await this.checkControl("the next step", undefined);
     if (requested) return requested;
 
     const blocked = await this.preflight(progress);
     if (blocked) return blocked;
+    const notStaged = await this.prestage();
+    if (notStaged) return notStaged;
     for (const wave of progress.plan.waves) {
       const stopped = await this.runWave(wave);
       if (stopped) return stopped;
@@ -164,6 +172,38 @@ export class RolloutExecutor {
     return undefined;
   }
 
+  /**
+   * Before wave 1: every Outpost's idle color gets the release and is scaled up, batch by
+   * batch (one config write and one targeted `up` per stack and batch, stacks in parallel).
+   * No traffic moves. A failure stops the line before any wave: the rollback puts every
+   * pre-staged Outpost back to its baseline (nothing was flipped).
+   */
+  private async prestage(): Promise<RunOutcome | undefined> {
+    let progress = this.context.progress();
+    for (const [index, batch] of prestageBatches(progress.plan).entries()) {
+      progress = this.context.progress();
+      if (progress.completedSteps.has(stepKey(PRESTAGE_STEP, index, PRESTAGE_STEP))) continue;
+      const point = { wave: PRESTAGE_STEP, batch: index };
+      // No wave has started: a rollback or an abort here covers every pre-staged Outpost.
+      const stopped = await this.checkControl(`${PRESTAGE_STEP} batch ${index}`, undefined);
+      if (stopped) return stopped;
+      // It moves no traffic, but it changes the fleet: held by freeze windows as a wave is.
+      const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
+      if (frozen) {
+        const reason = `${PRESTAGE_STEP} batch ${index} is inside freeze window ${describeFreezeWindow(frozen)}`;
+        await this.context.record({ type: "paused", before: reason });
+        return { kind: "blocked", reason: `${reason}; resume after it ends` };
+      }
+      const stages = batch.filter(
+        (stage) => !alreadyOnRelease(baselineOf(progress, stage), progress.plan.release),
+      );
+      const failure = await this.runStep(progress, point, stages, PRESTAGE_SPEC);
+      if (failure?.repair.length) return this.stopForRepair(failure, PRESTAGE_STEP, point);
+      if (failure) return this.stopTheLine("failure", "release", undefined, failure.reason);
+    }
+    return undefined;
+  }
+
   private async runWave(wave: Wave): Promise<RunOutcome | undefined> {
     let progress = this.context.progress();
     if (progress.completedWaves.has(wave.name)) return undefined;
@@ -187,7 +227,8 @@ export class RolloutExecutor {
         const point = { wave: wave.name, batch: index };
         const stopped = await this.checkControl(`${step.id} of ${wave.name} batch ${index}`, point);
         if (stopped) return stopped;
-        const failure = await this.runStep(progress, point, batch, step);
+        const stages = stagesForStep(progress.plan, progress, batch, step);
+        const failure = await this.runStep(progress, point, stages, step);
         if (failure?.repair.length) return this.stopForRepair(failure, step.id, point);
         if (failure)
           return this.stopTheLine("failure", progress.plan.rollbackScope, point, failure.reason);
@@ -222,14 +263,13 @@ export class RolloutExecutor {
     return undefined;
   }
 
-  /** Returns a failure reason when a stage failed. */
+  /** Runs `step` for the `stages` that have work to do; returns a failure when a stage failed. */
   private async runStep(
     progress: ReleaseProgress,
     point: FailurePoint,
-    batch: readonly Stage[],
+    stages: readonly Stage[],
     step: StepSpec,
   ): Promise<StepFailure | undefined> {
-    const stages = stagesForStep(progress.plan, progress, batch, step);
     await this.context.record({
       type: "step-started",
       ...point,

@@ -7,6 +7,7 @@ import { alreadyOnRelease, candidateColor, versionOf } from "../steps/deployment
 
 /** Canonical order of step kinds, so batches that mix stacks run steps in one sequence. */
 const RANK: Record<StepSpec["kind"], number> = {
+  prestage: -1,
   "deploy-idle": 0,
   verify: 1,
   shift: 2,

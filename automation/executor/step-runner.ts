@@ -42,14 +42,16 @@ export async function runStepEffects(
   if (stages.length === 0) return NO_EFFECTS;
   const release = progress.plan.release;
   switch (step.kind) {
+    case "prestage":
     case "deploy-idle":
     case "shift":
     case "flip": {
       const applied = await applyStates(context, progress, stages, (baseline) =>
         stateAfterStep(step, baseline, release),
       );
+      // The idle color takes no traffic yet: verify (on the preview path) gates it later.
       const gated =
-        step.kind === "deploy-idle"
+        step.kind === "deploy-idle" || step.kind === "prestage"
           ? { failures: [], evaluations: [] }
           : await runGates(
               context,

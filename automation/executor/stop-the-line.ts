@@ -11,11 +11,13 @@ export interface FailurePoint {
  * - stage: the failing batch (the failed stage and the ones moving with it);
  * - wave: every stage the release moved in the failing wave;
  * - release: every stage the release moved, in every wave.
- * Stages never moved need nothing; waves after the failure never start.
+ * Stages never moved need nothing; waves after the failure never start. Stages that were
+ * only pre-staged (idle color up, no step of their own started, no traffic) go back to their
+ * baseline whatever the scope: the release stops, so they will never take it.
  */
 export function stagesToRollBack(
   plan: RolloutPlan,
-  progress: Pick<ReleaseProgress, "movedStages">,
+  progress: Pick<ReleaseProgress, "movedStages"> & Partial<Pick<ReleaseProgress, "engagedStages">>,
   scope: RollbackScope,
   failure: FailurePoint | undefined,
 ): string[] {
@@ -30,7 +32,12 @@ export function stagesToRollBack(
       plan.waves.find((w) => w.name === failure.wave)?.stages.includes(stage)
     );
   });
-  return inScope.map((stage) => stage.id).filter(moved);
+  const onlyPrestaged = (id: string) =>
+    progress.engagedStages !== undefined && moved(id) && !progress.engagedStages.has(id);
+  return stages
+    .filter((stage) => inScope.includes(stage) || onlyPrestaged(stage.id))
+    .map((stage) => stage.id)
+    .filter(moved);
 }
 
 /** What the rollback does to one stack. */

@@ -1,5 +1,5 @@
 import type { DriverConfig } from "../engine/engine-port";
-import type { RollbackScope, RolloutPlan } from "../plan/plan-types";
+import { PRESTAGE_STEP, type RollbackScope, type RolloutPlan } from "../plan/plan-types";
 import type {
   Actor,
   JournalEvent,
@@ -34,8 +34,13 @@ export interface ReleaseProgress {
   readonly completedSteps: ReadonlySet<string>;
   /** The batch of the last step started: where the line is. */
   readonly lastBatch: { readonly wave: string; readonly batch: number } | undefined;
-  /** Stages whose config the release has changed (deploy-idle started). */
+  /** Stages whose config the release has changed (deploy-idle or prestage started). */
   readonly movedStages: ReadonlySet<string>;
+  /**
+   * Stages whose own wave steps started (deploy-idle, verify, ...): a stage that is moved but
+   * not engaged was only pre-staged, its idle color up and no traffic on it.
+   */
+  readonly engagedStages: ReadonlySet<string>;
   readonly failedStages: ReadonlyMap<string, string>;
   readonly rollback: RollbackProgress | undefined;
   readonly finalizeNotBefore: string | undefined;
@@ -76,6 +81,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
   const startedSteps = new Set<string>();
   const completedSteps = new Set<string>();
   const movedStages = new Set<string>();
+  const engagedStages = new Set<string>();
   let lastBatch: ReleaseProgress["lastBatch"];
   const failedStages = new Map<string, string>();
   const finalizedStacks = new Set<string>();
@@ -109,7 +115,9 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
       case "step-started":
         startedSteps.add(stepKey(event.wave, event.batch, event.step));
         lastBatch = { wave: event.wave, batch: event.batch };
-        if (event.step === "deploy-idle") event.stages.forEach((s) => movedStages.add(s));
+        if (event.step === "deploy-idle" || event.step === PRESTAGE_STEP)
+          event.stages.forEach((s) => movedStages.add(s));
+        if (event.step !== PRESTAGE_STEP) event.stages.forEach((s) => engagedStages.add(s));
         break;
       case "step-completed":
         completedSteps.add(stepKey(event.wave, event.batch, event.step));
@@ -201,6 +209,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
     completedSteps,
     lastBatch,
     movedStages,
+    engagedStages,
     failedStages,
     rollback,
     finalizeNotBefore,

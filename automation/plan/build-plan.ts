@@ -1,6 +1,6 @@
 import type { FleetStack, Target } from "../fleet/fleet-stack";
 import { type Concurrency, resolveConcurrency } from "./concurrency";
-import type { RollbackScope, RolloutPlan, Stage, StepSpec, Wave } from "./plan-types";
+import type { Prestage, RollbackScope, RolloutPlan, Stage, StepSpec, Wave } from "./plan-types";
 import { stepsFor, type TrafficSteps } from "./traffic-steps";
 
 export interface PlanInput {
@@ -14,6 +14,11 @@ export interface PlanInput {
   /** Watch each Outpost's Argo Rollout (AWS target only; Outposts without one skip it). */
   readonly eksCanary: boolean;
   readonly rollbackScope: RollbackScope;
+  /**
+   * Launch every Outpost's idle color fleet-wide before wave 1 (the `prestage` step); the
+   * stages then skip deploy-idle. Absent or false: each stage deploys its own idle color.
+   */
+  readonly prestage?: boolean;
 }
 
 /**
@@ -35,9 +40,30 @@ export function buildPlan(input: PlanInput): RolloutPlan {
     steps[stack.name] = stepsFor(
       input.traffic[stack.target],
       input.eksCanary && stack.target === "aws",
+      input.prestage === true,
     );
   }
-  return { release: input.release, waves, steps, rollbackScope: input.rollbackScope };
+  const plan: RolloutPlan = {
+    release: input.release,
+    waves,
+    steps,
+    rollbackScope: input.rollbackScope,
+  };
+  return input.prestage === true
+    ? { ...plan, prestage: buildPrestage(waves, input.concurrency) }
+    : plan;
+}
+
+/**
+ * Every stage of the fleet, in wave order, `concurrency` at a time (a share is of the whole
+ * fleet: the prestage moves no traffic, so it needs no canary of its own).
+ */
+function buildPrestage(waves: readonly Wave[], concurrency: Concurrency): Prestage {
+  const ids = waves.flatMap((wave) => wave.stages.map((stage) => stage.id));
+  const size = resolveConcurrency(concurrency, ids.length);
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
+  return { concurrency: size, batches };
 }
 
 function orderedGroups(stacks: readonly FleetStack[], waveOrder: readonly string[]): string[] {

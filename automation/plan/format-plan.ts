@@ -1,8 +1,13 @@
-import { batchesOf, type RolloutPlan, SYNC_STACK_STEP } from "./plan-types";
+import { batchesOf, PRESTAGE_STEP, type RolloutPlan, SYNC_STACK_STEP } from "./plan-types";
 
 /** The `plan --json` document. Key order is fixed so the printed form is stable. */
 export interface PlanDocument {
   readonly release: string;
+  /** The fleet-wide prestage before wave 1, or null when each stage deploys its idle color. */
+  readonly prestage: {
+    readonly concurrency: number;
+    readonly batches: readonly (readonly string[])[];
+  } | null;
   readonly waves: {
     readonly name: string;
     readonly concurrency: number;
@@ -17,6 +22,9 @@ export interface PlanDocument {
 export function planDocument(plan: RolloutPlan): PlanDocument {
   return {
     release: plan.release,
+    prestage: plan.prestage
+      ? { concurrency: plan.prestage.concurrency, batches: plan.prestage.batches }
+      : null,
     waves: plan.waves.map((wave) => ({
       name: wave.name,
       concurrency: wave.concurrency,
@@ -42,8 +50,18 @@ export function formatPlan(plan: RolloutPlan): string {
       `rollback scope "${plan.rollbackScope}"`,
     `  0. preflight: preview every stack with the policy packs; a mandatory violation stops here`,
   ];
+  const first = plan.prestage ? 2 : 1;
+  if (plan.prestage) {
+    lines.push(
+      `  1. ${PRESTAGE_STEP}: launch and warm every Outpost's idle color on ${plan.release}, no traffic ` +
+        `(concurrency ${plan.prestage.concurrency}; the idle colors stay warm until finalize)`,
+    );
+    plan.prestage.batches.forEach((batch, number) => {
+      lines.push(`     batch ${number}  ${batch.join(", ")}`);
+    });
+  }
   plan.waves.forEach((wave, index) => {
-    lines.push(`  ${index + 1}. wave ${wave.name} (concurrency ${wave.concurrency})`);
+    lines.push(`  ${index + first}. wave ${wave.name} (concurrency ${wave.concurrency})`);
     batchesOf(wave).forEach((batch, number) => {
       const label = number === 0 ? "canary " : `batch ${number}`;
       lines.push(`     ${label}  ${batch.map((stage) => stage.id).join(", ")}`);
@@ -52,7 +70,7 @@ export function formatPlan(plan: RolloutPlan): string {
       `     ${SYNC_STACK_STEP}  ${wave.syncStacks.join(", ")} (untargeted up: stack-wide resources follow the release)`,
     );
   });
-  lines.push(`  ${plan.waves.length + 1}. finalize: scale the old color down on every Outpost`);
+  lines.push(`  ${plan.waves.length + first}. finalize: scale the old color down on every Outpost`);
   lines.push("  steps per stage:");
   for (const [stack, steps] of Object.entries(plan.steps)) {
     lines.push(`     ${stack}: ${steps.map((step) => step.id).join(" > ")}`);

@@ -73,3 +73,10 @@ export function validateRollbackScope(value: unknown, flag = "--rollback-scope")
   }
   throw invalidValue(flag, value, `must be one of ${ROLLBACK_SCOPES.join(", ")}`);
 }
+
+/** `--prestage on|off`: launch every idle color fleet-wide before wave 1, or per stage. */
+export function parsePrestage(value: unknown, flag = "--prestage"): boolean {
+  if (value === "on") return true;
+  if (value === "off") return false;
+  throw invalidValue(flag, value, "must be on or off");
+}

@@ -1,7 +1,7 @@
 import type { Target } from "../fleet/fleet-stack";
 
 /** What a step does to one Outpost. Steps run in this order; see steps/deployment-transitions.ts. */
-export type StepKind = "deploy-idle" | "verify" | "shift" | "flip" | "canary" | "bake";
+export type StepKind = "prestage" | "deploy-idle" | "verify" | "shift" | "flip" | "canary" | "bake";
 
 export interface StepSpec {
   /** Stable id used by the journal, e.g. "shift-10". */
@@ -41,6 +41,23 @@ export interface Wave {
   readonly syncStacks: readonly string[];
 }
 
+/**
+ * The fleet-wide step before the first wave: every Outpost's idle color is launched on the
+ * release and warmed (deploy-idle for the whole fleet, `concurrency` Outposts at a time), and
+ * takes no traffic. The waves then only verify, shift, flip and bake. The journal records it
+ * as steps of this id in a wave of this name, one per prestage batch.
+ */
+export interface Prestage {
+  /** Most Outposts whose idle color launches at once (one targeted `up` per stack and batch). */
+  readonly concurrency: number;
+  /** Stage ids, batch by batch, in wave order. */
+  readonly batches: readonly (readonly string[])[];
+}
+
+/** Id (and journal wave name) of the fleet-wide prestage step. */
+export const PRESTAGE_STEP = "prestage";
+export const PRESTAGE_SPEC: StepSpec = { id: PRESTAGE_STEP, kind: "prestage" };
+
 /** Id of the wave-level step that brings the stack-wide resources to the release. */
 export const SYNC_STACK_STEP = "sync-stack";
 
@@ -50,6 +67,19 @@ export interface RolloutPlan {
   /** The step sequence of every stage of a stack (it depends on the stack's target). */
   readonly steps: Readonly<Record<string, readonly StepSpec[]>>;
   readonly rollbackScope: RollbackScope;
+  /** Present when the idle colors are pre-staged fleet-wide before wave 1 (`prestage: true`). */
+  readonly prestage?: Prestage;
+}
+
+/** The stages of each prestage batch, in plan order; none without a prestage. */
+export function prestageBatches(plan: RolloutPlan): Stage[][] {
+  const byId = new Map(allStages(plan).map((stage) => [stage.id, stage]));
+  return (plan.prestage?.batches ?? []).map((ids) =>
+    ids.flatMap((id) => {
+      const stage = byId.get(id);
+      return stage ? [stage] : [];
+    }),
+  );
 }
 
 /** The batch index the journal gives a wave's `sync-stack` step: the one after the last batch. */

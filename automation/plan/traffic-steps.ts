@@ -28,13 +28,20 @@ export function validateTrafficSteps(
   }
 }
 
-/** The stage's steps: deploy the idle color, verify it, move traffic, (watch EKS), bake. */
-export function stepsFor(traffic: TrafficSteps, withEksCanary: boolean): StepSpec[] {
+/**
+ * The stage's steps: deploy the idle color, verify it, move traffic, (watch EKS), bake. With
+ * a fleet-wide prestage the idle color is already up, so the stage starts at verify.
+ */
+export function stepsFor(
+  traffic: TrafficSteps,
+  withEksCanary: boolean,
+  prestaged = false,
+): StepSpec[] {
   const shifts: StepSpec[] = traffic
     .slice(0, -1)
     .map((weight) => ({ id: `shift-${weight}`, kind: "shift", weight }));
   return [
-    { id: "deploy-idle", kind: "deploy-idle" },
+    ...(prestaged ? [] : [{ id: "deploy-idle", kind: "deploy-idle" } as const]),
     { id: "verify", kind: "verify" },
     ...shifts,
     { id: "flip", kind: "flip" },

@@ -71,6 +71,7 @@ const settingsSchema = z
       .strict()
       .default({}),
     eksCanary: z.boolean().default(true),
+    prestage: z.boolean({ message: "must be true or false" }).default(true),
     rollbackScope: z
       .enum(ROLLBACK_SCOPES as [RollbackScope, ...RollbackScope[]], {
         message: `must be one of ${ROLLBACK_SCOPES.join(", ")}`,
@@ -96,6 +97,8 @@ export interface DriverSettings {
   readonly concurrency: Concurrency;
   readonly traffic: { readonly aws: readonly number[]; readonly local: readonly number[] };
   readonly eksCanary: boolean;
+  /** Launch every Outpost's idle color fleet-wide before wave 1 (the `prestage` step). */
+  readonly prestage: boolean;
   readonly rollbackScope: RollbackScope;
   readonly approval: "none" | "each-wave";
   readonly freezeWindows: readonly FreezeWindow[];

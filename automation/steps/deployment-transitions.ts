@@ -60,6 +60,8 @@ export function stateAfterStep(
   release: string,
 ): OutpostDeploymentState | undefined {
   switch (step.kind) {
+    // The prestage is deploy-idle for the whole fleet, ahead of the waves: the same state.
+    case "prestage":
     case "deploy-idle":
       return deployedIdle(baseline, release);
     case "shift":

@@ -8,7 +8,7 @@ import type { LockState } from "../journal/fleet-lock";
 import type { JournalEvent } from "../journal/journal-events";
 import { replay, stepKey } from "../journal/release-progress";
 import { type StageTraffic, TrafficTracker } from "../journal/stage-traffic";
-import { batchesOf } from "../plan/plan-types";
+import { batchesOf, PRESTAGE_STEP } from "../plan/plan-types";
 import { alreadyOnRelease } from "../steps/deployment-transitions";
 import { type HistoryEntry, statusView, type StepState } from "../cli/status-report";
 import { type TimelineEntry, timelineOf } from "./event-summary";
@@ -108,6 +108,11 @@ export function releaseView(
   const running = status.state === "running";
   const approval = approvalOfCommand(progress.command, approvalFromSettings);
   const awaiting = running ? waveAwaitingApproval(progress, approval) : undefined;
+  // With a prestage, each stage's first step is its prestage batch (fleet-wide, before wave 1).
+  const prestageState = new Map<string, StepState>();
+  status.prestage?.batches.forEach((batch) => {
+    for (const id of batch.stages) prestageState.set(id, batch.state);
+  });
   const waves = progress.plan.waves.map((wave, waveIndex): WaveView => {
     const batchStates = status.waves[waveIndex].batches;
     const stages = batchesOf(wave).flatMap((batch, batchIndex) =>
@@ -115,7 +120,21 @@ export function releaseView(
         const baseline = progress.baselines[stage.stack]?.deployment[stage.outpost];
         const skipped = baseline !== undefined && alreadyOnRelease(baseline, progress.release);
         const failedStep = failedAt.get(stage.id);
-        const steps = (progress.plan.steps[stage.stack] ?? []).map((step) => {
+        const prestaged = prestageState.get(stage.id);
+        const prestage =
+          prestaged === undefined
+            ? []
+            : [
+                {
+                  id: PRESTAGE_STEP,
+                  state: (skipped
+                    ? "skipped"
+                    : failedStep === PRESTAGE_STEP
+                      ? "failed"
+                      : prestaged) as StageStepState,
+                },
+              ];
+        const waveSteps = (progress.plan.steps[stage.stack] ?? []).map((step) => {
           const state: StageStepState = skipped
             ? "skipped"
             : step.id === failedStep
@@ -126,12 +145,16 @@ export function releaseView(
                   : "pending"));
           return { id: step.id, state };
         });
+        const steps = [...prestage, ...waveSteps];
         const rolledBack =
           progress.rollback?.stages.includes(stage.id) === true &&
           (progress.rollback.completed || rolledBackStacks.has(stage.stack)) &&
           progress.movedStages.has(stage.id);
         const current = steps.find((s) => s.state !== "done" && s.state !== "skipped");
-        const started = steps.some((s) => s.state === "done" || s.state === "running");
+        // A stage whose idle color was only pre-staged waits for its wave: still pending.
+        const started =
+          waveSteps.some((s) => s.state === "done" || s.state === "running") ||
+          prestage.some((s) => s.state === "running");
         const state: StageView["state"] = skipped
           ? "skipped"
           : rolledBack

@@ -51,6 +51,64 @@ describe("cli: plan and input errors", () => {
     ]);
   });
 
+  it("shows the prestage by default (driver.yaml prestage: true); --prestage off restores per-stage deploy-idle", async () => {
+    type Doc = {
+      prestage: { concurrency: number; batches: string[][] } | null;
+      steps: Record<string, string[]>;
+    };
+    const on = JSON.parse(
+      (await runCli(["plan", "--release", "2.1.0", "--json", ...flags, "--stacks", "us"])).stdout,
+    ) as Doc;
+    expect(on.prestage).to.deep.equal({
+      concurrency: 2,
+      batches: [
+        ["us/us-op1", "us/us-op2"],
+        ["us/us-op3", "us/us-op4"],
+      ],
+    });
+    expect(on.steps.us).to.deep.equal(["verify", "flip", "canary", "bake"]);
+    const off = await runCli([
+      "plan",
+      "--release",
+      "2.1.0",
+      "--json",
+      ...flags,
+      "--stacks",
+      "us",
+      "--prestage",
+      "off",
+    ]);
+    expect(off.code).to.equal(ExitCode.Success);
+    const offDoc = JSON.parse(off.stdout) as Doc;
+    expect(offDoc.prestage).to.equal(null);
+    expect(offDoc.steps.us).to.deep.equal(["deploy-idle", "verify", "flip", "canary", "bake"]);
+    const text = await runCli(["plan", "--release", "2.1.0", ...flags, "--stacks", "us"]);
+    expect(text.stdout).to.contain(
+      "  1. prestage: launch and warm every Outpost's idle color on 2.1.0, no traffic",
+    );
+    expect(text.stdout).to.contain("  2. wave us (concurrency 2)");
+  });
+
+  it("a settings file can turn the prestage off, and --prestage on turns it back on", async () => {
+    const off = writeProject(exampleFleet(1, ["us"]), { prestage: false });
+    const offFlags = ["--project-dir", off, "--settings", path.join(off, "driver.yaml")];
+    const plain = await runCli(["plan", "--release", "2.1.0", "--json", ...offFlags]);
+    expect((JSON.parse(plain.stdout) as { prestage: unknown }).prestage).to.equal(null);
+    const forced = await runCli([
+      "plan",
+      "--release",
+      "2.1.0",
+      "--json",
+      ...offFlags,
+      "--prestage",
+      "on",
+    ]);
+    expect((JSON.parse(forced.stdout) as { prestage: unknown }).prestage).to.deep.equal({
+      concurrency: 1,
+      batches: [["us/us-op1"]],
+    });
+  });
+
   const cases: [string, string[], RegExp][] = [
     ["a bad version", ["plan", "--release", "v2"], /--release = "v2": must be a semantic version/],
     ["a missing version", ["plan"], /--release is required/],
@@ -73,6 +131,16 @@ describe("cli: plan and input errors", () => {
       "a bad rollback scope",
       ["plan", "--release", "2.1.0", "--rollback-scope", "planet"],
       /--rollback-scope = "planet": must be one of stage, wave, release/,
+    ],
+    [
+      "a bad --prestage value",
+      ["plan", "--release", "2.1.0", "--prestage", "yes"],
+      /--prestage = "yes": must be on or off/,
+    ],
+    [
+      "a bad --prestage value on deploy",
+      ["deploy", "--release", "2.1.0", "--prestage", "sometimes", "--dry-run"],
+      /--prestage = "sometimes": must be on or off/,
     ],
     ["an unknown command", ["deplyo"], /unknown command "deplyo": must be one of plan, deploy/],
   ];

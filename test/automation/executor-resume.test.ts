@@ -18,17 +18,25 @@ function snapshot(h: Harness) {
   );
 }
 
+const harness = (prestage: boolean) =>
+  makeHarness({ stacks: exampleFleet(2, ["us", "eu"]), eksOutposts: ["us-op1"], prestage });
+
 /** Runs to the end without crashing; returns the number of journal appends and the result. */
-async function reference(setup: (h: Harness) => void) {
-  const h = makeHarness({ stacks: exampleFleet(2, ["us", "eu"]), eksOutposts: ["us-op1"] });
+async function reference(setup: (h: Harness) => void, prestage: boolean) {
+  const h = harness(prestage);
   setup(h);
   const outcome = await h.executor().start(h.plan, "deploy");
   return { outcome, appends: (await h.events()).length, snapshot: snapshot(h), h };
 }
 
 /** Crashes before the n-th append, then resumes (or starts again when nothing was recorded). */
-async function crashThenResume(n: number, setup: (h: Harness) => void, tearTail: boolean) {
-  const h = makeHarness({ stacks: exampleFleet(2, ["us", "eu"]), eksOutposts: ["us-op1"] });
+async function crashThenResume(
+  n: number,
+  setup: (h: Harness) => void,
+  tearTail: boolean,
+  prestage: boolean,
+) {
+  const h = harness(prestage);
   setup(h);
   const crashing = new CrashingJournal(h.file, () => h.clock.now(), n);
   let crashed = false;
@@ -66,19 +74,39 @@ async function assertNoStepLostOrRepeated(h: Harness) {
 }
 
 describe("executor: crash between any two steps, then resume", () => {
-  const scenarios: [string, (h: Harness) => void][] = [
-    ["a successful release", () => undefined],
+  const scenarios: [string, (h: Harness) => void, boolean][] = [
+    ["a successful release", () => undefined, false],
     [
       "a release whose second wave fails its bake and rolls back",
       (h) => h.gates.set("eu/eu-op2", "bake", "fail"),
+      false,
+    ],
+    ["a successful release with the prestage", () => undefined, true],
+    [
+      "a release with the prestage whose second wave fails its bake and rolls back",
+      (h) => h.gates.set("eu/eu-op2", "bake", "fail"),
+      true,
+    ],
+    [
+      "a release whose prestage fails on one stack and rolls back",
+      // The launch fails on eu until the rollback is journaled, crash or no crash.
+      (h) =>
+        h.engine.fail((op) =>
+          op.op === "up" &&
+          op.stack === "eu" &&
+          !(fs.existsSync(h.file) && fs.readFileSync(h.file, "utf8").includes("rollback-started"))
+            ? "launch failed"
+            : undefined,
+        ),
+      true,
     ],
   ];
-  for (const [name, setup] of scenarios) {
+  for (const [name, setup, prestage] of scenarios) {
     it(`${name}: every crash point ends in the same state, no flip twice, no step lost`, async () => {
-      const ref = await reference(setup);
-      expect(ref.appends).to.be.greaterThan(20);
+      const ref = await reference(setup, prestage);
+      expect(ref.appends).to.be.greaterThan(prestage ? 10 : 20);
       for (let n = 1; n <= ref.appends; n++) {
-        const { h, outcome } = await crashThenResume(n, setup, n % 2 === 0);
+        const { h, outcome } = await crashThenResume(n, setup, n % 2 === 0, prestage);
         expect(outcome.kind, `crash at append ${n}`).to.equal(ref.outcome.kind);
         expect(snapshot(h), `crash at append ${n}`).to.deep.equal(ref.snapshot);
         await assertNoStepLostOrRepeated(h);
@@ -117,5 +145,59 @@ describe("executor: crash between any two steps, then resume", () => {
       .filter((e) => e.type === "step-started")
       .map((e) => (e.type === "step-started" ? `${e.batch}:${e.step}` : ""));
     expect(resumedSteps[0]).to.equal("0:flip");
+  });
+
+  it("resumes mid-prestage at the batch in flight: no completed Outpost's change repeated, none skipped", async () => {
+    const stacks = exampleFleet(2, ["us", "eu", "apac"]);
+    const make = () => makeHarness({ stacks, concurrency: 2, prestage: true });
+    const ref = make();
+    await ref.executor().start(ref.plan, "deploy");
+    expect(ref.plan.prestage?.batches).to.deep.equal([
+      ["us/us-op1", "us/us-op2"],
+      ["eu/eu-op1", "eu/eu-op2"],
+      ["apac/apac-op1", "apac/apac-op2"],
+    ]);
+    // The kill comes after batch 1's up, before its completion is journaled.
+    const completed = (await ref.events()).findIndex(
+      (e) => e.type === "step-completed" && e.step === "prestage" && e.batch === 1,
+    );
+    const h = make();
+    const crashing = new CrashingJournal(h.file, () => h.clock.now(), completed + 1);
+    await h
+      .executor(crashing)
+      .start(h.plan, "deploy")
+      .catch((err: unknown) => {
+        if (!(err instanceof SimulatedCrash)) throw err;
+      });
+    expect((await h.events()).at(-1)).to.include({ type: "stage-observed", step: "prestage" });
+    expect(h.changes().filter((c) => c.startsWith("up "))).to.deep.equal([
+      "up us [us-op1,us-op2]",
+      "up eu [eu-op1,eu-op2]",
+    ]);
+    const upsBefore = h.changes().filter((c) => c.startsWith("up ")).length;
+    expect(await h.executor().resume()).to.deep.equal({ kind: "succeeded" });
+    const after = h
+      .changes()
+      .filter((c) => c.startsWith("up "))
+      .slice(upsBefore);
+    // Batch 1 is asked again (the same absolute state: a no-op), batch 2 runs, batch 0 is not
+    // redone; then the waves, which deploy no idle color of their own.
+    expect(after.slice(0, 3)).to.deep.equal([
+      "up eu [eu-op1,eu-op2]",
+      "up apac [apac-op1,apac-op2]",
+      "up us [us-op1]",
+    ]);
+    const resumedSteps = (await h.events())
+      .filter((e) => e.type === "step-started" && e.wave === "prestage")
+      .map((e) => (e.type === "step-started" ? e.batch : -1));
+    expect(resumedSteps).to.deep.equal([0, 1, 1, 2]);
+    for (const wave of h.plan.waves) {
+      for (const s of wave.stages) {
+        expect(h.engine.deployedState(s.stack, s.outpost), s.id).to.deep.equal(
+          ref.engine.deployedState(s.stack, s.outpost),
+        );
+        expect(h.engine.flipCount(s.stack, s.outpost), s.id).to.equal(1);
+      }
+    }
   });
 });

@@ -100,5 +100,8 @@ describe("driver output in GitHub Actions", () => {
       /Journal and lock: s3:\/\/fleet-state\/.outpost-fleet\/outpost-fleet-project-\w+ \(beside the state/,
     );
     expect(summary).to.contain("| us | canary | us/us-op1 |");
+    expect(summary).to.match(
+      /Prestage: every Outpost's idle color before wave 1, no traffic, \d+ at a time \(\d+ batches\)/,
+    );
   });
 });

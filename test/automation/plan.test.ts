@@ -3,12 +3,14 @@ import { buildPlan, type PlanInput } from "../../automation/plan/build-plan";
 import { parseConcurrency } from "../../automation/plan/concurrency";
 import { formatPlan, planDocument } from "../../automation/plan/format-plan";
 import {
+  parsePrestage,
   selectStacks,
   validateRelease,
   validateWaveOrder,
 } from "../../automation/plan/plan-inputs";
 import { batchesOf } from "../../automation/plan/plan-types";
 import { parseTrafficSteps } from "../../automation/plan/traffic-steps";
+import { DEFAULT_SETTINGS, parseDriverSettings } from "../../automation/settings/driver-settings";
 import { UserError } from "../../automation/support/user-error";
 import { exampleFleet, fleetStack } from "./support/fleet-fixture";
 
@@ -117,6 +119,77 @@ describe("plan: buildPlan", () => {
   });
 });
 
+describe("plan: the fleet-wide prestage step", () => {
+  it("is absent unless asked for: each stage deploys its own idle color", () => {
+    const plan = buildPlan(input({ stacks: exampleFleet(2, ["us"]) }));
+    expect(plan.prestage).to.equal(undefined);
+    expect(planDocument(plan).prestage).to.equal(null);
+    expect(formatPlan(plan)).to.not.contain("prestage");
+  });
+
+  it("puts every Outpost in prestage batches, in wave order, and drops deploy-idle from the stages", () => {
+    const plan = buildPlan(
+      input({ stacks: exampleFleet(3, ["us", "eu"]), waveOrder: ["eu", "us"], prestage: true }),
+    );
+    expect(plan.prestage).to.deep.equal({
+      concurrency: 2,
+      batches: [
+        ["eu/eu-op1", "eu/eu-op2"],
+        ["eu/eu-op3", "us/us-op1"],
+        ["us/us-op2", "us/us-op3"],
+      ],
+    });
+    expect(plan.steps.us.map((s) => s.id)).to.deep.equal(["verify", "flip", "canary", "bake"]);
+    // The waves themselves are the same as without the prestage.
+    const without = buildPlan(
+      input({ stacks: exampleFleet(3, ["us", "eu"]), waveOrder: ["eu", "us"] }),
+    );
+    expect(plan.waves).to.deep.equal(without.waves);
+  });
+
+  it("resolves a percentage against the whole fleet (no canary: it moves no traffic)", () => {
+    const plan = buildPlan(
+      input({ stacks: exampleFleet(10), concurrency: { percent: 50 }, prestage: true }),
+    );
+    expect(plan.prestage?.concurrency).to.equal(15);
+    expect(plan.prestage?.batches.map((b) => b.length)).to.deep.equal([15, 15]);
+  });
+
+  it("shows the step in the JSON document and the printed plan", () => {
+    const plan = buildPlan(input({ stacks: exampleFleet(2, ["us", "eu"]), prestage: true }));
+    expect(planDocument(plan)).to.deep.include({
+      release: "2.1.0",
+      prestage: {
+        concurrency: 2,
+        batches: [
+          ["us/us-op1", "us/us-op2"],
+          ["eu/eu-op1", "eu/eu-op2"],
+        ],
+      },
+    });
+    expect(planDocument(plan).steps.us).to.deep.equal(["verify", "flip", "canary", "bake"]);
+    expect(formatPlan(plan).split("\n")).to.deep.equal([
+      'Release 2.1.0: 2 wave(s), 4 Outpost(s), rollback scope "wave"',
+      "  0. preflight: preview every stack with the policy packs; a mandatory violation stops here",
+      "  1. prestage: launch and warm every Outpost's idle color on 2.1.0, no traffic (concurrency 2; the idle colors stay warm until finalize)",
+      "     batch 0  us/us-op1, us/us-op2",
+      "     batch 1  eu/eu-op1, eu/eu-op2",
+      "  2. wave us (concurrency 2)",
+      "     canary   us/us-op1",
+      "     batch 1  us/us-op2",
+      "     sync-stack  us (untargeted up: stack-wide resources follow the release)",
+      "  3. wave eu (concurrency 2)",
+      "     canary   eu/eu-op1",
+      "     batch 1  eu/eu-op2",
+      "     sync-stack  eu (untargeted up: stack-wide resources follow the release)",
+      "  4. finalize: scale the old color down on every Outpost",
+      "  steps per stage:",
+      "     eu: verify > flip > canary > bake",
+      "     us: verify > flip > canary > bake",
+    ]);
+  });
+});
+
 describe("plan: input validation", () => {
   const userError = (fn: () => unknown) => {
     try {
@@ -157,5 +230,23 @@ describe("plan: input validation", () => {
     expect(parseTrafficSteps("10,50,100")).to.deep.equal([10, 50, 100]);
     expect(userError(() => parseTrafficSteps("50,10,100"))).to.contain("--traffic-steps");
     expect(userError(() => parseTrafficSteps("10,50"))).to.contain("ending in 100");
+  });
+
+  it("driver settings: prestage is on by default, a boolean, and refused otherwise", () => {
+    expect(DEFAULT_SETTINGS.prestage).to.equal(true);
+    expect(parseDriverSettings({ prestage: false }, "driver.yaml", ".").prestage).to.equal(false);
+    expect(userError(() => parseDriverSettings({ prestage: "off" }, "driver.yaml", "."))).to.equal(
+      "driver.yaml: invalid driver settings:\n  - prestage: must be true or false",
+    );
+  });
+
+  it("parses --prestage on|off, refusing anything else with the flag and what is allowed", () => {
+    expect(parsePrestage("on")).to.equal(true);
+    expect(parsePrestage("off")).to.equal(false);
+    for (const bad of ["yes", "true", "ON", ""]) {
+      expect(userError(() => parsePrestage(bad))).to.equal(
+        `--prestage = "${bad}": must be on or off`,
+      );
+    }
   });
 });

@@ -93,6 +93,8 @@ export interface HarnessOptions {
   readonly eksOutposts?: readonly string[];
   readonly approval?: "none" | "each-wave";
   readonly settings?: Partial<ExecutorDeps["settings"]>;
+  /** Pre-stage every idle color before wave 1 (off here, so the older tests keep today's steps). */
+  readonly prestage?: boolean;
 }
 
 export function makeHarness(options: HarnessOptions = {}) {
@@ -132,6 +134,7 @@ export function makeHarness(options: HarnessOptions = {}) {
     traffic: { aws: options.traffic ?? [100], local: options.traffic ?? [10, 50, 100] },
     eksCanary: true,
     rollbackScope: options.scope ?? "wave",
+    prestage: options.prestage ?? false,
   });
   const settings: ExecutorDeps["settings"] = {
     ...DEFAULT_SETTINGS,

@@ -86,6 +86,7 @@ export async function recordRelease(
     readonly gates?: FigureGates;
     readonly approval?: "none" | "each-wave";
     readonly deps?: (deps: ExecutorDeps) => ExecutorDeps;
+    readonly prestage?: boolean;
   } = {},
 ): Promise<RecordedRelease> {
   const h = makeHarness({
@@ -93,6 +94,7 @@ export async function recordRelease(
     traffic: [10, 50, 100],
     concurrency: 1,
     approval: options.approval,
+    prestage: options.prestage,
   });
   const base = { ...h.deps(), gates: options.gates ?? new FigureGates() };
   const executor = new RolloutExecutor(options.deps ? options.deps(base) : base);

@@ -74,6 +74,50 @@ describe("live view: the page model from the journal", () => {
     expect(view?.timeline.at(-1)).to.include({ type: "gate-evaluated", actor: `tester@test-host` });
   });
 
+  it("with the prestage: each Outpost's first step is its prestage batch; pre-staged Outposts wait for their wave", async () => {
+    const { events } = await recordRelease({ prestage: true });
+    const midPrestage = upTo(
+      events,
+      (e) => e.type === "step-started" && e.step === "prestage" && e.batch === 1,
+    );
+    const during = releaseView(midPrestage, held, "none");
+    const stages = (view: typeof during) =>
+      (view?.waves ?? []).flatMap((w) =>
+        w.stages.map((st) => `${st.id} ${st.state} ${st.steps[0].id}:${st.steps[0].state}`),
+      );
+    expect(stages(during)).to.deep.equal([
+      "local-us/nyc-op1 pending prestage:done",
+      "local-us/nyc-op2 running prestage:running",
+      "local-eu/fra-op1 pending prestage:pending",
+      "local-eu/fra-op2 pending prestage:pending",
+    ]);
+    expect(during?.waves[0].stages[1].currentStep).to.equal("prestage");
+    // The pre-staged idle color runs the release and takes no traffic.
+    expect(during?.waves[0].stages[0].traffic).to.deep.include({
+      activeColor: "blue",
+      split: { blue: 100, green: 0 },
+      versions: { blue: "2.0.0", green: "2.1.0" },
+    });
+    const inWave1 = releaseView(
+      upTo(events, (e) => e.type === "step-started" && e.step === "verify"),
+      held,
+      "none",
+    );
+    const [canary] = inWave1?.waves[0].stages ?? [];
+    expect(canary.steps.map((st) => `${st.id}:${st.state}`)).to.deep.equal([
+      "prestage:done",
+      "verify:running",
+      "shift-10:pending",
+      "shift-50:pending",
+      "flip:pending",
+      "bake:pending",
+    ]);
+    expect(stages(inWave1).slice(2)).to.deep.equal([
+      "local-eu/fra-op1 pending prestage:done",
+      "local-eu/fra-op2 pending prestage:done",
+    ]);
+  });
+
   it("shows a failed gate, the rollback with its reason, and the outcome", async () => {
     const { events } = await recordRelease({
       gates: new FigureGates().failOn("local-eu/fra-op1", "shift"),
