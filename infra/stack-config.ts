@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "./contract";
 import {
+  isPlaceholder,
   isStackKey,
-  isStackKeyDefault,
-  PLACEHOLDER_KEYS,
   SECRET_VALUE,
   SecretInventory,
   SECRETS_KEY,
@@ -59,8 +58,7 @@ export function readStackConfig(): StackConfig {
     if (key === SECRETS_KEY) continue;
     const value = isSecretKey(fullKey) ? SECRET_VALUE : parseValue(key, raw);
     // A placeholder default (Pulumi.yaml) means the stack does not set the key.
-    if ((PLACEHOLDER_KEYS as readonly string[]).includes(key) && isStackKeyDefault(key, value))
-      continue;
+    if (isPlaceholder(key, value)) continue;
     layer[key] = value;
   }
   const region = new pulumi.Config("aws").get("region");

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { CONFIG_NAMESPACE } from "../contract";
 import { StackLayer } from "./load";
+import { isStackKeyDefault, PLACEHOLDER_KEYS } from "./stack-keys";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -20,14 +21,24 @@ export function readStackFile(stack: string, projectRoot = PROJECT_ROOT): StackL
 
 /**
  * Turns namespaced config (`outpost-fleet:x`, `aws:region`) into the stack layer. Secret values
- * belong to no layer: the entry point reads them as Pulumi secrets.
+ * belong to no layer: the entry point reads them as Pulumi secrets. The engine reports Pulumi.yaml
+ * defaults as config too; a placeholder default means the stack does not set the key, as in the
+ * program's own reader (infra/stack-config.ts).
  */
 export function stackLayerFromConfig(config: Readonly<Record<string, unknown>>): StackLayer {
   const layer: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === "aws:region") layer.awsRegion = value;
-    else if (key.startsWith(`${CONFIG_NAMESPACE}:`) && key !== `${CONFIG_NAMESPACE}:secrets`)
-      layer[key.slice(CONFIG_NAMESPACE.length + 1)] = value;
+    else if (key.startsWith(`${CONFIG_NAMESPACE}:`) && key !== `${CONFIG_NAMESPACE}:secrets`) {
+      const name = key.slice(CONFIG_NAMESPACE.length + 1);
+      if (isPlaceholder(name, value)) continue;
+      layer[name] = value;
+    }
   }
   return layer;
+}
+
+/** A placeholder key (PLACEHOLDER_KEYS) holding its Pulumi.yaml default: the stack does not set it. */
+export function isPlaceholder(key: string, value: unknown): boolean {
+  return (PLACEHOLDER_KEYS as readonly string[]).includes(key) && isStackKeyDefault(key, value);
 }

@@ -9,7 +9,7 @@ import {
   expectedFingerprint,
   releasePolicyConfigWriter,
 } from "../../automation/policy/release-policy-config";
-import { loadFleetConfig, readStackFile } from "../../infra/config";
+import { loadFleetConfig, readStackFile, STACK_KEY_DEFAULTS } from "../../infra/config";
 import { makeHarness } from "./support/executor-harness";
 
 /** A stack's config as the engine returns it: Pulumi.<stack>.yaml's `config` map. */
@@ -27,6 +27,21 @@ function engineConfig(stack: string, change: Record<string, unknown> = {}) {
 
 describe("driver: per-stack policy config for the preflight preview", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-policy-config-"));
+
+  it("reads a stack as the engine hands it, with Pulumi.yaml's defaults for the keys it does not set", async () => {
+    // The engine reports every declared key; placeholders such as control: {} mean unset.
+    const defaults = Object.fromEntries(
+      Object.entries(STACK_KEY_DEFAULTS).map(([key, value]) => [`outpost-fleet:${key}`, value]),
+    );
+    const { readConfig } = engineConfig("local-us");
+    const withDefaults = { readConfig: async () => ({ ...defaults, ...(await readConfig()) }) };
+    const file = await releasePolicyConfigWriter(withDefaults, dir)("local-us", "2.1.0", "2.0.0");
+    const content = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    expect(content["release-version-consistency"]).to.deep.equal({
+      expectedVersion: "2.1.0",
+      previousVersion: "2.0.0",
+    });
+  });
 
   it("expects the release, the version it replaces, the fleet fingerprint and the stack's Outposts", async () => {
     const file = await releasePolicyConfigWriter(engineConfig("eu"), dir)("eu", "2.1.0", "2.0.0");
