@@ -28,7 +28,6 @@
  *                                             wave eu rolls back by policy, apac never starts)
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
@@ -39,6 +38,7 @@ import { removeStaleBackendLocks } from "../automation/engine/stale-backend-lock
 import type { EngineTimings } from "../automation/engine/timed-engine";
 import type { JournalEvent } from "../automation/journal/journal-events";
 import { JournalFile } from "../automation/journal/journal-file";
+import { runDriverProcess } from "../bench/lib/driver-process";
 import { runLoad } from "../bench/lib/http-load";
 import type { OutpostOutputs } from "../infra/contract";
 import { type DemoSummary, formatSummary, type OutpostLoad, summarize } from "./demo/demo-summary";
@@ -81,33 +81,6 @@ async function bringUp(stack: Stack): Promise<Site[]> {
   const result = await stack.up({ onOutput: () => undefined });
   const outposts = result.outputs.outposts.value as Record<string, OutpostOutputs>;
   return Object.values(outposts).map((site) => ({ ...site, stack: stack.name }));
-}
-
-/**
- * The driver on the local profile (`--state-dir`): the engine variables the demo uses itself
- * (PULUMI_BACKEND_URL, PULUMI_HOME) would choose the user's backend profile instead. Its output
- * goes to the terminal, or to `logFile` while the demo draws its own progress.
- */
-function runDriver(
-  args: string[],
-  env: Record<string, string>,
-  logFile: string | undefined,
-): Promise<number> {
-  const driverEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete driverEnv.PULUMI_BACKEND_URL;
-  delete driverEnv.PULUMI_HOME;
-  const log = logFile === undefined ? undefined : fs.openSync(logFile, "a");
-  return new Promise<number>((resolve, reject) => {
-    const child = spawn(path.join(ROOT, "bin", "outpost-fleet"), args, {
-      cwd: ROOT,
-      env: driverEnv,
-      stdio: log === undefined ? "inherit" : ["ignore", log, log],
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve(code ?? 1));
-  }).finally(() => {
-    if (log !== undefined) fs.closeSync(log);
-  });
 }
 
 /** Destroys what an earlier, interrupted demo left running, then starts from an empty folder. */
@@ -323,7 +296,7 @@ async function main(): Promise<number> {
   say(`steady load on every endpoint; rolling out ${argv.release}`);
   if (driverLog) say(`the driver's log: ${driverLog}`);
   const rolloutStarted = Date.now();
-  const driver = runDriver(
+  const driver = runDriverProcess(
     [
       "deploy",
       ...["--release", argv.release, "--stacks", argv.stacks],
