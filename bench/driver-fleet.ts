@@ -10,10 +10,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { OutpostDeploymentState } from "../infra/contract";
 import { InMemoryEngine } from "../automation/engine/in-memory-engine";
 import { RolloutExecutor } from "../automation/executor/rollout-executor";
-import type { FleetStack } from "../automation/fleet/fleet-stack";
+import { awsFleetOf, REGIONS } from "./lib/aws-fleet";
 import type { GateSuite } from "../automation/gates/gate";
 import { settledRollouts } from "../automation/gates/rollout-controller";
 import { JournalFile } from "../automation/journal/journal-file";
@@ -23,40 +22,9 @@ import { DEFAULT_SETTINGS } from "../automation/settings/driver-settings";
 import { systemClock } from "../automation/support/clock";
 import { silentLogger } from "../automation/support/logger";
 
-const REGIONS = ["us", "eu", "apac"];
-
 function argument(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
-function fleetOf(outposts: number): FleetStack[] {
-  const settled: OutpostDeploymentState = {
-    blueVersion: "2.0.0",
-    greenVersion: "2.0.0",
-    activeColor: "blue",
-    candidateWeight: 0,
-    idleWarm: false,
-    rolloutVersion: "2.0.0",
-  };
-  return REGIONS.map((region, r) => {
-    const count = Math.floor(outposts / REGIONS.length) + (r < outposts % REGIONS.length ? 1 : 0);
-    const names = Array.from(
-      { length: count },
-      (_, i) => `${region}-op${String(i + 1).padStart(3, "0")}`,
-    );
-    return {
-      name: region,
-      file: `Pulumi.${region}.yaml`,
-      regionGroup: region,
-      target: "aws",
-      environment: "production",
-      awsRegion: undefined,
-      release: "2.0.0",
-      outposts: names,
-      deployment: Object.fromEntries(names.map((n) => [n, settled])),
-    };
-  });
 }
 
 /** A gate per Outpost that answers at once: the bench measures the driver, not the gates. */
@@ -66,7 +34,7 @@ const passingGates: GateSuite = {
   ],
 };
 async function deployOnce(outposts: number, concurrency: Concurrency, delayMs: number) {
-  const stacks = fleetOf(outposts);
+  const stacks = awsFleetOf(outposts);
   const engine = new InMemoryEngine(
     stacks.map((s) => ({
       name: s.name,

@@ -17,10 +17,9 @@
  *   npm run bench:prestage [-- --launch-s 240 --listener-s 5 --bake-s 300]
  */
 import * as os from "node:os";
-import type { OutpostDeploymentState } from "../infra/contract";
 import { InMemoryEngine, type OperationTiming } from "../automation/engine/in-memory-engine";
 import { RolloutExecutor } from "../automation/executor/rollout-executor";
-import type { FleetStack } from "../automation/fleet/fleet-stack";
+import { awsFleetOf, REGIONS } from "./lib/aws-fleet";
 import type { GateSuite } from "../automation/gates/gate";
 import { settledRollouts } from "../automation/gates/rollout-controller";
 import type { JournalEvent, JournalEventBody } from "../automation/journal/journal-events";
@@ -32,7 +31,6 @@ import { DEFAULT_SETTINGS } from "../automation/settings/driver-settings";
 import { silentLogger } from "../automation/support/logger";
 import { EventClock } from "./lib/event-clock";
 
-const REGIONS = ["us", "eu", "apac"];
 const RELEASE = "2.1.0";
 
 export interface Timings {
@@ -42,35 +40,6 @@ export interface Timings {
 }
 
 export const AWS_TIMINGS: Timings = { launchS: 240, listenerS: 5, bakeS: 300 };
-
-function fleetOf(outposts: number): FleetStack[] {
-  const settled: OutpostDeploymentState = {
-    blueVersion: "2.0.0",
-    greenVersion: "2.0.0",
-    activeColor: "blue",
-    candidateWeight: 0,
-    idleWarm: false,
-    rolloutVersion: "2.0.0",
-  };
-  return REGIONS.map((region, r) => {
-    const count = Math.floor(outposts / REGIONS.length) + (r < outposts % REGIONS.length ? 1 : 0);
-    const names = Array.from(
-      { length: count },
-      (_, i) => `${region}-op${String(i + 1).padStart(3, "0")}`,
-    );
-    return {
-      name: region,
-      file: `Pulumi.${region}.yaml`,
-      regionGroup: region,
-      target: "aws",
-      environment: "production",
-      awsRegion: undefined,
-      release: "2.0.0",
-      outposts: names,
-      deployment: Object.fromEntries(names.map((n) => [n, settled])),
-    };
-  });
-}
 
 /** An `up` lasts as long as its slowest Outpost: a launch, a listener change, or nothing. */
 export function awsTiming(timings: Timings): OperationTiming {
@@ -136,7 +105,7 @@ export async function deployFleet(
   prestage: boolean,
   timings: Timings = AWS_TIMINGS,
 ): Promise<FleetRun> {
-  const stacks = fleetOf(outposts);
+  const stacks = awsFleetOf(outposts);
   const clock = new EventClock();
   const model = awsTiming(timings);
   // The cost: how long each Outpost runs both colors warm (from the start of the up that
