@@ -1,5 +1,4 @@
 import * as path from "node:path";
-import { ZodIssue } from "zod";
 import { ConfigProblem, ConfigValidationError } from "./errors";
 import { crossCheck } from "./cross-checks";
 import { completeDeploymentState } from "../contract";
@@ -8,7 +7,8 @@ import { fleetFingerprint } from "./fingerprint";
 import { availableLayers, DEFAULT_LAYERS_DIR, Layer, mergeLayers, readLayer } from "./layers";
 import { fleetConfigSchema } from "./schema";
 import { secretProblems, SecretInventory } from "./secrets";
-import { isStackLevel, stackKeyProblems, unknownKey } from "./stack-layer-keys";
+import { isStackLevel, stackKeyProblems } from "./stack-layer-keys";
+import { problemsFromIssue } from "./zod-problems";
 
 /**
  * What the stack layer holds: the keys of Pulumi.<stack>.yaml under `outpost-fleet:`, plus
@@ -62,7 +62,9 @@ export function loadFleetConfig(
 
   const parsed = fleetConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    problems.push(...parsed.error.issues.flatMap((issue) => problemsFromIssue(issue, merged)));
+    problems.push(
+      ...parsed.error.issues.flatMap((issue) => problemsFromIssue(issue, merged, FLEET_WORDING)),
+    );
     throw new ConfigValidationError(problems);
   }
   problems.push(...crossCheck(parsed.data));
@@ -122,47 +124,8 @@ function selectLayer(
   return layer;
 }
 
-function valueAt(root: unknown, keyPath: readonly (string | number)[]): unknown {
-  let current: unknown = root;
-  for (const part of keyPath) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[part];
-  }
-  return current;
-}
-
-function keyName(keyPath: readonly (string | number)[]): string {
-  const joined = keyPath
-    .map((part, index) =>
-      typeof part === "number" ? `[${part}]` : index === 0 ? part : `.${part}`,
-    )
-    .join("");
-  return `outpost-fleet:${joined}`;
-}
-
-function problemsFromIssue(issue: ZodIssue, merged: Layer): ConfigProblem[] {
-  if (issue.code === "unrecognized_keys") {
-    // One problem per key, so each names the full key a user has to fix.
-    return issue.keys.map((key) =>
-      unknownKey(
-        keyName([...issue.path, key]),
-        key,
-        valueAt(merged, [...issue.path, key]),
-        "check the spelling against docs/configuration.md",
-      ),
-    );
-  }
-  return [problemFromIssue(issue, merged)];
-}
-
-function problemFromIssue(issue: ZodIssue, merged: Layer): ConfigProblem {
-  const value = valueAt(merged, issue.path);
-  let allowed = issue.message;
-  if (issue.code === "invalid_type" && value === undefined)
-    allowed = `is required (${issue.expected})`;
-  else if (issue.code === "invalid_type")
-    allowed = `must be ${issue.expected}, not ${issue.received}`;
-  else if (issue.code === "invalid_union")
-    allowed = "must be one of {setWeight: 0-100}, {pause: {duration?}}, {analysis: true}";
-  return { key: keyName(issue.path), value, allowed };
-}
+/** How the fleet's config problems are worded. */
+const FLEET_WORDING = {
+  docs: "docs/configuration.md",
+  unionAllowed: "must be one of {setWeight: 0-100}, {pause: {duration?}}, {analysis: true}",
+};

@@ -2,7 +2,8 @@ import { z, ZodIssue } from "zod";
 import { ConfigProblem, ConfigValidationError } from "../config/errors";
 import { StackLayer } from "../config/load";
 import { isStackKeyDefault, REGION_LAYER_KEY, StackKey } from "../config/stack-keys";
-import { stackKeyProblems, unknownKey } from "../config/stack-layer-keys";
+import { stackKeyProblems } from "../config/stack-layer-keys";
+import { problemsFromIssue } from "../config/zod-problems";
 
 /**
  * The control-plane stack (`outpost-fleet:target: control`, one per fleet): the central
@@ -179,46 +180,10 @@ export function isControlStack(stack: StackLayer): boolean {
   return stack.target === CONTROL_TARGET;
 }
 
-function keyName(keyPath: readonly (string | number)[]): string {
-  const [first, ...rest] = keyPath;
-  if (first === REGION_LAYER_KEY && rest.length === 0) return "aws:region";
-  const joined = keyPath
-    .map((part, index) =>
-      typeof part === "number" ? `[${part}]` : index === 0 ? part : `.${part}`,
-    )
-    .join("");
-  return `outpost-fleet:${joined}`;
-}
-
-function valueAt(root: unknown, keyPath: readonly (string | number)[]): unknown {
-  let current: unknown = root;
-  for (const part of keyPath) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[part];
-  }
-  return current;
-}
-
-function problemsFromIssue(issue: ZodIssue, layer: unknown): ConfigProblem[] {
-  if (issue.code === "unrecognized_keys") {
-    // Fleet keys are reported by fleetKeysOnControlStack; here only the control mapping's.
-    if (issue.path.length === 0) return [];
-    return issue.keys.map((key) =>
-      unknownKey(
-        keyName([...issue.path, key]),
-        key,
-        valueAt(layer, [...issue.path, key]),
-        "check the spelling against docs/pipeline.md",
-      ),
-    );
-  }
-  const value = valueAt(layer, issue.path);
-  let allowed = issue.message;
-  if (issue.code === "invalid_type" && value === undefined)
-    allowed = `is required (${issue.expected})`;
-  else if (issue.code === "invalid_type")
-    allowed = `must be ${issue.expected}, not ${issue.received}`;
-  return [{ key: keyName(issue.path), value, allowed }];
+/** Problems of one zod issue; fleet keys are reported by fleetKeysOnControlStack instead. */
+function controlProblems(issue: ZodIssue, layer: unknown): ConfigProblem[] {
+  if (issue.code === "unrecognized_keys" && issue.path.length === 0) return [];
+  return problemsFromIssue(issue, layer, { docs: "docs/pipeline.md" });
 }
 
 /**
@@ -292,7 +257,7 @@ export function loadControlConfig(stack: StackLayer): ControlConfig {
   );
   const parsed = controlStackSchema.safeParse(known);
   if (!parsed.success) {
-    problems.push(...parsed.error.issues.flatMap((issue) => problemsFromIssue(issue, known)));
+    problems.push(...parsed.error.issues.flatMap((issue) => controlProblems(issue, known)));
     throw new ConfigValidationError(problems);
   }
   problems.push(...controlCrossChecks(parsed.data.control));
