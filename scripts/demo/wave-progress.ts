@@ -1,5 +1,6 @@
 import { Listr } from "listr2";
 import type { JournalEvent } from "../../automation/journal/journal-events";
+import { PRESTAGE_STEP } from "../../automation/plan/plan-types";
 import { type WaveStatus, waveStatuses } from "./wave-status";
 
 const FINAL: ReadonlySet<WaveStatus["state"]> = new Set([
@@ -8,6 +9,8 @@ const FINAL: ReadonlySet<WaveStatus["state"]> = new Set([
   "rolled-back",
   "not-started",
 ]);
+
+const labelOf = (wave: string) => (wave === PRESTAGE_STEP ? "prestage" : `wave ${wave}`);
 
 /**
  * On a terminal: one live line per wave (listr2), fed by polling the journal, until `done`
@@ -37,17 +40,17 @@ export async function showWaveProgress(
   })();
   const tasks = new Listr(
     statuses.map(({ wave }) => ({
-      title: `wave ${wave}`,
+      title: labelOf(wave),
       task: async (_: unknown, task: { title: string; skip: (message?: string) => void }) => {
         for (;;) {
           const status = statuses.find((s) => s.wave === wave);
-          if (status) task.title = `wave ${wave}: ${status.text}`;
+          if (status) task.title = `${labelOf(wave)}: ${status.text}`;
           if (status?.state === "done") return;
           if (status?.state === "failed" || status?.state === "rolled-back") {
-            throw new Error(`wave ${wave}: ${status.text}`);
+            throw new Error(`${labelOf(wave)}: ${status.text}`);
           }
           if (status?.state === "not-started" || (finished && !status)) {
-            return task.skip(`wave ${wave}: not started`);
+            return task.skip(`${labelOf(wave)}: not started`);
           }
           if (finished && status && !FINAL.has(status.state)) return;
           await sleep();

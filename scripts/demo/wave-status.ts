@@ -1,4 +1,5 @@
 import type { JournalEvent } from "../../automation/journal/journal-events";
+import { PRESTAGE_STEP, type RolloutPlan } from "../../automation/plan/plan-types";
 
 export type WaveState = "waiting" | "running" | "done" | "failed" | "rolled-back" | "not-started";
 
@@ -26,7 +27,8 @@ export function waveStatuses(events: readonly JournalEvent[]): WaveStatus[] {
     }
   }
   const rollbackDone = events.some((e) => e.type === "rollback-completed");
-  return started.plan.waves.map(({ name, stages }) => {
+  const prestage = started.plan.prestage ? [prestageStatus(events, started.plan)] : [];
+  const waves = started.plan.waves.map(({ name, stages }): WaveStatus => {
     const mine = events.filter((e) => "wave" in e && e.wave === name);
     const failed = mine.find((e) => e.type === "stage-failed");
     const lastStep = [...mine].reverse().find((e) => e.type === "step-started");
@@ -57,6 +59,27 @@ export function waveStatuses(events: readonly JournalEvent[]): WaveStatus[] {
       ? { wave: name, state: "not-started", text: "not started" }
       : { wave: name, state: "waiting", text: `${outposts}, waiting` };
   });
+  return [...prestage, ...waves];
+}
+
+/** The fleet-wide prestage: done once the first wave starts. */
+function prestageStatus(events: readonly JournalEvent[], plan: RolloutPlan): WaveStatus {
+  const wave = PRESTAGE_STEP;
+  const batches = plan.prestage?.batches.length ?? 0;
+  const outposts = plan.waves.reduce((sum, w) => sum + w.stages.length, 0);
+  const failed = events.find((e) => e.type === "stage-failed" && e.wave === wave);
+  if (failed?.type === "stage-failed") {
+    return { wave, state: "failed", text: `${outpostOf(failed.stage)} failed, rolling back` };
+  }
+  if (events.some((e) => e.type === "wave-started")) {
+    return { wave, state: "done", text: `${outposts} idle colors warm on ${plan.release}` };
+  }
+  const started = events.filter((e) => e.type === "step-started" && e.wave === wave).length;
+  if (started > 0) return { wave, state: "running", text: `batch ${started} of ${batches}` };
+  const finished = events.some((e) => e.type === "release-finished");
+  return finished
+    ? { wave, state: "not-started", text: "not started" }
+    : { wave, state: "waiting", text: `${outposts} idle colors, waiting` };
 }
 
 function stageWave(

@@ -251,4 +251,38 @@ describe("demo: the summary of a run", () => {
     ]);
     expect(waveStatuses([])).to.deep.equal([]);
   });
+
+  it("puts the fleet-wide prestage first: its batches, then done once the first wave starts", () => {
+    const plan: RolloutPlan = {
+      ...PLAN,
+      prestage: {
+        concurrency: 2,
+        batches: [
+          ["local-us/nyc", "local-us/iad"],
+          ["local-eu/fra", "local-apac/syd"],
+        ],
+      },
+    };
+    const begun: [number, JournalEventBody] = [
+      0,
+      { ...(started[1] as object), plan } as JournalEventBody,
+    ];
+    const during = journal(
+      begun,
+      step(1, "step-started", "prestage", 0, "prestage", ["local-us/nyc", "local-us/iad"]),
+    );
+    expect(waveStatuses(during)[0]).to.deep.equal({
+      wave: "prestage",
+      state: "running",
+      text: "batch 1 of 2",
+    });
+    const after = journal(begun, [5, { type: "wave-started", wave: "us" }]);
+    expect(waveStatuses(after).map((s) => `${s.wave} ${s.state}`)).to.deep.equal([
+      "prestage done",
+      "us running",
+      "eu waiting",
+      "apac waiting",
+    ]);
+    expect(waveStatuses(after)[0].text).to.equal("4 idle colors warm on 2.1.0");
+  });
 });
