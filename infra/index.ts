@@ -7,6 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError } from "./config";
 import { readStackConfig } from "./stack-config";
 import { fleetProgram } from "./program";
+import { recordProgramTimings } from "./program-timings";
+
+recordProgramTimings();
 
 function main(): Record<string, unknown> {
   try {

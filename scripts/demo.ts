@@ -42,7 +42,12 @@ import { runDriverProcess } from "../bench/lib/driver-process";
 import { runLoad } from "../bench/lib/http-load";
 import type { OutpostOutputs } from "../infra/contract";
 import { type DemoSummary, formatSummary, type OutpostLoad, summarize } from "./demo/demo-summary";
-import { outpostsPerStack, type StackFileConfig, withOutposts } from "./demo/fleet-shape";
+import {
+  outpostsPerStack,
+  type StackFileConfig,
+  withOutposts,
+  withPoolSize,
+} from "./demo/fleet-shape";
 import { showWaveProgress } from "./demo/wave-progress";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -64,9 +69,6 @@ analysis:
   maxErrorRate: 0.01
 policyPacks: [${path.join(ROOT, "policies")}]
 `;
-
-/** Requests a second on each Outpost: a 10% candidate reaches the gates' minimum sample soon. */
-const LOAD_RATE = 100;
 
 function say(message: string): void {
   console.log(`demo: ${message}`);
@@ -148,8 +150,16 @@ async function versionOf(endpoint: string): Promise<string> {
   return ((await response.json()) as { version: string }).version;
 }
 
-/** The demo's stack copies, reshaped to `total` Outposts spread over the stacks. */
-function shapeFleet(projectDir: string, names: readonly string[], total: number): void {
+/**
+ * The demo's stack copies, reshaped to `total` Outposts spread over the stacks, with
+ * `processes` per color when given.
+ */
+function shapeFleet(
+  projectDir: string,
+  names: readonly string[],
+  total: number,
+  processes: number | undefined,
+): void {
   const counts = outpostsPerStack(total, names.length);
   names.forEach((name, i) => {
     const file = path.join(projectDir, `Pulumi.${name}.yaml`);
@@ -158,7 +168,7 @@ function shapeFleet(projectDir: string, names: readonly string[], total: number)
       parse(fs.readFileSync(file, "utf8")) as StackFileConfig,
       counts[i],
     );
-    fs.writeFileSync(file, stringify(shaped));
+    fs.writeFileSync(file, stringify(processes ? withPoolSize(shaped, processes) : shaped));
   });
 }
 
@@ -174,6 +184,16 @@ async function main(): Promise<number> {
       type: "number",
       default: 12,
       describe: "Outposts in all, spread evenly over the stacks",
+    })
+    .option("rate", {
+      type: "number",
+      default: 100,
+      describe:
+        "Requests a second on each Outpost (at 100, a 10% candidate soon reaches the gates' minimum sample)",
+    })
+    .option("processes-per-color", {
+      type: "number",
+      describe: "App processes in each color's pool (default: the stack files' capacity)",
     })
     .option("summary", {
       type: "string",
@@ -221,10 +241,11 @@ async function main(): Promise<number> {
   if (!(badRate >= 0 && badRate <= 1)) {
     throw new Error(`--bad-release ${String(argv["bad-release"])}: must be from 0 to 1`);
   }
+  if (!(argv.rate > 0)) throw new Error(`--rate ${String(argv.rate)}: must be more than 0`);
   const perStack = outpostsPerStack(argv.outposts, names.length);
   await cleanUp(demoDir, names);
   const projectDir = scratchProject(path.join(demoDir, "project"), names);
-  shapeFleet(projectDir, names, argv.outposts);
+  shapeFleet(projectDir, names, argv.outposts, argv["processes-per-color"]);
   const stateDir = path.join(demoDir, "state");
   const settingsFile = path.join(demoDir, "driver.yaml");
   fs.writeFileSync(settingsFile, DEMO_SETTINGS);
@@ -317,7 +338,7 @@ async function main(): Promise<number> {
       path: "/",
       durationMs: 1_800_000,
       concurrency: 4,
-      ratePerSecond: LOAD_RATE,
+      ratePerSecond: argv.rate,
       until: driver,
     }).then((load): OutpostLoad => ({ stage: `${site.stack}/${site.outpost}`, load })),
   );

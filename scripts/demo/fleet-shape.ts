@@ -69,3 +69,25 @@ export function withOutposts(stack: string, file: StackFileConfig, count: number
   else config[DEPLOYMENT] = deployment;
   return { ...file, config };
 }
+
+/**
+ * The stack file with every Outpost's pools at `processes` per color (min = desired = max), for
+ * a lighter local fleet: the scale benchmark runs 48 Outposts on one machine.
+ */
+export function withPoolSize(file: StackFileConfig, processes: number): StackFileConfig {
+  if (!Number.isInteger(processes) || processes < 1) {
+    throw new Error(
+      `--processes-per-color ${String(processes)}: must be a whole number, 1 or more`,
+    );
+  }
+  const outposts = (file.config[OUTPOSTS] ?? []) as readonly OutpostEntry[];
+  const sized = outposts.map((outpost) => {
+    const capacity = outpost.capacity as { readonly maxInstances: number };
+    const maxInstances = Math.max(capacity.maxInstances, 2 * processes);
+    return {
+      ...outpost,
+      capacity: { min: processes, desired: processes, max: processes, maxInstances },
+    };
+  });
+  return { ...file, config: { ...file.config, [OUTPOSTS]: sized } };
+}

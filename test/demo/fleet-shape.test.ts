@@ -7,6 +7,7 @@ import {
   outpostsPerStack,
   type StackFileConfig,
   withOutposts,
+  withPoolSize,
 } from "../../scripts/demo/fleet-shape";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -57,5 +58,17 @@ describe("demo: the fleet's shape (--outposts)", () => {
     expect(loadFleetConfig(layerOf(one)).outposts.map((o) => o.name)).to.deep.equal([
       (stackFile("local-eu").config["outpost-fleet:outposts"] as { name: string }[])[0].name,
     ]);
+  });
+
+  it("lightens every pool to one process per color, and refuses less", () => {
+    const light = withPoolSize(withOutposts("local-eu", stackFile("local-eu"), 3), 1);
+    const outposts = light.config["outpost-fleet:outposts"] as { capacity: unknown }[];
+    expect(outposts.map((o) => o.capacity)).to.deep.equal(
+      Array(3).fill({ min: 1, desired: 1, max: 1, maxInstances: 4 }),
+    );
+    expect(loadFleetConfig(layerOf(light)).outposts).to.have.length(3);
+    expect(() => withPoolSize(light, 0)).to.throw(
+      "--processes-per-color 0: must be a whole number, 1 or more",
+    );
   });
 });
