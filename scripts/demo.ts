@@ -243,9 +243,32 @@ async function main(): Promise<number> {
   }
   if (!(argv.rate > 0)) throw new Error(`--rate ${String(argv.rate)}: must be more than 0`);
   const perStack = outpostsPerStack(argv.outposts, names.length);
+  const processes = argv["processes-per-color"];
+  if (processes !== undefined && !(Number.isInteger(processes) && processes >= 1)) {
+    throw new Error(`--processes-per-color ${processes}: must be a whole number, 1 or more`);
+  }
+  // Every bad input is refused here, before anything is made or destroyed.
+  for (const name of names) {
+    if (!fs.existsSync(path.join(ROOT, `Pulumi.${name}.yaml`))) {
+      throw new Error(
+        `--stacks ${name}: there is no Pulumi.${name}.yaml; the local stacks are local-us, local-eu, local-apac`,
+      );
+    }
+  }
+  const groupOf = (stack: string) =>
+    (
+      parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, string>;
+      }
+    ).config["outpost-fleet:regionGroup"];
+  const failIn = argv["fail-in"];
+  if (failIn !== undefined && !names.some((name) => groupOf(name) === failIn)) {
+    const groups = names.map(groupOf).join(", ");
+    throw new Error(`--fail-in ${failIn}: no stack of that region group; the demo has ${groups}`);
+  }
   await cleanUp(demoDir, names);
   const projectDir = scratchProject(path.join(demoDir, "project"), names);
-  shapeFleet(projectDir, names, argv.outposts, argv["processes-per-color"]);
+  shapeFleet(projectDir, names, argv.outposts, processes);
   const stateDir = path.join(demoDir, "state");
   const settingsFile = path.join(demoDir, "driver.yaml");
   fs.writeFileSync(settingsFile, DEMO_SETTINGS);
@@ -263,17 +286,6 @@ async function main(): Promise<number> {
       ),
     ),
   );
-  const groupOf = (stack: string) =>
-    (
-      parse(fs.readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) as {
-        config: Record<string, string>;
-      }
-    ).config["outpost-fleet:regionGroup"];
-  const failIn = argv["fail-in"];
-  if (failIn !== undefined && !names.some((name) => groupOf(name) === failIn)) {
-    const groups = names.map(groupOf).join(", ");
-    throw new Error(`--fail-in ${failIn}: no stack of that region group; the demo has ${groups}`);
-  }
 
   say(`bringing up ${names.map((n, i) => `${n} (${perStack[i]})`).join(", ")} in ${demoDir}`);
   const started = Date.now();
