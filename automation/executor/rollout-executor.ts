@@ -1,4 +1,4 @@
-import type { DriverConfig } from "../engine/engine-port";
+import type { DriverConfig, PolicyViolation } from "../engine/engine-port";
 import type { RollbackCause } from "../journal/journal-events";
 import { type ReleaseProgress, replay, stepKey } from "../journal/release-progress";
 import {
@@ -122,39 +122,31 @@ export class RolloutExecutor {
     return this.finalize();
   }
 
-  /** Sets the release on every stack and previews it with the policy packs. */
+  /**
+   * Sets the release on every stack and previews it with the policy packs. The stacks' previews
+   * run at once (each is its own engine process, and each type-checks the packs); their results
+   * are then taken in plan order, so the journal and the first refusal read as before.
+   */
   private async preflight(progress: ReleaseProgress): Promise<RunOutcome | undefined> {
-    const { engine, settings } = this.deps;
-    for (const stack of stacksOf(progress.plan)) {
-      if (progress.preflightPassed.has(stack)) continue;
-      const stopped = await this.checkControl(`preflight of ${stack}`, undefined);
-      if (stopped) return stopped;
-      let violations;
-      try {
-        await engine.writeDriverConfig(stack, { release: progress.plan.release });
-        // Policy config only means something to a policy pack.
-        const releaseConfig =
-          settings.policyPacks.length === 0
-            ? undefined
-            : await this.deps.releasePolicyConfig?.(
-                stack,
-                progress.plan.release,
-                progress.baselines[stack]?.release,
-              );
-        const preview = await engine.preview(stack, {
-          policyPacks: settings.policyPacks,
-          policyPackConfigs: [
-            ...settings.policyPackConfigs,
-            ...(releaseConfig ? [releaseConfig] : []),
-          ],
-        });
-        violations = preview.violations.filter((v) => v.enforcement === "mandatory");
-      } catch (err) {
+    const pending = stacksOf(progress.plan).filter((s) => !progress.preflightPassed.has(s));
+    if (pending.length === 0) return undefined;
+    const stopped = await this.checkControl(`preflight of ${pending.join(", ")}`, undefined);
+    if (stopped) return stopped;
+    const previews = await Promise.all(
+      pending.map((stack) =>
+        this.previewWithPolicies(stack, progress).then(
+          (violations) => ({ stack, violations, error: undefined }),
+          (error: unknown) => ({ stack, violations: [], error }),
+        ),
+      ),
+    );
+    for (const { stack, violations, error } of previews) {
+      if (error !== undefined) {
         return this.stopTheLine(
           "failure",
           "release",
           undefined,
-          `preview of ${stack} failed: ${messageOf(err)}`,
+          `preview of ${stack} failed: ${messageOf(error)}`,
         );
       }
       if (violations.length > 0) {
@@ -170,6 +162,29 @@ export class RolloutExecutor {
       await this.context.record({ type: "preflight-passed", stack });
     }
     return undefined;
+  }
+
+  /** One stack's release written and previewed with the packs: its mandatory violations. */
+  private async previewWithPolicies(
+    stack: string,
+    progress: ReleaseProgress,
+  ): Promise<PolicyViolation[]> {
+    const { engine, settings } = this.deps;
+    await engine.writeDriverConfig(stack, { release: progress.plan.release });
+    // Policy config only means something to a policy pack.
+    const releaseConfig =
+      settings.policyPacks.length === 0
+        ? undefined
+        : await this.deps.releasePolicyConfig?.(
+            stack,
+            progress.plan.release,
+            progress.baselines[stack]?.release,
+          );
+    const preview = await engine.preview(stack, {
+      policyPacks: settings.policyPacks,
+      policyPackConfigs: [...settings.policyPackConfigs, ...(releaseConfig ? [releaseConfig] : [])],
+    });
+    return preview.violations.filter((v) => v.enforcement === "mandatory");
   }
 
   /**

@@ -159,10 +159,12 @@ describe("cli: status, history and operator commands (from the journal)", () => 
       operations: string[];
     };
     expect(doc.outcome.kind).to.equal("succeeded");
+    // Preflight: every stack's release written, then all previewed at once.
     expect(doc.operations.slice(0, 2)).to.deep.equal([
       "write-config us release=2.1.0",
-      "preview us",
+      "write-config eu release=2.1.0",
     ]);
+    expect(doc.operations.slice(2, 4)).to.deep.equal(["preview us", "preview eu"]);
     expect(doc.operations).to.include("up eu [eu-op2]");
     expect(fs.readFileSync(path.join(project, "Pulumi.us.yaml"), "utf8")).to.equal(before);
   });

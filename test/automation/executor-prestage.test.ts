@@ -39,9 +39,10 @@ describe("executor: the fleet-wide prestage step", () => {
       `up ${stack} [${outpost}]`,
     ];
     expect(h.changes()).to.deep.equal([
+      // preflight: both stacks previewed at once
       `write-config us release=${RELEASE}`,
-      "preview us",
       `write-config eu release=${RELEASE}`,
+      "preview us",
       "preview eu",
       // prestage batch 0 and 1 (concurrency 2): one targeted up per stack and batch
       `write-config us [us-op1,us-op2] release=${RELEASE}`,
@@ -134,9 +135,10 @@ describe("executor: the fleet-wide prestage step", () => {
     });
     expect(exitCodeOf(outcome)).to.equal(ExitCode.FailedRolledBack);
     expect(h.changes()).to.deep.equal([
+      // preflight: both stacks previewed at once
       `write-config us release=${RELEASE}`,
-      "preview us",
       `write-config eu release=${RELEASE}`,
+      "preview us",
       "preview eu",
       `write-config us [us-op1,us-op2] release=${RELEASE}`,
       "up us [us-op1,us-op2]",

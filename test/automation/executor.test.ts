@@ -39,9 +39,10 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
       `up ${stack} [${outpost}]`,
     ];
     expect(h.changes()).to.deep.equal([
+      // preflight: both stacks previewed at once
       `write-config us release=${RELEASE}`,
-      "preview us",
       `write-config eu release=${RELEASE}`,
+      "preview us",
       "preview eu",
       ...stage("us", "us-op1"),
       ...stage("us", "us-op2"),
@@ -321,6 +322,36 @@ describe("executor: stop the line", () => {
     expect(h.changes().filter((c) => c.startsWith("up "))).to.deep.equal([]);
     expect(h.engine.configuredRelease("us")).to.equal("2.0.0");
     expect(h.engine.configuredRelease("eu")).to.equal("2.0.0");
+  });
+
+  it("previews every stack at once, then journals them in plan order; a failed one stops the release", async () => {
+    const h = makeHarness({ stacks: exampleFleet(1, ["us", "eu", "apac"]) });
+    let running = 0;
+    let most = 0;
+    h.engine.preview = async (stack) => {
+      most = Math.max(most, ++running);
+      // apac answers first, us last: the journal still reads us, eu, apac.
+      await new Promise((resolve) =>
+        setTimeout(resolve, stack === "us" ? 30 : stack === "eu" ? 20 : 10),
+      );
+      running--;
+      if (stack === "eu") throw new Error("eu: the program failed");
+      return { changes: {}, violations: [] };
+    };
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(most).to.equal(3);
+    expect(outcome.kind).to.equal("rolled-back");
+    const preflight = (await h.events()).flatMap((e) =>
+      e.type === "preflight-passed"
+        ? [`passed ${e.stack}`]
+        : e.type === "rollback-started"
+          ? [e.reason]
+          : [],
+    );
+    expect(preflight).to.deep.equal(["passed us", "preview of eu failed: eu: the program failed"]);
+    expect(h.changes().filter((c) => c.startsWith("up "))).to.deep.equal([]);
+    for (const stack of ["us", "eu", "apac"])
+      expect(h.engine.configuredRelease(stack)).to.equal("2.0.0");
   });
 
   it("refuses to start inside a freeze window and changes nothing", async () => {
