@@ -38,6 +38,15 @@ export interface StatusView {
   readonly pendingRequests: string[];
 }
 
+/** A step's state from the journal: done, started, or not yet. */
+function stepStateOf(progress: ReleaseProgress, key: string): StepState {
+  if (progress.completedSteps.has(key)) return "done";
+  return progress.startedSteps.has(key) ? "running" : "pending";
+}
+
+/** How `status` marks a step: ✓ done, … running, nothing pending. */
+const markOf = (state: StepState) => (state === "done" ? " ✓" : state === "running" ? " …" : "");
+
 /** What `status` shows, from the journal and the lock. Pure. */
 export function statusView(progress: ReleaseProgress, lock: LockState): StatusView {
   const holdsThis = lock.state === "held" && lock.holder.release === progress.release;
@@ -52,12 +61,7 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
     const batches = batchesOf(wave).map((batch, index) => {
       const steps: Record<string, StepState> = {};
       for (const step of batchSteps(progress.plan, batch)) {
-        const key = stepKey(wave.name, index, step.id);
-        steps[step.id] = progress.completedSteps.has(key)
-          ? "done"
-          : progress.startedSteps.has(key)
-            ? "running"
-            : "pending";
+        steps[step.id] = stepStateOf(progress, stepKey(wave.name, index, step.id));
       }
       return { stages: batch.map((s) => s.id), steps };
     });
@@ -75,15 +79,10 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
   });
   const prestage = progress.plan.prestage
     ? {
-        batches: progress.plan.prestage.batches.map((stages, index) => {
-          const key = stepKey(PRESTAGE_STEP, index, PRESTAGE_STEP);
-          const state: StepState = progress.completedSteps.has(key)
-            ? "done"
-            : progress.startedSteps.has(key)
-              ? "running"
-              : "pending";
-          return { stages, state };
-        }),
+        batches: progress.plan.prestage.batches.map((stages, index) => ({
+          stages,
+          state: stepStateOf(progress, stepKey(PRESTAGE_STEP, index, PRESTAGE_STEP)),
+        })),
       }
     : null;
   const pending = progress.pending;
@@ -138,15 +137,16 @@ export function formatStatus(view: StatusView): string {
         : "not started";
     lines.push(`  ${PRESTAGE_STEP} (idle colors, no traffic): ${overall}`);
     view.prestage.batches.forEach((batch, index) => {
-      const mark = batch.state === "done" ? " ✓" : batch.state === "running" ? " …" : "";
-      lines.push(`    batch ${index}  ${batch.stages.join(", ")}: ${PRESTAGE_STEP}${mark}`);
+      lines.push(
+        `    batch ${index}  ${batch.stages.join(", ")}: ${PRESTAGE_STEP}${markOf(batch.state)}`,
+      );
     });
   }
   for (const wave of view.waves) {
     lines.push(`  wave ${wave.name}: ${wave.state}`);
     wave.batches.forEach((batch, index) => {
       const steps = Object.entries(batch.steps)
-        .map(([id, state]) => `${id}${state === "done" ? " ✓" : state === "running" ? " …" : ""}`)
+        .map(([id, state]) => `${id}${markOf(state)}`)
         .join(" > ");
       lines.push(
         `    ${index === 0 ? "canary " : `batch ${index}`}  ${batch.stages.join(", ")}: ${steps}`,

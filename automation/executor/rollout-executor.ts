@@ -203,12 +203,9 @@ export class RolloutExecutor {
       const stopped = await this.checkControl(`${PRESTAGE_STEP} batch ${index}`, undefined);
       if (stopped) return stopped;
       // It moves no traffic, but it changes the fleet: held by freeze windows as a wave is.
-      const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
-      if (frozen) {
-        const reason = `${PRESTAGE_STEP} batch ${index} is inside freeze window ${describeFreezeWindow(frozen)}`;
-        await this.context.record({ type: "paused", before: reason });
-        return { kind: "blocked", reason: `${reason}; resume after it ends` };
-      }
+      const what = `${PRESTAGE_STEP} batch ${index}`;
+      const frozen = await this.holdInFreezeWindow(what, (reason) => reason);
+      if (frozen) return frozen;
       const stages = batch.filter(
         (stage) => !alreadyOnRelease(baselineOf(progress, stage), progress.plan.release),
       );
@@ -219,18 +216,30 @@ export class RolloutExecutor {
     return undefined;
   }
 
+  /**
+   * Inside a freeze window, `what` does not start: the driver records a pause (`before`, from the
+   * reason) and stops, blocked, until resumed after the window.
+   */
+  private async holdInFreezeWindow(
+    what: string,
+    before: (reason: string) => string,
+  ): Promise<RunOutcome | undefined> {
+    const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
+    if (!frozen) return undefined;
+    const reason = `${what} is inside freeze window ${describeFreezeWindow(frozen)}`;
+    await this.context.record({ type: "paused", before: before(reason) });
+    return { kind: "blocked", reason: `${reason}; resume after it ends` };
+  }
+
   private async runWave(wave: Wave): Promise<RunOutcome | undefined> {
     let progress = this.context.progress();
     if (progress.completedWaves.has(wave.name)) return undefined;
     if (!progress.startedWaves.has(wave.name)) {
       const stopped = await this.checkControl(`wave ${wave.name}`, { wave: wave.name, batch: 0 });
       if (stopped) return stopped;
-      const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
-      if (frozen) {
-        const reason = `wave ${wave.name} is inside freeze window ${describeFreezeWindow(frozen)}`;
-        await this.context.record({ type: "paused", before: `wave ${wave.name} (${reason})` });
-        return { kind: "blocked", reason: `${reason}; resume after it ends` };
-      }
+      const what = `wave ${wave.name}`;
+      const frozen = await this.holdInFreezeWindow(what, (reason) => `${what} (${reason})`);
+      if (frozen) return frozen;
       const unapproved = await this.approve(wave.name);
       if (unapproved) return unapproved;
       await this.context.record({ type: "wave-started", wave: wave.name });

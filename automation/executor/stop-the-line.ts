@@ -17,7 +17,7 @@ export interface FailurePoint {
  */
 export function stagesToRollBack(
   plan: RolloutPlan,
-  progress: Pick<ReleaseProgress, "movedStages"> & Partial<Pick<ReleaseProgress, "engagedStages">>,
+  progress: Pick<ReleaseProgress, "movedStages" | "engagedStages">,
   scope: RollbackScope,
   failure: FailurePoint | undefined,
 ): string[] {
@@ -32,8 +32,7 @@ export function stagesToRollBack(
       plan.waves.find((w) => w.name === failure.wave)?.stages.includes(stage)
     );
   });
-  const onlyPrestaged = (id: string) =>
-    progress.engagedStages !== undefined && moved(id) && !progress.engagedStages.has(id);
+  const onlyPrestaged = (id: string) => moved(id) && !progress.engagedStages.has(id);
   return stages
     .filter((stage) => inScope.includes(stage) || onlyPrestaged(stage.id))
     .map((stage) => stage.id)

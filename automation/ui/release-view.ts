@@ -120,31 +120,25 @@ export function releaseView(
         const baseline = progress.baselines[stage.stack]?.deployment[stage.outpost];
         const skipped = baseline !== undefined && alreadyOnRelease(baseline, progress.release);
         const failedStep = failedAt.get(stage.id);
-        const prestaged = prestageState.get(stage.id);
-        const prestage =
-          prestaged === undefined
-            ? []
-            : [
-                {
-                  id: PRESTAGE_STEP,
-                  state: (skipped
-                    ? "skipped"
-                    : failedStep === PRESTAGE_STEP
-                      ? "failed"
-                      : prestaged) as StageStepState,
-                },
-              ];
-        const waveSteps = (progress.plan.steps[stage.stack] ?? []).map((step) => {
-          const state: StageStepState = skipped
-            ? "skipped"
-            : step.id === failedStep
-              ? "failed"
-              : (batchStates[batchIndex]?.steps[step.id] ??
-                (progress.completedSteps.has(stepKey(wave.name, batchIndex, step.id))
-                  ? "done"
-                  : "pending"));
-          return { id: step.id, state };
+        /** A step of this stage: skipped, failed, or as its batch recorded it. */
+        const stepOf = (
+          id: string,
+          recorded: StepState,
+        ): { id: string; state: StageStepState } => ({
+          id,
+          state: skipped ? "skipped" : id === failedStep ? "failed" : recorded,
         });
+        const prestaged = prestageState.get(stage.id);
+        const prestage = prestaged === undefined ? [] : [stepOf(PRESTAGE_STEP, prestaged)];
+        const waveSteps = (progress.plan.steps[stage.stack] ?? []).map((step) =>
+          stepOf(
+            step.id,
+            batchStates[batchIndex]?.steps[step.id] ??
+              (progress.completedSteps.has(stepKey(wave.name, batchIndex, step.id))
+                ? "done"
+                : "pending"),
+          ),
+        );
         const steps = [...prestage, ...waveSteps];
         const rolledBack =
           progress.rollback?.stages.includes(stage.id) === true &&
