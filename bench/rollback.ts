@@ -23,7 +23,7 @@ import { pulumiCommand, pulumiEnvironment } from "../automation/engine/pulumi-en
 import { scratchProject } from "../automation/engine/scratch-project";
 import { JournalFile } from "../automation/journal/journal-file";
 import type { OutpostOutputs } from "../infra/contract";
-import { summarize } from "../scripts/demo/demo-summary";
+import { rollbackFigures } from "../scripts/demo/demo-summary";
 import { type StackFileConfig, withOutposts } from "../scripts/demo/fleet-shape";
 import { runDriverProcess } from "./lib/driver-process";
 import { runLoad } from "./lib/http-load";
@@ -105,25 +105,20 @@ async function main(): Promise<void> {
       const code = await driver;
       const journal = new JournalFile(path.join(journalDir, "releases", `${release}.jsonl`));
       const { events } = await journal.read();
-      const summary = summarize({
-        release,
-        loads,
-        events,
-        deployMs: 0,
-        versions: {},
-        stableVersion: STABLE,
-      });
       const caught = events.find((e) => e.type === "stage-failed");
-      if (code !== 1 || summary.rollbackMs === undefined || caught?.type !== "stage-failed") {
+      const { rollbackMs, rollbackCompletedMs } = rollbackFigures(events, loads, STABLE);
+      if (code !== 1 || rollbackMs === undefined || caught?.type !== "stage-failed") {
         throw new Error(`${release}: expected a rollback (exit 1), got exit ${code}; see ${work}`);
       }
-      traffic.push(summary.rollbackMs);
-      complete.push(summary.rollbackCompletedMs ?? NaN);
-      failed += summary.failedRequests;
-      requests += summary.requests;
+      const runFailed = loads.reduce((sum, { load }) => sum + load.failed, 0);
+      const runRequests = loads.reduce((sum, { load }) => sum + load.total, 0);
+      traffic.push(rollbackMs);
+      complete.push(rollbackCompletedMs ?? NaN);
+      failed += runFailed;
+      requests += runRequests;
       console.log(
-        `  ${release}: caught at ${caught.step}; traffic back ${summary.rollbackMs} ms, ` +
-          `rollback complete ${summary.rollbackCompletedMs} ms, ${summary.failedRequests} of ${summary.requests} requests failed`,
+        `  ${release}: caught at ${caught.step}; traffic back ${rollbackMs} ms, ` +
+          `rollback complete ${rollbackCompletedMs} ms, ${runFailed} of ${runRequests} requests failed`,
       );
     }
     const show = (values: number[]) => {

@@ -123,7 +123,9 @@ export function summarize(input: SummaryInput): DemoSummary {
     p99Ms: percentile(latencies, 99),
     maxSwitchGapMs: switchGaps.max,
     switchGaps,
-    ...(input.stableVersion === undefined ? {} : rollbackFigures(input, input.stableVersion)),
+    ...(input.stableVersion === undefined
+      ? {}
+      : rollbackFigures(input.events, input.loads, input.stableVersion)),
     ...(input.timings === undefined
       ? {}
       : { engineMs: input.timings.engineMs, driverMs: input.timings.driverMs }),
@@ -132,17 +134,18 @@ export function summarize(input: SummaryInput): DemoSummary {
 }
 
 /** From the first failed gate: until the moved Outposts serve only `stable`, and until the journal says done. */
-function rollbackFigures(
-  input: SummaryInput,
+export function rollbackFigures(
+  events: readonly JournalEvent[],
+  loads: readonly OutpostLoad[],
   stable: string,
 ): { rollbackMs?: number; rollbackCompletedMs?: number } {
-  const failed = input.events.find((e) => e.type === "stage-failed");
+  const failed = events.find((e) => e.type === "stage-failed");
   if (failed === undefined) return {};
   const failedAt = time(failed);
-  const rollback = input.events.find((e) => e.type === "rollback-started");
+  const rollback = events.find((e) => e.type === "rollback-started");
   const moved = new Set(rollback?.type === "rollback-started" ? rollback.stages : []);
   let lastOther = failedAt;
-  for (const { stage, load } of input.loads) {
+  for (const { stage, load } of loads) {
     if (!moved.has(stage)) continue;
     for (const sample of load.samples) {
       if (sample.version !== undefined && sample.version !== stable) {
@@ -150,7 +153,7 @@ function rollbackFigures(
       }
     }
   }
-  const completed = input.events.find((e) => e.type === "rollback-completed");
+  const completed = events.find((e) => e.type === "rollback-completed");
   return {
     rollbackMs: lastOther - failedAt,
     ...(completed ? { rollbackCompletedMs: time(completed) - failedAt } : {}),
