@@ -12,6 +12,8 @@ import {
   validateWaveOrder,
 } from "../plan/plan-inputs";
 import type { RolloutPlan } from "../plan/plan-types";
+import { type ArtifactSources, releaseArtifacts } from "../plan/release-artifacts";
+import { mergedStackConfig } from "../fleet/config-diff";
 import { parseTrafficSteps } from "../plan/traffic-steps";
 import {
   DEFAULT_SETTINGS_FILE,
@@ -132,6 +134,25 @@ export function resolveSettings(args: CommonArgs, env: NodeJS.ProcessEnv): Drive
   return loadDriverSettings(file, projectDir);
 }
 
+/** Each stack's image repository and AMI prefix, from its merged config layers. */
+function artifactSources(
+  projectDir: string,
+  stacks: readonly FleetStack[],
+): Record<string, ArtifactSources> {
+  return Object.fromEntries(
+    stacks.map((stack) => {
+      const app = mergedStackConfig(projectDir, stack.name).merged.app as
+        | Partial<Record<keyof ArtifactSources, unknown>>
+        | undefined;
+      const text = (value: unknown) => (typeof value === "string" ? value : String(value));
+      return [
+        stack.name,
+        { imageRepository: text(app?.imageRepository), amiNamePrefix: text(app?.amiNamePrefix) },
+      ];
+    }),
+  );
+}
+
 /** Flags override the settings file; every value is validated with a message naming its flag. */
 export function resolveRollout(
   args: RolloutArgs,
@@ -159,6 +180,7 @@ export function resolveRollout(
         ? validateRollbackScope(args["rollback-scope"])
         : settings.rollbackScope,
     prestage: args.prestage !== undefined ? parsePrestage(args.prestage) : settings.prestage,
+    artifacts: releaseArtifacts(version, artifactSources(projectDir, selected)),
   });
   return { projectDir, settings, fleet, selected, plan };
 }

@@ -1,6 +1,15 @@
 import type { FleetStack, Target } from "../fleet/fleet-stack";
 import { type Concurrency, resolveConcurrency } from "./concurrency";
-import type { Prestage, RollbackScope, RolloutPlan, Stage, StepSpec, Wave } from "./plan-types";
+import {
+  type Prestage,
+  type RollbackScope,
+  type RolloutPlan,
+  type Stage,
+  STAGING_WAVE,
+  type StepSpec,
+  type Wave,
+} from "./plan-types";
+import type { ReleaseArtifacts } from "./release-artifacts";
 import { stepsFor, type TrafficSteps } from "./traffic-steps";
 
 export interface PlanInput {
@@ -19,44 +28,69 @@ export interface PlanInput {
    * stages then skip deploy-idle. Absent or false: each stage deploys its own idle color.
    */
   readonly prestage?: boolean;
+  /** What every wave deploys (release-artifacts.ts), shown by `plan`. */
+  readonly artifacts?: ReleaseArtifacts;
+}
+
+/** A staging stack: it goes to wave 0 and is tested there before any production wave. */
+export function isStagingStack(stack: Pick<FleetStack, "environment">): boolean {
+  return stack.environment === "staging";
 }
 
 /**
  * release + fleet -> waves of stages with their steps. Pure and deterministic: the same input
  * always gives the same plan, so `plan` shows exactly what `deploy` will do, and a resumed
  * driver can trust the plan stored in the journal.
+ *
+ * The staging stacks form wave 0 (`staging`), whatever their region group: the same release
+ * goes there first, each staging Outpost runs the test gates after its flip, and no production
+ * stack changes until wave 0 has passed. The prestage, when on, covers the production waves
+ * only and runs after wave 0, so a release that fails staging never reaches a production host.
  */
 export function buildPlan(input: PlanInput): RolloutPlan {
-  const groups = orderedGroups(input.stacks, input.waveOrder);
-  const waves = groups.map((group) =>
+  const staging = input.stacks.filter(isStagingStack);
+  const production = input.stacks.filter((stack) => !isStagingStack(stack));
+  const groups = orderedGroups(production, input.waveOrder);
+  const productionWaves = groups.map((group) =>
     buildWave(
       group,
-      input.stacks.filter((stack) => stack.regionGroup === group),
+      production.filter((stack) => stack.regionGroup === group),
       input.concurrency,
     ),
   );
+  const waves =
+    staging.length > 0
+      ? [
+          // Staging serves no customer: after its canary, every staging Outpost moves at once.
+          { ...buildWave(STAGING_WAVE, staging, { percent: 100 }), staging: true as const },
+          ...productionWaves,
+        ]
+      : productionWaves;
   const steps: Record<string, readonly StepSpec[]> = {};
   for (const stack of [...input.stacks].sort((a, b) => a.name.localeCompare(b.name))) {
+    const tested = isStagingStack(stack);
     steps[stack.name] = stepsFor(
       input.traffic[stack.target],
       input.eksCanary && stack.target === "aws",
-      input.prestage === true,
+      input.prestage === true && !tested,
+      tested,
     );
   }
   const plan: RolloutPlan = {
     release: input.release,
+    ...(input.artifacts ? { artifacts: input.artifacts } : {}),
     waves,
     steps,
     rollbackScope: input.rollbackScope,
   };
-  return input.prestage === true
-    ? { ...plan, prestage: buildPrestage(waves, input.concurrency) }
+  return input.prestage === true && productionWaves.length > 0
+    ? { ...plan, prestage: buildPrestage(productionWaves, input.concurrency) }
     : plan;
 }
 
 /**
- * Every stage of the fleet, in wave order, `concurrency` at a time (a share is of the whole
- * fleet: the prestage moves no traffic, so it needs no canary of its own).
+ * Every stage of the production waves, in wave order, `concurrency` at a time (a share is of
+ * the production fleet: the prestage moves no traffic, so it needs no canary of its own).
  */
 function buildPrestage(waves: readonly Wave[], concurrency: Concurrency): Prestage {
   const ids = waves.flatMap((wave) => wave.stages.map((stage) => stage.id));

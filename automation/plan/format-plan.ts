@@ -1,8 +1,18 @@
-import { batchesOf, PRESTAGE_STEP, type RolloutPlan, SYNC_STACK_STEP } from "./plan-types";
+import {
+  batchesOf,
+  PRESTAGE_STEP,
+  productionWaves,
+  type RolloutPlan,
+  stagingWaves,
+  SYNC_STACK_STEP,
+  type Wave,
+} from "./plan-types";
 
 /** The `plan --json` document. Key order is fixed so the printed form is stable. */
 export interface PlanDocument {
   readonly release: string;
+  /** The image and AMI every wave deploys, or null when the plan was built without them. */
+  readonly artifacts: { readonly image: string; readonly amiName: string } | null;
   /** The fleet-wide prestage before wave 1, or null when each stage deploys its idle color. */
   readonly prestage: {
     readonly concurrency: number;
@@ -10,6 +20,8 @@ export interface PlanDocument {
   } | null;
   readonly waves: {
     readonly name: string;
+    /** Wave 0: the staging stacks, tested before any production wave. */
+    readonly staging: boolean;
     readonly concurrency: number;
     readonly stages: { readonly stack: string; readonly outpost: string; readonly ring: number }[];
     /** Stacks whose stack-wide resources follow the release after the wave (`sync-stack`). */
@@ -22,11 +34,13 @@ export interface PlanDocument {
 export function planDocument(plan: RolloutPlan): PlanDocument {
   return {
     release: plan.release,
+    artifacts: plan.artifacts ?? null,
     prestage: plan.prestage
       ? { concurrency: plan.prestage.concurrency, batches: plan.prestage.batches }
       : null,
     waves: plan.waves.map((wave) => ({
       name: wave.name,
+      staging: wave.staging === true,
       concurrency: wave.concurrency,
       stages: wave.stages.map((stage) => ({
         stack: stage.stack,
@@ -48,29 +62,43 @@ export function formatPlan(plan: RolloutPlan): string {
   const lines = [
     `Release ${plan.release}: ${plan.waves.length} wave(s), ${outposts} Outpost(s), ` +
       `rollback scope "${plan.rollbackScope}"`,
+    ...(plan.artifacts
+      ? [
+          `  artifacts: image ${plan.artifacts.image} (immutable tag: one digest), ` +
+            `AMI ${plan.artifacts.amiName} (its copy in each Region), the same in every wave`,
+        ]
+      : []),
     `  0. preflight: preview every stack with the policy packs; a mandatory violation stops here`,
   ];
-  const first = plan.prestage ? 2 : 1;
-  if (plan.prestage) {
-    lines.push(
-      `  1. ${PRESTAGE_STEP}: launch and warm every Outpost's idle color on ${plan.release}, no traffic ` +
-        `(concurrency ${plan.prestage.concurrency}; the idle colors stay warm until finalize)`,
-    );
-    plan.prestage.batches.forEach((batch, number) => {
-      lines.push(`     batch ${number}  ${batch.join(", ")}`);
-    });
-  }
-  plan.waves.forEach((wave, index) => {
-    lines.push(`  ${index + first}. wave ${wave.name} (concurrency ${wave.concurrency})`);
-    batchesOf(wave).forEach((batch, number) => {
-      const label = number === 0 ? "canary " : `batch ${number}`;
+  let number = 1;
+  const waveLines = (wave: Wave) => {
+    const what = wave.staging
+      ? ` (wave 0, the staging stacks: the same ${plan.release}, test gates after the flip; ` +
+        `no production stack changes before it passes)`
+      : "";
+    lines.push(`  ${number++}. wave ${wave.name}${what} (concurrency ${wave.concurrency})`);
+    batchesOf(wave).forEach((batch, index) => {
+      const label = index === 0 ? "canary " : `batch ${index}`;
       lines.push(`     ${label}  ${batch.map((stage) => stage.id).join(", ")}`);
     });
     lines.push(
       `     ${SYNC_STACK_STEP}  ${wave.syncStacks.join(", ")} (untargeted up: stack-wide resources follow the release)`,
     );
-  });
-  lines.push(`  ${plan.waves.length + first}. finalize: scale the old color down on every Outpost`);
+  };
+  const staging = stagingWaves(plan);
+  staging.forEach(waveLines);
+  if (plan.prestage) {
+    lines.push(
+      `  ${number++}. ${PRESTAGE_STEP}: launch and warm every ${staging.length > 0 ? "production " : ""}` +
+        `Outpost's idle color on ${plan.release}, no traffic (concurrency ${plan.prestage.concurrency}; the idle colors ` +
+        `stay warm until finalize)`,
+    );
+    plan.prestage.batches.forEach((batch, index) => {
+      lines.push(`     batch ${index}  ${batch.join(", ")}`);
+    });
+  }
+  productionWaves(plan).forEach(waveLines);
+  lines.push(`  ${number}. finalize: scale the old color down on every Outpost`);
   lines.push("  steps per stage:");
   for (const [stack, steps] of Object.entries(plan.steps)) {
     lines.push(`     ${stack}: ${steps.map((step) => step.id).join(" > ")}`);

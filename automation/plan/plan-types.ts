@@ -1,7 +1,16 @@
 import type { Target } from "../fleet/fleet-stack";
+import type { ReleaseArtifacts } from "./release-artifacts";
 
 /** What a step does to one Outpost. Steps run in this order; see steps/deployment-transitions.ts. */
-export type StepKind = "prestage" | "deploy-idle" | "verify" | "shift" | "flip" | "canary" | "bake";
+export type StepKind =
+  | "prestage"
+  | "deploy-idle"
+  | "verify"
+  | "shift"
+  | "flip"
+  | "canary"
+  | "test"
+  | "bake";
 
 export interface StepSpec {
   /** Stable id used by the journal, e.g. "shift-10". */
@@ -27,9 +36,18 @@ export interface Stage {
   readonly target: Target;
 }
 
-/** One region group. Waves run one after the other; a wave's batches too. */
+/**
+ * One region group, or wave 0: the staging stacks. Waves run one after the other; a wave's
+ * batches too.
+ */
 export interface Wave {
   readonly name: string;
+  /**
+   * Wave 0: every `environment: staging` stack of the selection, whatever its region group. It
+   * runs before the prestage and before any production wave, and its stages run the test gates
+   * (the `test` step) after their flip. Absent on production waves.
+   */
+  readonly staging?: true;
   /** Most stages moving at once after the canary. */
   readonly concurrency: number;
   readonly stages: readonly Stage[];
@@ -42,9 +60,10 @@ export interface Wave {
 }
 
 /**
- * The fleet-wide step before the first wave: every Outpost's idle color is launched on the
- * release and warmed (deploy-idle for the whole fleet, `concurrency` Outposts at a time), and
- * takes no traffic. The waves then only verify, shift, flip and bake. The journal records it
+ * The fleet-wide step before the first production wave (after wave 0, the staging wave, when
+ * there is one): every production Outpost's idle color is launched on the release and warmed
+ * (deploy-idle for the whole production fleet, `concurrency` Outposts at a time), and takes no
+ * traffic. The waves then only verify, shift, flip and bake. The journal records it
  * as steps of this id in a wave of this name, one per prestage batch.
  */
 export interface Prestage {
@@ -58,11 +77,22 @@ export interface Prestage {
 export const PRESTAGE_STEP = "prestage";
 export const PRESTAGE_SPEC: StepSpec = { id: PRESTAGE_STEP, kind: "prestage" };
 
+/** Name of wave 0, the staging stacks' wave. */
+export const STAGING_WAVE = "staging";
+
+/** Id of the staging stages' step that runs the test gates (integration, security, load). */
+export const TEST_STEP = "test";
+
 /** Id of the wave-level step that brings the stack-wide resources to the release. */
 export const SYNC_STACK_STEP = "sync-stack";
 
 export interface RolloutPlan {
   readonly release: string;
+  /**
+   * The image and AMI every wave deploys, wave 0 included (release-artifacts.ts); absent in
+   * plans built without the stacks' merged config.
+   */
+  readonly artifacts?: ReleaseArtifacts;
   readonly waves: readonly Wave[];
   /** The step sequence of every stage of a stack (it depends on the stack's target). */
   readonly steps: Readonly<Record<string, readonly StepSpec[]>>;
@@ -92,6 +122,15 @@ export function batchesOf(wave: Wave): Stage[][] {
   const batches: Stage[][] = [];
   for (const stage of wave.stages) (batches[stage.batch] ??= []).push(stage);
   return batches;
+}
+
+/** Wave 0 (staging) first, then the production waves, each in plan order. */
+export function stagingWaves(plan: RolloutPlan): Wave[] {
+  return plan.waves.filter((wave) => wave.staging === true);
+}
+
+export function productionWaves(plan: RolloutPlan): Wave[] {
+  return plan.waves.filter((wave) => wave.staging !== true);
 }
 
 export function allStages(plan: RolloutPlan): Stage[] {

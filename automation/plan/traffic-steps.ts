@@ -1,5 +1,5 @@
 import { invalidValue } from "../support/user-error";
-import type { StepSpec } from "./plan-types";
+import { type StepSpec, TEST_STEP } from "./plan-types";
 
 /**
  * Candidate weights, in percent, through which traffic moves to the new color; the last is
@@ -29,13 +29,15 @@ export function validateTrafficSteps(
 }
 
 /**
- * The stage's steps: deploy the idle color, verify it, move traffic, (watch EKS), bake. With
- * a fleet-wide prestage the idle color is already up, so the stage starts at verify.
+ * The stage's steps: deploy the idle color, verify it, move traffic, (watch EKS), (test), bake.
+ * With a fleet-wide prestage the idle color is already up, so the stage starts at verify. A
+ * staging stage runs the test gates once it serves the release on all its traffic.
  */
 export function stepsFor(
   traffic: TrafficSteps,
   withEksCanary: boolean,
   prestaged = false,
+  tested = false,
 ): StepSpec[] {
   const shifts: StepSpec[] = traffic
     .slice(0, -1)
@@ -46,6 +48,7 @@ export function stepsFor(
     ...shifts,
     { id: "flip", kind: "flip" },
     ...(withEksCanary ? [{ id: "canary", kind: "canary" } as const] : []),
+    ...(tested ? [{ id: TEST_STEP, kind: "test" } as const] : []),
     { id: "bake", kind: "bake" },
   ];
 }

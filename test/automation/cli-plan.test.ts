@@ -26,6 +26,7 @@ describe("cli: plan and input errors", () => {
         { stack: "us", outpost: "us-op3", ring: 1 },
         { stack: "us", outpost: "us-op4", ring: 1 },
       ],
+      staging: false,
       syncStacks: ["us"],
     });
   });

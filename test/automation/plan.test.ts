@@ -9,6 +9,7 @@ import {
   validateWaveOrder,
 } from "../../automation/plan/plan-inputs";
 import { batchesOf } from "../../automation/plan/plan-types";
+import { releaseArtifacts } from "../../automation/plan/release-artifacts";
 import { parseTrafficSteps } from "../../automation/plan/traffic-steps";
 import { DEFAULT_SETTINGS, parseDriverSettings } from "../../automation/settings/driver-settings";
 import { UserError } from "../../automation/support/user-error";
@@ -99,6 +100,7 @@ describe("plan: buildPlan", () => {
             { stack: "us", outpost: "us-op1", ring: 0 },
             { stack: "us", outpost: "us-op2", ring: 1 },
           ],
+          staging: false,
           syncStacks: ["us"],
         },
       ],
@@ -248,5 +250,108 @@ describe("plan: input validation", () => {
         `--prestage = "${bad}": must be on or off`,
       );
     }
+  });
+});
+
+describe("plan: wave 0, the staging stacks", () => {
+  const staging = (name: string, outposts: string[], regionGroup: string) =>
+    fleetStack(name, outposts, { regionGroup, environment: "staging" });
+  const fleet = () => [
+    ...exampleFleet(2),
+    staging("staging-us", ["us-stg1"], "us"),
+    staging("staging-eu", ["eu-stg1"], "eu"),
+  ];
+
+  it("puts every staging stack into wave 0, before the production waves, whatever its region", () => {
+    const plan = buildPlan(input({ stacks: fleet() }));
+    expect(plan.waves.map((w) => [w.name, w.staging === true])).to.deep.equal([
+      ["staging", true],
+      ["us", false],
+      ["eu", false],
+      ["apac", false],
+    ]);
+    // The canary first; then, serving no customer, every other staging Outpost at once.
+    expect(plan.waves[0].stages.map((s) => [s.id, s.ring, s.batch])).to.deep.equal([
+      ["staging-eu/eu-stg1", 0, 0],
+      ["staging-us/us-stg1", 1, 1],
+    ]);
+    const three = buildPlan(
+      input({ stacks: [...fleet(), staging("staging-apac", ["ap-stg1"], "apac")] }),
+    );
+    expect(three.waves[0].stages.map((s) => s.batch)).to.deep.equal([0, 1, 1]);
+    expect(plan.waves[1].stages.map((s) => s.stack)).to.deep.equal(["us", "us"]);
+  });
+
+  it("gives staging stages the test step after the flip (and the EKS canary), before the bake", () => {
+    const plan = buildPlan(input({ stacks: fleet() }));
+    expect(plan.steps["staging-us"].map((s) => s.id)).to.deep.equal([
+      "deploy-idle",
+      "verify",
+      "flip",
+      "canary",
+      "test",
+      "bake",
+    ]);
+    expect(plan.steps.us.map((s) => s.id)).to.not.include("test");
+  });
+
+  it("pre-stages only the production Outposts; staging deploys its own idle colors", () => {
+    const plan = buildPlan(input({ stacks: fleet(), prestage: true }));
+    expect(plan.prestage?.batches.flat()).to.deep.equal([
+      "us/us-op1",
+      "us/us-op2",
+      "eu/eu-op1",
+      "eu/eu-op2",
+      "apac/apac-op1",
+      "apac/apac-op2",
+    ]);
+    expect(plan.steps["staging-us"][0].id).to.equal("deploy-idle");
+    expect(plan.steps.us[0].id).to.equal("verify");
+    const printed = formatPlan(plan).split("\n");
+    const at = (text: string) => printed.findIndex((line) => line.includes(text));
+    expect(at("1. wave staging (wave 0, the staging stacks: the same 2.1.0")).to.be.above(0);
+    expect(at("2. prestage: launch and warm every production Outpost's")).to.be.above(
+      at("wave staging"),
+    );
+    expect(at("3. wave us")).to.be.above(at("2. prestage"));
+    expect(printed).to.include("     staging-us: deploy-idle > verify > flip > canary > test > bake");
+  });
+
+  it("with only staging stacks selected, has wave 0 and no prestage", () => {
+    const plan = buildPlan(
+      input({ stacks: [staging("staging-us", ["a", "b"], "us")], prestage: true }),
+    );
+    expect(plan.waves.map((w) => w.name)).to.deep.equal(["staging"]);
+    expect(plan.prestage).to.equal(undefined);
+    expect(planDocument(plan).waves[0].staging).to.equal(true);
+  });
+
+  it("shows the artifacts every wave deploys, wave 0 included", () => {
+    const artifacts = releaseArtifacts("2.1.0", {
+      "staging-us": { imageRepository: "acct.dkr.ecr/storefront", amiNamePrefix: "storefront-app" },
+      us: { imageRepository: "acct.dkr.ecr/storefront", amiNamePrefix: "storefront-app" },
+    });
+    const plan = buildPlan(input({ stacks: fleet(), artifacts }));
+    expect(planDocument(plan).artifacts).to.deep.equal({
+      image: "acct.dkr.ecr/storefront:2.1.0",
+      amiName: "storefront-app-2.1.0",
+    });
+    expect(formatPlan(plan)).to.contain(
+      "  artifacts: image acct.dkr.ecr/storefront:2.1.0 (immutable tag: one digest), " +
+        "AMI storefront-app-2.1.0 (its copy in each Region), the same in every wave",
+    );
+  });
+
+  it("refuses stacks that would deploy another image or AMI than the rest", () => {
+    expect(() =>
+      releaseArtifacts("2.1.0", {
+        "staging-us": { imageRepository: "acct.dkr.ecr/storefront", amiNamePrefix: "app" },
+        us: { imageRepository: "acct.dkr.ecr/other", amiNamePrefix: "app" },
+      }),
+    )
+      .to.throw(UserError)
+      .with.property("message")
+      .that.contains("staging-us: image acct.dkr.ecr/storefront:2.1.0, AMI app-2.1.0")
+      .and.contains("us: image acct.dkr.ecr/other:2.1.0, AMI app-2.1.0");
   });
 });
