@@ -1,7 +1,9 @@
 import { describeHolder, type LockState } from "../journal/fleet-lock";
 import type { JournalEvent } from "../journal/journal-events";
 import { type ReleaseProgress, stepKey } from "../journal/release-progress";
-import { batchesOf, PRESTAGE_STEP } from "../plan/plan-types";
+import { allStages, batchesOf, PRESTAGE_STEP } from "../plan/plan-types";
+import type { GateSummary } from "../gates/analysis";
+import { describeFigure } from "../ui/event-summary";
 import { batchSteps } from "../executor/stage-view";
 
 export type StepState = "done" | "running" | "pending";
@@ -28,6 +30,8 @@ export interface StatusView {
       readonly steps: Record<string, StepState>;
     }[];
   }[];
+  /** The test gates of each staging stage that ran them (wave 0), in plan order. */
+  readonly tests: { readonly stage: string; readonly gates: readonly GateSummary[] }[];
   readonly failures: { readonly stage: string; readonly reason: string }[];
   readonly rollback: {
     readonly scope: string;
@@ -42,6 +46,13 @@ export interface StatusView {
 function stepStateOf(progress: ReleaseProgress, key: string): StepState {
   if (progress.completedSteps.has(key)) return "done";
   return progress.startedSteps.has(key) ? "running" : "pending";
+}
+
+/** "load pass: p95 9 ms (max 500 ms), ..." or the failed gate's reason. */
+function formatGateResult(gate: GateSummary): string {
+  const figures = gate.figures.map(describeFigure).join(", ");
+  const shown = gate.verdict === "fail" || figures === "" ? gate.detail : figures;
+  return `${gate.gate} ${gate.verdict}${shown ? `: ${shown}` : ""}`;
 }
 
 /** How `status` marks a step: ✓ done, … running, nothing pending. */
@@ -100,6 +111,10 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
         : `${lock.state === "stale" ? "STALE " : ""}${describeHolder(lock.holder)}`,
     prestage,
     waves,
+    tests: allStages(progress.plan).flatMap((stage) => {
+      const gates = progress.testResults.get(stage.id);
+      return gates ? [{ stage: stage.id, gates }] : [];
+    }),
     failures: [...progress.failedStages].map(([stage, reason]) => ({ stage, reason })),
     rollback: progress.rollback
       ? {
@@ -152,6 +167,11 @@ export function formatStatus(view: StatusView): string {
         `    ${index === 0 ? "canary " : `batch ${index}`}  ${batch.stages.join(", ")}: ${steps}`,
       );
     });
+  }
+  if (view.tests.length > 0) lines.push("  test gates (staging):");
+  for (const { stage, gates } of view.tests) {
+    lines.push(`    ${stage}`);
+    for (const gate of gates) lines.push(`      ${formatGateResult(gate)}`);
   }
   for (const failure of view.failures) lines.push(`  FAILED ${failure.stage}: ${failure.reason}`);
   if (view.rollback) {

@@ -175,6 +175,7 @@ export class AutomationApiEngine implements EnginePort {
       target: target ?? "aws",
       release: outputs[STACK_OUTPUTS.release]?.value as string | undefined,
       outposts: (outputs[STACK_OUTPUTS.outposts]?.value ?? {}) as Record<string, OutpostOutputs>,
+      runtimeFingerprint: outputs[STACK_OUTPUTS.runtimeFingerprint]?.value as string | undefined,
     };
   }
 

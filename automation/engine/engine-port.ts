@@ -19,6 +19,8 @@ export interface StackOutputs {
   readonly target: Target;
   readonly release: string | undefined;
   readonly outposts: Readonly<Record<string, OutpostOutputs>>;
+  /** Fingerprint of the runtime settings the stack published (stack output), if it has one. */
+  readonly runtimeFingerprint?: string;
 }
 
 export interface PolicyViolation {

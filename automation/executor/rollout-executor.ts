@@ -1,16 +1,19 @@
 import type { DriverConfig, PolicyViolation } from "../engine/engine-port";
 import type { RollbackCause } from "../journal/journal-events";
 import { type ReleaseProgress, replay, stepKey } from "../journal/release-progress";
+import { passedStaging } from "../journal/staging-record";
 import {
   allStages,
   batchesOf,
   PRESTAGE_SPEC,
   PRESTAGE_STEP,
   prestageBatches,
+  productionWaves,
   type RollbackScope,
   type RolloutPlan,
   stacksOf,
   type Stage,
+  stagingWaves,
   type StepSpec,
   SYNC_STACK_STEP,
   syncBatchOf,
@@ -47,9 +50,19 @@ export class RolloutExecutor {
     this.context = new ExecutionContext(deps);
   }
 
-  /** Starts `plan`: checks the freeze windows and baselines, records them, then runs. */
-  async start(plan: RolloutPlan, command: string): Promise<RunOutcome> {
-    const previous = replay((await this.deps.journal.read()).events);
+  /**
+   * Starts `plan`: checks the freeze windows and baselines, records them, then runs. A plan of
+   * production stacks only is refused while `options.stagingStacks` (the fleet's staging stacks
+   * of that target) have not passed wave 0 with this release (CI deploys them first, in the
+   * pipeline's Test stage).
+   */
+  async start(
+    plan: RolloutPlan,
+    command: string,
+    options: { readonly stagingStacks?: readonly string[] } = {},
+  ): Promise<RunOutcome> {
+    const { events } = await this.deps.journal.read();
+    const previous = replay(events);
     if (previous !== undefined && previous.finished === undefined) {
       throw new UserError(
         `release ${plan.release} is already in progress (started by ${previous.startedBy.user} at ` +
@@ -59,6 +72,8 @@ export class RolloutExecutor {
     const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
     if (frozen)
       return { kind: "blocked", reason: `inside freeze window ${describeFreezeWindow(frozen)}` };
+    const untested = untestedRelease(plan, options.stagingStacks ?? [], events);
+    if (untested) return { kind: "blocked", reason: untested };
 
     const baselines = withInitialStates(plan, await this.readBaselines(plan));
     const problem = baselineProblem(plan, baselines);
@@ -113,9 +128,14 @@ export class RolloutExecutor {
 
     const blocked = await this.preflight(progress);
     if (blocked) return blocked;
+    // Wave 0 first: no production Outpost changes (the prestage included) until staging passed.
+    for (const wave of stagingWaves(progress.plan)) {
+      const stopped = await this.runWave(wave);
+      if (stopped) return stopped;
+    }
     const notStaged = await this.prestage();
     if (notStaged) return notStaged;
-    for (const wave of progress.plan.waves) {
+    for (const wave of productionWaves(progress.plan)) {
       const stopped = await this.runWave(wave);
       if (stopped) return stopped;
     }
@@ -188,9 +208,9 @@ export class RolloutExecutor {
   }
 
   /**
-   * Before wave 1: every Outpost's idle color gets the release and is scaled up, batch by
-   * batch (one config write and one targeted `up` per stack and batch, stacks in parallel).
-   * No traffic moves. A failure stops the line before any wave: the rollback puts every
+   * Before the first production wave (after wave 0): every production Outpost's idle color
+   * gets the release and is scaled up, batch by batch (one config write and one targeted `up`
+   * per stack and batch, stacks in parallel). No traffic moves. A failure stops the line before any wave: the rollback puts every
    * pre-staged Outpost back to its baseline (nothing was flipped).
    */
   private async prestage(): Promise<RunOutcome | undefined> {
@@ -534,6 +554,21 @@ export function baselineProblem(
     }
   }
   return undefined;
+}
+
+/** Why a production-only plan may not start yet: its release never passed wave 0. */
+function untestedRelease(
+  plan: RolloutPlan,
+  stagingStacks: readonly string[],
+  events: Parameters<typeof passedStaging>[0],
+): string | undefined {
+  if (stagingWaves(plan).length > 0 || stagingStacks.length === 0) return undefined;
+  if (passedStaging(events)) return undefined;
+  return (
+    `release ${plan.release} has not passed wave 0 on the staging stacks (${stagingStacks.join(", ")}): ` +
+    `deploy it there first (outpost-fleet deploy --release ${plan.release} --stacks ${stagingStacks.join(",")}), ` +
+    `or name them with the production stacks; --skip-staging overrides (recorded in the journal's command)`
+  );
 }
 
 function finishedOutcome(progress: ReleaseProgress): RunOutcome {

@@ -13,7 +13,8 @@ const RANK: Record<StepSpec["kind"], number> = {
   shift: 2,
   flip: 3,
   canary: 4,
-  bake: 5,
+  test: 5,
+  bake: 6,
 };
 
 /** The steps of a batch: the union of its stacks' steps, in canonical order. Pure. */
@@ -86,6 +87,9 @@ export function gateTarget(
     release,
     previousVersion: versionOf(baseline, baseline.activeColor),
     candidateColor: candidate,
+    ...(outputs.runtimeFingerprint !== undefined
+      ? { runtimeFingerprint: outputs.runtimeFingerprint }
+      : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { PendingOperationsError, type StackOutputs } from "../engine/engine-port
 import { type GateSummary, runAnalysis } from "../gates/analysis";
 import type { GatePhase } from "../gates/gate";
 import { hasRollout } from "../gates/rollout-controller";
+import { runTestGates } from "../gates/test-gate-run";
 import type { ReleaseProgress } from "../journal/release-progress";
 import type { Stage, StepSpec } from "../plan/plan-types";
 import { stateAfterStep } from "../steps/deployment-transitions";
@@ -77,6 +78,17 @@ export async function runStepEffects(
         failures: [...read.failures, ...gated.failures],
         observed: [],
         evaluations: gated.evaluations,
+      };
+    }
+    case "test": {
+      // Staging only: the Outpost serves the release on all its traffic; the test gates
+      // (integration, security, ECR scan on AWS, load) run once each, one after the other.
+      const read = await readOutputs(context, stages);
+      const tested = await runTests(context, progress, read.ok, read.outputs);
+      return {
+        failures: [...read.failures, ...tested.failures],
+        observed: [],
+        evaluations: tested.evaluations,
       };
     }
     case "canary": {
@@ -243,6 +255,48 @@ async function runGates(
     failures: results.flatMap((r) => (r?.failure ? [r.failure] : [])),
     evaluations: results.flatMap((r, i) =>
       r?.gates && r.gates.length > 0 ? [{ stage: stages[i], gates: r.gates }] : [],
+    ),
+  };
+}
+
+/** The test gates of each staging stage, the stages in parallel (each has its own Outpost). */
+async function runTests(
+  context: ExecutionContext,
+  progress: ReleaseProgress,
+  stages: readonly Stage[],
+  outputs: Map<string, StackOutputs>,
+): Promise<Pick<StepEffects, "failures" | "evaluations">> {
+  const { settings, gates, clock, log } = context.deps;
+  const results = await Promise.all(
+    stages.map(async (stage) => {
+      try {
+        const stackOutputs = outputs.get(stage.stack);
+        if (stackOutputs === undefined) return { failure: { stage, reason: "no outputs" } };
+        const target = gateTarget(
+          stage,
+          baselineOf(progress, stage),
+          stackOutputs,
+          progress.plan.release,
+          "test",
+          settings.awsRegions[stage.stack],
+        );
+        const result = await runTestGates(gates.gatesFor(target), target, clock);
+        if (result.ok) return { gates: result.gates };
+        log.warn(
+          { stack: stage.stack, outpost: stage.outpost, gate: result.gate },
+          `test gate failed: ${result.reason}`,
+        );
+        const reason = `test gate ${result.gate}: ${result.reason}`;
+        return { failure: { stage, reason }, gates: result.gates };
+      } catch (err) {
+        return { failure: { stage, reason: `test gates: ${messageOf(err)}` } };
+      }
+    }),
+  );
+  return {
+    failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+    evaluations: results.flatMap((r, i) =>
+      r.gates && r.gates.length > 0 ? [{ stage: stages[i], gates: r.gates }] : [],
     ),
   };
 }

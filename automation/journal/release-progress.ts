@@ -1,5 +1,11 @@
 import type { DriverConfig } from "../engine/engine-port";
-import { PRESTAGE_STEP, type RollbackScope, type RolloutPlan } from "../plan/plan-types";
+import type { GateSummary } from "../gates/analysis";
+import {
+  PRESTAGE_STEP,
+  type RollbackScope,
+  type RolloutPlan,
+  TEST_STEP,
+} from "../plan/plan-types";
 import type {
   Actor,
   JournalEvent,
@@ -42,6 +48,8 @@ export interface ReleaseProgress {
    */
   readonly engagedStages: ReadonlySet<string>;
   readonly failedStages: ReadonlyMap<string, string>;
+  /** How each staging stage's test gates ended (the `test` step's gate-evaluated events). */
+  readonly testResults: ReadonlyMap<string, readonly GateSummary[]>;
   readonly rollback: RollbackProgress | undefined;
   readonly finalizeNotBefore: string | undefined;
   readonly finalizedStacks: ReadonlySet<string>;
@@ -84,6 +92,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
   const engagedStages = new Set<string>();
   let lastBatch: ReleaseProgress["lastBatch"];
   const failedStages = new Map<string, string>();
+  const testResults = new Map<string, readonly GateSummary[]>();
   const finalizedStacks = new Set<string>();
   let rollback: { -readonly [K in keyof RollbackProgress]: RollbackProgress[K] } | undefined;
   let rollbackDone = new Set<string>();
@@ -185,10 +194,12 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
         // Resuming after an incomplete rollback retries it.
         if (finished?.outcome === "rollback-incomplete") finished = undefined;
         break;
+      case "gate-evaluated":
+        if (event.step === TEST_STEP) testResults.set(event.stage, event.gates);
+        break;
       case "preflight-blocked":
       case "release-started":
       case "stage-observed":
-      case "gate-evaluated":
         break;
     }
   }
@@ -211,6 +222,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
     movedStages,
     engagedStages,
     failedStages,
+    testResults,
     rollback,
     finalizeNotBefore,
     finalizedStacks,

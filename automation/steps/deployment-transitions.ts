@@ -71,6 +71,7 @@ export function stateAfterStep(
     case "canary":
       return canaryStarted(baseline, release);
     case "verify":
+    case "test":
     case "bake":
       return undefined;
   }

@@ -1,5 +1,7 @@
 import type { Argv } from "yargs";
 import { exitCodeOf } from "../../executor/run-outcome";
+import type { FleetStack } from "../../fleet/fleet-stack";
+import { isStagingStack } from "../../plan/build-plan";
 import { activeFreezeWindow, describeFreezeWindow } from "../../settings/freeze-windows";
 import { ExitCode } from "../../support/exit-codes";
 import { invalidValue, UserError } from "../../support/user-error";
@@ -12,7 +14,13 @@ import { type EngineArgs, withEngineOptions, withTimingsOption } from "../runtim
 
 type DeployArgs = RolloutArgs &
   EngineArgs &
-  LiveViewArgs & { release?: string; "dry-run": boolean; approve?: string; ui: boolean };
+  LiveViewArgs & {
+    release?: string;
+    "dry-run": boolean;
+    approve?: string;
+    ui: boolean;
+    "skip-staging": boolean;
+  };
 
 export function deployCommand(context: CommandContext) {
   return {
@@ -34,6 +42,12 @@ export function deployCommand(context: CommandContext) {
         .option("approve", {
           type: "string",
           describe: "Approval before each wave: none or each-wave",
+        })
+        .option("skip-staging", {
+          type: "boolean",
+          default: false,
+          describe:
+            "Deploy production stacks with a release that has not passed wave 0 on the staging stacks",
         }),
     handler: async (args: DeployArgs) => {
       const { io } = context;
@@ -102,7 +116,12 @@ export function deployCommand(context: CommandContext) {
             command: context.commandLine,
             onEvent: live ? () => live.server.nudge() : undefined,
           },
-          (executor) => executor.start(plan, context.commandLine),
+          (executor) =>
+            executor.start(plan, context.commandLine, {
+              stagingStacks: args["skip-staging"]
+                ? []
+                : unselectedStagingStacks(resolved.fleet, resolved.selected),
+            }),
         );
       } finally {
         await live?.server.stop();
@@ -111,6 +130,21 @@ export function deployCommand(context: CommandContext) {
       context.setExit(exitCodeOf(outcome));
     },
   };
+}
+
+/**
+ * The fleet's staging stacks of the selection's target that the selection leaves out: a
+ * production-only deploy needs them to have passed wave 0 with the release first.
+ */
+function unselectedStagingStacks(
+  fleet: readonly FleetStack[],
+  selected: readonly FleetStack[],
+): string[] {
+  const targets = new Set(selected.map((stack) => stack.target));
+  const names = new Set(selected.map((stack) => stack.name));
+  return fleet
+    .filter((s) => isStagingStack(s) && targets.has(s.target) && !names.has(s.name))
+    .map((s) => s.name);
 }
 
 export function parseApproval(value: string): "none" | "each-wave" {
