@@ -2,10 +2,12 @@
  * The main job on the local target: a whole fleet upgrade, watched from outside.
  *
  *   1. brings every local stack up on the current release (real processes behind HAProxy),
- *      with the example fleet's shape: 3 region stacks, 12 Outposts (`--outposts N`);
+ *      with the example fleet's shape: 3 region stacks, 12 Outposts (`--outposts N`), and the
+ *      staging stack (2 Outposts), wave 0 of the release;
  *   2. starts steady HTTP load on every Outpost's production endpoint, recording which version
  *      answered each request and when;
- *   3. runs the driver (`outpost-fleet deploy --ui`) for the new release, wave by wave, with the
+ *   3. runs the driver (`outpost-fleet deploy --ui`) for the new release: wave 0 (staging, with
+ *      the test gates after the flip), then the production waves, with the
  *      live release view in the browser (the driver prints its URL); on a terminal, one live
  *      line per wave (the driver's log goes to a file), else the driver's log;
  *   4. stops the load, checks which version every Outpost serves, and prints the figures the use
@@ -26,6 +28,9 @@
  *                                             production traffic catches it at the first shift)
  *        npm run demo -- --fail-in eu        (bad in one region group only: wave us succeeds,
  *                                             wave eu rolls back by policy, apac never starts)
+ *        npm run demo -- --broken-catalogue  (healthy but wrong: the release answers 200 with an
+ *                                             empty catalogue; staging's integration gate catches
+ *                                             it and no production stack is touched)
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
@@ -43,14 +48,19 @@ import { runLoad } from "../bench/lib/http-load";
 import type { OutpostOutputs } from "../infra/contract";
 import { type DemoSummary, formatSummary, type OutpostLoad, summarize } from "./demo/demo-summary";
 import {
+  demoWaveOf,
   outpostsPerStack,
   type StackFileConfig,
   withOutposts,
   withPoolSize,
 } from "./demo/fleet-shape";
+import { STAGING_WAVE } from "../automation/plan/plan-types";
 import { showWaveProgress } from "./demo/wave-progress";
 
 const ROOT = path.resolve(__dirname, "..");
+
+/** The route `--broken-catalogue` breaks: it answers 200 with no products. */
+const BROKEN_CATALOGUE_PATH = "/api/products";
 
 /** Rollout policy for the demo: the production policy with minutes turned into seconds. */
 const DEMO_SETTINGS = `# Written by scripts/demo.ts; see automation/driver.yaml for the production policy.
@@ -177,13 +187,14 @@ async function main(): Promise<number> {
     .option("release", { type: "string", default: "2.1.0", describe: "Version to roll out" })
     .option("stacks", {
       type: "string",
-      default: "local-us,local-eu,local-apac",
-      describe: "Local stacks, comma separated",
+      default: "local-staging,local-us,local-eu,local-apac",
+      describe: "Local stacks, comma separated (staging ones form wave 0)",
     })
     .option("outposts", {
       type: "number",
       default: 12,
-      describe: "Outposts in all, spread evenly over the stacks",
+      describe:
+        "Production Outposts in all, spread evenly over the production stacks (staging keeps its own)",
     })
     .option("rate", {
       type: "number",
@@ -217,7 +228,13 @@ async function main(): Promise<number> {
     .option("fail-in", {
       type: "string",
       describe:
-        "Make the release bad in this region group only (e.g. eu; --bad-release sets the share, default 0.3)",
+        "Make the release bad in this wave only: a region group (e.g. eu) or staging (--bad-release sets the share, default 0.3)",
+    })
+    .option("broken-catalogue", {
+      type: "boolean",
+      default: false,
+      describe:
+        "The release answers 200 with an empty catalogue on /api/products: healthy but wrong, for staging's integration gate",
     })
     .option("traffic-steps", {
       type: "string",
@@ -237,12 +254,12 @@ async function main(): Promise<number> {
     .parseAsync();
   const demoDir = argv["demo-dir"];
   const names = argv.stacks.split(",").map((s) => s.trim());
-  const badRate = argv["bad-release"] ?? (argv["fail-in"] ? 0.3 : 0);
+  const broken = argv["broken-catalogue"];
+  const badRate = argv["bad-release"] ?? (argv["fail-in"] && !broken ? 0.3 : 0);
   if (!(badRate >= 0 && badRate <= 1)) {
     throw new Error(`--bad-release ${String(argv["bad-release"])}: must be from 0 to 1`);
   }
   if (!(argv.rate > 0)) throw new Error(`--rate ${String(argv.rate)}: must be more than 0`);
-  const perStack = outpostsPerStack(argv.outposts, names.length);
   const processes = argv["processes-per-color"];
   if (processes !== undefined && !(Number.isInteger(processes) && processes >= 1)) {
     throw new Error(`--processes-per-color ${processes}: must be a whole number, 1 or more`);
@@ -251,24 +268,23 @@ async function main(): Promise<number> {
   for (const name of names) {
     if (!fs.existsSync(path.join(ROOT, `Pulumi.${name}.yaml`))) {
       throw new Error(
-        `--stacks ${name}: there is no Pulumi.${name}.yaml; the local stacks are local-us, local-eu, local-apac`,
+        `--stacks ${name}: there is no Pulumi.${name}.yaml; the local stacks are local-staging, local-us, local-eu, local-apac`,
       );
     }
   }
-  const groupOf = (stack: string) =>
-    (
-      parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-        config: Record<string, string>;
-      }
-    ).config["outpost-fleet:regionGroup"];
+  const waveOf = (stack: string) => demoWaveOf(path.join(ROOT, `Pulumi.${stack}.yaml`));
+  const production = names.filter((name) => waveOf(name) !== STAGING_WAVE);
+  if (production.length === 0) throw new Error(`--stacks: name at least one production stack`);
+  // Refuses a bad --outposts before anything is made or destroyed.
+  outpostsPerStack(argv.outposts, production.length);
   const failIn = argv["fail-in"];
-  if (failIn !== undefined && !names.some((name) => groupOf(name) === failIn)) {
-    const groups = names.map(groupOf).join(", ");
-    throw new Error(`--fail-in ${failIn}: no stack of that region group; the demo has ${groups}`);
+  if (failIn !== undefined && !names.some((name) => waveOf(name) === failIn)) {
+    const waves = [...new Set(names.map(waveOf))].join(", ");
+    throw new Error(`--fail-in ${failIn}: no stack of that wave; the demo has ${waves}`);
   }
   await cleanUp(demoDir, names);
   const projectDir = scratchProject(path.join(demoDir, "project"), names);
-  shapeFleet(projectDir, names, argv.outposts, processes);
+  shapeFleet(projectDir, production, argv.outposts, processes);
   const stateDir = path.join(demoDir, "state");
   const settingsFile = path.join(demoDir, "driver.yaml");
   fs.writeFileSync(settingsFile, DEMO_SETTINGS);
@@ -287,7 +303,7 @@ async function main(): Promise<number> {
     ),
   );
 
-  say(`bringing up ${names.map((n, i) => `${n} (${perStack[i]})`).join(", ")} in ${demoDir}`);
+  say(`bringing up ${names.join(", ")} in ${demoDir}`);
   const started = Date.now();
   const sites = (await Promise.all(stacks.map(bringUp))).flat();
   say(`${sites.length} Outposts up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -297,13 +313,19 @@ async function main(): Promise<number> {
     );
 
   const previous = sites[0].versions[sites[0].activeColor];
-  const badRelease = badRate > 0;
+  const badRelease = badRate > 0 || broken;
   if (badRelease) {
     // Faults follow the version (stack config localFaults, infra/local/faults.ts): every
     // process of the release fails. Set as an object (not --path, which would store the rate
     // as a string), on the scratch stacks only.
     const paths = argv["bad-paths"]?.split(",").map((p) => p.trim());
-    const faults = { [argv.release]: { errorRate: badRate, ...(paths ? { paths } : {}) } };
+    const faults = {
+      [argv.release]: {
+        errorRate: badRate,
+        ...(paths ? { paths } : {}),
+        ...(broken ? { brokenPaths: [BROKEN_CATALOGUE_PATH] } : {}),
+      },
+    };
     const setting = {
       "outpost-fleet:localFaults": {
         value: JSON.stringify(faults),
@@ -312,13 +334,15 @@ async function main(): Promise<number> {
       },
     };
     for (const stack of stacks) {
-      if (failIn === undefined || groupOf(stack.name) === failIn) {
+      if (failIn === undefined || waveOf(stack.name) === failIn) {
         await stack.setAllConfigJson(JSON.stringify(setting));
       }
     }
     const where = paths ? ` to ${paths.join(", ")}` : "";
-    const only = failIn ? ` in region group ${failIn} only` : "";
-    say(`${argv.release} is a bad release${only}: it fails ${badRate * 100}% of requests${where}`);
+    const only = failIn ? ` in wave ${failIn} only` : "";
+    const failing = badRate > 0 ? `it fails ${badRate * 100}% of requests${where}` : "";
+    const wrong = broken ? `it answers ${BROKEN_CATALOGUE_PATH} with an empty catalogue` : "";
+    say(`${argv.release} is a bad release${only}: ${[failing, wrong].filter(Boolean).join("; ")}`);
   }
 
   const journalDir = path.join(demoDir, "journal");

@@ -1,5 +1,8 @@
 import type { EngineTimings } from "../../automation/engine/timed-engine";
+import type { GateSummary } from "../../automation/gates/analysis";
 import type { JournalEvent } from "../../automation/journal/journal-events";
+import { TEST_STEP } from "../../automation/plan/plan-types";
+import { describeFigure } from "../../automation/ui/event-summary";
 import type { LoadResult } from "../../bench/lib/http-load";
 import {
   longestGap,
@@ -40,6 +43,11 @@ export interface DemoSummary {
   readonly driverMs?: number;
   /** Outpost -> the version its production endpoint serves at the end. */
   readonly versions: Readonly<Record<string, string>>;
+  /** How each staging Outpost's test gates ended in wave 0, with their figures. */
+  readonly stagingTests: readonly {
+    readonly stage: string;
+    readonly gates: readonly GateSummary[];
+  }[];
 }
 
 export interface SummaryInput {
@@ -130,6 +138,11 @@ export function summarize(input: SummaryInput): DemoSummary {
       ? {}
       : { engineMs: input.timings.engineMs, driverMs: input.timings.driverMs }),
     versions: input.versions,
+    stagingTests: input.events.flatMap((e) =>
+      e.type === "gate-evaluated" && e.step === TEST_STEP
+        ? [{ stage: e.stage, gates: e.gates }]
+        : [],
+    ),
   };
 }
 
@@ -196,7 +209,18 @@ export function formatSummary(summary: DemoSummary): string {
   const width = (i: number) => Math.max(...rows.map((row) => row[i].length));
   const line = (row: readonly string[]) =>
     `  ${row[0].padEnd(width(0))}  ${row[1].padEnd(width(1))}  ${row[2]}`.trimEnd();
-  return [line(["figure", "measured", "target"]), ...rows.map(line)].join("\n");
+  const tests = summary.stagingTests.flatMap(({ stage, gates }) => [
+    `  ${stage}`,
+    ...gates.map(
+      (gate) =>
+        `    ${gate.gate} ${gate.verdict}: ${gate.verdict === "fail" || gate.figures.length === 0 ? gate.detail : gate.figures.map(describeFigure).join(", ")}`,
+    ),
+  ]);
+  return [
+    line(["figure", "measured", "target"]),
+    ...rows.map(line),
+    ...(tests.length > 0 ? ["staging test gates (wave 0):", ...tests] : []),
+  ].join("\n");
 }
 
 function versionsText(versions: Readonly<Record<string, string>>): string {

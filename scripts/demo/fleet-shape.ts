@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import { parse } from "yaml";
+import { STAGING_WAVE } from "../../automation/plan/plan-types";
 
 /** The parts of a Pulumi.<stack>.yaml the demo reshapes. */
 export interface StackFileConfig {
@@ -16,6 +19,17 @@ interface OutpostEntry {
 
 const OUTPOSTS = "outpost-fleet:outposts";
 const DEPLOYMENT = "outpost-fleet:deployment";
+
+/**
+ * The wave a stack file's Outposts go to: `staging` for an `environment: staging` stack (wave 0,
+ * automation/plan/build-plan.ts), else its region group.
+ */
+export function demoWaveOf(file: string): string {
+  const { config } = parse(fs.readFileSync(file, "utf8")) as StackFileConfig;
+  return config["outpost-fleet:environment"] === "staging"
+    ? STAGING_WAVE
+    : String(config["outpost-fleet:regionGroup"]);
+}
 
 /** How many Outposts each of `stacks` stacks gets: `total` spread evenly, the first ones first. */
 export function outpostsPerStack(total: number, stacks: number): number[] {
