@@ -11,23 +11,18 @@
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
 import { type LoadResult, runLoad } from "../../bench/lib/http-load";
-import {
-  PROJECT_ROOT,
-  pulumiCommand,
-  pulumiEnvironment,
-} from "../../automation/engine/pulumi-environment";
+import { pulumiCommand, pulumiEnvironment } from "../../automation/engine/pulumi-environment";
 import type { JournalEvent } from "../../automation/journal/journal-events";
 import { JournalFile } from "../../automation/journal/journal-file";
 import { ExitCode } from "../../automation/support/exit-codes";
 import type { OutpostOutputs } from "../../infra/contract";
-import { BIN } from "../automation/support/cli-harness";
 import { requireEngine } from "../support/engine-guard";
+import { runDriverCli, writeLocalProject } from "./support/local-project";
 
 const STACK = "release-path-it";
 
@@ -64,18 +59,7 @@ describe("engine: the release path under load (local target, real CLI)", functio
     requireEngine(this, { haproxy: true });
     work = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-release-path-"));
     const project = path.join(work, "project");
-    fs.mkdirSync(project);
-    const pulumiYaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8");
-    fs.writeFileSync(
-      path.join(project, "Pulumi.yaml"),
-      `${pulumiYaml}\nmain: ${path.relative(project, PROJECT_ROOT)}\n`,
-    );
-    const file = parse(
-      fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.local-us.yaml"), "utf8"),
-    ) as { config: Record<string, unknown> };
-    file.config["outpost-fleet:release"] = { version: "2.0.0" };
-    delete file.config["outpost-fleet:deployment"];
-    fs.writeFileSync(path.join(project, `Pulumi.${STACK}.yaml`), stringify(file));
+    writeLocalProject(project, { [STACK]: { from: "local-us" } });
     fs.writeFileSync(path.join(work, "driver.yaml"), stringify(SETTINGS));
 
     const stateDir = path.join(work, "state");
@@ -113,20 +97,7 @@ describe("engine: the release path under load (local target, real CLI)", functio
     await stack.setAllConfigJson(JSON.stringify({ "outpost-fleet:localFaults": setting }));
   }
 
-  function driver(args: string[]): Promise<{ code: number; output: string }> {
-    return new Promise((resolve, reject) => {
-      // The local profile (--state-dir): no PULUMI_BACKEND_URL, which would choose another.
-      const driverEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-      delete driverEnv.PULUMI_BACKEND_URL;
-      delete driverEnv.PULUMI_HOME;
-      const child = spawn(process.execPath, [BIN, ...args, ...flags], { env: driverEnv });
-      let output = "";
-      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      child.on("error", reject);
-      child.on("exit", (code) => resolve({ code: code ?? -1, output }));
-    });
-  }
+  const driver = (args: string[]) => runDriverCli([...args, ...flags], env);
 
   /** Runs a deploy with steady load on every Outpost's production endpoint (`route`, /version). */
   async function deployUnderLoad(
