@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import type { Argv } from "yargs";
+import { loadFleetConfig, stackLayerFromConfig } from "../../infra/config";
 import { AutomationApiEngine } from "../engine/automation-api-engine";
 import type { EnginePort } from "../engine/engine-port";
 import type { EngineProfile } from "../engine/engine-profile";
@@ -12,9 +13,14 @@ import {
 import { InMemoryEngine } from "../engine/in-memory-engine";
 import { awsAlarmStateReader, CloudWatchAlarmGate } from "../gates/cloudwatch-alarms";
 import { awsTargetHealthReader, ElbTargetHealthGate } from "../gates/elb-target-health";
+import { awsScanFindingsReader, EcrScanGate, type ImageRepositoryOf } from "../gates/ecr-scan-gate";
 import type { GateSuite } from "../gates/gate";
 import { fetchHttpClient } from "../gates/http-client";
+import { fetchHttpExchange } from "../gates/http-exchange";
 import { HttpProbeGate } from "../gates/http-probe";
+import { IntegrationGate } from "../gates/integration-gate";
+import { LoadGate } from "../gates/load-gate";
+import { SecurityGate } from "../gates/security-gate";
 import { CandidateTrafficGate } from "../gates/candidate-traffic-gate";
 import { awsGetMetricData, cloudWatchTrafficSource } from "../gates/cloudwatch-traffic";
 import { haproxyTrafficSource } from "../gates/haproxy-traffic";
@@ -113,7 +119,24 @@ async function checkS3Backend(backendUrl: string, env: NodeJS.ProcessEnv): Promi
   await bucket.probe();
 }
 
-/** The real gates: HTTP probes everywhere; ELB, CloudWatch and Argo on the AWS target. */
+/**
+ * The release image's repository for the ECR scan gate: `app.imageRepository` of the stack's
+ * merged config layers (config/layers), read through the engine like the policy config is.
+ */
+export function stackImageRepository(engine: Pick<EnginePort, "readConfig">): ImageRepositoryOf {
+  return async (target) => {
+    const stackConfig = await engine.readConfig(target.stack);
+    return loadFleetConfig({
+      ...stackLayerFromConfig(stackConfig),
+      release: { version: target.release },
+    }).app.imageRepository;
+  };
+}
+
+/**
+ * The real gates: HTTP probes everywhere; ELB, CloudWatch and Argo on the AWS target; the
+ * staging test gates (integration, security, load; ECR scan on AWS) after a staging flip.
+ */
 export function realGates(
   settings: DriverSettings,
   engine: EnginePort,
@@ -135,6 +158,14 @@ export function realGates(
     targetHealth: new ElbTargetHealthGate(awsTargetHealthReader()),
     alarms: new CloudWatchAlarmGate(awsAlarmStateReader()),
     rollout: new RolloutPhaseGate(rollouts),
+    integration: new IntegrationGate(fetchHttpExchange, settings.stagingTests.integration.checks),
+    security: new SecurityGate(fetchHttpExchange, settings.stagingTests.security),
+    ecrScan: new EcrScanGate(
+      awsScanFindingsReader(),
+      stackImageRepository(engine),
+      settings.stagingTests.security.ecrScan.failAtSeverity,
+    ),
+    load: new LoadGate(settings.stagingTests.load),
   });
   return { gates, rollouts };
 }

@@ -4,9 +4,10 @@ import type { Target } from "../fleet/fleet-stack";
 /**
  * When a gate runs: `verify` checks the new color on the preview path before it gets any
  * production traffic, `shift` after each weight change (the flip included), `bake` while the
- * release soaks on full traffic, `canary` while Argo Rollouts runs the EKS canary.
+ * release soaks on full traffic, `canary` while Argo Rollouts runs the EKS canary, `test` on a
+ * staging Outpost after its flip (integration, security, ECR scan and load: test-gate-run.ts).
  */
-export type GatePhase = "verify" | "shift" | "bake" | "canary";
+export type GatePhase = "verify" | "shift" | "bake" | "canary" | "test";
 
 /** Everything a gate may look at for one Outpost; endpoints come from the stack outputs. */
 export interface GateTarget {
@@ -21,6 +22,8 @@ export interface GateTarget {
   /** The version the old color runs: still acceptable while traffic is split. */
   readonly previousVersion: string;
   readonly candidateColor: Color;
+  /** The fingerprint of the runtime settings the stack published; `/config` must report it. */
+  readonly runtimeFingerprint?: string;
 }
 
 /**

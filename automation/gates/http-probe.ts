@@ -58,13 +58,15 @@ export function probeEndpoint(target: GateTarget): string | undefined {
       return target.outputs.rollout?.ingressEndpoint ?? undefined;
     case "shift":
     case "bake":
+    case "test":
       return target.outputs.endpoint;
   }
 }
 
 /** The versions an answer may report: only the release on the preview path or after the flip. */
 export function expectedVersions(target: GateTarget): string[] {
-  if (target.phase === "verify") return [target.release];
+  // Staging tests run after the flip: only the release may answer.
+  if (target.phase === "verify" || target.phase === "test") return [target.release];
   if (target.phase === "canary") return [target.release, target.previousVersion];
   const { activeColor, candidateWeight } = target.outputs;
   if (activeColor === target.candidateColor && candidateWeight === 0) return [target.release];

@@ -11,6 +11,11 @@ export interface StandardGates {
   readonly targetHealth?: Gate;
   readonly alarms?: Gate;
   readonly rollout?: Gate;
+  /** Staging test gates, run after the flip by test-gate-run.ts; ECR scan on AWS only. */
+  readonly integration?: Gate;
+  readonly security?: Gate;
+  readonly ecrScan?: Gate;
+  readonly load?: Gate;
 }
 
 /**
@@ -18,6 +23,7 @@ export interface StandardGates {
  * the preview path; once it takes traffic (shift, flip, bake), it is judged by its own
  * requests and errors. On the local target there is no ELB, CloudWatch or Argo: HAProxy's
  * statistics stand in for the target-group metrics. The bake time itself is the executor's.
+ * A staging Outpost, after its flip, runs the test gates (integration, security, ECR scan, load).
  */
 export class StandardGateSuite implements GateSuite {
   constructor(private readonly gates: StandardGates) {}
@@ -41,6 +47,16 @@ export class StandardGateSuite implements GateSuite {
         ];
       case "canary":
         return [this.gates.http, ...rollout];
+      case "test": {
+        // Load last: it must not share the machine, nor judge a release the others reject.
+        const given = (gate: Gate | undefined) => (gate ? [gate] : []);
+        return [
+          ...given(this.gates.integration),
+          ...given(this.gates.security),
+          ...onAws(this.gates.ecrScan),
+          ...given(this.gates.load),
+        ];
+      }
     }
   }
 }

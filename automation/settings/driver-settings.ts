@@ -11,6 +11,7 @@ import {
 } from "../notify/notification-settings";
 import { UserError } from "../support/user-error";
 import { type FreezeWindow, freezeWindowSchema } from "./freeze-windows";
+import { type StagingTestSettings, stagingTestsSchema } from "./staging-test-settings";
 
 /** Default location of the driver's own settings (rollout policy, not stack config). */
 export const DEFAULT_SETTINGS_FILE = path.resolve(__dirname, "..", "driver.yaml");
@@ -89,6 +90,7 @@ const settingsSchema = z
     policyPackConfigs: z.array(z.string()).default([]),
     notifications: notificationSettingsSchema.default({}),
     lock: lockSchema.default({}),
+    stagingTests: stagingTestsSchema,
   })
   .strict();
 
@@ -112,6 +114,8 @@ export interface DriverSettings {
   /** Webhook sinks told of the release's milestones (automation/notify/). */
   readonly notifications: NotificationSettings;
   readonly lock: LockSettings;
+  /** The test gates each staging Outpost runs after its flip (wave 0). */
+  readonly stagingTests: StagingTestSettings;
 }
 
 /** Parses settings; `source` names the file in messages. Relative pack paths are from `baseDir`. */
@@ -119,7 +123,8 @@ export function parseDriverSettings(raw: unknown, source: string, baseDir: strin
   const parsed = settingsSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
-      (issue) => `  - ${issue.path.join(".") || "(file)"}: ${issue.message}`,
+      (issue) =>
+        `  - ${issue.path.join(".") || "(file)"}: ${issue.message}${gotText(raw, issue.path)}`,
     );
     throw new UserError(`${source}: invalid driver settings:\n${lines.join("\n")}`);
   }
@@ -132,6 +137,16 @@ export function parseDriverSettings(raw: unknown, source: string, baseDir: strin
     policyPacks: data.policyPacks.map((pack) => path.resolve(baseDir, pack)),
     policyPackConfigs: data.policyPackConfigs.map((file) => path.resolve(baseDir, file)),
   };
+}
+
+/** ` (got 0)`: the value a message is about, when the file has one there. */
+function gotText(raw: unknown, at: readonly (string | number)[]): string {
+  let value: unknown = raw;
+  for (const key of at) {
+    if (value === null || typeof value !== "object") return "";
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value === undefined || at.length === 0 ? "" : ` (got ${JSON.stringify(value)})`;
 }
 
 export function loadDriverSettings(file: string, projectDir: string): DriverSettings {

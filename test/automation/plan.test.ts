@@ -238,7 +238,7 @@ describe("plan: input validation", () => {
     expect(DEFAULT_SETTINGS.prestage).to.equal(true);
     expect(parseDriverSettings({ prestage: false }, "driver.yaml", ".").prestage).to.equal(false);
     expect(userError(() => parseDriverSettings({ prestage: "off" }, "driver.yaml", "."))).to.equal(
-      "driver.yaml: invalid driver settings:\n  - prestage: must be true or false",
+      'driver.yaml: invalid driver settings:\n  - prestage: must be true or false (got "off")',
     );
   });
 

@@ -1,0 +1,382 @@
+import { expect } from "chai";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { OutpostOutputs } from "../../infra/contract";
+import type { GateTarget } from "../../automation/gates/gate";
+import { fetchHttpExchange } from "../../automation/gates/http-exchange";
+import { IntegrationGate } from "../../automation/gates/integration-gate";
+import { LoadGate } from "../../automation/gates/load-gate";
+import { plainHttpProblem, SecurityGate } from "../../automation/gates/security-gate";
+import { StandardGateSuite } from "../../automation/gates/standard-gate-suite";
+import { gateLine } from "../../automation/cli/progress-reporter";
+import { DEFAULT_SETTINGS, parseDriverSettings } from "../../automation/settings/driver-settings";
+import { LOCAL_LOAD_DEFAULTS } from "../../automation/settings/staging-test-settings";
+
+const RELEASE = "2.1.0";
+const FINGERPRINT = "sha256:5f2c";
+const SECURITY_HEADERS: Record<string, string> = {
+  "strict-transport-security": "max-age=31536000; includeSubDomains",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy": "default-src 'self'",
+  "referrer-policy": "no-referrer",
+};
+
+/** The sample app's contract (docs/driver.md), with switches for each way a release can be bad. */
+interface AppBehaviour {
+  broken?: boolean;
+  version?: string;
+  extraHeaders?: Record<string, string>;
+  dropHeader?: string;
+  fingerprint?: string;
+  delayMs?: number;
+  failEvery?: number;
+}
+
+async function startApp(behaviour: AppBehaviour = {}) {
+  const products = behaviour.broken
+    ? []
+    : [{ sku: "TEA-001", name: "Green tea", priceCents: 1299, currency: "USD" }];
+  let served = 0;
+  const server = http.createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0];
+    const reply = (status: number, body: unknown) => {
+      served++;
+      const headers: Record<string, string> = {
+        ...SECURITY_HEADERS,
+        ...behaviour.extraHeaders,
+        "content-type": "application/json",
+      };
+      if (behaviour.dropHeader) delete headers[behaviour.dropHeader];
+      const failing = behaviour.failEvery !== undefined && served % behaviour.failEvery === 0;
+      response.writeHead(failing ? 500 : status, headers);
+      const send = () => response.end(JSON.stringify(body));
+      if (behaviour.delayMs) setTimeout(send, behaviour.delayMs);
+      else send();
+    };
+    const sku = /^\/api\/products\/([^/]+)$/.exec(path)?.[1];
+    if (path === "/health" || path === "/ready") return reply(200, { status: "ok" });
+    if (path === "/version" || path === "/") {
+      return reply(200, { version: behaviour.version ?? RELEASE, color: "green", pid: 1 });
+    }
+    if (path === "/config") {
+      return reply(200, { settings: {}, fingerprint: behaviour.fingerprint ?? FINGERPRINT });
+    }
+    if (path === "/api/products") return reply(200, { items: products, count: products.length });
+    const item = products.find((p) => p.sku === sku);
+    if (item) return reply(200, item);
+    return reply(404, { error: "not found" });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const target = (endpoint: string, overrides: Partial<GateTarget> = {}): GateTarget => ({
+  stack: "staging",
+  outpost: "lab-1",
+  target: "local",
+  awsRegion: undefined,
+  outputs: { endpoint, previewEndpoint: endpoint } as unknown as OutpostOutputs,
+  phase: "test",
+  release: RELEASE,
+  previousVersion: "2.0.0",
+  candidateColor: "green",
+  runtimeFingerprint: FINGERPRINT,
+  ...overrides,
+});
+
+const never = new AbortController().signal;
+const checks = DEFAULT_SETTINGS.stagingTests.integration.checks;
+const security = DEFAULT_SETTINGS.stagingTests.security;
+
+describe("staging test gates: integration (real HTTP server)", () => {
+  it("passes every shipped check and the built-in ones on a good release", async () => {
+    const app = await startApp();
+    try {
+      const result = await new IntegrationGate(fetchHttpExchange, checks).measure(
+        target(app.endpoint),
+        never,
+      );
+      expect(result.verdict, result.detail).to.equal("pass");
+      const total = checks.length + 2;
+      expect(result.figures?.[0]).to.deep.include({ value: total, threshold: total });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("fails the broken release (200 with an empty catalogue), naming check, path and body", async () => {
+    const app = await startApp({ broken: true });
+    try {
+      const result = await new IntegrationGate(fetchHttpExchange, checks).measure(
+        target(app.endpoint),
+        never,
+      );
+      expect(result.verdict).to.equal("fail");
+      expect(result.detail).to.contain(
+        'catalogue: GET /api/products: items.0.sku missing (got {"items":[],"count":0})',
+      );
+      // The product check needs the sku the catalogue did not give.
+      expect(result.detail).to.contain("product: /api/products/{sku}: no value for {sku}");
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("fails when /version is not the release or /config has another fingerprint", async () => {
+    const app = await startApp({ version: "2.0.0", fingerprint: "sha256:other" });
+    try {
+      const result = await new IntegrationGate(fetchHttpExchange, []).measure(
+        target(app.endpoint),
+        never,
+      );
+      expect(result.verdict).to.equal("fail");
+      expect(result.detail).to.contain(
+        'release version: GET /version: version is "2.0.0", expected "2.1.0"',
+      );
+      expect(result.detail).to.contain(
+        'runtime fingerprint: GET /config: fingerprint is "sha256:other", expected "sha256:5f2c"',
+      );
+      expect(result.figures?.[0]).to.deep.include({ value: 0, threshold: 2 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("checks status and body text; an endpoint that does not answer is an error", async () => {
+    const app = await startApp();
+    const gate = new IntegrationGate(fetchHttpExchange, [
+      {
+        name: "teapot",
+        method: "GET",
+        path: "/api/products/TEA-001",
+        status: 200,
+        contains: "Oolong",
+      },
+      { name: "gone", method: "GET", path: "/health", status: 404 },
+    ]);
+    try {
+      const result = await gate.measure(target(app.endpoint), never);
+      expect(result.detail).to.contain(
+        'teapot: GET /api/products/TEA-001: "Oolong" not in the body',
+      );
+      expect(result.detail).to.contain("gone: GET /health: status 200, expected 404");
+    } finally {
+      await app.close();
+    }
+    const down = await gate.measure(target(app.endpoint), never);
+    expect(down.verdict).to.equal("error");
+  });
+});
+
+describe("staging test gates: security (real HTTP server)", () => {
+  it("passes the app's headers on the local target", async () => {
+    const app = await startApp();
+    try {
+      const result = await new SecurityGate(fetchHttpExchange, security).measure(
+        target(app.endpoint),
+        never,
+      );
+      expect(result.verdict, result.detail).to.equal("pass");
+      expect(result.figures).to.deep.include({ name: "responses", value: 3, unit: "responses" });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("fails a missing header, a forbidden one, and any header that leaks the version", async () => {
+    const app = await startApp({
+      dropHeader: "x-frame-options",
+      extraHeaders: { "x-powered-by": "Express", "x-build": `storefront/${RELEASE}` },
+    });
+    try {
+      const result = await new SecurityGate(fetchHttpExchange, security).measure(
+        target(app.endpoint),
+        never,
+      );
+      expect(result.verdict).to.equal("fail");
+      expect(result.detail).to.contain("GET /: missing x-frame-options");
+      expect(result.detail).to.contain('forbidden header x-powered-by: "Express"');
+      expect(result.detail).to.contain('x-build: "storefront/2.1.0" leaks the version 2.1.0');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("on AWS requires https; plain http must redirect to https or refuse, not serve", async () => {
+    const app = await startApp();
+    const redirect = http.createServer((_req, res) => {
+      res.writeHead(301, { location: "https://example.com/" }).end();
+    });
+    await new Promise<void>((resolve) => redirect.listen(0, "127.0.0.1", resolve));
+    const redirectPort = (redirect.address() as AddressInfo).port;
+    try {
+      const onAws = await new SecurityGate(fetchHttpExchange, security).measure(
+        target(app.endpoint, { target: "aws" }),
+        never,
+      );
+      expect(onAws.detail).to.contain(`endpoint ${app.endpoint} is not https (requireTls)`);
+      const serving = await new SecurityGate(fetchHttpExchange, security, app.port).measure(
+        target(`https://127.0.0.1:${app.port}`, { target: "aws" }),
+        never,
+      );
+      expect(serving.detail).to.contain(
+        `http://127.0.0.1:${app.port}/ serves the app over plain http (status 200)`,
+      );
+      const url = (port: number) => `http://127.0.0.1:${port}/`;
+      expect(await plainHttpProblem(fetchHttpExchange, url(redirectPort), never)).to.equal(
+        undefined,
+      );
+      expect(await plainHttpProblem(fetchHttpExchange, url(app.port), never)).to.contain(
+        "serves the app",
+      );
+    } finally {
+      redirect.closeAllConnections();
+      redirect.close();
+      await app.close();
+    }
+    // Nothing listens any more: a refused connection is fine.
+    expect(
+      await plainHttpProblem(fetchHttpExchange, `http://127.0.0.1:${redirectPort}/`, never),
+    ).to.equal(undefined);
+  });
+});
+
+describe("staging test gates: load (autocannon against a real HTTP server)", () => {
+  const load = (limits: Partial<typeof LOCAL_LOAD_DEFAULTS>) =>
+    new LoadGate({
+      path: "/api/products",
+      aws: DEFAULT_SETTINGS.stagingTests.load.aws,
+      local: { ...LOCAL_LOAD_DEFAULTS, connections: 4, durationSeconds: 1, ...limits },
+    });
+
+  it("passes a healthy server with p50, p95, p99, error rate and throughput figures", async () => {
+    const app = await startApp();
+    try {
+      const result = await load({ minRequestsPerSecond: 50 }).measure(target(app.endpoint), never);
+      expect(result.verdict, result.detail).to.equal("pass");
+      const names = (result.figures ?? []).map((f) => f.name);
+      expect(names).to.deep.equal(["p50", "p95", "p99", "errors", "throughput"]);
+      const throughput = result.figures?.find((f) => f.name === "throughput");
+      expect(throughput?.value).to.be.greaterThan(50);
+      expect(
+        gateLine({ gate: "load", verdict: "pass", detail: "", figures: result.figures ?? [] }),
+      ).to.match(
+        /^load pass p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms, errors 0\.00%, throughput \d+ req\/s$/,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("fails on p95 and on errors, naming the figure and the threshold", async () => {
+    const slow = await startApp({ delayMs: 60 });
+    try {
+      const result = await load({ maxP95Ms: 20, minRequestsPerSecond: 0 }).measure(
+        target(slow.endpoint),
+        never,
+      );
+      expect(result.verdict).to.equal("fail");
+      expect(result.detail).to.match(/^p95 \d+(\.\d)? ms > 20 ms/);
+    } finally {
+      await slow.close();
+    }
+    const failing = await startApp({ failEvery: 10 });
+    try {
+      const result = await load({ minRequestsPerSecond: 0 }).measure(
+        target(failing.endpoint),
+        never,
+      );
+      expect(result.verdict).to.equal("fail");
+      expect(result.detail).to.match(/errors (9|10|11)\.\d\d% > 0\.10%/);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it("stops autocannon when the signal aborts", async () => {
+    const app = await startApp();
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error("timed out")), 300);
+    try {
+      let caught: unknown;
+      await load({ durationSeconds: 20 })
+        .measure(target(app.endpoint), controller.signal)
+        .catch((err: unknown) => (caught = err));
+      expect((caught as Error).message).to.equal("timed out");
+      expect(Date.now() - started).to.be.lessThan(3000);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("staging test gates: suite and settings", () => {
+  const gate = (name: string) => ({ name, measure: () => Promise.reject(new Error(name)) });
+  const suite = new StandardGateSuite({
+    http: gate("http"),
+    outputsVersion: gate("outputs"),
+    candidateTraffic: gate("traffic"),
+    integration: gate("integration"),
+    security: gate("security"),
+    ecrScan: gate("ecr-scan"),
+    load: gate("load"),
+  });
+
+  it("phase test gives integration, security, ECR scan on AWS only, and load last", () => {
+    const names = (t: GateTarget) => suite.gatesFor(t).map((g) => g.name);
+    expect(names(target("x", { target: "aws" }))).to.deep.equal([
+      "integration",
+      "security",
+      "ecr-scan",
+      "load",
+    ]);
+    expect(names(target("x"))).to.deep.equal(["integration", "security", "load"]);
+  });
+
+  it("defaults hold the use case's figures; wrong values name key, value and what is allowed", () => {
+    expect(DEFAULT_SETTINGS.stagingTests.load.aws).to.deep.equal({
+      connections: 1000,
+      durationSeconds: 600,
+      maxP95Ms: 500,
+      maxErrorRate: 0.001,
+      minRequestsPerSecond: 2000,
+    });
+    let message = "";
+    try {
+      parseDriverSettings(
+        {
+          stagingTests: {
+            load: { local: { connections: 0 } },
+            security: { ecrScan: { failAtSeverity: "SEVERE" } },
+            integration: { checks: [{ name: "item", path: "/api/products/{sku}" }] },
+          },
+        },
+        "automation/driver.yaml",
+        ".",
+      );
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).to.contain("automation/driver.yaml: invalid driver settings:");
+    expect(message).to.contain(
+      "  - stagingTests.load.local.connections: must be a whole number from 1 to 10000 (got 0)",
+    );
+    expect(message).to.contain(
+      '  - stagingTests.security.ecrScan.failAtSeverity: must be one of CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED (got "SEVERE")',
+    );
+    expect(message).to.contain(
+      '  - stagingTests.integration.checks.0.path: "/api/products/{sku}" uses {sku}, which no earlier check saves (allowed: {release})',
+    );
+  });
+});
