@@ -1,5 +1,6 @@
 import type { AnalysisSettings, DriverSettings } from "../settings/driver-settings";
 import type { FreezeWindow } from "../settings/freeze-windows";
+import type { TestRunSettings } from "../settings/staging-test-settings";
 
 /** The part of the driver settings the executor uses. */
 export interface ExecutorSettings {
@@ -15,11 +16,13 @@ export interface ExecutorSettings {
   readonly awsRegions: Readonly<Record<string, string | undefined>>;
   /** Attempts of a rollback operation before it is declared incomplete. */
   readonly rollbackAttempts?: number;
+  /** Bounds of the test gates' run in wave 0 (defaults: DEFAULT_TEST_RUN). */
+  readonly testRun?: TestRunSettings;
 }
 
 export function executorSettings(
   settings: DriverSettings,
   awsRegions: Readonly<Record<string, string | undefined>>,
 ): ExecutorSettings {
-  return { ...settings, awsRegions };
+  return { ...settings, awsRegions, testRun: settings.stagingTests.run };
 }

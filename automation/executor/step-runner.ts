@@ -280,7 +280,13 @@ async function runTests(
           "test",
           settings.awsRegions[stage.stack],
         );
-        const result = await runTestGates(gates.gatesFor(target), target, clock);
+        const result = await runTestGates(
+          gates.gatesFor(target),
+          target,
+          clock,
+          undefined,
+          settings.testRun,
+        );
         if (result.ok) return { gates: result.gates };
         log.warn(
           { stack: stage.stack, outpost: stage.outpost, gate: result.gate },
