@@ -162,15 +162,15 @@ describe("local target components (under mocks)", function () {
   it("writes the stack's merged config to the local config store, release and fingerprint included", async () => {
     const { mocks, config } = await record(layer);
     const store = byName(mocks, "us-config-documents");
-    const root = "/outpost-fleet/staging/us";
+    const root = "/outpost-fleet/production/us";
     expect(inputsOf(store)).to.deep.equal({
       root,
       documents: configParameters(config),
       storeDir: path.join(RUN_DIR, "config-store"),
       tags: {
-        Environment: "staging",
+        Environment: "production",
         Region: "us-east-1",
-        DeploymentId: "storefront-staging-us",
+        DeploymentId: "storefront-production-us",
         ManagedBy: "outpost-fleet",
         Target: "local",
       },
@@ -212,10 +212,10 @@ describe("local target components (under mocks)", function () {
       expect(pool.inputs.version, name).to.equal(tags.AppVersion);
     }
     expect(byName(mocks, "nyc-lab1-lb-haproxy").inputs.tags).to.deep.equal({
-      Environment: "staging",
+      Environment: "production",
       Region: "us-east-1",
       Outpost: "nyc-lab1",
-      DeploymentId: "storefront-staging-us",
+      DeploymentId: "storefront-production-us",
       ManagedBy: "outpost-fleet",
       Target: "local",
     });
