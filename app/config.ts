@@ -1,3 +1,9 @@
+import {
+  DEFAULT_RUNTIME_SETTINGS,
+  parseRuntimeSettings,
+  RuntimeSettings,
+} from "./runtime-settings";
+
 /**
  * Configuration of the sample app, from the environment and command-line flags (flags win).
  * Kept free of Node's I/O so it can be tested as a plain function.
@@ -20,6 +26,19 @@ export interface AppConfig {
   readonly faultLatencyMs: number;
   /** The only paths the faults apply to (exact match); undefined for every non-probe path. */
   readonly faultPaths: readonly string[] | undefined;
+  /**
+   * Paths answered 200 with well-formed but wrong data (exact match): a release that is
+   * "healthy but wrong", which only a check of the answers themselves catches.
+   */
+  readonly faultBrokenPaths: readonly string[] | undefined;
+  /** From APP_RUNTIME_CONFIG; DEFAULT_RUNTIME_SETTINGS when neither it nor SSM gives any. */
+  readonly runtimeSettings: RuntimeSettings;
+  /** Whether runtimeSettings came from APP_RUNTIME_CONFIG (then SSM is never asked). */
+  readonly runtimeSettingsGiven: boolean;
+  /** The stack's SSM config root on EC2 (user data); the app reads `<root>/runtime` there. */
+  readonly configSsmPath: string | undefined;
+  /** Region of the SSM client; from the instance's AWS_REGION. */
+  readonly awsRegion: string | undefined;
   /** When set, the bound port is written here once listening (how pools learn a port 0 pick). */
   readonly portFile: string | undefined;
   /** Time /ready reports 503 before the listener closes on SIGTERM, in ms. Default 0. */
@@ -46,6 +65,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   "--fault-error-rate": "APP_FAULT_ERROR_RATE",
   "--fault-latency-ms": "APP_FAULT_LATENCY_MS",
   "--fault-paths": "APP_FAULT_PATHS",
+  "--fault-broken-paths": "APP_FAULT_BROKEN_PATHS",
+  "--runtime-config": "APP_RUNTIME_CONFIG",
   "--drain-delay-ms": "APP_DRAIN_DELAY_MS",
   "--shutdown-timeout-ms": "APP_SHUTDOWN_TIMEOUT_MS",
 };
@@ -123,6 +144,8 @@ export function parseAppConfig(
   if (!(APP_COLORS as readonly string[]).includes(color)) {
     problems.push(`APP_COLOR=${JSON.stringify(color)} must be blue or green`);
   }
+  const runtimeText = merged.APP_RUNTIME_CONFIG ?? "";
+  const runtimeSettingsGiven = runtimeText.trim() !== "";
   const config: AppConfig = {
     host: merged.HOST ?? "127.0.0.1",
     port: numberIn(merged.PORT, "PORT", 8080, [0, 65535], true, problems),
@@ -146,6 +169,14 @@ export function parseAppConfig(
       problems,
     ),
     faultPaths: pathList(merged.APP_FAULT_PATHS, "APP_FAULT_PATHS", problems),
+    faultBrokenPaths: pathList(merged.APP_FAULT_BROKEN_PATHS, "APP_FAULT_BROKEN_PATHS", problems),
+    runtimeSettings: runtimeSettingsGiven
+      ? (parseRuntimeSettings(runtimeText, "APP_RUNTIME_CONFIG", problems) ??
+        DEFAULT_RUNTIME_SETTINGS)
+      : DEFAULT_RUNTIME_SETTINGS,
+    runtimeSettingsGiven,
+    configSsmPath: merged.CONFIG_SSM_PATH || undefined,
+    awsRegion: merged.AWS_REGION || undefined,
     portFile: merged.APP_PORT_FILE || undefined,
     drainDelayMs: numberIn(
       merged.APP_DRAIN_DELAY_MS,

@@ -1,6 +1,9 @@
 import { IncomingMessage, ServerResponse } from "node:http";
+import { catalogueRoute } from "./catalogue";
 import { AppConfig } from "./config";
 import { decideFault } from "./faults";
+import { runtimeDocument, RuntimeDocument } from "./runtime-settings";
+import { SECURITY_HEADERS } from "./security-headers";
 
 /** Mutable lifecycle of one process. Draining starts at SIGTERM and never ends. */
 export interface AppState {
@@ -19,7 +22,7 @@ const defaultDeps: HandlerDeps = {
   pid: process.pid,
 };
 
-type Reply = { status: number; body: unknown; html?: string };
+type Reply = { readonly status: number; readonly body: unknown; readonly html?: string };
 
 function identity(config: AppConfig, pid: number) {
   return { version: config.version, color: config.color, outpost: config.outpost, pid };
@@ -35,13 +38,22 @@ function homePage(config: AppConfig): string {
   );
 }
 
-function route(
-  config: AppConfig,
-  state: AppState,
-  path: string,
-  pid: number,
-  wantsHtml: boolean,
-): Reply {
+interface RouteContext {
+  readonly config: AppConfig;
+  readonly state: AppState;
+  readonly runtime: RuntimeDocument;
+  readonly pid: number;
+  readonly wantsHtml: boolean;
+  readonly broken: boolean;
+}
+
+function route(path: string, context: RouteContext): Reply {
+  const { config, state, pid, wantsHtml } = context;
+  const catalogue = catalogueRoute(path, {
+    broken: context.broken,
+    recommendations: context.runtime.settings.featureFlags.recommendations === true,
+  });
+  if (catalogue !== undefined) return catalogue;
   switch (path) {
     case "/health":
       return { status: 200, body: { status: "ok" } };
@@ -51,6 +63,9 @@ function route(
         : { status: 200, body: { ready: true } };
     case "/version":
       return { status: 200, body: identity(config, pid) };
+    case "/config":
+      // Only non-secret settings exist in this document; secrets never reach it.
+      return { status: 200, body: context.runtime };
     case "/":
       return {
         status: 200,
@@ -68,32 +83,40 @@ export function createHandler(
   state: AppState,
   deps: HandlerDeps = defaultDeps,
 ): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  const runtime = runtimeDocument(config.runtimeSettings);
+  const { apiTimeoutMs } = config.runtimeSettings;
+  const answer = async (request: IncomingMessage, path: string): Promise<Reply> => {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return { status: 405, body: { error: "method not allowed" } };
+    }
+    const fault = decideFault(config, path, deps.random());
+    if (fault.delayMs > 0) await deps.sleep(fault.delayMs);
+    if (fault.fail) {
+      return { status: 500, body: { error: "injected fault", version: config.version } };
+    }
+    const wantsHtml = (request.headers.accept ?? "").includes("text/html");
+    return route(path, { config, state, runtime, pid: deps.pid, wantsHtml, broken: fault.broken });
+  };
   return async (request, response) => {
     const path = (request.url ?? "/").split("?", 1)[0];
-    let reply: Reply;
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      reply = { status: 405, body: { error: "method not allowed" } };
-    } else {
-      const fault = decideFault(config, path, deps.random());
-      if (fault.delayMs > 0) await deps.sleep(fault.delayMs);
-      reply = fault.fail
-        ? { status: 500, body: { error: "injected fault", version: config.version } }
-        : route(
-            config,
-            state,
-            path,
-            deps.pid,
-            (request.headers.accept ?? "").includes("text/html"),
-          );
-    }
+    // apiTimeoutMs bounds the handling of one request: past it the client gets a clear 503.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<Reply>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ status: 503, body: { error: "request timed out", apiTimeoutMs } }),
+        apiTimeoutMs,
+      );
+    });
+    const reply = await Promise.race([answer(request, path), timedOut]).finally(() =>
+      clearTimeout(timer),
+    );
     const text = reply.html ?? JSON.stringify(reply.body);
     response.statusCode = reply.status;
     response.setHeader(
       "content-type",
       reply.html ? "text/html; charset=utf-8" : "application/json",
     );
-    response.setHeader("x-app-version", config.version);
-    response.setHeader("x-app-color", config.color);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     // A draining process asks keep-alive clients (HAProxy included) to reconnect elsewhere.
     if (state.draining) response.setHeader("connection", "close");
     response.end(request.method === "HEAD" ? undefined : text);

@@ -3,6 +3,8 @@ import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { AppConfig, parseAppConfig } from "./config";
 import { AppState, createHandler, HandlerDeps } from "./routes";
+import { LOG_LEVELS, LogLevel, runtimeFingerprint } from "./runtime-settings";
+import { withRuntimeSettings } from "./ssm-runtime-settings";
 
 export interface RunningApp {
   readonly server: http.Server;
@@ -12,8 +14,19 @@ export interface RunningApp {
   shutdown(): Promise<void>;
 }
 
-function log(event: string, fields: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`);
+type Log = (level: LogLevel, event: string, fields: Record<string, unknown>) => void;
+
+/** JSON log lines at or above the runtime settings' logLevel. */
+export function createLog(
+  threshold: LogLevel,
+  write: (line: string) => void = (line) => process.stdout.write(line),
+): Log {
+  const rank = (level: LogLevel) => LOG_LEVELS.indexOf(level);
+  return (level, event, fields) => {
+    if (rank(level) < rank(threshold)) return;
+    const line = { time: new Date().toISOString(), level, event, ...fields };
+    write(`${JSON.stringify(line)}\n`);
+  };
 }
 
 /** Writes atomically, so a reader polling for the file never sees it half written. */
@@ -63,25 +76,28 @@ export async function main(
   argv: readonly string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
-  const config = parseAppConfig(env, argv);
+  const config = await withRuntimeSettings(parseAppConfig(env, argv));
+  const log = createLog(config.runtimeSettings.logLevel);
   const app = await startApp(config);
   if (config.portFile) writePortFile(config.portFile, app.port);
-  log("started", {
+  log("info", "started", {
     port: app.port,
     version: config.version,
     color: config.color,
     outpost: config.outpost,
     pid: process.pid,
+    runtimeFingerprint: runtimeFingerprint(config.runtimeSettings),
   });
+  log("debug", "runtime-settings", { settings: config.runtimeSettings });
   const stop = (signal: string) => {
-    log("stopping", { signal });
+    log("info", "stopping", { signal });
     app.shutdown().then(
       () => {
-        log("stopped", {});
+        log("info", "stopped", {});
         process.exit(0);
       },
       (error: unknown) => {
-        log("stop-failed", { error: String(error) });
+        log("error", "stop-failed", { error: String(error) });
         process.exit(1);
       },
     );

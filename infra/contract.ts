@@ -163,6 +163,11 @@ export const STACK_OUTPUTS = {
   release: "release",
   /** sha256 of the release plus the global config layer: identical on every stack. */
   fingerprint: "fingerprint",
+  /**
+   * "sha256:..." of the app's runtime settings (appSettings, log level, region compliance):
+   * what the app's GET /config reports once it runs with them. Differs across regions.
+   */
+  runtimeFingerprint: "runtimeFingerprint",
   regionGroup: "regionGroup",
   environment: "environment",
   target: "target",

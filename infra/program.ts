@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
+  appRuntimeDocument,
   FleetConfig,
   loadFleetConfig,
   SecretInventory,
@@ -46,6 +47,7 @@ export function fleetProgram(
   const common = {
     release: config.release.version,
     fingerprint: config.fingerprint,
+    runtimeFingerprint: appRuntimeDocument(config).fingerprint,
     regionGroup: config.regionGroup,
     environment: config.environment,
     target: config.target,

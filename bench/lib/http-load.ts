@@ -2,7 +2,7 @@ import * as http from "node:http";
 
 export interface LoadOptions {
   readonly port: number;
-  /** Default /version: its x-app-version header tells which version answered. */
+  /** Default /version. A JSON answer's `version` tells which version served it (/ and /version). */
   readonly path?: string;
   readonly durationMs: number;
   /** Requests in flight at once, each on its own keep-alive connection. Default 8. */
@@ -49,12 +49,12 @@ function once(
         timeout: options.timeoutMs ?? 2_000,
       },
       (response) => {
-        response.resume();
+        // The answers are small JSON documents; no header names the version (a leak).
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (body += chunk));
         response.on("end", () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            version: response.headers["x-app-version"] as string | undefined,
-          }),
+          resolve({ status: response.statusCode ?? 0, version: versionIn(body) }),
         );
         response.on("error", (error: NodeJS.ErrnoException) =>
           resolve({ status: 0, error: error.code ?? error.message }),
@@ -68,6 +68,17 @@ function once(
       resolve({ status: 0, error: error.code ?? error.message }),
     );
   });
+}
+
+/** `version` of a JSON answer, or undefined (not JSON, or no version in it). */
+export function versionIn(body: string): string | undefined {
+  if (!body.startsWith("{")) return undefined;
+  try {
+    const version = (JSON.parse(body) as { version?: unknown }).version;
+    return typeof version === "string" ? version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -3,13 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { AnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
 import { Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
 import { RolloutOutputs } from "../contract";
-import { CanaryStepConfig, imageFor } from "../config";
+import { CanaryStepConfig, imageFor, RuntimeDocument } from "../config";
 import {
   ingressAnnotations,
   ingressEndpointOf,
   IngressAnnotationInput,
 } from "./ingress-annotations";
 import { analysisTemplateSpec, rolloutNames, rolloutSpec } from "./rollout-spec";
+import { runtimeConfigMapData, runtimeConfigMapName } from "./runtime-config-map";
 import { AccessLogTarget } from "./traffic-switch";
 
 /** The app as the Rollout runs it. */
@@ -61,6 +62,8 @@ export interface CanaryRolloutArgs {
   readonly steps: readonly CanaryStepConfig[];
   readonly chartVersions: { readonly argoRollouts: string; readonly albController: string };
   readonly ingress: CanaryIngressSettings;
+  /** The app's runtime settings and fingerprint (appRuntimeDocument), as a ConfigMap. */
+  readonly runtime: RuntimeDocument;
 }
 
 export const ARGO_ROLLOUTS_CHART = {
@@ -100,6 +103,7 @@ export class CanaryRollout extends pulumi.ComponentResource {
       resources: args.resources,
       steps: args.steps,
       region: args.region,
+      runtimeFingerprint: args.runtime.fingerprint,
     });
     const analysis = analysisTemplateSpec({
       appName: app.name,
@@ -166,6 +170,14 @@ export class CanaryRollout extends pulumi.ComponentResource {
         },
         inNamespace,
       );
+    const runtimeSettings = new k8s.core.v1.ConfigMap(
+      `${o}-runtime-settings`,
+      {
+        metadata: { name: runtimeConfigMapName(app.name), namespace },
+        data: runtimeConfigMapData(args.runtime),
+      },
+      inNamespace,
+    );
     const services = [
       service(app.name),
       service(names.stableService),
@@ -234,7 +246,7 @@ export class CanaryRollout extends pulumi.ComponentResource {
         metadata: { name: names.rollout, namespace, labels: { app: app.name } },
         spec,
       },
-      { ...inNamespace, dependsOn: [ns, argo, ingress, template, ...services] },
+      { ...inNamespace, dependsOn: [ns, argo, ingress, template, runtimeSettings, ...services] },
     );
     this.rollout = ingress.status.apply((status) => ({
       name: names.rollout,

@@ -1,4 +1,4 @@
-import { FleetConfig } from "../config";
+import { appRuntimeDocument, FleetConfig } from "../config";
 
 /** Root of one stack's config subtree in SSM: <prefix>/<environment>/<regionGroup>. */
 export function configRoot(config: FleetConfig): string {
@@ -36,5 +36,8 @@ export function configParameters(config: FleetConfig): Record<string, string> {
   }
   parameters[`${root}/release/version`] = config.release.version;
   parameters[`${root}/fingerprint`] = config.fingerprint;
+  // What the app runs with, checked by its fingerprint: EC2 instances read it at start
+  // (app/ssm-runtime-settings.ts); the local pools and EKS pods get the same document.
+  parameters[`${root}/runtime`] = JSON.stringify(appRuntimeDocument(config));
   return parameters;
 }

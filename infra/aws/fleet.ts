@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { OutpostOutputs } from "../contract";
-import { FleetConfig, OutpostConfig } from "../config";
+import { appRuntimeDocument, FleetConfig, OutpostConfig } from "../config";
 import { AccessLogBucket } from "./access-log-bucket";
 import { configParameters, configRoot } from "./config-parameters";
 import { ConfigStore } from "./config-store";
@@ -93,6 +93,7 @@ export function deployAwsFleet(
               argoRollouts: eks.argoRolloutsChartVersion,
               albController: eks.albControllerChartVersion,
             },
+            runtime: appRuntimeDocument(config),
           }
         : undefined;
     return new OutpostSite(outpost.name, {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { COLORS, otherColor, OutpostDeploymentState, OutpostOutputs } from "../contract";
-import { CanaryStepConfig } from "../config";
+import { CanaryStepConfig, RuntimeDocument } from "../config";
 import { ColorCapacity, listenerWeights, versionOf } from "../traffic";
 import { OutpostAlarms } from "./alarms";
 import { BlueGreenFleet, Ec2AppSettings, TargetGroupSettings } from "./blue-green-fleet";
@@ -67,6 +67,8 @@ export interface SiteEks {
   };
   readonly steps: readonly CanaryStepConfig[];
   readonly chartVersions: { readonly argoRollouts: string; readonly albController: string };
+  /** The app's runtime settings for the Rollout's pods (a ConfigMap). */
+  readonly runtime: RuntimeDocument;
 }
 
 export interface OutpostSiteArgs {
@@ -223,6 +225,7 @@ export class OutpostSite extends pulumi.ComponentResource {
           resources: eks.resources,
           steps: eks.steps,
           chartVersions: eks.chartVersions,
+          runtime: eks.runtime,
           ingress: {
             certificateArn: args.certificateArn,
             sslPolicy: loadBalancer.sslPolicy,

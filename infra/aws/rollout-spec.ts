@@ -1,5 +1,10 @@
 import { CanaryStepConfig } from "../config";
 import { OUTPOST_NODE_LABEL } from "./node-bootstrap";
+import {
+  RUNTIME_FINGERPRINT_ANNOTATION,
+  RUNTIME_SETTINGS_KEY,
+  runtimeConfigMapName,
+} from "./runtime-config-map";
 
 /** Everything the Rollout and its analysis need, as plain values. */
 export interface RolloutSpecInput {
@@ -20,6 +25,8 @@ export interface RolloutSpecInput {
   };
   readonly steps: readonly CanaryStepConfig[];
   readonly region: string;
+  /** Fingerprint of the runtime settings in the ConfigMap (runtime-config-map.ts). */
+  readonly runtimeFingerprint: string;
 }
 
 export interface RolloutNames {
@@ -78,7 +85,11 @@ export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
     rollbackWindow: { revisions: 2 },
     selector: { matchLabels: labels },
     template: {
-      metadata: { labels: { ...labels, version: input.version } },
+      metadata: {
+        labels: { ...labels, version: input.version },
+        // A settings change changes the template, so Argo rolls the pods onto the new settings.
+        annotations: { [RUNTIME_FINGERPRINT_ANNOTATION]: input.runtimeFingerprint },
+      },
       spec: {
         nodeSelector: { [OUTPOST_NODE_LABEL]: input.outpost },
         containers: [
@@ -90,6 +101,15 @@ export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
               { name: "APP_VERSION", value: input.version },
               { name: "OUTPOST", value: input.outpost },
               { name: "PORT", value: String(input.port) },
+              {
+                name: "APP_RUNTIME_CONFIG",
+                valueFrom: {
+                  configMapKeyRef: {
+                    name: runtimeConfigMapName(input.appName),
+                    key: RUNTIME_SETTINGS_KEY,
+                  },
+                },
+              },
             ],
             livenessProbe: probe(input.healthPath),
             readinessProbe: probe(input.readyPath),

@@ -1,5 +1,9 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../../app/runtime-settings";
 import { ParsedFleetConfig } from "./schema";
+
+// One canonical JSON for the stack and the app: the app's, since app/ is built standalone.
+export { canonicalJson };
 
 /** The sections that must be identical on every stack of one environment. */
 export const FLEET_WIDE_SECTIONS = [
@@ -11,21 +15,10 @@ export const FLEET_WIDE_SECTIONS = [
   "secretNames",
   "environment",
   "environmentSettings",
+  "appSettings",
 ] as const;
 
 type FleetWide = Pick<ParsedFleetConfig, (typeof FLEET_WIDE_SECTIONS)[number]>;
-
-/** JSON with sorted keys, so equal data always hashes equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * sha256 over the release version and the fleet-wide config. Two stacks with the same

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FEATURE_FLAG_NAME, RUNTIME_SETTING_LIMITS } from "../../app/runtime-settings";
 import { COLORS } from "../contract";
 import { ALB_TLS_POLICIES } from "./aws-catalog";
 import {
@@ -224,6 +225,32 @@ export const environmentSettingsSchema = z
   })
   .strict();
 
+/** A whole number within one of the app's own limits (app/runtime-settings.ts). */
+function settingIn(key: keyof typeof RUNTIME_SETTING_LIMITS) {
+  const [min, max] = RUNTIME_SETTING_LIMITS[key];
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.number({ message }).int(message).min(min, message).max(max, message);
+}
+
+/**
+ * Settings the app reads at run time (docs/configuration.md): published with the log level and
+ * the region's compliance data as the app's runtime document (infra/config/runtime-settings.ts).
+ */
+export const appSettingsSchema = z
+  .object({
+    databasePoolSize: settingIn("databasePoolSize"),
+    cacheTtlSeconds: settingIn("cacheTtlSeconds"),
+    apiTimeoutMs: settingIn("apiTimeoutMs"),
+    /** Open map: a layer may add a flag without a schema change. */
+    featureFlags: z.record(
+      z
+        .string()
+        .regex(FEATURE_FLAG_NAME, "must be a camelCase flag name (letters and digits, up to 64)"),
+      z.boolean({ message: "must be true or false" }),
+    ),
+  })
+  .strict();
+
 export const monitoringSchema = z
   .object({
     latencyThresholdSeconds: z.number().positive("must be above 0"),
@@ -255,6 +282,14 @@ export const localFaultSchema = z
       .array(z.string().regex(/^\/\S*$/, "must be a request path starting with /, no spaces"))
       .min(1, "must name at least one path; leave the key out for every path")
       .optional(),
+    /**
+     * Request paths (exact match) answered 200 with well-formed but wrong data, e.g.
+     * ["/api/products"] lists no products: "healthy but wrong", which status codes never show.
+     */
+    brokenPaths: z
+      .array(z.string().regex(/^\/\S*$/, "must be a request path starting with /, no spaces"))
+      .min(1, "must name at least one path; leave the key out for none")
+      .optional(),
   })
   .strict();
 
@@ -278,6 +313,7 @@ export const fleetConfigSchema = z
     eks: eksSchema,
     region: regionSchema,
     environmentSettings: environmentSettingsSchema,
+    appSettings: appSettingsSchema,
     monitoring: monitoringSchema,
     configStore: z
       .object({
@@ -298,4 +334,5 @@ export type FleetConfigInput = z.input<typeof fleetConfigSchema>;
 export type ParsedFleetConfig = z.output<typeof fleetConfigSchema>;
 export type OutpostConfig = z.output<typeof outpostSchema>;
 export type CanaryStepConfig = z.output<typeof canaryStepSchema>;
+export type AppSettingsConfig = z.output<typeof appSettingsSchema>;
 export type LocalFaultConfig = z.output<typeof localFaultSchema>;

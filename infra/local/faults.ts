@@ -12,7 +12,12 @@ export type FaultsByVersion = Readonly<Record<string, LocalFaultConfig>>;
 export function faultsFor(faults: FaultsByVersion, version: string): PoolFaults {
   const spec = faults[version];
   if (spec === undefined) return NO_FAULTS;
-  const { errorRate, latencyMs, paths } = spec;
-  // `paths` only when set, so the pool inputs of stacks that never scope a fault stay as they were.
-  return paths === undefined ? { errorRate, latencyMs } : { errorRate, latencyMs, paths };
+  const { errorRate, latencyMs, paths, brokenPaths } = spec;
+  // Optional keys only when set, so the pool inputs of stacks that never use them stay as they were.
+  return {
+    errorRate,
+    latencyMs,
+    ...(paths === undefined ? {} : { paths }),
+    ...(brokenPaths === undefined ? {} : { brokenPaths }),
+  };
 }

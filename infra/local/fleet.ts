@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configParameters, configRoot } from "../aws/config-parameters";
-import { FleetConfig } from "../config";
+import { appRuntimeDocument, FleetConfig } from "../config";
 import { ConfigStore } from "./components/config-store";
 import { LocalOutpostOutputs, OutpostSite } from "./components/outpost-site";
 import { LocalRuntimeOptions, resolveLocalRuntime } from "./runtime";
@@ -13,6 +13,7 @@ export interface LocalFleetOutputs {
   readonly outposts: pulumi.Output<Record<string, LocalOutpostOutputs>>;
   readonly release: string;
   readonly fingerprint: string;
+  readonly runtimeFingerprint: string;
   readonly regionGroup: string;
   readonly environment: string;
   readonly target: "local";
@@ -30,6 +31,7 @@ export function deployLocalFleet(
   options: LocalFleetOptions = {},
 ): LocalFleetOutputs {
   const runtime = resolveLocalRuntime({ ...options, stack: options.stack ?? pulumi.getStack() });
+  const appRuntime = appRuntimeDocument(config);
   // The only reader of the stack-wide release and fingerprint on this target.
   new ConfigStore(`${config.regionGroup}-config`, {
     root: configRoot(config),
@@ -48,6 +50,7 @@ export function deployLocalFleet(
     outposts,
     release: config.release.version,
     fingerprint: config.fingerprint,
+    runtimeFingerprint: appRuntime.fingerprint,
     regionGroup: config.regionGroup,
     environment: config.environment,
     target: "local",

@@ -4,8 +4,11 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
+import { CATALOGUE } from "../../app/catalogue";
 import { parseAppConfig } from "../../app/config";
-import { RunningApp, startApp } from "../../app/server";
+import { DEFAULT_RUNTIME_SETTINGS } from "../../app/runtime-settings";
+import { createLog, RunningApp, startApp } from "../../app/server";
+import { appRuntimeDocument, loadFleetConfig, readStackFile } from "../../infra/config";
 
 interface Reply {
   status: number;
@@ -57,8 +60,115 @@ describe("app server", () => {
       outpost: "nyc-lab1",
       pid: process.pid,
     });
-    expect(version.headers["x-app-version"]).to.equal("2.0.0");
     expect((await get(port, "/nope")).status).to.equal(404);
+  });
+
+  it("sends the security headers on every answer, and no header naming the version or color", async () => {
+    const { port } = await start({ APP_VERSION: "2.0.0", APP_COLOR: "green" });
+    for (const [urlPath, accept] of [
+      ["/", "text/html"],
+      ["/version", "application/json"],
+      ["/api/products", "application/json"],
+      ["/nope", "application/json"],
+    ]) {
+      const { headers } = await get(port, urlPath, { accept });
+      expect(headers, urlPath).to.include({
+        "strict-transport-security": "max-age=31536000; includeSubDomains",
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+        "referrer-policy": "no-referrer",
+      });
+      expect(headers["content-security-policy"], urlPath).to.match(/^default-src 'none';/);
+      expect(headers["content-security-policy"], urlPath).to.include("frame-ancestors 'none'");
+      expect(JSON.stringify(headers), urlPath).to.not.match(/2\.0\.0|green/);
+      expect(
+        Object.keys(headers).filter((h) => h.startsWith("x-app-")),
+        urlPath,
+      ).to.deep.equal([]);
+    }
+  });
+
+  it("lists the catalogue and answers one product by sku, 404 naming an unknown sku", async () => {
+    const { port } = await start({});
+    const list = await get(port, "/api/products");
+    expect(list.status).to.equal(200);
+    expect(list.headers["content-type"]).to.equal("application/json");
+    const body = JSON.parse(list.body) as { items: unknown[]; count: number };
+    expect(body.count).to.equal(CATALOGUE.length).and.to.equal(body.items.length);
+    expect(body.items[0]).to.have.all.keys("sku", "name", "priceCents", "currency");
+    const one = await get(port, "/api/products/tent-2p");
+    expect(one.status).to.equal(200);
+    expect(JSON.parse(one.body)).to.deep.equal({
+      sku: "tent-2p",
+      name: "Two-person tent",
+      priceCents: 18900,
+      currency: "USD",
+    });
+    const missing = await get(port, "/api/products/canoe");
+    expect(missing.status).to.equal(404);
+    expect(JSON.parse(missing.body)).to.deep.equal({ error: "not found", sku: "canoe" });
+  });
+
+  it("with broken paths, answers 200 with wrong data there while the probes stay truthful", async () => {
+    const { port } = await start({
+      APP_FAULT_BROKEN_PATHS: "/api/products,/api/products/tent-2p,/health",
+    });
+    const list = await get(port, "/api/products");
+    expect(list.status).to.equal(200);
+    expect(JSON.parse(list.body)).to.deep.equal({ items: [], count: 0 });
+    const item = await get(port, "/api/products/tent-2p");
+    expect(item.status).to.equal(200);
+    expect(JSON.parse(item.body)).to.deep.equal({
+      sku: "tent-2p",
+      name: "Two-person tent",
+      currency: "USD",
+    });
+    // Not listed: right answer.
+    expect(JSON.parse((await get(port, "/api/products/mug-ti")).body)).to.have.property(
+      "priceCents",
+    );
+    expect(JSON.parse((await get(port, "/health")).body)).to.deep.equal({ status: "ok" });
+    expect((await get(port, "/ready")).status).to.equal(200);
+  });
+
+  it("serves its runtime settings on /config with the fingerprint the stack computes", async () => {
+    const config = loadFleetConfig(readStackFile("eu"));
+    const published = appRuntimeDocument(config);
+    const { port } = await start({ APP_RUNTIME_CONFIG: JSON.stringify(published.settings) });
+    const reply = await get(port, "/config");
+    expect(reply.status).to.equal(200);
+    expect(JSON.parse(reply.body)).to.deep.equal(published);
+  });
+
+  it("runs with documented defaults when given no settings", async () => {
+    const { port } = await start({});
+    const body = JSON.parse((await get(port, "/config")).body) as { settings: unknown };
+    expect(body.settings).to.deep.equal(DEFAULT_RUNTIME_SETTINGS);
+  });
+
+  it("lists recommendations only with the recommendations feature flag", async () => {
+    const settings = { ...DEFAULT_RUNTIME_SETTINGS, featureFlags: { recommendations: true } };
+    const { port } = await start({ APP_RUNTIME_CONFIG: JSON.stringify(settings) });
+    const body = JSON.parse((await get(port, "/api/products")).body) as { recommended?: string[] };
+    expect(body.recommended).to.deep.equal(["tent-2p", "lamp-led"]);
+    await app?.shutdown();
+    const bare = await start({});
+    expect(JSON.parse((await get(bare.port, "/api/products")).body)).to.not.have.property(
+      "recommended",
+    );
+  });
+
+  it("answers 503 once handling a request takes longer than apiTimeoutMs", async () => {
+    const settings = { ...DEFAULT_RUNTIME_SETTINGS, apiTimeoutMs: 100 };
+    const { port } = await start({
+      APP_RUNTIME_CONFIG: JSON.stringify(settings),
+      APP_FAULT_LATENCY_MS: "400",
+    });
+    const started = Date.now();
+    const reply = await get(port, "/version");
+    expect(Date.now() - started).to.be.below(350);
+    expect(reply.status).to.equal(503);
+    expect(JSON.parse(reply.body)).to.deep.equal({ error: "request timed out", apiTimeoutMs: 100 });
   });
 
   it("answers HEAD without a body and refuses other methods", async () => {
@@ -115,6 +225,17 @@ describe("app server", () => {
     let refused = false;
     await get(running.port, "/health").catch(() => (refused = true));
     expect(refused).to.equal(true);
+  });
+});
+
+describe("app log", () => {
+  it("writes only lines at or above the runtime settings' log level", () => {
+    const lines: string[] = [];
+    const log = createLog("warn", (line) => lines.push(line));
+    log("info", "started", {});
+    log("error", "stop-failed", { error: "x" });
+    expect(lines.map((line) => JSON.parse(line) as object)).to.have.length(1);
+    expect(JSON.parse(lines[0])).to.include({ level: "error", event: "stop-failed", error: "x" });
   });
 });
 

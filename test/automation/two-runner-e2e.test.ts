@@ -29,6 +29,7 @@ import { openFleetStore } from "../../automation/journal/fleet-store";
 import type { JournalEvent } from "../../automation/journal/journal-events";
 import { parseStoreLocation } from "../../automation/journal/store-location";
 import { ExitCode } from "../../automation/support/exit-codes";
+import { versionIn } from "../../bench/lib/http-load";
 import { requireEngine } from "../support/engine-guard";
 import { S3TestServer } from "../support/s3-server";
 import { BIN } from "./support/cli-harness";
@@ -57,11 +58,13 @@ class Prober {
   private once(agent: http.Agent): Promise<{ ok: boolean; version?: string; error?: string }> {
     return new Promise((resolve) => {
       const request = http.get(`${this.endpoint}/version`, { agent, timeout: 5_000 }, (res) => {
-        res.resume();
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
         res.on("end", () =>
           resolve({
             ok: res.statusCode === 200,
-            version: res.headers["x-app-version"] as string | undefined,
+            version: versionIn(body),
             error: res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`,
           }),
         );

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
 import { Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
-import { loadFleetConfig, readStackFile } from "../../infra/config";
+import { appRuntimeDocument, loadFleetConfig, readStackFile } from "../../infra/config";
 import { analysisTemplateSpec, canarySteps, rolloutSpec } from "../../infra/aws/rollout-spec";
 import { recordStack } from "../support/record-stack";
 import { ofType } from "./helpers";
@@ -38,6 +38,7 @@ describe("EKS canary rollout", () => {
     resources: config.eks.resources,
     steps: config.eks.canarySteps,
     region: config.awsRegion,
+    runtimeFingerprint: appRuntimeDocument(config).fingerprint,
   };
 
   it("emits a Rollout valid against Argo Rollouts' CRD schema", () => {
@@ -117,6 +118,48 @@ describe("EKS canary rollout", () => {
       "argo-rollouts",
       "aws-load-balancer-controller",
     ]);
+  });
+
+  it("gives the pods their runtime settings from a ConfigMap rendered from the stack's runtime document", async () => {
+    const { resources } = await recordStack("eu");
+    const runtime = appRuntimeDocument(config);
+    const configMap = ofType(resources, "kubernetes:core/v1:ConfigMap").find(
+      (r) => r.name === "dub-dc1-runtime-settings",
+    );
+    expect(configMap?.inputs.metadata).to.deep.equal({
+      name: "storefront-runtime",
+      namespace: "storefront",
+    });
+    const data = configMap?.inputs.data as Record<string, string>;
+    expect(JSON.parse(data["settings.json"])).to.deep.equal(runtime.settings);
+    expect(data.fingerprint).to.equal(runtime.fingerprint);
+    expect(runtime.settings).to.include({ complianceMode: "GDPR", dataResidency: "eu" });
+
+    const rollout = ofType(resources, "kubernetes:argoproj.io/v1alpha1:Rollout").find(
+      (r) => r.name === "dub-dc1-rollout",
+    );
+    const template = (
+      rollout?.inputs.spec as {
+        template: {
+          metadata: { annotations: Record<string, string> };
+          spec: { containers: { env: { name: string }[] }[] };
+        };
+      }
+    ).template;
+    expect(template.spec.containers[0].env).to.deep.include({
+      name: "APP_RUNTIME_CONFIG",
+      valueFrom: { configMapKeyRef: { name: "storefront-runtime", key: "settings.json" } },
+    });
+    // The fingerprint in the pod template: a settings change rolls the pods.
+    expect(template.metadata.annotations).to.deep.equal({
+      "outpost-fleet.io/runtime-fingerprint": runtime.fingerprint,
+    });
+  });
+
+  it("a settings change changes the pod template, and the spec stays valid", () => {
+    const changed = { ...input, runtimeFingerprint: "sha256:" + "0".repeat(64) };
+    expect(rolloutProblems(rolloutSpec(changed))).to.equal(undefined);
+    expect(JSON.stringify(rolloutSpec(changed))).to.not.equal(JSON.stringify(rolloutSpec(input)));
   });
 
   it("an extended cluster runs its control plane in the region, without outpostConfig", async () => {

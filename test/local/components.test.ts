@@ -5,7 +5,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { configParameters } from "../../infra/aws/config-parameters";
 import { REQUIRED_TAGS, SITE_COMPONENT_TYPES } from "../../infra/contract";
-import { loadFleetConfig, readStackFile, StackLayer } from "../../infra/config";
+import {
+  appRuntimeDocument,
+  canonicalJson,
+  loadFleetConfig,
+  readStackFile,
+  StackLayer,
+} from "../../infra/config";
 import { localHealthCheck } from "../../infra/local/health-check";
 import { slotNames } from "../../infra/local/haproxy/slots";
 
@@ -190,8 +196,27 @@ describe("local target components (under mocks)", function () {
         "outposts/nyc-lab1",
         "region",
         "release/version",
+        "runtime",
       ].map((key) => `${root}/${key}`),
     );
+    expect(JSON.parse(documents[`${root}/runtime`])).to.deep.equal(appRuntimeDocument(config));
+  });
+
+  it("gives every pool the stack's runtime settings, the same document the store publishes", async () => {
+    const { mocks, config } = await record(layer);
+    const pools = mocks.resources.filter((r) => r.name.endsWith("-processes"));
+    expect(pools.map((p) => p.type))
+      .to.have.length(4)
+      .and.to.satisfy((types: string[]) =>
+        types.every((t) => t === "pulumi-nodejs:dynamic:Resource"),
+      );
+    const settings = appRuntimeDocument(config).settings;
+    // Staging: newCheckout is on there, and the log level is the environment's.
+    expect(settings).to.include({ logLevel: "debug", complianceMode: "SOX" });
+    expect(settings.featureFlags).to.deep.equal({ newCheckout: true, recommendations: true });
+    for (const pool of pools) {
+      expect(pool.inputs.runtimeSettings, pool.name).to.equal(canonicalJson(settings));
+    }
   });
 
   it("runs the active color at desired size and the cold idle color at zero", async () => {

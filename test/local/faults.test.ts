@@ -57,6 +57,28 @@ describe("local fault injection (stack config localFaults)", () => {
     ]);
   });
 
+  it("passes broken paths through, only when set, and refuses what is not a path", () => {
+    const config = loadFleetConfig({
+      ...local,
+      localFaults: { "2.1.0": { brokenPaths: ["/api/products"] }, "2.2.0": { errorRate: 0.1 } },
+    });
+    expect(faultsFor(config.localFaults, "2.1.0")).to.deep.equal({
+      errorRate: 0,
+      latencyMs: 0,
+      brokenPaths: ["/api/products"],
+    });
+    expect(faultsFor(config.localFaults, "2.2.0")).to.not.have.property("brokenPaths");
+    expect(
+      problems({
+        ...local,
+        localFaults: { "2.1.0": { brokenPaths: [] }, "2.2.0": { brokenPaths: ["api"] } },
+      }),
+    ).to.deep.equal([
+      "outpost-fleet:localFaults.2.1.0.brokenPaths = []: must name at least one path; leave the key out for none",
+      'outpost-fleet:localFaults.2.2.0.brokenPaths[0] = "api": must be a request path starting with /, no spaces',
+    ]);
+  });
+
   it("refuses bad values, naming the key, the value and what is allowed", () => {
     expect(
       problems({

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { DEFAULT_RUNTIME_SETTINGS } from "../../app/runtime-settings";
 import {
   balancerInputProblems,
   diffBalancer,
@@ -29,6 +30,28 @@ describe("local providers: pool diff", () => {
     expect(
       diffAppPool(poolState(), poolInputs({ faults: { errorRate: 0.5, latencyMs: 0 } })).replaces,
     ).to.deep.equal(["faults"]);
+  });
+
+  it("replaces the pool (new processes first) when the runtime settings change", () => {
+    const settings = JSON.stringify(DEFAULT_RUNTIME_SETTINGS);
+    const running = poolState({ runtimeSettings: settings });
+    expect(diffAppPool(running, poolInputs({ runtimeSettings: settings })).changes).to.equal(false);
+    const changed = JSON.stringify({ ...DEFAULT_RUNTIME_SETTINGS, cacheTtlSeconds: 60 });
+    expect(diffAppPool(running, poolInputs({ runtimeSettings: changed }))).to.deep.equal({
+      changes: true,
+      replaces: ["runtimeSettings"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("refuses runtime settings the app would refuse, before a process starts", () => {
+    const bad = JSON.stringify({ ...DEFAULT_RUNTIME_SETTINGS, databasePoolSize: 501 });
+    expect(poolInputProblems(poolInputs({ runtimeSettings: bad }))).to.deep.equal([
+      {
+        property: "runtimeSettings",
+        reason: "runtimeSettings databasePoolSize=501 must be a whole number from 1 to 500",
+      },
+    ]);
   });
 
   it("replaces when shrinking, so HAProxy lets go of processes before they stop", () => {

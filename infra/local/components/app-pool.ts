@@ -17,6 +17,8 @@ export interface AppPoolArgs {
   readonly tags: Tags;
   /** Injected faults. Default: none. */
   readonly faults?: PoolFaults;
+  /** JSON of the app's runtime settings (APP_RUNTIME_CONFIG). Default: the app's defaults. */
+  readonly runtimeSettings?: string;
 }
 
 /**
@@ -39,6 +41,8 @@ export class AppPool extends pulumi.ComponentResource {
         version: args.version,
         count: args.count,
         faults: args.faults ?? NO_FAULTS,
+        // Left out when unset, so such pools keep the inputs they had.
+        ...(args.runtimeSettings === undefined ? {} : { runtimeSettings: args.runtimeSettings }),
         runDir: args.runtime.runDir,
         appEntry: args.runtime.appEntry,
         readyPath: args.readyPath,

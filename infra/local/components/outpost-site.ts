@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Color, COLORS, OutpostOutputs, SITE_COMPONENT_TYPES } from "../../contract";
-import { FleetConfig, OutpostConfig } from "../../config";
+import { appRuntimeSettings, canonicalJson, FleetConfig, OutpostConfig } from "../../config";
 import { listenerWeights, versionOf } from "../../traffic";
 import { FaultsByVersion, faultsFor } from "../faults";
 import { localHealthCheck } from "../health-check";
@@ -40,6 +40,8 @@ export class OutpostSite extends pulumi.ComponentResource {
     const state = config.deployment[o];
     const weights = listenerWeights(state);
     const versions = { blue: versionOf(state, "blue"), green: versionOf(state, "green") };
+    // Canonical, so the pool's input changes only when a setting does.
+    const runtimeSettings = canonicalJson(appRuntimeSettings(config));
 
     const pools = Object.fromEntries(
       COLORS.map((color) => {
@@ -55,6 +57,7 @@ export class OutpostSite extends pulumi.ComponentResource {
             runtime,
             tags: localColorTags(config, o, color, version),
             faults: faultsFor(args.faults ?? {}, version),
+            runtimeSettings,
           },
           { parent: this },
         );

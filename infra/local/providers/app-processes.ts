@@ -47,6 +47,8 @@ export async function startAppProcess(
       APP_FAULT_ERROR_RATE: String(inputs.faults.errorRate),
       APP_FAULT_LATENCY_MS: String(inputs.faults.latencyMs),
       APP_FAULT_PATHS: inputs.faults.paths?.join(",") ?? "",
+      APP_FAULT_BROKEN_PATHS: inputs.faults.brokenPaths?.join(",") ?? "",
+      APP_RUNTIME_CONFIG: inputs.runtimeSettings ?? "",
     },
     logFile,
     cwd: dir,

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
+import { parseRuntimeSettings } from "../../../app/runtime-settings";
 import { changedKeys } from "./changes";
 import { AppPoolInputs, AppPoolOutputs } from "./pool-types";
 
@@ -8,7 +9,14 @@ import { AppPoolInputs, AppPoolOutputs } from "./pool-types";
  * new processes, updates the balancer to point at them, and only then deletes the old ones,
  * so the color keeps serving throughout.
  */
-export const POOL_REPLACE_KEYS = ["outpost", "color", "version", "faults", "readyPath"] as const;
+export const POOL_REPLACE_KEYS = [
+  "outpost",
+  "color",
+  "version",
+  "faults",
+  "runtimeSettings",
+  "readyPath",
+] as const;
 
 /** Inputs that only describe the pool (tags for the policy pack): updated in place. */
 const POOL_UPDATE_KEYS = ["tags", "count", "appEntry"] as const;
@@ -55,6 +63,12 @@ export function poolInputProblems(
       property: "faults.errorRate",
       reason: `must be from 0 to 1; got ${String(rate)}`,
     });
+  }
+  if (news.runtimeSettings !== undefined) {
+    // Refused here, before any process starts, with the app's own words.
+    const reasons: string[] = [];
+    parseRuntimeSettings(news.runtimeSettings, "runtimeSettings", reasons);
+    problems.push(...reasons.map((reason) => ({ property: "runtimeSettings", reason })));
   }
   for (const key of ["runDir", "appEntry"] as const) {
     const value = news[key];

@@ -8,6 +8,8 @@ export interface PoolFaults {
   readonly latencyMs: number;
   /** The only paths that fail or slow down (exact match); absent for every non-probe path. */
   readonly paths?: readonly string[];
+  /** Paths answered 200 with wrong data (APP_FAULT_BROKEN_PATHS); absent for none. */
+  readonly brokenPaths?: readonly string[];
 }
 
 export const NO_FAULTS: PoolFaults = { errorRate: 0, latencyMs: 0 };
@@ -20,6 +22,11 @@ export interface AppPoolInputs {
   /** Processes to run; 0 keeps the pool (and its logical name) with nothing running. */
   readonly count: number;
   readonly faults: PoolFaults;
+  /**
+   * JSON of the app's runtime settings, given to every process as APP_RUNTIME_CONFIG; absent:
+   * the app's defaults. A change replaces the processes, like a new version.
+   */
+  readonly runtimeSettings?: string;
   /** Absolute folder for pid, port and log files of this stack. */
   readonly runDir: string;
   /** Absolute path of app/launch.js. */
