@@ -1,11 +1,6 @@
 import type { DriverConfig } from "../engine/engine-port";
 import type { GateSummary } from "../gates/analysis";
-import {
-  PRESTAGE_STEP,
-  type RollbackScope,
-  type RolloutPlan,
-  TEST_STEP,
-} from "../plan/plan-types";
+import { PRESTAGE_STEP, type RollbackScope, type RolloutPlan, TEST_STEP } from "../plan/plan-types";
 import type {
   Actor,
   JournalEvent,

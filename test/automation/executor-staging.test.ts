@@ -40,8 +40,7 @@ describe("executor: wave 0, the staging stacks", () => {
       "test staging-us/stg2",
     ]);
     // Production stages never run the test gates.
-    expect(h.gates.calls.some((c) => c.startsWith("test us/") || c.startsWith("test eu/"))).to.be
-      .false;
+    expect(h.gates.calls.filter((c) => /^test (us|eu)\//.test(c))).to.deep.equal([]);
   });
 
   it("a release that fails a test gate in staging never touches a production Outpost", async () => {

@@ -314,7 +314,9 @@ describe("plan: wave 0, the staging stacks", () => {
       at("wave staging"),
     );
     expect(at("3. wave us")).to.be.above(at("2. prestage"));
-    expect(printed).to.include("     staging-us: deploy-idle > verify > flip > canary > test > bake");
+    expect(printed).to.include(
+      "     staging-us: deploy-idle > verify > flip > canary > test > bake",
+    );
   });
 
   it("with only staging stacks selected, has wave 0 and no prestage", () => {
