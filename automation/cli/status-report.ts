@@ -24,6 +24,8 @@ export interface StatusView {
   } | null;
   readonly waves: {
     readonly name: string;
+    /** Wave 0: the staging stacks, before the prestage and the production waves. */
+    readonly staging: boolean;
     readonly state: string;
     readonly batches: {
       readonly stages: readonly string[];
@@ -86,7 +88,7 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
         : progress.startedWaves.has(wave.name)
           ? "in progress"
           : "not started";
-    return { name: wave.name, state: waveState, batches };
+    return { name: wave.name, staging: wave.staging === true, state: waveState, batches };
   });
   const prestage = progress.plan.prestage
     ? {
@@ -143,6 +145,19 @@ export function formatStatus(view: StatusView): string {
     `  started ${view.startedAt} by ${view.startedBy}: ${view.command}`,
     `  driver: ${view.driver ?? "none running"}`,
   ];
+  const waveLines = (wave: StatusView["waves"][number]) => {
+    lines.push(`  wave ${wave.name}: ${wave.state}`);
+    wave.batches.forEach((batch, index) => {
+      const steps = Object.entries(batch.steps)
+        .map(([id, state]) => `${id}${markOf(state)}`)
+        .join(" > ");
+      lines.push(
+        `    ${index === 0 ? "canary " : `batch ${index}`}  ${batch.stages.join(", ")}: ${steps}`,
+      );
+    });
+  };
+  // In the order they run: wave 0 (staging), the prestage, the production waves.
+  view.waves.filter((wave) => wave.staging).forEach(waveLines);
   if (view.prestage) {
     const states = view.prestage.batches.map((b) => b.state);
     const overall = states.every((st) => st === "done")
@@ -157,17 +172,7 @@ export function formatStatus(view: StatusView): string {
       );
     });
   }
-  for (const wave of view.waves) {
-    lines.push(`  wave ${wave.name}: ${wave.state}`);
-    wave.batches.forEach((batch, index) => {
-      const steps = Object.entries(batch.steps)
-        .map(([id, state]) => `${id}${markOf(state)}`)
-        .join(" > ");
-      lines.push(
-        `    ${index === 0 ? "canary " : `batch ${index}`}  ${batch.stages.join(", ")}: ${steps}`,
-      );
-    });
-  }
+  view.waves.filter((wave) => !wave.staging).forEach(waveLines);
   if (view.tests.length > 0) lines.push("  test gates (staging):");
   for (const { stage, gates } of view.tests) {
     lines.push(`    ${stage}`);

@@ -69,6 +69,10 @@ describe("executor: wave 0, the staging stacks", () => {
     const status = formatStatus(statusView(progress, free));
     expect(status).to.contain("  test gates (staging):\n    staging-us/stg1\n      scripted fail");
     expect(status).to.contain("  wave us: not started");
+    // In the order they run: wave 0, the prestage, the production waves.
+    const at = (text: string) => status.indexOf(text);
+    expect(at("  wave staging: rolled back")).to.be.below(at("  prestage (idle colors"));
+    expect(at("  prestage (idle colors")).to.be.below(at("  wave us:"));
     expect(status).to.not.contain("prestage (idle colors, no traffic): in progress");
   });
 

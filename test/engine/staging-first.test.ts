@@ -75,8 +75,9 @@ describe("engine: staging first (local target, real CLI)", function () {
       ),
     );
     await Promise.all(stacks.map((stack) => stack.up({ onOutput: () => undefined })));
+    // Where everything lives; `deploy` adds the stacks.
     flags = [
-      ...["--stacks", "stg,prod", "--project-dir", project, "--state-dir", stateDir],
+      ...["--project-dir", project, "--state-dir", stateDir],
       ...["--journal-dir", path.join(work, "journal")],
       ...["--settings", path.join(work, "driver.yaml")],
     ];
@@ -94,7 +95,10 @@ describe("engine: staging first (local target, real CLI)", function () {
     const productionBefore = await production.outputs();
     const updatesBefore = (await production.history()).length;
 
-    const run = await runDriverCli(["deploy", "--release", RELEASE, ...flags], env);
+    const run = await runDriverCli(
+      ["deploy", "--release", RELEASE, "--stacks", "stg,prod", ...flags],
+      env,
+    );
     expect(run.code, run.output).to.equal(ExitCode.FailedRolledBack);
 
     const journal = new JournalFile(path.join(work, "journal", "releases", `${RELEASE}.jsonl`));
@@ -129,5 +133,6 @@ describe("engine: staging first (local target, real CLI)", function () {
     const status = await runDriverCli(["status", "--release", RELEASE, ...flags], env);
     expect(status.output).to.contain("test gates (staging):");
     expect(status.output).to.match(/integration fail: .*\/api\/products/);
+    console.log(status.output.replace(/^/gm, "      | "));
   });
 });
