@@ -1,5 +1,5 @@
-import type { GateSummary } from "../gates/analysis";
-import type { Figure } from "../gates/gate";
+import { TEST_STEP } from "../plan/plan-types";
+import { describeGate } from "../ui/event-summary";
 import type { JournalEvent } from "../journal/journal-events";
 import type { Logger } from "../support/logger";
 
@@ -52,11 +52,11 @@ export function progressReporter(log: Logger): (event: JournalEvent) => void {
         );
       case "gate-evaluated":
         // The staging tests' figures are the result people wait for: one line per gate.
-        if (event.step === "test") {
+        if (event.step === TEST_STEP) {
           for (const gate of event.gates) {
             log.info(
               { ...fields, region: event.wave, ...stageFields(event.stage) },
-              gateLine(gate),
+              describeGate(gate),
             );
           }
           return;
@@ -112,15 +112,3 @@ export function progressReporter(log: Logger): (event: JournalEvent) => void {
 }
 
 /** `load pass p50 3 ms, p95 9 ms, p99 14 ms, errors 0.00%, throughput 2450 req/s`. */
-export function gateLine(gate: GateSummary): string {
-  const figures = gate.figures.map(figureText).join(", ");
-  return `${gate.gate} ${gate.verdict}${figures ? ` ${figures}` : ""}`;
-}
-
-function figureText(figure: Figure): string {
-  if (figure.unit === "%") return `${figure.name} ${figure.value.toFixed(2)}%`;
-  if (figure.unit === "checks" && figure.threshold !== undefined) {
-    return `${figure.name} ${figure.value}/${figure.threshold}`;
-  }
-  return `${figure.name} ${figure.value} ${figure.unit}`;
-}

@@ -1,9 +1,9 @@
 import { describeHolder, type LockState } from "../journal/fleet-lock";
 import type { JournalEvent } from "../journal/journal-events";
 import { type ReleaseProgress, stepKey } from "../journal/release-progress";
-import { allStages, batchesOf, PRESTAGE_STEP } from "../plan/plan-types";
+import { allStages, batchesOf, batchLabel, PRESTAGE_STEP } from "../plan/plan-types";
 import type { GateSummary } from "../gates/analysis";
-import { describeFigure } from "../ui/event-summary";
+import { describeGate } from "../ui/event-summary";
 import { batchSteps } from "../executor/stage-view";
 
 export type StepState = "done" | "running" | "pending";
@@ -28,6 +28,8 @@ export interface StatusView {
     readonly staging: boolean;
     readonly state: string;
     readonly batches: {
+      /** "canary " or "batch <n>" (batchLabel). */
+      readonly label: string;
       readonly stages: readonly string[];
       readonly steps: Record<string, StepState>;
     }[];
@@ -50,13 +52,6 @@ function stepStateOf(progress: ReleaseProgress, key: string): StepState {
   return progress.startedSteps.has(key) ? "running" : "pending";
 }
 
-/** "load pass: p95 9 ms (max 500 ms), ..." or the failed gate's reason. */
-function formatGateResult(gate: GateSummary): string {
-  const figures = gate.figures.map(describeFigure).join(", ");
-  const shown = gate.verdict === "fail" || figures === "" ? gate.detail : figures;
-  return `${gate.gate} ${gate.verdict}${shown ? `: ${shown}` : ""}`;
-}
-
 /** How `status` marks a step: ✓ done, … running, nothing pending. */
 const markOf = (state: StepState) => (state === "done" ? " ✓" : state === "running" ? " …" : "");
 
@@ -76,7 +71,7 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
       for (const step of batchSteps(progress.plan, batch)) {
         steps[step.id] = stepStateOf(progress, stepKey(wave.name, index, step.id));
       }
-      return { stages: batch.map((s) => s.id), steps };
+      return { label: batchLabel(batch, index), stages: batch.map((s) => s.id), steps };
     });
     const rolledBack =
       progress.rollback?.completed &&
@@ -147,14 +142,12 @@ export function formatStatus(view: StatusView): string {
   ];
   const waveLines = (wave: StatusView["waves"][number]) => {
     lines.push(`  wave ${wave.name}: ${wave.state}`);
-    wave.batches.forEach((batch, index) => {
+    for (const batch of wave.batches) {
       const steps = Object.entries(batch.steps)
         .map(([id, state]) => `${id}${markOf(state)}`)
         .join(" > ");
-      lines.push(
-        `    ${index === 0 ? "canary " : `batch ${index}`}  ${batch.stages.join(", ")}: ${steps}`,
-      );
-    });
+      lines.push(`    ${batch.label}  ${batch.stages.join(", ")}: ${steps}`);
+    }
   };
   // In the order they run: wave 0 (staging), the prestage, the production waves.
   view.waves.filter((wave) => wave.staging).forEach(waveLines);
@@ -176,7 +169,7 @@ export function formatStatus(view: StatusView): string {
   if (view.tests.length > 0) lines.push("  test gates (staging):");
   for (const { stage, gates } of view.tests) {
     lines.push(`    ${stage}`);
-    for (const gate of gates) lines.push(`      ${formatGateResult(gate)}`);
+    for (const gate of gates) lines.push(`      ${describeGate(gate)}`);
   }
   for (const failure of view.failures) lines.push(`  FAILED ${failure.stage}: ${failure.reason}`);
   if (view.rollback) {

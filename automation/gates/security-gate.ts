@@ -64,8 +64,8 @@ export class SecurityGate implements Gate {
       }
     }
     const figures: Figure[] = [
-      { name: "responses", value: answered, unit: "responses" },
-      { name: "problems", value: problems.length, unit: "problems", threshold: 0, limit: "max" },
+      { name: "responses checked", value: answered, unit: "" },
+      { name: "problems", value: problems.length, unit: "", threshold: 0, limit: "max" },
     ];
     if (answered === 0) return error(`${base} did not answer: ${problems.join("; ")}`);
     if (problems.length > 0) return fail(problems.join("; "), figures);

@@ -60,11 +60,7 @@ export function buildPlan(input: PlanInput): RolloutPlan {
   );
   const waves =
     staging.length > 0
-      ? [
-          // Staging serves no customer: after its canary, every staging Outpost moves at once.
-          { ...buildWave(STAGING_WAVE, staging, { percent: 100 }), staging: true as const },
-          ...productionWaves,
-        ]
+      ? [{ ...buildStagingWave(staging), staging: true as const }, ...productionWaves]
       : productionWaves;
   const steps: Record<string, readonly StepSpec[]> = {};
   for (const stack of [...input.stacks].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -105,6 +101,16 @@ function orderedGroups(stacks: readonly FleetStack[], waveOrder: readonly string
   const listed = waveOrder.filter((group) => present.has(group));
   const rest = [...present].filter((group) => !listed.includes(group)).sort();
   return [...new Set(listed), ...rest];
+}
+
+/**
+ * Wave 0: staging serves no customer, so it needs no canary of its own: every staging Outpost
+ * is ring 1 and they all move together, in batch 0.
+ */
+function buildStagingWave(stacks: readonly FleetStack[]): Wave {
+  const wave = buildWave(STAGING_WAVE, stacks, { percent: 100 });
+  const stages = wave.stages.map((stage) => ({ ...stage, ring: 1, batch: 0 }));
+  return { ...wave, concurrency: stages.length, stages };
 }
 
 /** The first Outpost is the ring-0 canary, alone in batch 0; the rest move `concurrency` at a time. */

@@ -1,5 +1,6 @@
 import {
   batchesOf,
+  batchLabel,
   PRESTAGE_STEP,
   productionWaves,
   type RolloutPlan,
@@ -78,8 +79,7 @@ export function formatPlan(plan: RolloutPlan): string {
       : "";
     lines.push(`  ${number++}. wave ${wave.name}${what} (concurrency ${wave.concurrency})`);
     batchesOf(wave).forEach((batch, index) => {
-      const label = index === 0 ? "canary " : `batch ${index}`;
-      lines.push(`     ${label}  ${batch.map((stage) => stage.id).join(", ")}`);
+      lines.push(`     ${batchLabel(batch, index)}  ${batch.map((stage) => stage.id).join(", ")}`);
     });
     lines.push(
       `     ${SYNC_STACK_STEP}  ${wave.syncStacks.join(", ")} (untargeted up: stack-wide resources follow the release)`,

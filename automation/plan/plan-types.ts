@@ -29,7 +29,7 @@ export interface Stage {
   readonly id: string;
   readonly stack: string;
   readonly outpost: string;
-  /** 0 for the wave's canary, 1 for the rest. */
+  /** 0 for the wave's canary, 1 for the rest (wave 0, staging, has no canary). */
   readonly ring: number;
   /** Index of the batch inside its wave; a batch's stages move step by step together. */
   readonly batch: number;
@@ -115,6 +115,11 @@ export function prestageBatches(plan: RolloutPlan): Stage[][] {
 /** The batch index the journal gives a wave's `sync-stack` step: the one after the last batch. */
 export function syncBatchOf(wave: Wave): number {
   return batchesOf(wave).length;
+}
+
+/** How `plan` and `status` name a batch: the canary's own batch, or its number. */
+export function batchLabel(batch: readonly Stage[], index: number): string {
+  return index === 0 && batch[0]?.ring === 0 ? "canary " : `batch ${index}`;
 }
 
 /** The stages of one batch, in plan order. */

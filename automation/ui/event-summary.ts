@@ -1,3 +1,4 @@
+import type { GateSummary } from "../gates/analysis";
 import type { Figure } from "../gates/gate";
 import type { Actor, JournalEvent } from "../journal/journal-events";
 
@@ -23,6 +24,16 @@ export function describeFigure(figure: Figure): string {
   if (figure.threshold === undefined) return `${figure.name} ${value}`;
   const limit = figure.limit === "min" ? "min" : "max";
   return `${figure.name} ${value} (${limit} ${formatNumber(figure.threshold)}${figure.unit ? ` ${figure.unit}` : ""})`;
+}
+
+/**
+ * How one gate ended, on one line: "load pass: p95 4.6 ms (max 500 ms), ..." or, when it failed
+ * or has no figures, its reason.
+ */
+export function describeGate(gate: GateSummary): string {
+  const figures = gate.figures.map(describeFigure).join(", ");
+  const shown = gate.verdict === "fail" || figures === "" ? gate.detail : figures;
+  return `${gate.gate} ${gate.verdict}${shown ? `: ${shown}` : ""}`;
 }
 
 export function formatNumber(value: number): string {

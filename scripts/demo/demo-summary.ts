@@ -2,7 +2,7 @@ import type { EngineTimings } from "../../automation/engine/timed-engine";
 import type { GateSummary } from "../../automation/gates/analysis";
 import type { JournalEvent } from "../../automation/journal/journal-events";
 import { TEST_STEP } from "../../automation/plan/plan-types";
-import { describeFigure } from "../../automation/ui/event-summary";
+import { describeGate } from "../../automation/ui/event-summary";
 import type { LoadResult } from "../../bench/lib/http-load";
 import {
   longestGap,
@@ -211,10 +211,7 @@ export function formatSummary(summary: DemoSummary): string {
     `  ${row[0].padEnd(width(0))}  ${row[1].padEnd(width(1))}  ${row[2]}`.trimEnd();
   const tests = summary.stagingTests.flatMap(({ stage, gates }) => [
     `  ${stage}`,
-    ...gates.map(
-      (gate) =>
-        `    ${gate.gate} ${gate.verdict}: ${gate.verdict === "fail" || gate.figures.length === 0 ? gate.detail : gate.figures.map(describeFigure).join(", ")}`,
-    ),
+    ...gates.map((gate) => `    ${describeGate(gate)}`),
   ]);
   return [
     line(["figure", "measured", "target"]),

@@ -8,7 +8,7 @@ import { IntegrationGate } from "../../automation/gates/integration-gate";
 import { LoadGate } from "../../automation/gates/load-gate";
 import { plainHttpProblem, SecurityGate } from "../../automation/gates/security-gate";
 import { StandardGateSuite } from "../../automation/gates/standard-gate-suite";
-import { gateLine } from "../../automation/cli/progress-reporter";
+import { describeGate } from "../../automation/ui/event-summary";
 import { DEFAULT_SETTINGS, parseDriverSettings } from "../../automation/settings/driver-settings";
 import { LOCAL_LOAD_DEFAULTS } from "../../automation/settings/staging-test-settings";
 
@@ -187,7 +187,7 @@ describe("staging test gates: security (real HTTP server)", () => {
         never,
       );
       expect(result.verdict, result.detail).to.equal("pass");
-      expect(result.figures).to.deep.include({ name: "responses", value: 3, unit: "responses" });
+      expect(result.figures).to.deep.include({ name: "responses checked", value: 3, unit: "" });
     } finally {
       await app.close();
     }
@@ -269,9 +269,9 @@ describe("staging test gates: load (autocannon against a real HTTP server)", () 
       const throughput = result.figures?.find((f) => f.name === "throughput");
       expect(throughput?.value).to.be.greaterThan(50);
       expect(
-        gateLine({ gate: "load", verdict: "pass", detail: "", figures: result.figures ?? [] }),
+        describeGate({ gate: "load", verdict: "pass", detail: "", figures: result.figures ?? [] }),
       ).to.match(
-        /^load pass p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms, errors 0\.00%, throughput \d+ req\/s$/,
+        /^load pass: p50 [\d.]+ ms, p95 [\d.]+ ms \(max 500 ms\), p99 [\d.]+ ms, errors 0 % \(max 0\.1 %\), throughput [\d.]+ req\/s \(min 50 req\/s\)$/,
       );
     } finally {
       await app.close();
