@@ -77,7 +77,7 @@ export class IntegrationGate implements Gate {
       {
         name: "checks passed",
         value: passed,
-        unit: "checks",
+        unit: "",
         threshold: checks.length,
         limit: "min",
       },

@@ -48,7 +48,7 @@ class ScriptedGate implements Gate {
 const ok = (detail = "ok"): Measurement => ({
   verdict: "pass",
   detail,
-  figures: [{ name: "checks passed", value: 3, unit: "checks" }],
+  figures: [{ name: "checks passed", value: 3, unit: "" }],
 });
 
 describe("test gate run: one gate after the other, each once", () => {
