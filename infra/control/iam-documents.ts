@@ -147,6 +147,15 @@ function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicySta
           Action: "sns:Publish",
           Resource: arns.topicArn,
         },
+        {
+          // The staging test gates' ECR scan gate (automation/gates/ecr-scan-gate.ts) reads the
+          // release image's findings in wave 0; DescribeImageScanFindings takes a repository ARN
+          // (ECR User Guide, "Amazon ECR resource-level permissions").
+          Sid: "ReleaseImageScan",
+          Effect: "Allow",
+          Action: "ecr:DescribeImageScanFindings",
+          Resource: arns.repositoryArn,
+        },
       ];
   }
 }

@@ -907,6 +907,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
           ...state,
           "ReleaseMetrics",
           "ReleaseEvents",
+          "ReleaseImageScan",
         ],
         "outpost-fleet-pipeline-policy": [
           "SourceConnection",
@@ -966,6 +967,10 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
       expect(sid("outpost-fleet-builds-deploy-policy", "ReleaseEvents").Resource).to.equal(
         `arn:aws:sns:us-east-1:${ACCOUNT}:outpost-fleet-releases`,
       );
+      expect(sid("outpost-fleet-builds-deploy-policy", "ReleaseImageScan")).to.deep.include({
+        Action: "ecr:DescribeImageScanFindings",
+        Resource: repo,
+      });
       expect(sid("outpost-fleet-pipeline-policy", "SourceConnection")).to.deep.include({
         Action: ["codestar-connections:UseConnection", "codeconnections:UseConnection"],
         Resource:
