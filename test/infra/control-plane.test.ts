@@ -849,8 +849,15 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
   });
 
   describe("IAM: least privilege, document by document", () => {
+    // Each stack's role lives in the account of its Outposts.
+    const accountOf: Record<string, string> = {
+      us: ACCOUNT,
+      eu: "444455556666",
+      apac: "777788889999",
+    };
     const deployRoles = ["staging-us", "staging-eu", "staging-apac", "us", "eu", "apac"].map(
-      (stack) => `arn:aws:iam::${ACCOUNT}:role/outpost-fleet-deploy-${stack}`,
+      (stack) =>
+        `arn:aws:iam::${accountOf[stack.replace("staging-", "")]}:role/outpost-fleet-deploy-${stack}`,
     );
     const documents = () =>
       ofType(resources, "aws:iam/rolePolicy:RolePolicy").map((r) => ({

@@ -211,9 +211,9 @@ describe("local target components (under mocks)", function () {
         types.every((t) => t === "pulumi-nodejs:dynamic:Resource"),
       );
     const settings = appRuntimeDocument(config).settings;
-    // Staging: newCheckout is on there, and the log level is the environment's.
-    expect(settings).to.include({ logLevel: "debug", complianceMode: "SOX" });
-    expect(settings.featureFlags).to.deep.equal({ newCheckout: true, recommendations: true });
+    // Production (local-us): the global flags, and the environment's log level.
+    expect(settings).to.include({ logLevel: "info", complianceMode: "SOX" });
+    expect(settings.featureFlags).to.deep.equal({ newCheckout: false, recommendations: true });
     for (const pool of pools) {
       expect(pool.inputs.runtimeSettings, pool.name).to.equal(canonicalJson(settings));
     }
