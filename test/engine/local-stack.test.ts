@@ -162,7 +162,7 @@ describe("engine: local stack with real processes", function () {
   /** The local config store's copy of one document (the local SSM). */
   const storedDocument = (key: string) =>
     fs.readFileSync(
-      path.join(work, "run", "config-store", "outpost-fleet", "staging", "us", key),
+      path.join(work, "run", "config-store", "outpost-fleet", "production", "us", key),
       "utf8",
     );
 

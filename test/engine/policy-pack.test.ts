@@ -76,7 +76,7 @@ describe("engine: policy pack on a real preview", function () {
     );
     // The stack-wide release lives in the local config store, as in SSM on AWS.
     expect(output).to.include(
-      "eu-config-documents document /outpost-fleet/staging/eu/release/version runs 2.0.0; the release is 9.9.9.",
+      "eu-config-documents document /outpost-fleet/production/eu/release/version runs 2.0.0; the release is 9.9.9.",
     );
   });
 
