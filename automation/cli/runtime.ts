@@ -15,6 +15,7 @@ import { awsAlarmStateReader, CloudWatchAlarmGate } from "../gates/cloudwatch-al
 import { awsTargetHealthReader, ElbTargetHealthGate } from "../gates/elb-target-health";
 import { awsScanFindingsReader, EcrScanGate, type ImageRepositoryOf } from "../gates/ecr-scan-gate";
 import type { GateSuite } from "../gates/gate";
+import { stackRoleCredentials } from "../gates/gate-credentials";
 import { fetchHttpClient } from "../gates/http-client";
 import { fetchHttpExchange } from "../gates/http-exchange";
 import { HttpProbeGate } from "../gates/http-probe";
@@ -136,12 +137,16 @@ export function stackImageRepository(engine: Pick<EnginePort, "readConfig">): Im
 /**
  * The real gates: HTTP probes everywhere; ELB, CloudWatch and Argo on the AWS target; the
  * staging test gates (integration, security, load; ECR scan on AWS) after a staging flip.
+ * ELB and CloudWatch read with each stack's deploy role (its `aws:assumeRoles`): its load
+ * balancers, alarms and metrics are in the stack's account. The ECR scan keeps the driver's
+ * own credentials: the release image's repository is in the control account.
  */
 export function realGates(
   settings: DriverSettings,
   engine: EnginePort,
   clock: Clock = systemClock,
 ): { gates: GateSuite; rollouts: RolloutController } {
+  const stackCredentials = stackRoleCredentials(engine);
   const rollouts = kubernetesRolloutController(
     clusterRolloutApi((stack, outpost) => engine.kubeconfig(stack, outpost)),
   );
@@ -149,14 +154,14 @@ export function realGates(
     http: new HttpProbeGate(fetchHttpClient, settings.analysis),
     candidateTraffic: new CandidateTrafficGate(
       {
-        cloudwatch: cloudWatchTrafficSource(awsGetMetricData(), () => clock.now()),
+        cloudwatch: cloudWatchTrafficSource(awsGetMetricData(stackCredentials), () => clock.now()),
         haproxy: haproxyTrafficSource(),
       },
       settings.analysis,
     ),
     outputsVersion: new OutputsVersionGate(),
-    targetHealth: new ElbTargetHealthGate(awsTargetHealthReader()),
-    alarms: new CloudWatchAlarmGate(awsAlarmStateReader()),
+    targetHealth: new ElbTargetHealthGate(awsTargetHealthReader(stackCredentials)),
+    alarms: new CloudWatchAlarmGate(awsAlarmStateReader(stackCredentials)),
     rollout: new RolloutPhaseGate(rollouts),
     integration: new IntegrationGate(fetchHttpExchange, settings.stagingTests.integration.checks),
     security: new SecurityGate(fetchHttpExchange, settings.stagingTests.security),

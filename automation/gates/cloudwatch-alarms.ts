@@ -1,3 +1,5 @@
+import { type AwsClientConfig, type AwsReadScope, gateClients } from "./aws-gate-clients";
+import { type CredentialsFor, driverCredentials } from "./gate-credentials";
 import { error, fail, type Gate, type GateTarget, type Measurement, pass } from "./gate";
 
 export interface AlarmState {
@@ -9,7 +11,7 @@ export interface AlarmState {
 
 export interface AlarmStateReader {
   describe(
-    region: string | undefined,
+    scope: AwsReadScope,
     names: readonly string[],
     signal: AbortSignal,
   ): Promise<readonly AlarmState[]>;
@@ -24,7 +26,11 @@ export class CloudWatchAlarmGate implements Gate {
   async measure(target: GateTarget, signal: AbortSignal): Promise<Measurement> {
     const names = target.outputs.alarms;
     if (names.length === 0) return pass("no alarms configured");
-    const states = await this.reader.describe(target.awsRegion, names, signal);
+    const states = await this.reader.describe(
+      { stack: target.stack, region: target.awsRegion },
+      names,
+      signal,
+    );
     const missing = names.filter((name) => !states.some((s) => s.name === name));
     const firing = states.filter((s) => s.state === "ALARM");
     if (firing.length > 0)
@@ -36,18 +42,30 @@ export class CloudWatchAlarmGate implements Gate {
   }
 }
 
-/** The AWS SDK v3 adapter, loaded only when an AWS gate runs. */
-export function awsAlarmStateReader(): AlarmStateReader {
-  const clients = new Map<string, import("@aws-sdk/client-cloudwatch").CloudWatchClient>();
+type CloudWatch = typeof import("@aws-sdk/client-cloudwatch");
+
+/** The one call the reader makes, so tests can stand in for the SDK client. */
+export interface AlarmsClient {
+  send(
+    command: InstanceType<CloudWatch["DescribeAlarmsCommand"]>,
+    options: { abortSignal: AbortSignal },
+  ): Promise<import("@aws-sdk/client-cloudwatch").DescribeAlarmsCommandOutput>;
+}
+
+/**
+ * The AWS SDK v3 adapter, loaded only when an AWS gate runs. It reads with the stack's
+ * credentials (`credentialsFor`; by default the driver's own), one client per role and region.
+ */
+export function awsAlarmStateReader(
+  credentialsFor: CredentialsFor = driverCredentials,
+  newClient: (config: AwsClientConfig) => Promise<AlarmsClient> = async (config) =>
+    new (await import("@aws-sdk/client-cloudwatch")).CloudWatchClient(config),
+): AlarmStateReader {
+  const clientFor = gateClients(credentialsFor, newClient);
   return {
-    async describe(region, names, signal) {
+    async describe(scope, names, signal) {
       const sdk = await import("@aws-sdk/client-cloudwatch");
-      const key = region ?? "default";
-      let client = clients.get(key);
-      if (!client) {
-        client = new sdk.CloudWatchClient(region ? { region } : {});
-        clients.set(key, client);
-      }
+      const client = await clientFor(scope);
       const states: AlarmState[] = [];
       // DescribeAlarms takes at most 100 names per call.
       for (let i = 0; i < names.length; i += 100) {

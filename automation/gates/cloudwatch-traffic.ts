@@ -1,6 +1,8 @@
 import type { Color } from "../../infra/contract";
+import { type AwsClientConfig, type AwsReadScope, gateClients } from "./aws-gate-clients";
 import type { ColorTraffic, ColorTrafficSource, TrafficMark } from "./color-traffic";
 import type { GateTarget } from "./gate";
+import { type CredentialsFor, driverCredentials } from "./gate-credentials";
 
 /** ALB metrics have one-minute periods (AWS/ApplicationELB publishes every 60 seconds). */
 const PERIOD_SECONDS = 60;
@@ -68,7 +70,7 @@ export function trafficFromResults(results: readonly MetricResult[]): ColorTraff
 
 /** The one call the source needs from the SDK, so tests can stand in for CloudWatch. */
 export type GetMetricData = (
-  region: string | undefined,
+  scope: AwsReadScope,
   input: { MetricDataQueries: MetricQuery[]; StartTime: Date; EndTime: Date },
   signal: AbortSignal,
 ) => Promise<readonly MetricResult[]>;
@@ -87,7 +89,7 @@ export function cloudWatchTrafficSource(
     async since(target, color, mark: TrafficMark, signal) {
       const start = Math.floor(mark.at / (PERIOD_SECONDS * 1000)) * PERIOD_SECONDS * 1000;
       const results = await getMetricData(
-        target.awsRegion,
+        { stack: target.stack, region: target.awsRegion },
         {
           MetricDataQueries: colorMetricQueries(target, color),
           StartTime: new Date(start),
@@ -100,17 +102,29 @@ export function cloudWatchTrafficSource(
   };
 }
 
-/** The AWS SDK v3 adapter, loaded only when an AWS gate runs. */
-export function awsGetMetricData(): GetMetricData {
-  const clients = new Map<string, import("@aws-sdk/client-cloudwatch").CloudWatchClient>();
-  return async (region, input, signal) => {
+type CloudWatch = typeof import("@aws-sdk/client-cloudwatch");
+
+/** The one call the adapter makes, so tests can stand in for the SDK client. */
+export interface MetricDataClient {
+  send(
+    command: InstanceType<CloudWatch["GetMetricDataCommand"]>,
+    options: { abortSignal: AbortSignal },
+  ): Promise<import("@aws-sdk/client-cloudwatch").GetMetricDataCommandOutput>;
+}
+
+/**
+ * The AWS SDK v3 adapter, loaded only when an AWS gate runs. It reads with the stack's
+ * credentials (`credentialsFor`; by default the driver's own), one client per role and region.
+ */
+export function awsGetMetricData(
+  credentialsFor: CredentialsFor = driverCredentials,
+  newClient: (config: AwsClientConfig) => Promise<MetricDataClient> = async (config) =>
+    new (await import("@aws-sdk/client-cloudwatch")).CloudWatchClient(config),
+): GetMetricData {
+  const clientFor = gateClients(credentialsFor, newClient);
+  return async (scope, input, signal) => {
     const sdk = await import("@aws-sdk/client-cloudwatch");
-    const key = region ?? "default";
-    let client = clients.get(key);
-    if (!client) {
-      client = new sdk.CloudWatchClient(region ? { region } : {});
-      clients.set(key, client);
-    }
+    const client = await clientFor(scope);
     const results: MetricResult[] = [];
     let token: string | undefined;
     do {

@@ -1,4 +1,6 @@
 import type { Color } from "../../infra/contract";
+import { type AwsClientConfig, type AwsReadScope, gateClients } from "./aws-gate-clients";
+import { type CredentialsFor, driverCredentials } from "./gate-credentials";
 import { error, fail, type Gate, type GateTarget, type Measurement, pass, pending } from "./gate";
 
 export interface TargetHealth {
@@ -11,7 +13,7 @@ export interface TargetHealth {
 /** Port to the load balancer's view of a target group. */
 export interface TargetHealthReader {
   describe(
-    region: string | undefined,
+    scope: AwsReadScope,
     targetGroupArn: string,
     signal: AbortSignal,
   ): Promise<readonly TargetHealth[]>;
@@ -35,7 +37,8 @@ export class ElbTargetHealthGate implements Gate {
     const notes: string[] = [];
     for (const color of colorsToCheck(target)) {
       const arn = target.outputs.targetGroups[color];
-      const targets = await this.reader.describe(target.awsRegion, arn, signal);
+      const scope = { stack: target.stack, region: target.awsRegion };
+      const targets = await this.reader.describe(scope, arn, signal);
       const healthy = targets.filter((t) => t.state === "healthy").length;
       const unhealthy = targets.filter((t) => t.state === "unhealthy" || t.state === "unavailable");
       if (unhealthy.length > 0) {
@@ -53,26 +56,35 @@ export class ElbTargetHealthGate implements Gate {
   }
 }
 
-/** The AWS SDK v3 adapter, loaded only when an AWS gate runs. */
-export function awsTargetHealthReader(): TargetHealthReader {
-  const clients = new Map<
-    string,
-    import("@aws-sdk/client-elastic-load-balancing-v2").ElasticLoadBalancingV2Client
-  >();
+type Elb = typeof import("@aws-sdk/client-elastic-load-balancing-v2");
+
+/** The one call the reader makes, so tests can stand in for the SDK client. */
+export interface TargetHealthClient {
+  send(
+    command: InstanceType<Elb["DescribeTargetHealthCommand"]>,
+    options: { abortSignal: AbortSignal },
+  ): Promise<import("@aws-sdk/client-elastic-load-balancing-v2").DescribeTargetHealthCommandOutput>;
+}
+
+/**
+ * The AWS SDK v3 adapter, loaded only when an AWS gate runs. It reads with the stack's
+ * credentials (`credentialsFor`; by default the driver's own), one client per role and region.
+ */
+export function awsTargetHealthReader(
+  credentialsFor: CredentialsFor = driverCredentials,
+  newClient: (config: AwsClientConfig) => Promise<TargetHealthClient> = async (config) =>
+    new (await import("@aws-sdk/client-elastic-load-balancing-v2")).ElasticLoadBalancingV2Client(
+      config,
+    ),
+): TargetHealthReader {
+  const clientFor = gateClients(credentialsFor, newClient);
   return {
-    async describe(region, targetGroupArn, signal) {
+    async describe(scope, targetGroupArn, signal) {
       const sdk = await import("@aws-sdk/client-elastic-load-balancing-v2");
-      const key = region ?? "default";
-      let client = clients.get(key);
-      if (!client) {
-        client = new sdk.ElasticLoadBalancingV2Client(region ? { region } : {});
-        clients.set(key, client);
-      }
+      const client = await clientFor(scope);
       const result = await client.send(
         new sdk.DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }),
-        {
-          abortSignal: signal,
-        },
+        { abortSignal: signal },
       );
       return (result.TargetHealthDescriptions ?? []).map((d) => ({
         id: `${d.Target?.Id ?? "?"}:${d.Target?.Port ?? ""}`,

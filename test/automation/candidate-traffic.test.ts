@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { OutpostOutputs } from "../../infra/contract";
+import type { AwsReadScope } from "../../automation/gates/aws-gate-clients";
 import { CandidateTrafficGate } from "../../automation/gates/candidate-traffic-gate";
 import type {
   ColorTraffic,
@@ -193,10 +194,10 @@ describe("gates: CloudWatch per-target-group traffic", () => {
     ).to.deep.equal({ requests: 200, errors: 4, responseTimeMs: 310, responseTimeStat: "p99" });
   });
 
-  it("reads from the minute the step began until now, in the stack's region", async () => {
-    const calls: { region: string | undefined; start: number; end: number }[] = [];
-    const getMetricData: GetMetricData = (region, input) => {
-      calls.push({ region, start: input.StartTime.getTime(), end: input.EndTime.getTime() });
+  it("reads from the minute the step began until now, for the stack in its region", async () => {
+    const calls: { scope: AwsReadScope; start: number; end: number }[] = [];
+    const getMetricData: GetMetricData = (scope, input) => {
+      calls.push({ scope, start: input.StartTime.getTime(), end: input.EndTime.getTime() });
       return Promise.resolve([{ Id: "requests", Values: [10] }]);
     };
     let now = Date.UTC(2026, 11, 1, 10, 7, 42);
@@ -205,7 +206,11 @@ describe("gates: CloudWatch per-target-group traffic", () => {
     now += 90_000;
     expect((await source.since(target(), "green", mark, never)).requests).to.equal(10);
     expect(calls).to.deep.equal([
-      { region: "us-east-1", start: Date.UTC(2026, 11, 1, 10, 7, 0), end: now },
+      {
+        scope: { stack: "us", region: "us-east-1" },
+        start: Date.UTC(2026, 11, 1, 10, 7, 0),
+        end: now,
+      },
     ]);
   });
 });

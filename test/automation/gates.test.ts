@@ -292,7 +292,7 @@ describe("gates: analysis (Argo-style limits)", () => {
 
 describe("gates: ELB target health, CloudWatch alarms, Argo Rollout", () => {
   const reader = (byArn: Record<string, TargetHealth[]>) => ({
-    describe: (_region: string | undefined, arn: string) => Promise.resolve(byArn[arn] ?? []),
+    describe: (_scope: unknown, arn: string) => Promise.resolve(byArn[arn] ?? []),
   });
 
   it("ELB: checks the candidate before traffic, both while split, the active after", async () => {
@@ -321,6 +321,29 @@ describe("gates: ELB target health, CloudWatch alarms, Argo Rollout", () => {
     expect((await registering.measure(target({ phase: "verify" }), never)).verdict).to.equal(
       "pending",
     );
+  });
+
+  it("ELB and CloudWatch read for the target's stack, in its region", async () => {
+    const scopes: unknown[] = [];
+    const elb = new ElbTargetHealthGate({
+      describe: (scope) => {
+        scopes.push(scope);
+        return Promise.resolve([{ id: "i-1:8080", state: "healthy" }]);
+      },
+    });
+    const alarms = new CloudWatchAlarmGate({
+      describe: (scope) => {
+        scopes.push(scope);
+        return Promise.resolve([{ name: "nyc-5xx", state: "OK" }]);
+      },
+    });
+    const eu = target({ stack: "eu", awsRegion: "eu-west-1", phase: "verify" });
+    await elb.measure(eu, never);
+    await alarms.measure(eu, never);
+    expect(scopes).to.deep.equal([
+      { stack: "eu", region: "eu-west-1" },
+      { stack: "eu", region: "eu-west-1" },
+    ]);
   });
 
   it("CloudWatch: an alarm in ALARM fails; a missing alarm is an error", async () => {

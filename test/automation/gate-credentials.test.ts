@@ -1,0 +1,229 @@
+import { expect } from "chai";
+import type { AwsClientConfig } from "../../automation/gates/aws-gate-clients";
+import { awsAlarmStateReader } from "../../automation/gates/cloudwatch-alarms";
+import { awsGetMetricData } from "../../automation/gates/cloudwatch-traffic";
+import { awsTargetHealthReader } from "../../automation/gates/elb-target-health";
+import {
+  assumeRole,
+  type CredentialsFor,
+  type CredentialsProvider,
+  stackRoleCredentials,
+} from "../../automation/gates/gate-credentials";
+import type { StackRole } from "../../automation/gates/stack-role";
+
+const never = new AbortController().signal;
+const EU_ROLE = "arn:aws:iam::444455556666:role/outpost-fleet-deploy-eu";
+const STAGING_EU_ROLE = "arn:aws:iam::444455556666:role/outpost-fleet-deploy-staging-eu";
+
+const configs: Record<string, Record<string, unknown>> = {
+  eu: { "aws:assumeRoles": [{ roleArn: EU_ROLE, sessionName: "outpost-fleet-driver" }] },
+  "eu-again": { "aws:assumeRoles": [{ roleArn: EU_ROLE, sessionName: "outpost-fleet-driver" }] },
+  "staging-eu": { "aws:assumeRoles": [{ roleArn: STAGING_EU_ROLE }] },
+  plain: { "aws:region": "us-east-1" },
+  broken: { "aws:assumeRoles": "[secret]" },
+};
+
+/** An engine that answers readConfig from `configs` and counts the reads. */
+function fakeEngine() {
+  const reads: string[] = [];
+  return {
+    reads,
+    readConfig: (stack: string) => {
+      reads.push(stack);
+      return Promise.resolve(configs[stack] ?? {});
+    },
+  };
+}
+
+/** Stands in for fromTemporaryCredentials: a provider answering with the role it assumes. */
+function fakeAssume() {
+  const assumed: StackRole[] = [];
+  const assume = (role: StackRole): CredentialsProvider => {
+    assumed.push(role);
+    return () => Promise.resolve({ accessKeyId: role.roleArn, secretAccessKey: "" });
+  };
+  return { assumed, assume };
+}
+
+describe("gates: each stack's credentials (its deploy role)", () => {
+  it("assumes the stack's role, reading its config once; stacks on one role share it", async () => {
+    const engine = fakeEngine();
+    const { assumed, assume } = fakeAssume();
+    const credentialsFor = stackRoleCredentials(engine, assume);
+    const eu = await credentialsFor("eu");
+    expect(await credentialsFor("eu")).to.equal(eu);
+    expect(await credentialsFor("eu-again")).to.deep.equal(eu);
+    const staging = await credentialsFor("staging-eu");
+    expect(staging.id).to.not.equal(eu.id);
+    expect(assumed).to.deep.equal([
+      { roleArn: EU_ROLE, sessionName: "outpost-fleet-driver" },
+      { roleArn: STAGING_EU_ROLE },
+    ]);
+    expect(engine.reads).to.deep.equal(["eu", "eu-again", "staging-eu"]);
+  });
+
+  it("keeps the driver's own credentials for a stack without aws:assumeRoles", async () => {
+    const { assumed, assume } = fakeAssume();
+    expect(await stackRoleCredentials(fakeEngine(), assume)("plain")).to.deep.equal({
+      id: "default",
+    });
+    expect(assumed).to.deep.equal([]);
+  });
+
+  it("names the stack and the key when the config is unusable, and reads again next time", async () => {
+    const engine = fakeEngine();
+    const credentialsFor = stackRoleCredentials(engine, fakeAssume().assume);
+    for (let i = 0; i < 2; i++) {
+      const failure = await credentialsFor("broken").then(
+        () => undefined,
+        (err: Error) => err.message,
+      );
+      expect(failure).to.match(/^stack broken: aws:assumeRoles is a secret/);
+    }
+    expect(engine.reads).to.deep.equal(["broken", "broken"]);
+  });
+
+  it("asks STS for the role with the stack's session name and external ID", async () => {
+    const requests: string[] = [];
+    const provider = assumeRole({
+      roleArn: EU_ROLE,
+      sessionName: "outpost-fleet-driver",
+      externalId: "fleet-42",
+    });
+    // The SDK calls the provider with the client's config: answer STS with a canned response.
+    const identity = await provider({
+      callerClientConfig: {
+        region: () => Promise.resolve("eu-west-1"),
+        credentialDefaultProvider: () => () =>
+          Promise.resolve({ accessKeyId: "AKIADRIVER", secretAccessKey: "driver" }),
+        requestHandler: {
+          handle: (request: { hostname: string; body: string }) => {
+            requests.push(`${request.hostname} ${request.body}`);
+            return Promise.resolve({
+              response: { statusCode: 200, headers: {}, body: Buffer.from(ASSUME_ROLE_RESPONSE) },
+            });
+          },
+        },
+      },
+    });
+    expect(identity).to.include({ accessKeyId: "ASIAEU", sessionToken: "token-eu" });
+    expect(requests).to.have.length(1);
+    const [host, body] = requests[0].split(" ");
+    expect(host).to.equal("sts.eu-west-1.amazonaws.com");
+    expect(Object.fromEntries(new URLSearchParams(body))).to.include({
+      Action: "AssumeRole",
+      RoleArn: EU_ROLE,
+      RoleSessionName: "outpost-fleet-driver",
+      ExternalId: "fleet-42",
+    });
+  });
+});
+
+const ASSUME_ROLE_RESPONSE = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <Credentials>
+      <AccessKeyId>ASIAEU</AccessKeyId>
+      <SecretAccessKey>secret-eu</SecretAccessKey>
+      <SessionToken>token-eu</SessionToken>
+      <Expiration>2030-01-01T00:00:00Z</Expiration>
+    </Credentials>
+  </AssumeRoleResult>
+</AssumeRoleResponse>`;
+
+/** Credentials by stack, recording each question; every stack has its own role here. */
+function fakeCredentials() {
+  const asked: string[] = [];
+  const credentialsFor: CredentialsFor = (stack) => {
+    asked.push(stack);
+    const credentials = () => Promise.resolve({ accessKeyId: stack, secretAccessKey: "" });
+    return Promise.resolve({ id: `role-${stack}`, credentials });
+  };
+  return { asked, credentialsFor };
+}
+
+/** A client factory recording each client's config; every client answers with `answer`. */
+function fakeClients<T>(answer: T) {
+  const made: { region?: string; credentialsOf?: string }[] = [];
+  const sent: unknown[] = [];
+  const newClient = async (config: AwsClientConfig) => {
+    const identity = await config.credentials?.();
+    made.push({ region: config.region, credentialsOf: identity?.accessKeyId });
+    return {
+      send: (command: { input: unknown }) => {
+        sent.push(command.input);
+        return Promise.resolve({ $metadata: {}, ...answer });
+      },
+    };
+  };
+  return { made, sent, newClient };
+}
+
+describe("gates: the AWS readers use each stack's credentials", () => {
+  const scopes = [
+    { stack: "eu", region: "eu-west-1" },
+    { stack: "eu", region: "eu-west-1" },
+    { stack: "staging-eu", region: "eu-west-1" },
+    { stack: "eu", region: "eu-central-1" },
+  ];
+  const clientsMade = [
+    { region: "eu-west-1", credentialsOf: "eu" },
+    { region: "eu-west-1", credentialsOf: "staging-eu" },
+    { region: "eu-central-1", credentialsOf: "eu" },
+  ];
+
+  it("ELB target health: one client per (role, region)", async () => {
+    const { asked, credentialsFor } = fakeCredentials();
+    const clients = fakeClients({
+      TargetHealthDescriptions: [
+        { Target: { Id: "i-1", Port: 8080 }, TargetHealth: { State: "healthy" as const } },
+      ],
+    });
+    const reader = awsTargetHealthReader(credentialsFor, clients.newClient);
+    for (const scope of scopes) {
+      expect(await reader.describe(scope, "arn:tg/green", never)).to.deep.equal([
+        { id: "i-1:8080", state: "healthy", reason: undefined },
+      ]);
+    }
+    expect(asked).to.deep.equal(scopes.map((s) => s.stack));
+    expect(clients.made).to.deep.equal(clientsMade);
+    expect(clients.sent[0]).to.deep.equal({ TargetGroupArn: "arn:tg/green" });
+  });
+
+  it("CloudWatch alarms: one client per (role, region)", async () => {
+    const { asked, credentialsFor } = fakeCredentials();
+    const clients = fakeClients({
+      MetricAlarms: [{ AlarmName: "dub-5xx", StateValue: "OK" as const }],
+    });
+    const reader = awsAlarmStateReader(credentialsFor, clients.newClient);
+    for (const scope of scopes) {
+      expect(await reader.describe(scope, ["dub-5xx"], never)).to.deep.equal([
+        { name: "dub-5xx", state: "OK", reason: undefined },
+      ]);
+    }
+    expect(asked).to.deep.equal(scopes.map((s) => s.stack));
+    expect(clients.made).to.deep.equal(clientsMade);
+    expect(clients.sent[0]).to.deep.equal({ AlarmNames: ["dub-5xx"] });
+  });
+
+  it("CloudWatch metrics: one client per (role, region)", async () => {
+    const { asked, credentialsFor } = fakeCredentials();
+    const clients = fakeClients({ MetricDataResults: [{ Id: "requests", Values: [3] }] });
+    const getMetricData = awsGetMetricData(credentialsFor, clients.newClient);
+    const input = { MetricDataQueries: [], StartTime: new Date(0), EndTime: new Date(60_000) };
+    for (const scope of scopes) {
+      expect(await getMetricData(scope, input, never)).to.deep.equal([
+        { Id: "requests", Values: [3] },
+      ]);
+    }
+    expect(asked).to.deep.equal(scopes.map((s) => s.stack));
+    expect(clients.made).to.deep.equal(clientsMade);
+  });
+
+  it("without a credentials source, reads with the driver's own credentials, per region", async () => {
+    const clients = fakeClients({ TargetHealthDescriptions: [] });
+    const reader = awsTargetHealthReader(undefined, clients.newClient);
+    await reader.describe({ stack: "eu", region: "eu-west-1" }, "arn:tg/blue", never);
+    await reader.describe({ stack: "apac", region: "eu-west-1" }, "arn:tg/blue", never);
+    expect(clients.made).to.deep.equal([{ region: "eu-west-1", credentialsOf: undefined }]);
+  });
+});
