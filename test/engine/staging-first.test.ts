@@ -133,6 +133,5 @@ describe("engine: staging first (local target, real CLI)", function () {
     const status = await runDriverCli(["status", "--release", RELEASE, ...flags], env);
     expect(status.output).to.contain("test gates (staging):");
     expect(status.output).to.match(/integration fail: .*\/api\/products/);
-    console.log(status.output.replace(/^/gm, "      | "));
   });
 });
