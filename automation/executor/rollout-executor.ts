@@ -1,5 +1,5 @@
 import type { DriverConfig, PolicyViolation } from "../engine/engine-port";
-import type { RollbackCause } from "../journal/journal-events";
+import type { JournalEvent, RollbackCause } from "../journal/journal-events";
 import { type ReleaseProgress, replay, stepKey } from "../journal/release-progress";
 import { passedStaging } from "../journal/staging-record";
 import {
@@ -210,8 +210,9 @@ export class RolloutExecutor {
   /**
    * Before the first production wave (after wave 0): every production Outpost's idle color
    * gets the release and is scaled up, batch by batch (one config write and one targeted `up`
-   * per stack and batch, stacks in parallel). No traffic moves. A failure stops the line before any wave: the rollback puts every
-   * pre-staged Outpost back to its baseline (nothing was flipped).
+   * per stack and batch, stacks in parallel). No traffic moves. A failure stops the line before
+   * any production wave: the rollback puts every pre-staged Outpost back to its baseline
+   * (nothing was flipped), and wave 0's Outposts with them (scope release).
    */
   private async prestage(): Promise<RunOutcome | undefined> {
     let progress = this.context.progress();
@@ -560,7 +561,7 @@ export function baselineProblem(
 function untestedRelease(
   plan: RolloutPlan,
   stagingStacks: readonly string[],
-  events: Parameters<typeof passedStaging>[0],
+  events: readonly JournalEvent[],
 ): string | undefined {
   if (stagingWaves(plan).length > 0 || stagingStacks.length === 0) return undefined;
   if (passedStaging(events)) return undefined;
