@@ -15,8 +15,10 @@ import { PackConfig, PackResource, runPack, Violation } from "./support/run-pack
 import { pinnedStack } from "./support/stacks";
 
 const STACKS = ["us", "eu", "apac"] as const;
+/** Wave 0 on AWS: one staging Outpost per region group. */
+const STAGING_STACKS = ["staging-us", "staging-eu", "staging-apac"] as const;
 /** The local target's stacks: real processes behind HAProxy, recorded with their providers mocked. */
-const LOCAL_STACKS = ["local-us", "local-eu", "local-apac"] as const;
+const LOCAL_STACKS = ["local-staging", "local-us", "local-eu", "local-apac"] as const;
 
 /**
  * Mandatory findings the example fleet has today, which are program bugs to fix in infra/.
@@ -24,6 +26,8 @@ const LOCAL_STACKS = ["local-us", "local-eu", "local-apac"] as const;
  */
 /** The fingerprint the driver expects: one value for the whole fleet (the us stack's). */
 const reference = loadFleetConfig(pinnedStack("us"));
+/** ...and one for the staging stacks: their environment layer is staging's. */
+const stagingReference = loadFleetConfig(pinnedStack("staging-us"));
 
 function driverConfig(config: FleetConfig, fingerprint = reference.fingerprint): PackConfig {
   return policyConfigFor(config, { version: config.release.version, fingerprint }) as PackConfig;
@@ -78,6 +82,17 @@ describe("policies: the example fleet", function () {
     });
   }
 
+  for (const stack of STAGING_STACKS) {
+    it(`${stack}: passes every policy with the driver's config`, async () => {
+      const config = loadFleetConfig(pinnedStack(stack));
+      const violations = await evaluate(
+        await recorded(stack),
+        driverConfig(config, stagingReference.fingerprint),
+      );
+      expect(summary(violations)).to.deep.equal([]);
+    });
+  }
+
   for (const stack of LOCAL_STACKS) {
     it(`${stack}: passes every policy with the driver's config`, async () => {
       const config = loadFleetConfig(pinnedStack(stack));
@@ -90,7 +105,9 @@ describe("policies: the example fleet", function () {
   it("every stack of one fleet carries the same fingerprint", () => {
     const fingerprint = (stack: string) => loadFleetConfig(pinnedStack(stack)).fingerprint;
     for (const stack of STACKS) expect(fingerprint(stack), stack).to.equal(reference.fingerprint);
-    for (const stack of LOCAL_STACKS)
+    for (const stack of STAGING_STACKS)
+      expect(fingerprint(stack), stack).to.equal(stagingReference.fingerprint);
+    for (const stack of LOCAL_STACKS.filter((s) => s !== "local-staging"))
       expect(fingerprint(stack), stack).to.equal(fingerprint("local-us"));
   });
 
