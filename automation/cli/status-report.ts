@@ -6,7 +6,7 @@ import type { GateSummary } from "../gates/analysis";
 import { describeGate } from "../ui/event-summary";
 import { batchSteps } from "../executor/stage-view";
 
-export type StepState = "done" | "running" | "pending";
+export type StepState = "done" | "running" | "failed" | "pending";
 
 export interface StatusView {
   readonly release: string;
@@ -46,14 +46,17 @@ export interface StatusView {
   readonly pendingRequests: string[];
 }
 
-/** A step's state from the journal: done, started, or not yet. */
+/** A step's state from the journal: done, failed (a stage failed in it), started, or not yet. */
 function stepStateOf(progress: ReleaseProgress, key: string): StepState {
   if (progress.completedSteps.has(key)) return "done";
+  if (progress.failedSteps.has(key)) return "failed";
   return progress.startedSteps.has(key) ? "running" : "pending";
 }
 
-/** How `status` marks a step: ✓ done, … running, nothing pending. */
-const markOf = (state: StepState) => (state === "done" ? " ✓" : state === "running" ? " …" : "");
+const MARKS: Record<StepState, string> = { done: " ✓", running: " …", failed: " ✗", pending: "" };
+
+/** How `status` marks a step: ✓ done, … running, ✗ failed, nothing pending. */
+const markOf = (state: StepState) => MARKS[state];
 
 /** What `status` shows, from the journal and the lock. Pure. */
 export function statusView(progress: ReleaseProgress, lock: LockState): StatusView {
@@ -155,9 +158,11 @@ export function formatStatus(view: StatusView): string {
     const states = view.prestage.batches.map((b) => b.state);
     const overall = states.every((st) => st === "done")
       ? "done"
-      : states.some((st) => st !== "pending")
-        ? "in progress"
-        : "not started";
+      : states.includes("failed")
+        ? "failed"
+        : states.some((st) => st !== "pending")
+          ? "in progress"
+          : "not started";
     lines.push(`  ${PRESTAGE_STEP} (idle colors, no traffic): ${overall}`);
     view.prestage.batches.forEach((batch, index) => {
       lines.push(

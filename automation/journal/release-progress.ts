@@ -33,6 +33,8 @@ export interface ReleaseProgress {
   readonly completedWaves: ReadonlySet<string>;
   readonly startedSteps: ReadonlySet<string>;
   readonly completedSteps: ReadonlySet<string>;
+  /** Steps (stepKey) in which a stage failed. */
+  readonly failedSteps: ReadonlySet<string>;
   /** The batch of the last step started: where the line is. */
   readonly lastBatch: { readonly wave: string; readonly batch: number } | undefined;
   /** Stages whose config the release has changed (deploy-idle or prestage started). */
@@ -83,6 +85,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
   const completedWaves = new Set<string>();
   const startedSteps = new Set<string>();
   const completedSteps = new Set<string>();
+  const failedSteps = new Set<string>();
   const movedStages = new Set<string>();
   const engagedStages = new Set<string>();
   let lastBatch: ReleaseProgress["lastBatch"];
@@ -128,6 +131,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
         break;
       case "stage-failed":
         failedStages.set(event.stage, event.reason);
+        failedSteps.add(stepKey(event.wave, event.batch, event.step));
         break;
       case "wave-completed":
         completedWaves.add(event.wave);
@@ -213,6 +217,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
     completedWaves,
     startedSteps,
     completedSteps,
+    failedSteps,
     lastBatch,
     movedStages,
     engagedStages,

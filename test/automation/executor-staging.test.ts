@@ -65,6 +65,9 @@ describe("executor: wave 0, the staging stacks", () => {
     const status = formatStatus(statusView(progress, free));
     expect(status).to.contain("  test gates (staging):\n    staging-us/stg1\n      scripted fail");
     expect(status).to.contain("  wave us: not started");
+    expect(status).to.contain(
+      "    batch 0  staging-us/stg1, staging-us/stg2: deploy-idle ✓ > verify ✓ > flip ✓ > canary ✓ > test ✗ > bake\n",
+    );
     // In the order they run: wave 0, the prestage, the production waves.
     const at = (text: string) => status.indexOf(text);
     expect(at("  wave staging: rolled back")).to.be.below(at("  prestage (idle colors"));
