@@ -1,7 +1,7 @@
 import type { EngineTimings } from "../../automation/engine/timed-engine";
 import type { GateSummary } from "../../automation/gates/analysis";
 import type { JournalEvent } from "../../automation/journal/journal-events";
-import { TEST_STEP } from "../../automation/plan/plan-types";
+import { replay } from "../../automation/journal/release-progress";
 import { describeGate } from "../../automation/ui/event-summary";
 import type { LoadResult } from "../../bench/lib/http-load";
 import {
@@ -138,11 +138,10 @@ export function summarize(input: SummaryInput): DemoSummary {
       ? {}
       : { engineMs: input.timings.engineMs, driverMs: input.timings.driverMs }),
     versions: input.versions,
-    stagingTests: input.events.flatMap((e) =>
-      e.type === "gate-evaluated" && e.step === TEST_STEP
-        ? [{ stage: e.stage, gates: e.gates }]
-        : [],
-    ),
+    stagingTests: [...(replay(input.events)?.testResults ?? [])].map(([stage, gates]) => ({
+      stage,
+      gates,
+    })),
   };
 }
 

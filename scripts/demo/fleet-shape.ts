@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import { parse } from "yaml";
+import { readStackFile } from "../../automation/fleet/stack-file";
+import { isStagingStack } from "../../automation/plan/build-plan";
 import { STAGING_WAVE } from "../../automation/plan/plan-types";
 
 /** The parts of a Pulumi.<stack>.yaml the demo reshapes. */
@@ -20,15 +20,10 @@ interface OutpostEntry {
 const OUTPOSTS = "outpost-fleet:outposts";
 const DEPLOYMENT = "outpost-fleet:deployment";
 
-/**
- * The wave a stack file's Outposts go to: `staging` for an `environment: staging` stack (wave 0,
- * automation/plan/build-plan.ts), else its region group.
- */
+/** The wave a stack file's Outposts go to: wave 0 for a staging stack, else its region group. */
 export function demoWaveOf(file: string): string {
-  const { config } = parse(fs.readFileSync(file, "utf8")) as StackFileConfig;
-  return config["outpost-fleet:environment"] === "staging"
-    ? STAGING_WAVE
-    : String(config["outpost-fleet:regionGroup"]);
+  const stack = readStackFile(file);
+  return isStagingStack(stack) ? STAGING_WAVE : stack.regionGroup;
 }
 
 /** How many Outposts each of `stacks` stacks gets: `total` spread evenly, the first ones first. */
