@@ -126,17 +126,36 @@ export async function runAnalysis(
 }
 
 /** One measurement, bounded by the probe timeout; a thrown error or a timeout is an `error`. */
-export async function measureOnce(
+export function measureOnce(
   gate: Gate,
   target: GateTarget,
   policy: Pick<AnalysisSettings, "probeTimeoutSeconds">,
   clock: Clock,
 ): Promise<Measurement> {
-  const controller = new AbortController();
   const timeoutMs = policy.probeTimeoutSeconds * 1000;
-  const timedOut = clock.sleep(timeoutMs, controller.signal).then(
-    () => error(`timed out after ${timeoutMs}ms`),
-    () => error("cancelled"),
+  return measureWithin(gate, target, clock, {
+    timeoutMs,
+    timedOut: `timed out after ${timeoutMs}ms`,
+  });
+}
+
+/**
+ * One measurement within `timeoutMs` (then `error(timedOut)`); a thrown error is an `error` too.
+ * The caller's `signal`, when given, cancels it as well.
+ */
+export async function measureWithin(
+  gate: Gate,
+  target: GateTarget,
+  clock: Clock,
+  bound: { readonly timeoutMs: number; readonly timedOut: string; readonly signal?: AbortSignal },
+): Promise<Measurement> {
+  const { signal } = bound;
+  const controller = new AbortController();
+  const cancel = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", cancel, { once: true });
+  const timedOut = clock.sleep(bound.timeoutMs, controller.signal).then(
+    () => error(bound.timedOut),
+    () => error(`${gate.name} cancelled`),
   );
   try {
     return await Promise.race([
@@ -146,6 +165,7 @@ export async function measureOnce(
       timedOut,
     ]);
   } finally {
+    signal?.removeEventListener("abort", cancel);
     controller.abort(new Error("measurement finished"));
   }
 }

@@ -1,7 +1,7 @@
 import type { TestRunSettings } from "../settings/staging-test-settings";
 import type { Clock } from "../support/clock";
-import type { AnalysisResult, GateSummary } from "./analysis";
-import { error, type Gate, type GateTarget, type Measurement } from "./gate";
+import { type AnalysisResult, type GateSummary, measureWithin } from "./analysis";
+import type { Gate, GateTarget } from "./gate";
 
 /** A gate whose measurement takes a known time (the load test): bounded by it plus a margin. */
 export interface TimedGate extends Gate {
@@ -48,7 +48,11 @@ export async function runTestGates(
         : settings.timeoutSeconds) * 1000;
     const started = clock.now();
     for (;;) {
-      const measurement = await measureBounded(gate, target, timeoutMs, clock, signal);
+      const measurement = await measureWithin(gate, target, clock, {
+        timeoutMs,
+        timedOut: `${gate.name} timed out after ${Math.round(timeoutMs / 1000)}s`,
+        signal,
+      });
       measurements++;
       signal?.throwIfAborted();
       const summary = (verdict: "pass" | "fail", detail = measurement.detail): GateSummary => ({
@@ -79,32 +83,4 @@ export async function runTestGates(
     }
   }
   return { ok: true, measurements, gates: summaries };
-}
-
-/** One measurement within `timeoutMs`; the caller's signal cancels it too. */
-async function measureBounded(
-  gate: Gate,
-  target: GateTarget,
-  timeoutMs: number,
-  clock: Clock,
-  signal: AbortSignal | undefined,
-): Promise<Measurement> {
-  const controller = new AbortController();
-  const cancel = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", cancel, { once: true });
-  const timedOut = clock.sleep(timeoutMs, controller.signal).then(
-    () => error(`${gate.name} timed out after ${Math.round(timeoutMs / 1000)}s`),
-    () => error(`${gate.name} cancelled`),
-  );
-  try {
-    return await Promise.race([
-      gate
-        .measure(target, controller.signal)
-        .catch((err: unknown) => error(`${gate.name}: ${(err as Error).message ?? String(err)}`)),
-      timedOut,
-    ]);
-  } finally {
-    signal?.removeEventListener("abort", cancel);
-    controller.abort(new Error("measurement finished"));
-  }
 }
