@@ -15,9 +15,9 @@ import {
   StackLayer,
 } from "../../infra/config";
 import { BUILD_PROJECT_KINDS, BUILDSPECS } from "../../infra/control/build-specs";
-import { loadControlConfig } from "../../infra/control/config";
+import { loadControlConfig } from "../../infra/control/control-config";
 import { releaseDashboardBody } from "../../infra/control/release-dashboard";
-import { discoverStacks } from "../../automation/fleet/stack-file";
+import { discoverStacks } from "../../automation/fleet/stack-discovery";
 import { PROJECT_ROOT } from "../../infra/config/stack-file";
 import { recordStack, RecordedResource } from "../support/record-stack";
 import { unwrapSecrets } from "../policies/support/recorded";
@@ -540,7 +540,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
       deploy: ["install", "build"],
     };
     const commands: Record<string, RegExp[]> = {
-      "unit-tests": [/npm run toolchain/, /npm run typecheck/, /npm run lint/, /npx mocha/],
+      "unit-tests": [/npm run toolchain/, /npm run typecheck/, /npm run lint/, /npm test/],
       "security-scan": [
         /npm audit --omit=dev --audit-level="\$NPM_AUDIT_LEVEL"/,
         /aws ecr wait image-scan-complete/,
