@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from "node:http";
 import { catalogueRoute } from "./catalogue";
-import { AppConfig } from "./config";
-import { decideFault } from "./faults";
+import { AppConfig } from "./app-options";
+import { decideFault } from "./fault-injection";
 import { runtimeDocument, RuntimeDocument } from "./runtime-settings";
 import { SECURITY_HEADERS } from "./security-headers";
 

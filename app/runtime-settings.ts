@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 /**
  * The app's runtime settings: `appSettings` of the merged stack config plus the log level
  * (environmentSettings) and the region's compliance mode and data residency. The stack builds
- * this document (infra/config/runtime-settings.ts), publishes it with its fingerprint, and the
+ * this document (infra/config/app-runtime-settings.ts), publishes it with its fingerprint, and the
  * app parses it here. This file is the one implementation of the document's rules, its
  * canonical JSON and its fingerprint: app/ is transpiled standalone (app/launch.js loads only
  * app/*.ts), so infra imports it from here rather than the other way round. It needs nothing

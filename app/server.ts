@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { AppConfig, parseAppConfig } from "./config";
+import { AppConfig, parseAppConfig } from "./app-options";
 import { AppState, createHandler, HandlerDeps } from "./routes";
 import { LOG_LEVELS, LogLevel, runtimeFingerprint } from "./runtime-settings";
 import { withRuntimeSettings } from "./ssm-runtime-settings";

@@ -1,5 +1,5 @@
 import type { GetParameterCommand, GetParameterCommandOutput } from "@aws-sdk/client-ssm";
-import { AppConfig, AppConfigError } from "./config";
+import { AppConfig, AppConfigError } from "./app-options";
 import { runtimeFingerprint, runtimeSettingsProblems, RuntimeSettings } from "./runtime-settings";
 
 /**

@@ -14,7 +14,7 @@ import { InMemoryEngine } from "../automation/engine/in-memory-engine";
 import { RolloutExecutor } from "../automation/executor/rollout-executor";
 import { awsFleetOf, REGIONS } from "./lib/aws-fleet";
 import type { GateSuite } from "../automation/gates/gate";
-import { settledRollouts } from "../automation/gates/rollout-controller";
+import { settledRollouts } from "../automation/rollouts/rollout-controller";
 import { JournalFile } from "../automation/journal/journal-file";
 import { buildPlan } from "../automation/plan/build-plan";
 import type { Concurrency } from "../automation/plan/concurrency";

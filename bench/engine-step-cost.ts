@@ -59,7 +59,7 @@ async function measure(outposts: number, runs: number): Promise<StepCost[]> {
     ...environment.env,
     OUTPOST_FLEET_RUN_DIR: path.join(work, "run"),
     OUTPOST_FLEET_PROGRAM_TIMINGS: timingsFile,
-    // As the driver runs the engine (automation/cli/runtime.ts).
+    // As the driver runs the engine (automation/cli/engine-options.ts).
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
   const stack = await LocalWorkspace.createOrSelectStack(

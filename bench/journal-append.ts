@@ -9,9 +9,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { openFleetStore } from "../automation/journal/fleet-store";
+import { openFleetStore } from "../automation/store/fleet-store";
 import type { ReleaseJournal } from "../automation/journal/release-journal";
-import { parseStoreLocation } from "../automation/journal/store-location";
+import { parseStoreLocation } from "../automation/store/store-location";
 import { S3TestServer } from "../test/support/s3-server";
 
 function argument(name: string, fallback: number): number {

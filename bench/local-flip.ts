@@ -25,7 +25,7 @@ import { appPoolProvider } from "../infra/local/providers/app-pool-provider";
 import { balancerProvider } from "../infra/local/providers/balancer-provider";
 import { BalancerInputs, BalancerOutputs } from "../infra/local/providers/balancer-types";
 import { AppPoolInputs, AppPoolOutputs } from "../infra/local/providers/pool-types";
-import { findExecutable } from "../infra/local/runtime";
+import { findExecutable } from "../infra/local/local-runtime";
 import { LoadResult, runLoad } from "./lib/http-load";
 import { longestGap, spreadOf } from "./lib/switch-gap";
 

@@ -21,7 +21,7 @@ import { InMemoryEngine, type OperationTiming } from "../automation/engine/in-me
 import { RolloutExecutor } from "../automation/executor/rollout-executor";
 import { awsFleetOf, REGIONS } from "./lib/aws-fleet";
 import type { GateSuite } from "../automation/gates/gate";
-import { settledRollouts } from "../automation/gates/rollout-controller";
+import { settledRollouts } from "../automation/rollouts/rollout-controller";
 import type { JournalEvent, JournalEventBody } from "../automation/journal/journal-events";
 import type { ReleaseJournal } from "../automation/journal/release-journal";
 import { buildPlan } from "../automation/plan/build-plan";

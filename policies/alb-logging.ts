@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configBoolean, configStrings } from "./lib/config";
+import { configBoolean, configStrings } from "./lib/config-values";
 import { INGRESS_ANNOTATION, ingressAttributes, isAlbIngress } from "./lib/ingress";
 import { validateTypes } from "./lib/policy";
 import { asBoolean, asString, at, isUnknown } from "./lib/plain";

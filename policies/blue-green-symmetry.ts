@@ -1,11 +1,11 @@
 import { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { Color } from "../infra/contract";
-import { configStrings } from "./lib/config";
+import { configStrings } from "./lib/config-values";
 import { differences, normalize, show } from "./lib/normalize";
 import { reportNote } from "./lib/notes";
-import { byOutpost, FleetResource, fromStack } from "./lib/resources";
+import { byOutpost, FleetResource, fromStack } from "./lib/fleet-resource";
 import { checkTraffic } from "./lib/traffic-checks";
-import { activeColor, fleetTraffic, isTrafficRouter } from "./lib/traffic";
+import { activeColor, fleetTraffic, isTrafficRouter } from "./lib/traffic-split";
 import { versionClaims } from "./lib/versions";
 import { POLICY } from "./names";
 

@@ -1,5 +1,5 @@
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { configBoolean, configNumbers } from "./lib/config";
+import { configBoolean, configNumbers } from "./lib/config-values";
 import { validateTypes } from "./lib/policy";
 import { asArray, asNumber, at, isRecord, isUnknown } from "./lib/plain";
 import { TYPES } from "./lib/types";

@@ -1,11 +1,11 @@
 import { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { STACK_OUTPUTS } from "../infra/contract";
-import { configString } from "./lib/config";
+import { configString } from "./lib/config-values";
 import { missingConfigNote, reportNote } from "./lib/notes";
 import { localConfigDocuments } from "./lib/local-config-store";
 import { asString, isUnknown } from "./lib/plain";
-import { FleetResource, fromStack } from "./lib/resources";
-import { TAG, tagsOf, tagValue } from "./lib/tags";
+import { FleetResource, fromStack } from "./lib/fleet-resource";
+import { TAG, tagsOf, tagValue } from "./lib/resource-tags";
 import { TYPES } from "./lib/types";
 import { POLICY } from "./names";
 

@@ -1,8 +1,13 @@
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { CAPACITY_SCHEMA, configNumber, configRecords, INSTANCE_TYPES_SCHEMA } from "./lib/config";
+import {
+  CAPACITY_SCHEMA,
+  configNumber,
+  configRecords,
+  INSTANCE_TYPES_SCHEMA,
+} from "./lib/config-values";
 import { skipResource } from "./lib/notes";
 import { asArray, asNumber, asString, at, isRecord, isUnknown, stringsOf } from "./lib/plain";
-import { FleetResource, fromArgs } from "./lib/resources";
+import { FleetResource, fromArgs } from "./lib/fleet-resource";
 import { TYPES } from "./lib/types";
 import { POLICY } from "./names";
 

@@ -1,9 +1,9 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { LOCAL_CLUSTER_CONTROL_PLANE_INSTANCES } from "../infra/config/aws-catalog";
-import { CAPACITY_SCHEMA, INSTANCE_TYPES_SCHEMA } from "./lib/config";
+import { CAPACITY_SCHEMA, INSTANCE_TYPES_SCHEMA } from "./lib/config-values";
 import { missingConfigNote, reportNote } from "./lib/notes";
 import { asNumber, isRecord } from "./lib/plain";
-import { byOutpost, fromStack } from "./lib/resources";
+import { byOutpost, fromStack } from "./lib/fleet-resource";
 import { TYPES } from "./lib/types";
 import { declaredCapacities } from "./outpost-capacity";
 import { POLICY } from "./names";

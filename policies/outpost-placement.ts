@@ -1,8 +1,8 @@
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { configRecords } from "./lib/config";
+import { configRecords } from "./lib/config-values";
 import { skipResource } from "./lib/notes";
 import { asArray, asString, at, isRecord, isUnknown, stringsOf } from "./lib/plain";
-import { FleetResource, fromArgs } from "./lib/resources";
+import { FleetResource, fromArgs } from "./lib/fleet-resource";
 import { TYPES } from "./lib/types";
 import { POLICY } from "./names";
 

@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { configBoolean } from "./lib/config";
+import { configBoolean } from "./lib/config-values";
 import { asArray, asString, at, isUnknown } from "./lib/plain";
-import { fromStack } from "./lib/resources";
+import { fromStack } from "./lib/fleet-resource";
 import { TYPES } from "./lib/types";
 import { POLICY } from "./names";
 

@@ -1,15 +1,15 @@
 import { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { Color, COLORS } from "../infra/contract";
-import { configNumber, configString, SEMVER_PATTERN } from "./lib/config";
+import { configNumber, configString, SEMVER_PATTERN } from "./lib/config-values";
 import { missingConfigNote, reportNote } from "./lib/notes";
-import { fromStack } from "./lib/resources";
+import { fromStack } from "./lib/fleet-resource";
 import {
   activeColor,
   fleetTraffic,
   isTrafficRouter,
   OutpostTraffic,
   trafficShare,
-} from "./lib/traffic";
+} from "./lib/traffic-split";
 import { TYPES } from "./lib/types";
 import { VersionClaim, versionClaims } from "./lib/versions";
 import { POLICY } from "./names";

@@ -1,9 +1,9 @@
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { COLORS } from "../infra/contract";
-import { configStrings } from "./lib/config";
+import { configStrings } from "./lib/config-values";
 import { isRecord, isUnknown } from "./lib/plain";
-import { FleetResource, fromArgs } from "./lib/resources";
-import { TAG, TagMap, tagsOf } from "./lib/tags";
+import { FleetResource, fromArgs } from "./lib/fleet-resource";
+import { TAG, TagMap, tagsOf } from "./lib/resource-tags";
 import {
   ALWAYS_COLORED_TYPES,
   COLORED_COMPONENTS,

@@ -1,7 +1,7 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { configBoolean } from "./lib/config";
+import { configBoolean } from "./lib/config-values";
 import { asArray, asBoolean, asString, at, isUnknown, PlainRecord } from "./lib/plain";
-import { FleetResource, fromStack } from "./lib/resources";
+import { FleetResource, fromStack } from "./lib/fleet-resource";
 import { TYPES } from "./lib/types";
 import { POLICY } from "./names";
 

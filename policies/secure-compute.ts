@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configBoolean, configNumber } from "./lib/config";
+import { configBoolean, configNumber } from "./lib/config-values";
 import { validateTypes } from "./lib/policy";
 import {
   asArray,

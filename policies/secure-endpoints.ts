@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configStrings } from "./lib/config";
+import { configStrings } from "./lib/config-values";
 import { validateTypes } from "./lib/policy";
 import { asArray, asBoolean, asString, at, isRecord, isUnknown, PlainRecord } from "./lib/plain";
 import { INGRESS_ANNOTATION, isAlbIngress } from "./lib/ingress";

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configString, configStrings } from "./lib/config";
+import { configString, configStrings } from "./lib/config-values";
 import { validateTypes } from "./lib/policy";
 import { asArray, asString, at, isRecord, isUnknown } from "./lib/plain";
 import { TYPES } from "./lib/types";

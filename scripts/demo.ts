@@ -315,7 +315,7 @@ async function main(): Promise<number> {
   const previous = sites[0].versions[sites[0].activeColor];
   const badRelease = badRate > 0 || broken;
   if (badRelease) {
-    // Faults follow the version (stack config localFaults, infra/local/faults.ts): every
+    // Faults follow the version (stack config localFaults, infra/local/local-faults.ts): every
     // process of the release fails. Set as an object (not --path, which would store the rate
     // as a string), on the scratch stacks only.
     const paths = argv["bad-paths"]?.split(",").map((p) => p.trim());

@@ -9,15 +9,15 @@ import {
 } from "../engine/engine-profile";
 import { PROJECT_ROOT } from "../engine/pulumi-environment";
 import type { FleetStack, Target } from "../fleet/fleet-stack";
-import { discoverStacks } from "../fleet/stack-file";
-import { type FleetStore, openFleetStore } from "../journal/fleet-store";
+import { discoverStacks } from "../fleet/stack-discovery";
+import { type FleetStore, openFleetStore } from "../store/fleet-store";
 import { currentRunId } from "../journal/journal-store";
 import {
   describeLocation,
   locationBesideBackend,
   parseStoreLocation,
   type StoreLocation,
-} from "../journal/store-location";
+} from "../store/store-location";
 import { selectStacks } from "../plan/plan-inputs";
 import { type RolloutPlan, stacksOf } from "../plan/plan-types";
 import type { LockSettings } from "../settings/driver-settings";

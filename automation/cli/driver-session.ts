@@ -7,13 +7,13 @@ import type { RunOutcome } from "../executor/run-outcome";
 import type { FleetStack } from "../fleet/fleet-stack";
 import { type EngineProfile, requirePassphrases } from "../engine/engine-profile";
 import { EngineTimer, type EngineTimings, timedEngine } from "../engine/timed-engine";
-import type { FleetStore } from "../journal/fleet-store";
+import type { FleetStore } from "../store/fleet-store";
 import type { Actor, JournalEvent } from "../journal/journal-events";
 import { JournalFile } from "../journal/journal-file";
-import { isStoreUnavailable, LockGuardedJournal } from "../journal/lock-guarded-journal";
+import { isStoreUnavailable, LockGuardedJournal } from "../lock/lock-guarded-journal";
 import type { ReleaseJournal } from "../journal/release-journal";
 import { currentActor } from "../journal/journal-store";
-import { withFleetLock } from "../journal/with-fleet-lock";
+import { withFleetLock } from "../lock/with-fleet-lock";
 import type { RolloutPlan } from "../plan/plan-types";
 import { metricsSinkFrom } from "../metrics/metrics-sink";
 import { Notifier } from "../notify/notifier";
@@ -29,7 +29,7 @@ import { journalPlace, openStore, profileFor } from "./driver-places";
 import { githubAnnotations, writeGithubSummary } from "./github-actions";
 import { progressReporter } from "./progress-reporter";
 import type { CommonArgs } from "./rollout-options";
-import { type EngineArgs, realEngine, realGates, simulatedRuntime } from "./runtime";
+import { type EngineArgs, realEngine, realGates, simulatedRuntime } from "./engine-options";
 
 export interface SessionOptions {
   readonly io: CliIo;

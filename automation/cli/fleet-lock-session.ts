@@ -1,12 +1,12 @@
 import type { FleetStack } from "../fleet/fleet-stack";
 import { currentActor } from "../journal/journal-store";
-import { withFleetLock } from "../journal/with-fleet-lock";
+import { withFleetLock } from "../lock/with-fleet-lock";
 import type { DriverSettings } from "../settings/driver-settings";
 import type { Logger } from "../support/logger";
 import type { CliIo } from "./cli-io";
 import { sessionPlaces } from "./driver-session";
 import type { CommonArgs } from "./rollout-options";
-import type { EngineArgs } from "./runtime";
+import type { EngineArgs } from "./engine-options";
 
 export interface LockedOperation {
   readonly io: CliIo;

@@ -2,12 +2,12 @@ import * as fs from "node:fs";
 import type { RunOutcome } from "../executor/run-outcome";
 import type { JournalEvent } from "../journal/journal-events";
 import type { ReleaseJournal } from "../journal/release-journal";
-import { type ReleaseProgress, replay } from "../journal/release-progress";
+import { type ReleaseProgress, replay } from "../progress/release-progress";
 import { batchesOf, type RolloutPlan } from "../plan/plan-types";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 import type { CliIo } from "./cli-io";
-import { statusView } from "./status-report";
+import { statusView } from "../operations/status-report";
 
 /**
  * Driver output for GitHub Actions (when `GITHUB_ACTIONS=true`): `::error::` workflow commands

@@ -1,13 +1,13 @@
 import type { Argv } from "yargs";
-import type { ApprovalPolicy } from "../journal/approval-wait";
-import type { FleetStore } from "../journal/fleet-store";
+import type { ApprovalPolicy } from "../progress/approval-wait";
+import type { FleetStore } from "../store/fleet-store";
 import { currentActor } from "../journal/journal-store";
 import type { Logger } from "../support/logger";
 import { invalidValue } from "../support/user-error";
 import { newActionToken } from "../ui/action-token";
 import { LiveServer } from "../ui/live-server";
 import type { CliIo } from "./cli-io";
-import type { DriverLauncher } from "./operator-actions";
+import type { DriverLauncher } from "../operations/operator-actions";
 
 /** The live view's flags, shared by `ui` and `deploy --ui`. */
 export function withLiveViewOptions<T>(yargs: Argv<T>) {

@@ -1,5 +1,5 @@
 import { TEST_STEP } from "../plan/plan-types";
-import { describeGate } from "../ui/event-summary";
+import { describeGate } from "../progress/event-summary";
 import type { JournalEvent } from "../journal/journal-events";
 import type { Logger } from "../support/logger";
 

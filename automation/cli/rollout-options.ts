@@ -1,5 +1,5 @@
 import type { Argv } from "yargs";
-import { discoverStacks } from "../fleet/stack-file";
+import { discoverStacks } from "../fleet/stack-discovery";
 import { projectDirFrom } from "../fleet/project-dir";
 import type { FleetStack } from "../fleet/fleet-stack";
 import { buildPlan } from "../plan/build-plan";

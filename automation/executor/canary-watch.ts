@@ -1,6 +1,7 @@
 import { runAnalysis } from "../gates/analysis";
 import type { GateSuite, GateTarget } from "../gates/gate";
-import { judgeRollout, type RolloutController } from "../gates/rollout-controller";
+import { judgeRollout } from "../gates/rollout-phase-gate";
+import type { RolloutController } from "../rollouts/rollout-controller";
 import type { AnalysisSettings } from "../settings/driver-settings";
 import type { Clock } from "../support/clock";
 import type { Logger } from "../support/logger";

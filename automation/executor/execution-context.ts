@@ -1,9 +1,9 @@
 import type { EnginePort } from "../engine/engine-port";
 import type { GateSuite } from "../gates/gate";
-import type { RolloutController } from "../gates/rollout-controller";
+import type { RolloutController } from "../rollouts/rollout-controller";
 import type { Actor, JournalEvent, JournalEventBody } from "../journal/journal-events";
 import type { ReleaseJournal } from "../journal/release-journal";
-import { type ReleaseProgress, replay } from "../journal/release-progress";
+import { type ReleaseProgress, replay } from "../progress/release-progress";
 import type { Clock } from "../support/clock";
 import type { Logger } from "../support/logger";
 import type { ReleasePolicyConfig } from "../policy/release-policy-config";

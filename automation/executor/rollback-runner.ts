@@ -1,5 +1,5 @@
 import type { RollbackPhase } from "../journal/journal-events";
-import { rollbackKey } from "../journal/release-progress";
+import { rollbackKey } from "../progress/release-progress";
 import { allStages, type Stage } from "../plan/plan-types";
 import { restored, rolledBackTraffic } from "../steps/deployment-transitions";
 import { messageOf, withRetries } from "../support/retry";

@@ -1,7 +1,7 @@
 import type { DriverConfig, PolicyViolation } from "../engine/engine-port";
 import type { JournalEvent, RollbackCause } from "../journal/journal-events";
-import { type ReleaseProgress, replay, stepKey } from "../journal/release-progress";
-import { passedStaging } from "../journal/staging-record";
+import { type ReleaseProgress, replay, stepKey } from "../progress/release-progress";
+import { passedStaging } from "../progress/staging-record";
 import {
   allStages,
   batchesOf,

@@ -1,7 +1,7 @@
 import type { OutpostDeploymentState, OutpostOutputs } from "../../infra/contract";
 import type { StackOutputs } from "../engine/engine-port";
 import type { GatePhase, GateTarget } from "../gates/gate";
-import type { ReleaseProgress } from "../journal/release-progress";
+import type { ReleaseProgress } from "../progress/release-progress";
 import type { RolloutPlan, Stage, StepSpec } from "../plan/plan-types";
 import { alreadyOnRelease, candidateColor, versionOf } from "../steps/deployment-transitions";
 

@@ -1,10 +1,11 @@
 import type { OutpostDeploymentState, OutpostOutputs } from "../../infra/contract";
 import { PendingOperationsError, type StackOutputs } from "../engine/engine-port";
-import { type GateSummary, runAnalysis } from "../gates/analysis";
+import { runAnalysis } from "../gates/analysis";
+import type { GateSummary } from "../gates/gate-summary";
 import type { GatePhase } from "../gates/gate";
-import { hasRollout } from "../gates/rollout-controller";
+import { hasRollout } from "../rollouts/rollout-controller";
 import { runTestGates } from "../gates/test-gate-run";
-import type { ReleaseProgress } from "../journal/release-progress";
+import type { ReleaseProgress } from "../progress/release-progress";
 import type { Stage, StepSpec } from "../plan/plan-types";
 import { stateAfterStep } from "../steps/deployment-transitions";
 import { messageOf, withRetries } from "../support/retry";

@@ -1,4 +1,4 @@
-import type { ReleaseProgress } from "../journal/release-progress";
+import type { ReleaseProgress } from "../progress/release-progress";
 import { allStages, type RollbackScope, type RolloutPlan } from "../plan/plan-types";
 
 export interface FailurePoint {

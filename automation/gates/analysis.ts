@@ -1,14 +1,7 @@
 import type { AnalysisSettings } from "../settings/driver-settings";
 import type { Clock } from "../support/clock";
-import { error, type Figure, type Gate, type GateTarget, type Measurement } from "./gate";
-
-/** How one gate ended an analysis: its verdict and the last measurement's figures. */
-export interface GateSummary {
-  readonly gate: string;
-  readonly verdict: "pass" | "fail";
-  readonly detail: string;
-  readonly figures: readonly Figure[];
-}
+import { error, type Gate, type GateTarget, type Measurement } from "./gate";
+import type { GateSummary } from "./gate-summary";
 
 export type AnalysisResult =
   | { readonly ok: true; readonly measurements: number; readonly gates: readonly GateSummary[] }

@@ -1,6 +1,6 @@
 import type { Color } from "../../infra/contract";
 import type { AnalysisSettings } from "../settings/driver-settings";
-import type { ColorTrafficSource, TrafficMark } from "./color-traffic";
+import type { ColorTrafficSource, TrafficMark } from "./color-traffic-source";
 import { judgeErrorRate } from "./error-rate";
 import {
   type Figure,

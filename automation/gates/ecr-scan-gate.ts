@@ -37,7 +37,7 @@ export interface ScanFindingsReader {
   ): Promise<ScanFindingsPage>;
 }
 
-/** Where the stack's image lives: `app.imageRepository` of its merged config (runtime.ts). */
+/** Where the stack's image lives: `app.imageRepository` of its merged config (cli/engine-options.ts). */
 export type ImageRepositoryOf = (target: GateTarget) => string | Promise<string>;
 
 const ECR_REPOSITORY =
@@ -136,40 +136,4 @@ export class EcrScanGate implements Gate {
     }
     return pass(`${name}: ${seen}`, figures);
   }
-}
-
-/**
- * The AWS SDK v3 adapter, loaded only when the gate runs; one client per region.
- * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImageScanFindings.html
- */
-export function awsScanFindingsReader(): ScanFindingsReader {
-  const clients = new Map<string, import("@aws-sdk/client-ecr").ECRClient>();
-  return {
-    async page(image, nextToken, signal) {
-      const sdk = await import("@aws-sdk/client-ecr");
-      let client = clients.get(image.region);
-      if (!client) {
-        client = new sdk.ECRClient({ region: image.region });
-        clients.set(image.region, client);
-      }
-      const answer = await client.send(
-        new sdk.DescribeImageScanFindingsCommand({
-          registryId: image.registryId,
-          repositoryName: image.repositoryName,
-          imageId: { imageTag: image.imageTag },
-          nextToken,
-        }),
-        { abortSignal: signal },
-      );
-      return {
-        status: answer.imageScanStatus?.status ?? "UNKNOWN",
-        description: answer.imageScanStatus?.description,
-        severityCounts: answer.imageScanFindings?.findingSeverityCounts ?? {},
-        enhancedSeverities: (answer.imageScanFindings?.enhancedFindings ?? []).map(
-          (finding) => finding.severity ?? "UNDEFINED",
-        ),
-        nextToken: answer.nextToken,
-      };
-    },
-  };
 }

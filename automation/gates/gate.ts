@@ -1,5 +1,8 @@
 import type { Color, OutpostOutputs } from "../../infra/contract";
 import type { Target } from "../fleet/fleet-stack";
+import type { Figure } from "./gate-summary";
+
+export type { Figure };
 
 /**
  * When a gate runs: `verify` checks the new color on the preview path before it gets any
@@ -32,18 +35,6 @@ export interface GateTarget {
  * many in a row fail the analysis.
  */
 export type Verdict = "pass" | "fail" | "pending" | "error";
-
-/** One figure a gate judged: what it saw against the limit it holds it to. */
-export interface Figure {
-  /** e.g. "error rate", "p99", "candidate requests". */
-  readonly name: string;
-  readonly value: number;
-  /** e.g. "%", "ms", "requests". */
-  readonly unit: string;
-  readonly threshold?: number;
-  /** How `value` must compare with `threshold` to pass. */
-  readonly limit?: "max" | "min";
-}
 
 export interface Measurement {
   readonly verdict: Verdict;

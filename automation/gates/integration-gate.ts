@@ -14,8 +14,8 @@ import {
   type Measurement,
   pass,
 } from "./gate";
-import type { HttpExchange } from "./http-exchange";
-import { baseUrl } from "./http-probe";
+import type { HttpExchange } from "./adapters/http-exchange";
+import { baseUrl } from "./http-probe-gate";
 import { isEmptyValue, valueAt } from "./json-field";
 
 /** How much of a body a failure quotes. */

@@ -10,7 +10,7 @@ import {
   type Measurement,
   pass,
 } from "./gate";
-import { baseUrl } from "./http-probe";
+import { baseUrl } from "./http-probe-gate";
 
 /** One request's bound inside the load test (autocannon counts it as an error and a timeout). */
 const REQUEST_TIMEOUT_SECONDS = 10;

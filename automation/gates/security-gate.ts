@@ -8,8 +8,8 @@ import {
   type Measurement,
   pass,
 } from "./gate";
-import type { HttpExchange } from "./http-exchange";
-import { baseUrl } from "./http-probe";
+import type { HttpExchange } from "./adapters/http-exchange";
+import { baseUrl } from "./http-probe-gate";
 
 export type SecurityHeaderSettings = Pick<
   SecuritySettings,

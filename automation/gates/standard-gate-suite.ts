@@ -1,5 +1,5 @@
 import type { Gate, GateSuite, GateTarget } from "./gate";
-import { hasRollout } from "./rollout-controller";
+import { hasRollout } from "../rollouts/rollout-controller";
 
 export interface StandardGates {
   /** The external probe: the preview path in verify, the Ingress in canary, else production. */

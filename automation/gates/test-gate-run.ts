@@ -1,6 +1,7 @@
 import type { TestRunSettings } from "../settings/staging-test-settings";
 import type { Clock } from "../support/clock";
-import { type AnalysisResult, type GateSummary, measureWithin } from "./analysis";
+import { type AnalysisResult, measureWithin } from "./analysis";
+import type { GateSummary } from "./gate-summary";
 import type { Gate, GateTarget } from "./gate";
 
 /** A gate whose measurement takes a known time (the load test): bounded by it plus a margin. */

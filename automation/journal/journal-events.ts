@@ -1,5 +1,5 @@
 import type { Color } from "../../infra/contract";
-import type { GateSummary } from "../gates/analysis";
+import type { GateSummary } from "../gates/gate-summary";
 import type { RollbackScope, RolloutPlan } from "../plan/plan-types";
 import type { DriverConfig, PolicyViolation } from "../engine/engine-port";
 

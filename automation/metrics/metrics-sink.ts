@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RELEASE_METRICS_NAMESPACE } from "../../infra/control/release-metrics";
+import { RELEASE_METRICS_NAMESPACE } from "../../infra/control/release-metric-names";
 import type { JournalEvent } from "../journal/journal-events";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";

@@ -8,7 +8,7 @@ import {
   RELEASE_DIMENSION,
   RELEASE_METRICS,
   ReleaseMetric,
-} from "../../infra/control/release-metrics";
+} from "../../infra/control/release-metric-names";
 import type { JournalEvent } from "../journal/journal-events";
 
 /** One figure, in CloudWatch's terms. */

@@ -1,5 +1,5 @@
-import type { ColorSplit } from "../journal/stage-traffic";
-import { describeFigure } from "../ui/event-summary";
+import type { ColorSplit } from "../progress/stage-traffic";
+import { describeFigure } from "../progress/event-summary";
 import type { Notification } from "./notification";
 
 export const describeSplit = (split: ColorSplit | null): string =>

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import type { GateSummary } from "../gates/analysis";
-import { type ApprovalPolicy, waveAwaitingApproval } from "../journal/approval-wait";
+import type { GateSummary } from "../gates/gate-summary";
+import { type ApprovalPolicy, waveAwaitingApproval } from "../progress/approval-wait";
 import type { JournalEvent } from "../journal/journal-events";
-import { replay } from "../journal/release-progress";
-import { type ColorSplit, splitOf, TrafficTracker } from "../journal/stage-traffic";
+import { replay } from "../progress/release-progress";
+import { type ColorSplit, splitOf, TrafficTracker } from "../progress/stage-traffic";
 import { allStages, type RolloutPlan, type Stage } from "../plan/plan-types";
-import { actorName, describeFigure } from "../ui/event-summary";
+import { actorName, describeFigure } from "../progress/event-summary";
 import type { Notification, OutpostRef, Severity, Trigger } from "./notification";
 
 export interface TriggerContext {

@@ -1,6 +1,6 @@
-import type { Figure } from "../gates/gate";
+import type { Figure } from "../gates/gate-summary";
 import type { ReleaseOutcome } from "../journal/journal-events";
-import type { ColorSplit } from "../journal/stage-traffic";
+import type { ColorSplit } from "../progress/stage-traffic";
 
 /** What a sink can be told about; each comes from one journal event (or, for approval, a wait). */
 export const TRIGGERS = [

@@ -1,4 +1,4 @@
-import type { LockState } from "../journal/fleet-lock";
+import type { LockState } from "../lock/fleet-lock";
 import type { JournalEvent } from "../journal/journal-events";
 import { messageOf } from "../support/retry";
 import type { Logger } from "../support/logger";

@@ -1,9 +1,9 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { DriverLauncher } from "../cli/operator-actions";
-import type { ApprovalPolicy } from "../journal/approval-wait";
+import type { DriverLauncher } from "../operations/operator-actions";
+import type { ApprovalPolicy } from "../progress/approval-wait";
 import type { Actor } from "../journal/journal-events";
-import type { FleetStore } from "../journal/fleet-store";
+import type { FleetStore } from "../store/fleet-store";
 import { validateRelease } from "../plan/plan-inputs";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";

@@ -6,11 +6,11 @@ import {
   promoteRelease,
   refuseIfFinished,
   resumeRelease,
-} from "../cli/operator-actions";
-import { driverRunning, selectRelease } from "../cli/release-selection";
+} from "../operations/operator-actions";
+import { driverRunning, selectRelease } from "../operations/release-selection";
 import type { RunOutcome } from "../executor/run-outcome";
 import type { Actor } from "../journal/journal-events";
-import type { FleetStore } from "../journal/fleet-store";
+import type { FleetStore } from "../store/fleet-store";
 import { ExitCode } from "../support/exit-codes";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
@@ -68,7 +68,7 @@ export function parseActionRequest(raw: unknown): ActionRequest {
 
 /**
  * The page's buttons: the same actions as `outpost-fleet pause|resume|promote|abort`, through
- * the same code (cli/operator-actions.ts), journaled with this server's actor. Requests to a
+ * the same code (operations/operator-actions.ts), journaled with this server's actor. Requests to a
  * running driver are journaled and answered at once; an action that runs a driver itself
  * (resume, or abort with no driver running) is checked, started, and answered with 202; the
  * journal and a notice tell the page how it goes. One such driver at a time.

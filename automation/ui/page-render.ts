@@ -1,7 +1,7 @@
 import type { Color } from "../../infra/contract";
-import type { GateSummary } from "../gates/analysis";
-import type { HistoryEntry } from "../cli/status-report";
-import { describeFigure, type TimelineEntry } from "./event-summary";
+import type { GateSummary } from "../gates/gate-summary";
+import type { HistoryEntry } from "../operations/status-report";
+import { describeFigure, type TimelineEntry } from "../progress/event-summary";
 import { html, type SafeHtml } from "./html";
 import type { PageModel, ReleaseView, StageView, WaveView } from "./release-view";
 

@@ -1,8 +1,8 @@
-import { releaseHistory, type HistoryEntry } from "../cli/status-report";
-import type { ApprovalPolicy } from "../journal/approval-wait";
-import type { LockState } from "../journal/fleet-lock";
+import { releaseHistory, type HistoryEntry } from "../operations/status-report";
+import type { ApprovalPolicy } from "../progress/approval-wait";
+import type { LockState } from "../lock/fleet-lock";
 import type { JournalEvent } from "../journal/journal-events";
-import type { FleetStore } from "../journal/fleet-store";
+import type { FleetStore } from "../store/fleet-store";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 import { type FeedUpdate, JournalFeed } from "./journal-feed";

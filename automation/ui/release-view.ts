@@ -1,17 +1,17 @@
-import type { GateSummary } from "../gates/analysis";
+import type { GateSummary } from "../gates/gate-summary";
 import {
   type ApprovalPolicy,
   approvalOfCommand,
   waveAwaitingApproval,
-} from "../journal/approval-wait";
-import type { LockState } from "../journal/fleet-lock";
+} from "../progress/approval-wait";
+import type { LockState } from "../lock/fleet-lock";
 import type { JournalEvent } from "../journal/journal-events";
-import { replay, stepKey } from "../journal/release-progress";
-import { type StageTraffic, TrafficTracker } from "../journal/stage-traffic";
+import { replay, stepKey } from "../progress/release-progress";
+import { type StageTraffic, TrafficTracker } from "../progress/stage-traffic";
 import { batchesOf, PRESTAGE_STEP } from "../plan/plan-types";
 import { alreadyOnRelease } from "../steps/deployment-transitions";
-import { type HistoryEntry, statusView, type StepState } from "../cli/status-report";
-import { type TimelineEntry, timelineOf } from "./event-summary";
+import { type HistoryEntry, statusView, type StepState } from "../operations/status-report";
+import { type TimelineEntry, timelineOf } from "../progress/event-summary";
 
 export type StageStepState = StepState | "failed" | "skipped";
 

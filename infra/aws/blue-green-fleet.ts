@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Color, COLORS, OutpostDeploymentState } from "../contract";
-import { ColorCapacity, colorCapacity, versionOf } from "../traffic";
+import { ColorCapacity, colorCapacity, versionOf } from "../listener-weights";
 import { amiNameFor } from "../config/fleet-config";
 import { asgTags, Tags, withColor } from "./tags";
 import { renderAppUserData, toBase64 } from "./user-data";

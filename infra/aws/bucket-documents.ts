@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, PolicyStatement } from "./iam-documents";
+import type { PolicyDocument, PolicyStatement } from "./iam-types";
 
 /** S3 bucket names: 3-63 characters (S3 User Guide, "General purpose bucket naming rules"). */
 export const BUCKET_NAME_MAX = 63;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { configReadPolicy } from "./iam-documents";
+import { configReadPolicy } from "./fleet-iam";
 import { Tags } from "./tags";
 
 export interface ConfigStoreArgs {

@@ -1,11 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  assumeRolePolicy,
-  MANAGED_POLICIES,
-  NodeControllersScope,
-  nodeControllersPolicy,
-} from "./iam-documents";
+import { assumeRolePolicy, MANAGED_POLICIES, nodeControllersPolicy } from "./fleet-iam";
+import type { NodeControllersScope } from "./iam-types";
 import { Tags } from "./tags";
 
 export interface FleetRolesArgs {

@@ -1,4 +1,4 @@
-import type { NodeControllersScope, PolicyStatement } from "./iam-documents";
+import type { NodeControllersScope, PolicyStatement } from "./iam-types";
 
 /**
  * The tag the AWS Load Balancer Controller puts on everything it creates; its value is the

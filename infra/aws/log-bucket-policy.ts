@@ -1,5 +1,5 @@
 import { tlsOnlyStatement } from "./bucket-documents";
-import { PolicyDocument } from "./iam-documents";
+import type { PolicyDocument } from "./iam-types";
 
 /**
  * The Elastic Load Balancing account of each Region that opened before August 2022: ALB access

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { eksNodeCapacity } from "../capacity";
+import { eksNodeCapacity } from "../peak-capacity";
 import { renderKubeconfig } from "./kubeconfig";
 import { renderNodeUserData } from "./node-bootstrap";
 import { asgTags, Tags } from "./tags";

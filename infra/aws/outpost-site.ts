@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { COLORS, otherColor, OutpostDeploymentState, OutpostOutputs } from "../contract";
 import { CanaryStepConfig, RuntimeDocument } from "../config";
-import { ColorCapacity, listenerWeights, versionOf } from "../traffic";
+import { ColorCapacity, listenerWeights, versionOf } from "../listener-weights";
 import { OutpostAlarms } from "./alarms";
 import { BlueGreenFleet, Ec2AppSettings, TargetGroupSettings } from "./blue-green-fleet";
 import { CanaryAppSettings, CanaryRollout } from "./canary-rollout";

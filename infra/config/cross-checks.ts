@@ -1,16 +1,20 @@
 import { ConfigProblem } from "./errors";
 import { ParsedFleetConfig } from "./schema";
-import { capacityOrder, instanceTypesOnOutpost } from "./checks/capacity";
-import { canaryStepOrder } from "./checks/canary";
-import { extendedClusterSubnets, localClusterOffer, nodeImage } from "./checks/eks";
-import { elbNameLengths, healthCheckTiming, schemeAndAddressPool } from "./checks/load-balancer";
+import { capacityOrder, instanceTypesOnOutpost } from "./checks/capacity-check";
+import { canaryStepOrder } from "./checks/canary-check";
+import { extendedClusterSubnets, localClusterOffer, nodeImage } from "./checks/eks-check";
+import {
+  elbNameLengths,
+  healthCheckTiming,
+  schemeAndAddressPool,
+} from "./checks/load-balancer-check";
 import {
   certificateInStackRegion,
   deploymentForKnownOutposts,
   duplicateWiring,
   outpostsInStackRegion,
   singleVpc,
-} from "./checks/wiring";
+} from "./checks/wiring-check";
 
 /**
  * Rules that span several keys, which a per-field schema cannot express. Each returns the

@@ -8,4 +8,4 @@ export * from "./stack-file";
 export * from "./secrets";
 export * from "./stack-keys";
 export { SECRET_VALUE } from "./stack-layer-keys";
-export * from "./runtime-settings";
+export * from "./app-runtime-settings";

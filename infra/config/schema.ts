@@ -234,7 +234,7 @@ function settingIn(key: keyof typeof RUNTIME_SETTING_LIMITS) {
 
 /**
  * Settings the app reads at run time (docs/configuration.md): published with the log level and
- * the region's compliance data as the app's runtime document (infra/config/runtime-settings.ts).
+ * the region's compliance data as the app's runtime document (infra/config/app-runtime-settings.ts).
  */
 export const appSettingsSchema = z
   .object({

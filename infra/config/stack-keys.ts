@@ -16,7 +16,7 @@ export const STACK_KEYS = {
   overrides: "object",
   secrets: "object",
   localFaults: "object",
-  /** The control-plane stack only (target: control): infra/control/config.ts. */
+  /** The control-plane stack only (target: control): infra/control/control-config.ts. */
   control: "object",
 } as const satisfies Record<string, StackKeyType>;
 

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy } from "../aws/iam-documents";
+import { assumeRolePolicy } from "../aws/fleet-iam";
 import { Tags } from "../aws/tags";
 import { BuildProjectKind, BUILD_IMAGE, BuildProjectSpec } from "./build-specs";
-import { buildProjectPolicy, CODEBUILD_SERVICE, ControlArns } from "./iam-documents";
+import { buildProjectPolicy, CODEBUILD_SERVICE, ControlArns } from "./pipeline-iam";
 
 export interface BuildProjectsArgs {
   /** `<name>-<kind>` names each project and its role. */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../aws/tags";
-import { controlKeyPolicy } from "./iam-documents";
+import { controlKeyPolicy } from "./pipeline-iam";
 
 export interface ControlKeyArgs {
   readonly accountId: pulumi.Input<string>;

@@ -8,16 +8,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError } from "../config/errors";
 import { StackLayer } from "../config/load";
 import { buildProjectSpecs } from "./build-specs";
-import { ControlConfig, loadControlConfig, pipelineStacks } from "./config";
+import { ControlConfig, loadControlConfig, pipelineStacks } from "./control-config";
 import { artifactLifecycle, ControlBucket, stateLifecycle } from "./control-bucket";
 import { ControlKey } from "./control-key";
 import { BuildProjects } from "./build-projects";
-import { ControlArns, SourceArn } from "./iam-documents";
+import { ControlArns, SourceArn } from "./pipeline-iam";
 import { ReleaseDashboard } from "./release-dashboard";
 import { ReleaseNotifications } from "./release-notifications";
 import { ReleasePipeline } from "./release-pipeline";
 import { ReleaseRepository } from "./release-repository";
-import { controlTags } from "./tags";
+import { controlTags } from "./control-tags";
 
 /** The SSM parameter buildspec.yml reads the backend URL from (its parameter-store entry). */
 export const BACKEND_URL_PARAMETER = "/outpost-fleet/pulumi-backend-url";

@@ -6,7 +6,7 @@ import {
   RELEASE_METRICS,
   RELEASE_METRICS_NAMESPACE,
   ReleaseMetric,
-} from "./release-metrics";
+} from "./release-metric-names";
 
 /**
  * A SEARCH expression over one release metric: one line per release (and region), whatever

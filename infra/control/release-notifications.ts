@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../aws/tags";
-import { releaseTopicPolicy } from "./iam-documents";
+import { releaseTopicPolicy } from "./pipeline-iam";
 
 /**
  * The pipeline events announced on the topic (Developer Tools console User Guide, "Events for

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy } from "../aws/iam-documents";
+import { assumeRolePolicy } from "../aws/fleet-iam";
 import { Tags } from "../aws/tags";
 import {
   CODEPIPELINE_SERVICE,
@@ -9,7 +9,7 @@ import {
   pipelinePolicy,
   SourceArn,
   startPipelinePolicy,
-} from "./iam-documents";
+} from "./pipeline-iam";
 import { pipelineStages, StageInputs } from "./pipeline-stages";
 
 export interface ReleasePipelineArgs {

@@ -3,7 +3,7 @@ import { configParameters, configRoot } from "../aws/config-parameters";
 import { appRuntimeDocument, FleetConfig } from "../config";
 import { ConfigStore } from "./components/config-store";
 import { LocalOutpostOutputs, OutpostSite } from "./components/outpost-site";
-import { LocalRuntimeOptions, resolveLocalRuntime } from "./runtime";
+import { LocalRuntimeOptions, resolveLocalRuntime } from "./local-runtime";
 import { localStackTags } from "./tags";
 
 export type LocalFleetOptions = Partial<LocalRuntimeOptions>;

@@ -1,5 +1,5 @@
 import { FleetConfig } from "../config";
-import { HealthCheck } from "./haproxy/config";
+import { HealthCheck } from "./haproxy/haproxy-config";
 
 /**
  * Check interval on the local target. The ALB's 10 s would make a local flip wait tens of

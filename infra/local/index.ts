@@ -11,10 +11,10 @@ export { appPoolProvider } from "./providers/app-pool-provider";
 export { balancerProvider } from "./providers/balancer-provider";
 export { configStoreProvider } from "./providers/config-store-provider";
 export { readColorTrafficStats } from "./haproxy/traffic-stats-reader";
-export { serversOfTargetGroups, trafficDelta } from "./haproxy/color-traffic";
+export { serversOfTargetGroups, trafficDelta } from "./haproxy/traffic-figures";
 export type {
   ColorTrafficDelta,
   ColorTrafficStats,
   TrafficDelta,
   TrafficFigures,
-} from "./haproxy/color-traffic";
+} from "./haproxy/traffic-figures";

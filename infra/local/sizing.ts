@@ -1,13 +1,13 @@
 import { Color, COLORS, OutpostDeploymentState } from "../contract";
 import { OutpostConfig } from "../config";
-import { colorCapacity } from "../traffic";
+import { colorCapacity } from "../listener-weights";
 
 /** HAProxy accepts server weights from 0 to 256. */
 export const HAPROXY_MAX_WEIGHT = 256;
 
 /**
  * Processes a color's pool runs: the ASG's desired size, or 0 for an idle color that is
- * neither warm nor taking traffic (the same rule as the AWS target, see infra/traffic.ts).
+ * neither warm nor taking traffic (the same rule as the AWS target, see infra/listener-weights.ts).
  */
 export function poolSize(
   state: OutpostDeploymentState,

@@ -1,5 +1,5 @@
 import { isRecord } from "./plain";
-import { FleetResource } from "./resources";
+import { FleetResource } from "./fleet-resource";
 import { TYPES } from "./types";
 
 /**

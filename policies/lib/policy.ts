@@ -1,5 +1,5 @@
 import { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
-import { fleetResource, FleetResource } from "./resources";
+import { fleetResource, FleetResource } from "./fleet-resource";
 
 export type ResourceCheck = (
   resource: FleetResource,

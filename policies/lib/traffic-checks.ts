@@ -1,9 +1,9 @@
 import { ReportViolation } from "@pulumi/policy";
 import { Color, COLORS, otherColor } from "../../infra/contract";
 import { asNumber, isUnknown } from "./plain";
-import { FleetResource } from "./resources";
-import { isColor } from "./tags";
-import { activeColor, OutpostTraffic, TrafficSplit } from "./traffic";
+import { FleetResource } from "./fleet-resource";
+import { isColor } from "./resource-tags";
+import { activeColor, OutpostTraffic, TrafficSplit } from "./traffic-split";
 import { TYPES } from "./types";
 
 /** Share (percent) of two declared numbers may differ by rounding only. */

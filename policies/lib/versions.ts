@@ -1,8 +1,8 @@
 import { Color, COLORS, STACK_OUTPUTS } from "../../infra/contract";
 import { localConfigDocuments } from "./local-config-store";
 import { asArray, asString, at, isRecord } from "./plain";
-import { FleetResource } from "./resources";
-import { launchedTags, TAG, tagsOf, tagValue } from "./tags";
+import { FleetResource } from "./fleet-resource";
+import { launchedTags, TAG, tagsOf, tagValue } from "./resource-tags";
 import { TYPES } from "./types";
 
 /** One place that says which app version something runs. */

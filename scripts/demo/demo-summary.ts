@@ -1,8 +1,8 @@
 import type { EngineTimings } from "../../automation/engine/timed-engine";
-import type { GateSummary } from "../../automation/gates/analysis";
+import type { GateSummary } from "../../automation/gates/gate-summary";
 import type { JournalEvent } from "../../automation/journal/journal-events";
-import { replay } from "../../automation/journal/release-progress";
-import { describeGate } from "../../automation/ui/event-summary";
+import { replay } from "../../automation/progress/release-progress";
+import { describeGate } from "../../automation/progress/event-summary";
 import type { LoadResult } from "../../bench/lib/http-load";
 import {
   longestGap,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readStackFile } from "../../automation/fleet/stack-file";
+import { readStackFile } from "../../automation/fleet/stack-discovery";
 import { isStagingStack } from "../../automation/plan/build-plan";
 import { STAGING_WAVE } from "../../automation/plan/plan-types";
 

@@ -5,7 +5,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CATALOGUE } from "../../app/catalogue";
-import { parseAppConfig } from "../../app/config";
+import { parseAppConfig } from "../../app/app-options";
 import { DEFAULT_RUNTIME_SETTINGS } from "../../app/runtime-settings";
 import { createLog, RunningApp, startApp } from "../../app/server";
 import { appRuntimeDocument, loadFleetConfig, readStackFile } from "../../infra/config";

@@ -1,6 +1,6 @@
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { expect } from "chai";
-import { AppConfigError, parseAppConfig } from "../../app/config";
+import { AppConfigError, parseAppConfig } from "../../app/app-options";
 import { DEFAULT_RUNTIME_SETTINGS, runtimeDocument } from "../../app/runtime-settings";
 import {
   ParameterReader,

@@ -1,26 +1,26 @@
 import { expect } from "chai";
 import type { OutpostOutputs } from "../../infra/contract";
-import type { AwsReadScope } from "../../automation/gates/aws-gate-clients";
+import type { AwsReadScope } from "../../automation/gates/adapters/aws/aws-gate-clients";
 import { CandidateTrafficGate } from "../../automation/gates/candidate-traffic-gate";
 import type {
   ColorTraffic,
   ColorTrafficSource,
   TrafficMark,
-} from "../../automation/gates/color-traffic";
+} from "../../automation/gates/color-traffic-source";
 import {
   cloudWatchTrafficSource,
   colorMetricQueries,
   type GetMetricData,
   trafficFromResults,
-} from "../../automation/gates/cloudwatch-traffic";
+} from "../../automation/gates/adapters/aws/cloudwatch-traffic";
 import {
   binomialUpperTail,
   judgeErrorRate,
   minimumSample,
 } from "../../automation/gates/error-rate";
 import type { GateTarget } from "../../automation/gates/gate";
-import { haproxyTrafficSource } from "../../automation/gates/haproxy-traffic";
-import type { ColorTrafficStats } from "../../infra/local/haproxy/color-traffic";
+import { haproxyTrafficSource } from "../../automation/gates/adapters/haproxy-traffic";
+import type { ColorTrafficStats } from "../../infra/local/haproxy/traffic-figures";
 import { DEFAULT_SETTINGS } from "../../automation/settings/driver-settings";
 
 const outputs = (overrides: Partial<OutpostOutputs> = {}): OutpostOutputs => ({

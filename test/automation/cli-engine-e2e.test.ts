@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
-import { openFleetStore } from "../../automation/journal/fleet-store";
+import { openFleetStore } from "../../automation/store/fleet-store";
 import { JournalFile, parseJournal } from "../../automation/journal/journal-file";
 import type { EngineTimings } from "../../automation/engine/timed-engine";
 import { ExitCode } from "../../automation/support/exit-codes";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { lockFile } from "../../automation/journal/file-fleet-lock";
+import { lockFile } from "../../automation/store/file/file-fleet-lock";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { runCli } from "./support/cli-harness";
 import { makeHarness } from "./support/executor-harness";

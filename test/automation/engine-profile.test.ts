@@ -14,7 +14,7 @@ import {
   describeLocation,
   locationBesideBackend,
   parseStoreLocation,
-} from "../../automation/journal/store-location";
+} from "../../automation/store/store-location";
 import { UserError } from "../../automation/support/user-error";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-profile-"));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { formatStatus, statusView } from "../../automation/cli/status-report";
+import { formatStatus, statusView } from "../../automation/operations/status-report";
 import { exitCodeOf } from "../../automation/executor/run-outcome";
-import { replay } from "../../automation/journal/release-progress";
+import { replay } from "../../automation/progress/release-progress";
 import { ExitCode } from "../../automation/support/exit-codes";
 import type { OutpostDeploymentState } from "../../infra/contract";
 import { exampleFleet, settled } from "./support/fleet-fixture";

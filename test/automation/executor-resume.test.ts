@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import { JournalFile } from "../../automation/journal/journal-file";
-import { replay } from "../../automation/journal/release-progress";
+import { replay } from "../../automation/progress/release-progress";
 import { exampleFleet } from "./support/fleet-fixture";
 import { CrashingJournal, makeHarness, SimulatedCrash } from "./support/executor-harness";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { formatStatus, statusView } from "../../automation/cli/status-report";
-import { replay } from "../../automation/journal/release-progress";
+import { formatStatus, statusView } from "../../automation/operations/status-report";
+import { replay } from "../../automation/progress/release-progress";
 import { exampleFleet, fleetStack, settled } from "./support/fleet-fixture";
 import { makeHarness } from "./support/executor-harness";
 

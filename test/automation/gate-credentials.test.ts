@@ -1,15 +1,15 @@
 import { expect } from "chai";
-import type { AwsClientConfig } from "../../automation/gates/aws-gate-clients";
-import { awsAlarmStateReader } from "../../automation/gates/cloudwatch-alarms";
-import { awsGetMetricData } from "../../automation/gates/cloudwatch-traffic";
-import { awsTargetHealthReader } from "../../automation/gates/elb-target-health";
+import type { AwsClientConfig } from "../../automation/gates/adapters/aws/aws-gate-clients";
+import { awsAlarmStateReader } from "../../automation/gates/adapters/aws/cloudwatch-alarm-reader";
+import { awsGetMetricData } from "../../automation/gates/adapters/aws/cloudwatch-traffic";
+import { awsTargetHealthReader } from "../../automation/gates/adapters/aws/elb-target-health-reader";
 import {
   assumeRole,
   type CredentialsFor,
   type CredentialsProvider,
   stackRoleCredentials,
-} from "../../automation/gates/gate-credentials";
-import type { StackRole } from "../../automation/gates/stack-role";
+} from "../../automation/gates/adapters/aws/gate-credentials";
+import type { StackRole } from "../../automation/gates/adapters/aws/stack-role";
 
 const never = new AbortController().signal;
 const EU_ROLE = "arn:aws:iam::444455556666:role/outpost-fleet-deploy-eu";

@@ -1,12 +1,15 @@
 import { expect } from "chai";
 import type { OutpostOutputs } from "../../infra/contract";
 import { measureOnce, runAnalysis } from "../../automation/gates/analysis";
-import { CloudWatchAlarmGate } from "../../automation/gates/cloudwatch-alarms";
-import { ElbTargetHealthGate, type TargetHealth } from "../../automation/gates/elb-target-health";
+import { CloudWatchAlarmGate } from "../../automation/gates/cloudwatch-alarm-gate";
+import {
+  ElbTargetHealthGate,
+  type TargetHealth,
+} from "../../automation/gates/elb-target-health-gate";
 import type { Gate, GateTarget, Measurement, Verdict } from "../../automation/gates/gate";
-import type { HttpClient, HttpResponse } from "../../automation/gates/http-client";
-import { baseUrl, HttpProbeGate, percentile } from "../../automation/gates/http-probe";
-import { rolloutStatusOf } from "../../automation/gates/kubernetes-rollout-controller";
+import type { HttpClient, HttpResponse } from "../../automation/gates/adapters/http-client";
+import { baseUrl, HttpProbeGate, percentile } from "../../automation/gates/http-probe-gate";
+import { rolloutStatusOf } from "../../automation/rollouts/kubernetes-rollout-controller";
 import { StandardGateSuite } from "../../automation/gates/standard-gate-suite";
 import { DEFAULT_SETTINGS } from "../../automation/settings/driver-settings";
 import { VirtualClock } from "../../automation/support/clock";

@@ -10,7 +10,7 @@ import {
   githubAnnotations,
   releaseSummary,
 } from "../../automation/cli/github-actions";
-import { replay } from "../../automation/journal/release-progress";
+import { replay } from "../../automation/progress/release-progress";
 import { makeHarness } from "./support/executor-harness";
 import { runCli } from "./support/cli-harness";
 import { exampleFleet, writeProject } from "./support/fleet-fixture";

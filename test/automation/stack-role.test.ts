@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ASSUME_ROLES_KEY, stackRoleOf } from "../../automation/gates/stack-role";
+import { ASSUME_ROLES_KEY, stackRoleOf } from "../../automation/gates/adapters/aws/stack-role";
 
 /** A stack's config as the engine returns it: Pulumi.<stack>.yaml's `config` map. */
 function stackConfig(stack: string): Record<string, unknown> {

@@ -3,12 +3,12 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { OutpostOutputs } from "../../infra/contract";
 import type { GateTarget } from "../../automation/gates/gate";
-import { fetchHttpExchange } from "../../automation/gates/http-exchange";
+import { fetchHttpExchange } from "../../automation/gates/adapters/http-exchange";
 import { IntegrationGate } from "../../automation/gates/integration-gate";
 import { LoadGate } from "../../automation/gates/load-gate";
 import { plainHttpProblem, SecurityGate } from "../../automation/gates/security-gate";
 import { StandardGateSuite } from "../../automation/gates/standard-gate-suite";
-import { describeGate } from "../../automation/ui/event-summary";
+import { describeGate } from "../../automation/progress/event-summary";
 import { DEFAULT_SETTINGS, parseDriverSettings } from "../../automation/settings/driver-settings";
 import { LOCAL_LOAD_DEFAULTS } from "../../automation/settings/staging-test-settings";
 

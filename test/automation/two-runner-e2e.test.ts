@@ -25,9 +25,9 @@ import {
   PROJECT_ROOT,
   pulumiCommand,
 } from "../../automation/engine/pulumi-environment";
-import { openFleetStore } from "../../automation/journal/fleet-store";
+import { openFleetStore } from "../../automation/store/fleet-store";
 import type { JournalEvent } from "../../automation/journal/journal-events";
-import { parseStoreLocation } from "../../automation/journal/store-location";
+import { parseStoreLocation } from "../../automation/store/store-location";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { versionIn } from "../../bench/lib/http-load";
 import { requireEngine } from "../support/engine-guard";

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import type { HeldLock } from "../../automation/journal/fleet-lock";
+import type { HeldLock } from "../../automation/lock/fleet-lock";
 import type { JournalEvent } from "../../automation/journal/journal-events";
-import type { FleetStore } from "../../automation/journal/fleet-store";
+import type { FleetStore } from "../../automation/store/fleet-store";
 import { silentLogger } from "../../automation/support/logger";
 import { LiveServer } from "../../automation/ui/live-server";
 import {

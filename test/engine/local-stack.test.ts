@@ -24,7 +24,7 @@ import {
 } from "../../automation/engine/pulumi-environment";
 import { OutpostDeploymentState, SITE_COMPONENT_TYPES } from "../../infra/contract";
 import { LocalOutpostOutputs, readColorTrafficStats, trafficDelta } from "../../infra/local";
-import { serversOfTargetGroups } from "../../infra/local/haproxy/color-traffic";
+import { serversOfTargetGroups } from "../../infra/local/haproxy/traffic-figures";
 import { httpStatus } from "../../infra/local/process/probes";
 import { isRunning, groupMembers, stopProcessGroup } from "../../infra/local/process/processes";
 import { requireEngine } from "../support/engine-guard";

@@ -7,11 +7,8 @@ import { expect } from "chai";
 import { readStackFile } from "../../infra/config";
 import { logBucketName } from "../../infra/aws/access-log-bucket";
 import { ingressAnnotations } from "../../infra/aws/ingress-annotations";
-import {
-  NodeControllersScope,
-  nodeControllersPolicy,
-  PolicyStatement,
-} from "../../infra/aws/iam-documents";
+import { nodeControllersPolicy } from "../../infra/aws/fleet-iam";
+import type { NodeControllersScope, PolicyStatement } from "../../infra/aws/iam-types";
 import { elbLogWriter, logBucketPolicy } from "../../infra/aws/log-bucket-policy";
 import { TrafficSwitch } from "../../infra/aws/traffic-switch";
 import { StrictFleetMocks } from "../support/fleet-mocks";

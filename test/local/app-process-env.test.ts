@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { DEFAULT_RUNTIME_SETTINGS, runtimeDocument } from "../../app/runtime-settings";
 import { canonicalJson } from "../../infra/config";
 import { startAppProcess, stopPool } from "../../infra/local/providers/app-processes";
-import { poolInputs } from "./fixtures";
+import { poolInputs } from "./support/local-fixtures";
 
 const APP_ENTRY = path.resolve(__dirname, "..", "..", "app", "launch.js");
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { canaryPosition, canaryWeightSchedule } from "../../infra/local/canary";
+import { canaryPosition, canaryWeightSchedule } from "../../infra/local/canary-weights";
 import { CanaryStepConfig } from "../../infra/config";
 
 const steps: CanaryStepConfig[] = [

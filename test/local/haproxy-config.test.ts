@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { HaproxySpec, needsReload, renderHaproxyConfig } from "../../infra/local/haproxy/config";
+import {
+  HaproxySpec,
+  needsReload,
+  renderHaproxyConfig,
+} from "../../infra/local/haproxy/haproxy-config";
 import { desiredSlots, previewSlots } from "../../infra/local/haproxy/slots";
 
 function spec(weights = { blue: 100, green: 0 }, slotsPerColor = 2): HaproxySpec {

@@ -7,7 +7,7 @@ import {
   serversOfTargetGroups,
   sumFigures,
   trafficDelta,
-} from "../../infra/local/haproxy/color-traffic";
+} from "../../infra/local/haproxy/traffic-figures";
 import { counterLifetime, parseShowInfo } from "../../infra/local/haproxy/show-info";
 import { parseStatsCsv } from "../../infra/local/haproxy/stats-csv";
 

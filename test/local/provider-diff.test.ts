@@ -11,7 +11,7 @@ import {
   missingSlots,
   poolInputProblems,
 } from "../../infra/local/providers/pool-diff";
-import { balancerInputs, balancerState, poolInputs, poolState } from "./fixtures";
+import { balancerInputs, balancerState, poolInputs, poolState } from "./support/local-fixtures";
 
 describe("local providers: pool diff", () => {
   it("sees no change when nothing changed", () => {

@@ -13,8 +13,8 @@ import {
   spawnDetached,
   stopProcessGroup,
 } from "../../infra/local/process/processes";
-import { findExecutable } from "../../infra/local/runtime";
-import { resolveLocalRuntime } from "../../infra/local/runtime";
+import { findExecutable } from "../../infra/local/local-runtime";
+import { resolveLocalRuntime } from "../../infra/local/local-runtime";
 import { SKIP_ENGINE_TESTS } from "../support/engine-guard";
 
 describe("local runtime", () => {

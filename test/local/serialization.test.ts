@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { appPoolProvider } from "../../infra/local/providers/app-pool-provider";
 import { balancerProvider } from "../../infra/local/providers/balancer-provider";
 import { configStoreProvider } from "../../infra/local/providers/config-store-provider";
-import { balancerInputs, balancerState, poolInputs, poolState } from "./fixtures";
+import { balancerInputs, balancerState, poolInputs, poolState } from "./support/local-fixtures";
 
 /** Serializes a provider the way pulumi.dynamic.Resource does, and loads it back like the provider host. */
 async function roundTrip<I, O>(

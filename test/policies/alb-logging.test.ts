@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { albAccessLogs, albDeletionProtection } from "../../policies/alb-logging";
 import { failures } from "./support/check";
-import { LOG_BUCKET, loadBalancer, res, withProp } from "./support/fixtures";
+import { LOG_BUCKET, loadBalancer, res, withProp } from "./support/policy-fixtures";
 
 const ingress = (attributes: string) =>
   res("kubernetes:networking.k8s.io/v1:Ingress", "nyc-dc1-ingress", {

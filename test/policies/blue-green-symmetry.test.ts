@@ -12,7 +12,7 @@ import {
   targetGroupArn,
   VERSION,
   withProp,
-} from "./support/fixtures";
+} from "./support/policy-fixtures";
 import { PackResource, PREVIEW_UNKNOWN } from "./support/run-pack";
 
 describe("policies: blue-green-symmetry", () => {

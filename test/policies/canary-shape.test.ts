@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { canaryShape } from "../../policies/canary-shape";
 import { failures } from "./support/check";
-import { CANARY_STEPS, rollout, withProp } from "./support/fixtures";
+import { CANARY_STEPS, rollout, withProp } from "./support/policy-fixtures";
 
 describe("policies: canary-shape", () => {
   const config = { "canary-shape": { weights: [10, 50, 100] } };

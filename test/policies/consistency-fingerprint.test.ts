@@ -1,7 +1,13 @@
 import { expect } from "chai";
 import { consistencyFingerprint } from "../../policies/consistency-fingerprint";
 import { failures, violations } from "./support/check";
-import { FINGERPRINT, localConfigStore, parameter, res, stackOutputs } from "./support/fixtures";
+import {
+  FINGERPRINT,
+  localConfigStore,
+  parameter,
+  res,
+  stackOutputs,
+} from "./support/policy-fixtures";
 import { PREVIEW_UNKNOWN } from "./support/run-pack";
 
 describe("policies: consistency-fingerprint", () => {

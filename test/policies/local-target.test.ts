@@ -16,7 +16,7 @@ import {
   STEADY,
   VERSION,
   withProp,
-} from "./support/fixtures";
+} from "./support/policy-fixtures";
 import { PackResource } from "./support/run-pack";
 
 /**

@@ -9,7 +9,7 @@ import {
   OUTPOST,
   stackOutputs,
   withProp,
-} from "./support/fixtures";
+} from "./support/policy-fixtures";
 
 describe("policies: outpost-capacity", () => {
   const config = {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { outpostInstanceBudget } from "../../policies/outpost-instance-budget";
 import { failures, violations } from "./support/check";
-import { autoScalingGroup, eksCluster, OUTPOST, stackOutputs } from "./support/fixtures";
+import { autoScalingGroup, eksCluster, OUTPOST, stackOutputs } from "./support/policy-fixtures";
 
 describe("policies: outpost-instance-budget", () => {
   const config = (maxInstances: number) => ({

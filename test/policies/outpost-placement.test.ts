@@ -13,7 +13,7 @@ import {
   targetGroup,
   VPC,
   withProp,
-} from "./support/fixtures";
+} from "./support/policy-fixtures";
 
 describe("policies: outpost-placement", () => {
   const config = {

@@ -10,7 +10,7 @@ import {
   stackOutputs,
   VERSION,
   withProp,
-} from "./support/fixtures";
+} from "./support/policy-fixtures";
 import { PackResource } from "./support/run-pack";
 
 describe("policies: release-version-consistency", () => {

@@ -9,7 +9,7 @@ import {
   res,
   targetGroup,
   withProp,
-} from "./support/fixtures";
+} from "./support/policy-fixtures";
 
 describe("policies: required-tags", () => {
   const config = {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { s3BucketEncryption, s3PublicAccessBlock, s3TlsOnly } from "../../policies/s3-buckets";
 import { failures } from "./support/check";
-import { logBucket, withProp } from "./support/fixtures";
+import { logBucket, withProp } from "./support/policy-fixtures";
 import { PackResource } from "./support/run-pack";
 
 const ALL = [s3BucketEncryption, s3PublicAccessBlock, s3TlsOnly];

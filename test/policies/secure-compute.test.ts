@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ebsEncrypted, ec2Imdsv2Required } from "../../policies/secure-compute";
 import { failures } from "./support/check";
-import { launchTemplate, res, withProp } from "./support/fixtures";
+import { launchTemplate, res, withProp } from "./support/policy-fixtures";
 
 describe("policies: secure compute", () => {
   const lt = launchTemplate();

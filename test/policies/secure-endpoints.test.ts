@@ -12,7 +12,7 @@ import {
   loadBalancer,
   res,
   withProp,
-} from "./support/fixtures";
+} from "./support/policy-fixtures";
 
 describe("policies: secure endpoints", () => {
   describe("eks-private-endpoint", () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { noPlaintextSecrets } from "../../policies/secure-secrets";
 import { failures } from "./support/check";
-import { launchTemplate, parameter, res, rollout, withProp } from "./support/fixtures";
+import { launchTemplate, parameter, res, rollout, withProp } from "./support/policy-fixtures";
 
 describe("policies: no-plaintext-secrets", () => {
   const root = "/outpost-fleet/production/us";

@@ -1,5 +1,5 @@
 import { requirePulumiCli } from "../../automation/engine/pulumi-environment";
-import { findExecutable } from "../../infra/local/runtime";
+import { findExecutable } from "../../infra/local/local-runtime";
 
 /** Set to 1 to skip tests that need the real engine or HAProxy; CI never sets it. */
 export const SKIP_ENGINE_TESTS = process.env.OUTPOST_FLEET_SKIP_ENGINE_TESTS === "1";

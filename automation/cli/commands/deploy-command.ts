@@ -8,9 +8,9 @@ import { invalidValue, UserError } from "../../support/user-error";
 import { type CommandContext, printOutcome } from "../command-context";
 import { loggerFor, runDriver, sessionPlaces, simulate } from "../driver-session";
 import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
-import { driverLauncher } from "../operator-actions";
+import { driverLauncher } from "../../operations/operator-actions";
 import { resolveRollout, type RolloutArgs, withRolloutOptions } from "../rollout-options";
-import { type EngineArgs, withEngineOptions, withTimingsOption } from "../runtime";
+import { type EngineArgs, withEngineOptions, withTimingsOption } from "../engine-options";
 
 type DeployArgs = RolloutArgs &
   EngineArgs &

@@ -1,7 +1,7 @@
 import type { Argv } from "yargs";
 import { comparableGroups, configDifferences, mergedStackConfig } from "../../fleet/config-diff";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { discoverStacks } from "../../fleet/stack-file";
+import { discoverStacks } from "../../fleet/stack-discovery";
 import { requirePassphrases } from "../../engine/engine-profile";
 import { selectStacks } from "../../plan/plan-inputs";
 import { ExitCode } from "../../support/exit-codes";
@@ -12,7 +12,7 @@ import { loggerFor } from "../driver-session";
 import { underFleetLock } from "../fleet-lock-session";
 import { listOption } from "../list-option";
 import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
-import { type EngineArgs, realEngine, withEngineOptions } from "../runtime";
+import { type EngineArgs, realEngine, withEngineOptions } from "../engine-options";
 
 type DriftArgs = CommonArgs & EngineArgs & { stacks?: (string | number)[]; "config-only": boolean };
 

@@ -12,15 +12,15 @@ import {
   pauseRelease,
   promoteRelease,
   rollbackRelease,
-} from "../operator-actions";
-import { selectRelease } from "../release-selection";
+} from "../../operations/operator-actions";
+import { selectRelease } from "../../operations/release-selection";
 import {
   type CommonArgs,
   resolveSettings,
   withCommonOptions,
   withTargetOption,
 } from "../rollout-options";
-import { type EngineArgs, withEngineOptions } from "../runtime";
+import { type EngineArgs, withEngineOptions } from "../engine-options";
 
 type OperatorArgs = CommonArgs & EngineArgs & { release?: string; reason?: string; wave?: string };
 

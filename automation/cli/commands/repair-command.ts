@@ -1,7 +1,7 @@
 import type { Argv } from "yargs";
 import type { PendingOperation } from "../../engine/engine-port";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { discoverStacks } from "../../fleet/stack-file";
+import { discoverStacks } from "../../fleet/stack-discovery";
 import { selectStacks } from "../../plan/plan-inputs";
 import { ExitCode } from "../../support/exit-codes";
 import { UserError } from "../../support/user-error";
@@ -10,7 +10,7 @@ import { loggerFor } from "../driver-session";
 import { profileFor } from "../driver-places";
 import { underFleetLock } from "../fleet-lock-session";
 import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
-import { type EngineArgs, realEngine, withEngineOptions } from "../runtime";
+import { type EngineArgs, realEngine, withEngineOptions } from "../engine-options";
 
 type RepairArgs = CommonArgs & EngineArgs & { stack?: string; "clear-pending-creates": boolean };
 

@@ -2,15 +2,15 @@ import type { Argv } from "yargs";
 import { projectDirFrom } from "../../fleet/project-dir";
 import { type CommandContext, printOutcome } from "../command-context";
 import { commandStore } from "../driver-places";
-import { driverLauncher, resumeRelease } from "../operator-actions";
-import { selectRelease } from "../release-selection";
+import { driverLauncher, resumeRelease } from "../../operations/operator-actions";
+import { selectRelease } from "../../operations/release-selection";
 import {
   type CommonArgs,
   resolveSettings,
   withCommonOptions,
   withTargetOption,
 } from "../rollout-options";
-import { type EngineArgs, withEngineOptions, withTimingsOption } from "../runtime";
+import { type EngineArgs, withEngineOptions, withTimingsOption } from "../engine-options";
 
 export function resumeCommand(context: CommandContext) {
   return {

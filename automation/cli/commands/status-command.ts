@@ -3,14 +3,19 @@ import { projectDirFrom } from "../../fleet/project-dir";
 import { ExitCode } from "../../support/exit-codes";
 import type { CommandContext } from "../command-context";
 import { commandStore, describePlaces } from "../driver-places";
-import { selectRelease } from "../release-selection";
+import { selectRelease } from "../../operations/release-selection";
 import {
   type CommonArgs,
   resolveSettings,
   withCommonOptions,
   withTargetOption,
 } from "../rollout-options";
-import { formatHistory, formatStatus, releaseHistory, statusView } from "../status-report";
+import {
+  formatHistory,
+  formatStatus,
+  releaseHistory,
+  statusView,
+} from "../../operations/status-report";
 
 export function statusCommand(context: CommandContext) {
   return {

@@ -7,7 +7,7 @@ import type { LiveServer } from "../../ui/live-server";
 import type { CommandContext } from "../command-context";
 import { loggerFor } from "../driver-session";
 import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
-import { driverLauncher } from "../operator-actions";
+import { driverLauncher } from "../../operations/operator-actions";
 import { commandStore } from "../driver-places";
 import {
   type CommonArgs,
@@ -15,7 +15,7 @@ import {
   withCommonOptions,
   withTargetOption,
 } from "../rollout-options";
-import { type EngineArgs, withEngineOptions } from "../runtime";
+import { type EngineArgs, withEngineOptions } from "../engine-options";
 
 type UiArgs = CommonArgs & EngineArgs & LiveViewArgs & { release?: string };
 

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Color } from "../../contract";
-import { LocalRuntime } from "../runtime";
+import { LocalRuntime } from "../local-runtime";
 import { Tags } from "../tags";
 import { NO_FAULTS, PoolFaults } from "../providers/pool-types";
-import { AppProcesses } from "../providers/resources";
+import { AppProcesses } from "../providers/dynamic-resources";
 
 export interface AppPoolArgs {
   readonly outpost: string;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Color, otherColor, OutpostDeploymentState, RolloutOutputs } from "../../contract";
 import { CanaryStepConfig } from "../../config";
-import { canaryPosition, CanaryPosition, canaryWeightSchedule } from "../canary";
+import { canaryPosition, CanaryPosition, canaryWeightSchedule } from "../canary-weights";
 
 export interface CanaryRolloutArgs {
   readonly appName: string;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { ConfigDocuments } from "../providers/resources";
-import { LocalRuntime } from "../runtime";
+import { ConfigDocuments } from "../providers/dynamic-resources";
+import { LocalRuntime } from "../local-runtime";
 import { Tags } from "../tags";
 
 export interface ConfigStoreArgs {

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Color } from "../../contract";
-import { HealthCheck } from "../haproxy/config";
-import { InputsOf, HaproxyBalancer } from "../providers/resources";
+import { HealthCheck } from "../haproxy/haproxy-config";
+import { InputsOf, HaproxyBalancer } from "../providers/dynamic-resources";
 import { BalancerInputs, BalancerOutputs } from "../providers/balancer-types";
-import { LocalRuntime } from "../runtime";
+import { LocalRuntime } from "../local-runtime";
 import { Tags } from "../tags";
 
 export interface LoadBalancerArgs {

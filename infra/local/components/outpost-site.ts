@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Color, COLORS, OutpostOutputs, SITE_COMPONENT_TYPES } from "../../contract";
 import { appRuntimeSettings, canonicalJson, FleetConfig, OutpostConfig } from "../../config";
-import { listenerWeights, versionOf } from "../../traffic";
-import { FaultsByVersion, faultsFor } from "../faults";
+import { listenerWeights, versionOf } from "../../listener-weights";
+import { FaultsByVersion, faultsFor } from "../local-faults";
 import { localHealthCheck } from "../health-check";
-import { LocalRuntime } from "../runtime";
+import { LocalRuntime } from "../local-runtime";
 import { poolSize } from "../sizing";
 import { localColorTags, localSiteTags } from "../tags";
 import { AppPool } from "./app-pool";

@@ -1,5 +1,5 @@
 import { Color } from "../../contract";
-import { colorTraffic, ColorTrafficStats } from "./color-traffic";
+import { colorTraffic, ColorTrafficStats } from "./traffic-figures";
 import { runtimeCommand } from "./runtime-client";
 import { counterLifetime, parseShowInfo } from "./show-info";
 import { parseStatsCsv } from "./stats-csv";

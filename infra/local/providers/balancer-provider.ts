@@ -2,7 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { needsReload, renderHaproxyConfig } from "../haproxy/config";
+import { needsReload, renderHaproxyConfig } from "../haproxy/haproxy-config";
 import {
   haproxyFiles,
   reloadHaproxy,

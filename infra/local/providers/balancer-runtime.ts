@@ -1,6 +1,6 @@
 /** What the balancer provider does to a live HAProxy: observe it, start it, move its traffic. */
 import { Color, COLORS } from "../../contract";
-import { previewBackendName, renderHaproxyConfig } from "../haproxy/config";
+import { previewBackendName, renderHaproxyConfig } from "../haproxy/haproxy-config";
 import {
   HaproxyFiles,
   startHaproxy,

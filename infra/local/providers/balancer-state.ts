@@ -1,5 +1,5 @@
 /** Pure shaping of a balancer's state: its HAProxy spec, and its outputs from what HAProxy reports. */
-import { HaproxySpec, previewBackendName } from "../haproxy/config";
+import { HaproxySpec, previewBackendName } from "../haproxy/haproxy-config";
 import { HaproxyFiles } from "../haproxy/haproxy-process";
 import { inMaintenance, isServing, ObservedServer } from "../haproxy/server-state";
 import { desiredSlots, previewSlots, ServerSlot, slotNames } from "../haproxy/slots";

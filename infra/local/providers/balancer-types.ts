@@ -1,5 +1,5 @@
 import type { Color } from "../../contract";
-import type { HealthCheck } from "../haproxy/config";
+import type { HealthCheck } from "../haproxy/haproxy-config";
 import type { Tags } from "../tags";
 
 /**
@@ -44,7 +44,7 @@ export interface BalancerOutputs extends BalancerInputs {
   readonly previewPort: number;
   /** `http://127.0.0.1:<previewPort>`: reaches only the candidate color, whatever the weights. */
   readonly previewEndpoint: string;
-  /** The preview frontend's backend (previewBackendName in haproxy/config.ts). */
+  /** The preview frontend's backend (previewBackendName in haproxy/haproxy-config.ts). */
   readonly previewBackend: string;
   /** Master pid; the process group holds the workers too. */
   readonly pid: number;

@@ -13,7 +13,7 @@ import {
   type Measurement,
   type Verdict,
 } from "../../../automation/gates/gate";
-import { kubernetesRolloutController } from "../../../automation/gates/kubernetes-rollout-controller";
+import { kubernetesRolloutController } from "../../../automation/rollouts/kubernetes-rollout-controller";
 import type { JournalEvent } from "../../../automation/journal/journal-events";
 import { JournalFile } from "../../../automation/journal/journal-file";
 import type { ReleaseJournal } from "../../../automation/journal/release-journal";

@@ -4,7 +4,7 @@ import type {
   RolloutApiFor,
   RolloutObject,
   RolloutRef,
-} from "../../../automation/gates/kubernetes-rollout-controller";
+} from "../../../automation/rollouts/kubernetes-rollout-controller";
 
 type Step = { setWeight: number } | { pause: { duration?: string } };
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { DriverLauncher } from "../../../automation/cli/operator-actions";
+import type { DriverLauncher } from "../../../automation/operations/operator-actions";
 import type { ExecutorDeps } from "../../../automation/executor/execution-context";
 import { RolloutExecutor } from "../../../automation/executor/rollout-executor";
 import type { FleetStack } from "../../../automation/fleet/fleet-stack";
@@ -12,8 +12,8 @@ import type {
   GateTarget,
   Measurement,
 } from "../../../automation/gates/gate";
-import type { HeldLock } from "../../../automation/journal/fleet-lock";
-import { type FleetStore, openFleetStore } from "../../../automation/journal/fleet-store";
+import type { HeldLock } from "../../../automation/lock/fleet-lock";
+import { type FleetStore, openFleetStore } from "../../../automation/store/fleet-store";
 import type { JournalEvent, JournalEventBody } from "../../../automation/journal/journal-events";
 import { makeHarness } from "./executor-harness";
 import { fleetStack } from "./fleet-fixture";

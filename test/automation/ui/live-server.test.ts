@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as http from "node:http";
 import type { JournalEvent } from "../../../automation/journal/journal-events";
-import type { FleetStore } from "../../../automation/journal/fleet-store";
+import type { FleetStore } from "../../../automation/store/fleet-store";
 import { silentLogger } from "../../../automation/support/logger";
 import { LiveServer } from "../../../automation/ui/live-server";
 import {

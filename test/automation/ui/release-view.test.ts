@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import * as os from "node:os";
-import { approvalOfCommand } from "../../../automation/journal/approval-wait";
-import type { LockState } from "../../../automation/journal/fleet-lock";
+import { approvalOfCommand } from "../../../automation/progress/approval-wait";
+import type { LockState } from "../../../automation/lock/fleet-lock";
 import type { JournalEvent } from "../../../automation/journal/journal-events";
-import { splitOf } from "../../../automation/journal/stage-traffic";
+import { splitOf } from "../../../automation/progress/stage-traffic";
 import { escapeHtml, html } from "../../../automation/ui/html";
 import { renderPage } from "../../../automation/ui/page-render";
 import { releaseView } from "../../../automation/ui/release-view";

@@ -5,7 +5,7 @@
  * the stack outputs, which mocks never register.
  */
 import type { RecordedStack } from "../../support/record-stack";
-import { PROJECT } from "./fixtures";
+import { PROJECT } from "./policy-fixtures";
 import { PackResource } from "./run-pack";
 
 /** The signature key Pulumi puts on a serialized secret. */

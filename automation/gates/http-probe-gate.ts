@@ -1,0 +1,211 @@
+import pLimit from "p-limit";
+import type { AnalysisSettings } from "../settings/driver-settings";
+import { judgeErrorRate } from "./error-rate";
+import {
+  error,
+  fail,
+  type Figure,
+  type Gate,
+  type GateTarget,
+  type Measurement,
+  pass,
+  pending,
+} from "./gate";
+import type { HttpClient } from "./adapters/http-client";
+
+interface Sample {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+}
+
+export interface HttpProbePaths {
+  readonly health: string;
+  readonly ready: string;
+  readonly version: string;
+}
+
+export const DEFAULT_PATHS: HttpProbePaths = {
+  health: "/health",
+  ready: "/ready",
+  version: "/version",
+};
+
+/** Requests a probe keeps in flight at once. */
+const PROBE_CONCURRENCY = 8;
+
+/** "nyc.elb.amazonaws.com" or "http://127.0.0.1:8080" -> a base URL without a trailing slash. */
+export function baseUrl(endpoint: string): string {
+  const withScheme = /^[a-z]+:\/\//i.test(endpoint) ? endpoint : `http://${endpoint}`;
+  return withScheme.replace(/\/+$/, "");
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * Where the probe goes in each phase: the preview path (only the candidate answers there)
+ * before the candidate takes production traffic; the Rollout's own Ingress ALB during the EKS
+ * canary; the production endpoint otherwise. Undefined while the Ingress has no address yet.
+ */
+export function probeEndpoint(target: GateTarget): string | undefined {
+  switch (target.phase) {
+    case "verify":
+      return target.outputs.previewEndpoint;
+    case "canary":
+      return target.outputs.rollout?.ingressEndpoint ?? undefined;
+    case "shift":
+    case "bake":
+    case "test":
+      return target.outputs.endpoint;
+  }
+}
+
+/** The versions an answer may report: only the release on the preview path or after the flip. */
+export function expectedVersions(target: GateTarget): string[] {
+  // Staging tests run after the flip: only the release may answer.
+  if (target.phase === "verify" || target.phase === "test") return [target.release];
+  if (target.phase === "canary") return [target.release, target.previousVersion];
+  const { activeColor, candidateWeight } = target.outputs;
+  if (activeColor === target.candidateColor && candidateWeight === 0) return [target.release];
+  if (candidateWeight > 0) return [target.release, target.previousVersion];
+  return [target.previousVersion];
+}
+
+/**
+ * The external probe: /health and /ready must answer 200 and every /version must report an
+ * expected version. On the preview path (`verify`) every answer comes from the candidate, so
+ * the probe also judges the candidate's error rate and p99 from its own sample, accumulated
+ * over the whole step: it sends `previewRequestsPerCheck` requests per check and passes only
+ * once it has seen the minimum sample (error-rate.ts). In the other phases production
+ * traffic mixes both colors; the candidate's own figures come from the candidate-traffic gate.
+ */
+export class HttpProbeGate implements Gate {
+  readonly name = "http-probe";
+  private readonly samples = new Map<string, Sample[]>();
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly settings: AnalysisSettings,
+    private readonly paths: HttpProbePaths = DEFAULT_PATHS,
+  ) {}
+
+  begin(target: GateTarget): Promise<void> {
+    this.samples.set(keyOf(target), []);
+    return Promise.resolve();
+  }
+
+  async measure(target: GateTarget, signal: AbortSignal): Promise<Measurement> {
+    const endpoint = probeEndpoint(target);
+    if (endpoint === undefined) return pending("the Rollout's Ingress has no address yet");
+    const base = baseUrl(endpoint);
+    const expected = expectedVersions(target);
+    const problems: string[] = [];
+    let reached = 0;
+
+    for (const path of [this.paths.health, this.paths.ready]) {
+      const response = await this.get(`${base}${path}`, signal);
+      if (response === undefined) continue;
+      reached++;
+      if (response.status !== 200) problems.push(`GET ${path} answered ${response.status}`);
+    }
+    const count =
+      target.phase === "verify"
+        ? this.settings.previewRequestsPerCheck
+        : this.settings.requestsPerCheck;
+    const limit = pLimit(PROBE_CONCURRENCY);
+    const checks = await Promise.all(
+      Array.from({ length: count }, () =>
+        limit(async () => {
+          const response = await this.get(`${base}${this.paths.version}`, signal);
+          if (response === undefined)
+            return { answered: false, ok: false, latencyMs: 0, version: undefined };
+          const ok = response.status >= 200 && response.status < 300;
+          const version = reportedVersion(response.body);
+          return { answered: true, ok, latencyMs: response.latencyMs, version };
+        }),
+      ),
+    );
+    reached += checks.filter((c) => c.answered).length;
+    if (reached === 0) return error(`${base} did not answer`);
+    const wrong = checks.find(
+      (c) => c.ok && (c.version === undefined || !expected.includes(c.version)),
+    );
+    if (wrong) {
+      problems.push(
+        `GET ${this.paths.version} reported ${wrong.version ?? "no version"}, expected ${expected.join(" or ")}`,
+      );
+    }
+
+    const key = keyOf(target);
+    const sample = [
+      ...(this.samples.get(key) ?? []),
+      ...checks.map(({ ok, latencyMs }) => ({ ok, latencyMs })),
+    ];
+    this.samples.set(key, sample);
+    const errors = sample.filter((s) => !s.ok).length;
+    const p99 = percentile(
+      sample.filter((s) => s.ok).map((s) => s.latencyMs),
+      99,
+    );
+    const judged = judgeErrorRate(
+      errors,
+      sample.length,
+      this.settings.maxErrorRate,
+      this.settings.confidence,
+    );
+    const figures: Figure[] = [
+      { name: "requests", value: sample.length, unit: "requests" },
+      {
+        name: "error rate",
+        value: judged.rate * 100,
+        unit: "%",
+        threshold: this.settings.maxErrorRate * 100,
+        limit: "max",
+      },
+      {
+        name: "p99",
+        value: Math.round(p99),
+        unit: "ms",
+        threshold: this.settings.maxP99Ms,
+        limit: "max",
+      },
+    ];
+    const where =
+      target.phase === "verify" ? "preview" : target.phase === "canary" ? "ingress" : "production";
+    const summary = `${where} ${base}: ${judged.detail}, p99 ${Math.round(p99)}ms`;
+    if (problems.length > 0) return fail(`${problems[0]} (${summary})`, figures);
+    if (target.phase !== "verify") return pass(summary, figures);
+    if (judged.verdict === "fail") return fail(summary, figures);
+    if (judged.verdict === "pending") return pending(summary);
+    if (p99 > this.settings.maxP99Ms) {
+      return fail(`p99 ${Math.round(p99)}ms > ${this.settings.maxP99Ms}ms (${summary})`, figures);
+    }
+    return pass(summary, figures);
+  }
+
+  /** undefined when the request failed or was cancelled (counted as an error sample). */
+  private async get(url: string, signal: AbortSignal) {
+    if (signal.aborted) return undefined;
+    try {
+      return await this.http.get(url, signal);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function keyOf(target: GateTarget): string {
+  return `${target.stack}/${target.outpost}:${target.phase}`;
+}
+
+function reportedVersion(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { version?: unknown };
+    return typeof parsed.version === "string" ? parsed.version : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,255 @@
+import { describeHolder, type LockState } from "../lock/fleet-lock";
+import type { JournalEvent } from "../journal/journal-events";
+import { type ReleaseProgress, stepKey } from "../progress/release-progress";
+import { allStages, batchesOf, batchLabel, PRESTAGE_STEP } from "../plan/plan-types";
+import type { GateSummary } from "../gates/gate-summary";
+import { describeGate } from "../progress/event-summary";
+import { batchSteps } from "../executor/stage-view";
+
+export type StepState = "done" | "running" | "failed" | "pending";
+
+export interface StatusView {
+  readonly release: string;
+  readonly attempt: number;
+  readonly startedBy: string;
+  readonly startedAt: string;
+  readonly command: string;
+  /** running | paused | stopped (driver gone mid-way; resume continues) | finished */
+  readonly state: string;
+  readonly outcome: string | null;
+  readonly driver: string | null;
+  /** The fleet-wide prestage before wave 1, or null when the plan has none. */
+  readonly prestage: {
+    readonly batches: { readonly stages: readonly string[]; readonly state: StepState }[];
+  } | null;
+  readonly waves: {
+    readonly name: string;
+    /** Wave 0: the staging stacks, before the prestage and the production waves. */
+    readonly staging: boolean;
+    readonly state: string;
+    readonly batches: {
+      /** "canary " or "batch <n>" (batchLabel). */
+      readonly label: string;
+      readonly stages: readonly string[];
+      readonly steps: Record<string, StepState>;
+    }[];
+  }[];
+  /** The test gates of each staging stage that ran them (wave 0), in plan order. */
+  readonly tests: { readonly stage: string; readonly gates: readonly GateSummary[] }[];
+  readonly failures: { readonly stage: string; readonly reason: string }[];
+  readonly rollback: {
+    readonly scope: string;
+    readonly stages: readonly string[];
+    readonly state: string;
+    readonly reason: string;
+  } | null;
+  readonly pendingRequests: string[];
+}
+
+/** A step's state from the journal: done, failed (a stage failed in it), started, or not yet. */
+function stepStateOf(progress: ReleaseProgress, key: string): StepState {
+  if (progress.completedSteps.has(key)) return "done";
+  if (progress.failedSteps.has(key)) return "failed";
+  return progress.startedSteps.has(key) ? "running" : "pending";
+}
+
+const MARKS: Record<StepState, string> = { done: " ✓", running: " …", failed: " ✗", pending: "" };
+
+/** How `status` marks a step: ✓ done, … running, ✗ failed, nothing pending. */
+const markOf = (state: StepState) => MARKS[state];
+
+/** What `status` shows, from the journal and the lock. Pure. */
+export function statusView(progress: ReleaseProgress, lock: LockState): StatusView {
+  const holdsThis = lock.state === "held" && lock.holder.release === progress.release;
+  const state = progress.finished
+    ? "finished"
+    : holdsThis
+      ? "running"
+      : progress.paused
+        ? "paused"
+        : "stopped";
+  const waves = progress.plan.waves.map((wave) => {
+    const batches = batchesOf(wave).map((batch, index) => {
+      const steps: Record<string, StepState> = {};
+      for (const step of batchSteps(progress.plan, batch)) {
+        steps[step.id] = stepStateOf(progress, stepKey(wave.name, index, step.id));
+      }
+      return { label: batchLabel(batch, index), stages: batch.map((s) => s.id), steps };
+    });
+    const rolledBack =
+      progress.rollback?.completed &&
+      wave.stages.some((s) => progress.rollback?.stages.includes(s.id));
+    const waveState = rolledBack
+      ? "rolled back"
+      : progress.completedWaves.has(wave.name)
+        ? "done"
+        : progress.startedWaves.has(wave.name)
+          ? "in progress"
+          : "not started";
+    return { name: wave.name, staging: wave.staging === true, state: waveState, batches };
+  });
+  const prestage = progress.plan.prestage
+    ? {
+        batches: progress.plan.prestage.batches.map((stages, index) => ({
+          stages,
+          state: stepStateOf(progress, stepKey(PRESTAGE_STEP, index, PRESTAGE_STEP)),
+        })),
+      }
+    : null;
+  const pending = progress.pending;
+  return {
+    release: progress.release,
+    attempt: progress.attempt,
+    startedBy: progress.startedBy.user,
+    startedAt: progress.startedAt,
+    command: progress.command,
+    state,
+    outcome: progress.finished?.outcome ?? null,
+    driver:
+      lock.state === "free"
+        ? null
+        : `${lock.state === "stale" ? "STALE " : ""}${describeHolder(lock.holder)}`,
+    prestage,
+    waves,
+    tests: allStages(progress.plan).flatMap((stage) => {
+      const gates = progress.testResults.get(stage.id);
+      return gates ? [{ stage: stage.id, gates }] : [];
+    }),
+    failures: [...progress.failedStages].map(([stage, reason]) => ({ stage, reason })),
+    rollback: progress.rollback
+      ? {
+          scope: progress.rollback.scope,
+          stages: progress.rollback.stages,
+          state: progress.rollback.completed
+            ? "completed"
+            : progress.rollback.failed
+              ? `failed: ${progress.rollback.failed}`
+              : "in progress",
+          reason: progress.rollback.reason,
+        }
+      : null,
+    pendingRequests: [
+      ...(pending.pause ? [`pause by ${pending.pause.user}`] : []),
+      ...(pending.abort ? [`abort by ${pending.abort.by.user}`] : []),
+      ...(pending.rollback ? [`rollback by ${pending.rollback.by.user}`] : []),
+      ...pending.promotions.map((p) => `promote ${p.wave ?? "next wave"} by ${p.by.user}`),
+    ],
+  };
+}
+
+export function formatStatus(view: StatusView): string {
+  const lines = [
+    `release ${view.release} (attempt ${view.attempt}): ${view.state}${view.outcome ? ` (${view.outcome})` : ""}`,
+    `  started ${view.startedAt} by ${view.startedBy}: ${view.command}`,
+    `  driver: ${view.driver ?? "none running"}`,
+  ];
+  const waveLines = (wave: StatusView["waves"][number]) => {
+    lines.push(`  wave ${wave.name}: ${wave.state}`);
+    for (const batch of wave.batches) {
+      const steps = Object.entries(batch.steps)
+        .map(([id, state]) => `${id}${markOf(state)}`)
+        .join(" > ");
+      lines.push(`    ${batch.label}  ${batch.stages.join(", ")}: ${steps}`);
+    }
+  };
+  // In the order they run: wave 0 (staging), the prestage, the production waves.
+  view.waves.filter((wave) => wave.staging).forEach(waveLines);
+  if (view.prestage) {
+    const states = view.prestage.batches.map((b) => b.state);
+    const overall = states.every((st) => st === "done")
+      ? "done"
+      : states.includes("failed")
+        ? "failed"
+        : states.some((st) => st !== "pending")
+          ? "in progress"
+          : "not started";
+    lines.push(`  ${PRESTAGE_STEP} (idle colors, no traffic): ${overall}`);
+    view.prestage.batches.forEach((batch, index) => {
+      lines.push(
+        `    batch ${index}  ${batch.stages.join(", ")}: ${PRESTAGE_STEP}${markOf(batch.state)}`,
+      );
+    });
+  }
+  view.waves.filter((wave) => !wave.staging).forEach(waveLines);
+  if (view.tests.length > 0) lines.push("  test gates (staging):");
+  for (const { stage, gates } of view.tests) {
+    lines.push(`    ${stage}`);
+    for (const gate of gates) lines.push(`      ${describeGate(gate)}`);
+  }
+  for (const failure of view.failures) lines.push(`  FAILED ${failure.stage}: ${failure.reason}`);
+  if (view.rollback) {
+    lines.push(
+      `  rollback (${view.rollback.scope}) ${view.rollback.state}: ${view.rollback.stages.join(", ") || "(config only)"}`,
+    );
+  }
+  if (view.pendingRequests.length > 0)
+    lines.push(`  pending requests: ${view.pendingRequests.join("; ")}`);
+  if (view.state === "stopped" || view.state === "paused")
+    lines.push("  next: outpost-fleet resume (or abort / rollback)");
+  return lines.join("\n");
+}
+
+export interface HistoryEntry {
+  readonly release: string;
+  readonly attempt: number;
+  readonly by: string;
+  readonly host: string;
+  readonly command: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly outcome: string;
+}
+
+/** One entry per attempt of every release, newest first. Pure. */
+export function releaseHistory(
+  journals: readonly { release: string; events: readonly JournalEvent[] }[],
+): HistoryEntry[] {
+  const entries: HistoryEntry[] = [];
+  for (const { release, events } of journals) {
+    let current: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } | undefined;
+    for (const event of events) {
+      if (event.type === "release-started") {
+        if (current) entries.push(current);
+        current = {
+          release,
+          attempt: event.attempt,
+          by: event.by.user,
+          host: event.by.host,
+          command: event.command,
+          startedAt: event.at,
+          finishedAt: null,
+          outcome: "in progress",
+        };
+      } else if (event.type === "release-finished" && current) {
+        current.finishedAt = event.at;
+        current.outcome = event.outcome;
+      } else if (
+        (event.type === "rollback-requested" || event.type === "resumed") &&
+        current?.finishedAt
+      ) {
+        current.outcome = `${current.outcome}, then ${event.type === "resumed" ? "resumed" : "rollback requested"}`;
+        current.finishedAt = null;
+      }
+    }
+    if (current) entries.push(current);
+  }
+  return entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.attempt - a.attempt);
+}
+
+export function formatHistory(entries: readonly HistoryEntry[]): string {
+  if (entries.length === 0) return "no releases yet";
+  const rows = entries.map((e) => [
+    e.release,
+    `#${e.attempt}`,
+    e.outcome,
+    `${e.by}@${e.host}`,
+    e.startedAt,
+    e.finishedAt ?? "-",
+    e.command,
+  ]);
+  const header = ["release", "try", "outcome", "by", "started", "finished", "command"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+  return [line(header), ...rows.map(line)].join("\n");
+}
