@@ -1,0 +1,172 @@
+import type { GateTarget } from "../../automation/gates/gate";
+import type {
+  RolloutApi,
+  RolloutApiFor,
+  RolloutObject,
+} from "../../automation/rollouts/kubernetes-rollout-controller";
+import type { Clock } from "../../automation/support/clock";
+import type { StepTimes } from "./aws-step-times";
+import type { OutpostWorld } from "./outpost-world";
+
+/** One Outpost's Rollout since its image last changed. */
+interface RolloutRun {
+  readonly version: string;
+  readonly previous: string;
+  readonly startedAt: number;
+  /** Each step's own time in ms; undefined: an indefinite pause, which ends at a promote. */
+  readonly durations: readonly (number | undefined)[];
+  /** When the driver promoted each indefinite pause. */
+  readonly promotedAt: Map<number, number>;
+  aborted: boolean;
+}
+
+/**
+ * The Argo Rollouts controller of every simulated Outpost, behind the RolloutApi the real
+ * controller port talks to (kubernetes-rollout-controller.ts reads its status the way `kubectl
+ * argo rollouts status` does). When the engine applies a new `rolloutVersion`, Argo walks the
+ * Rollout spec the program emits (infra/aws/rollout-spec.ts, eks.canarySteps): a setWeight
+ * starts the canary pods it needs (ceil(weight x replicas), each ready after podReadyS) and
+ * moves the Ingress ALB's weights (ingressWeightS); a pause lasts its duration (an indefinite
+ * one until the driver promotes); an analysis lasts its run of measurements. Then it is Healthy.
+ */
+export class SimulatedArgo {
+  private readonly runs = new Map<string, RolloutRun>();
+
+  constructor(
+    private readonly world: OutpostWorld,
+    private readonly clock: Clock,
+    private readonly times: StepTimes,
+  ) {}
+
+  /** The Rollout's image moved to `version` now (the canary step's `up`). */
+  start(stack: string, outpost: string, version: string, previous: string): void {
+    const { model } = this.world.site(stack, outpost);
+    let pods = 0;
+    const durations = model.rolloutSteps.map((step) => {
+      if (step.kind === "setWeight") {
+        const needed = Math.ceil((step.weight / 100) * model.rolloutReplicas);
+        const podsMs = needed > pods ? this.times.podReadyS * 1000 : 0;
+        pods = Math.max(pods, needed);
+        return podsMs + this.times.ingressWeightS * 1000;
+      }
+      if (step.kind === "pause")
+        return step.seconds === undefined ? undefined : step.seconds * 1000;
+      return step.seconds * 1000;
+    });
+    this.runs.set(`${stack}/${outpost}`, {
+      version,
+      previous,
+      startedAt: this.clock.now(),
+      durations,
+      promotedAt: new Map(),
+      aborted: false,
+    });
+  }
+
+  /** The share of the Ingress' traffic on the new version now (0 before any canary step). */
+  canaryWeight(
+    stack: string,
+    outpost: string,
+  ): { weight: number; version: string; previous: string } | undefined {
+    const run = this.runs.get(`${stack}/${outpost}`);
+    if (run === undefined) return undefined;
+    const { model } = this.world.site(stack, outpost);
+    const index = this.stepIndex(run);
+    let weight = 0;
+    model.rolloutSteps.slice(0, index).forEach((step) => {
+      if (step.kind === "setWeight") weight = step.weight;
+    });
+    if (index >= model.rolloutSteps.length) weight = 100;
+    return { weight: run.aborted ? 0 : weight, version: run.version, previous: run.previous };
+  }
+
+  /** The API of each Outpost's cluster, for kubernetesRolloutController. */
+  apiFor(): RolloutApiFor {
+    return (target: GateTarget) => Promise.resolve(this.api(target.stack, target.outpost));
+  }
+
+  private api(stack: string, outpost: string): RolloutApi {
+    const key = `${stack}/${outpost}`;
+    return {
+      get: () => Promise.resolve(this.object(stack, outpost)),
+      patchSpec: (_ref, spec) => {
+        const run = this.runs.get(key);
+        // A promote: an indefinite pause ends now, and the steps after it follow.
+        if (run && spec.paused === false) this.promote(run);
+        return Promise.resolve();
+      },
+      patchStatus: (_ref, status) => {
+        const run = this.runs.get(key);
+        if (run && status.abort === true) run.aborted = true;
+        return Promise.resolve();
+      },
+    };
+  }
+
+  /** A promote ends the indefinite pause the Rollout is at, now. */
+  private promote(run: RolloutRun): void {
+    const index = this.stepIndex(run);
+    if (index < run.durations.length && run.durations[index] === undefined) {
+      run.promotedAt.set(index, this.clock.now());
+    }
+  }
+
+  /** The step the Rollout is at now: the first not yet ended (steps.length when done). */
+  private stepIndex(run: RolloutRun): number {
+    const now = this.clock.now();
+    let at = run.startedAt;
+    for (let i = 0; i < run.durations.length; i++) {
+      const own = run.durations[i];
+      const end = own === undefined ? run.promotedAt.get(i) : at + own;
+      if (end === undefined || end > now) return i;
+      at = end;
+    }
+    return run.durations.length;
+  }
+
+  private object(stack: string, outpost: string): RolloutObject {
+    const { model } = this.world.site(stack, outpost);
+    // The program's own spec, as the cluster would hold it.
+    const steps = model.rolloutSpecSteps as {
+      setWeight?: number;
+      pause?: { duration?: unknown };
+    }[];
+    const spec = { strategy: { canary: { steps } } };
+    const run = this.runs.get(`${stack}/${outpost}`);
+    if (run === undefined) {
+      return {
+        spec,
+        status: { phase: "Healthy", currentStepIndex: steps.length, pauseConditions: null },
+      };
+    }
+    const index = this.stepIndex(run);
+    if (run.aborted) {
+      return {
+        spec,
+        status: {
+          phase: "Degraded",
+          abort: true,
+          currentStepIndex: index,
+          message: "RolloutAborted",
+        },
+      };
+    }
+    const step = model.rolloutSteps[index];
+    if (step === undefined) {
+      return {
+        spec,
+        status: { phase: "Healthy", currentStepIndex: steps.length, pauseConditions: null },
+      };
+    }
+    const paused = step.kind === "pause";
+    return {
+      spec: paused && step.seconds === undefined ? { ...spec, paused: true } : spec,
+      status: {
+        phase: paused ? "Paused" : "Progressing",
+        currentStepIndex: index,
+        pauseConditions: paused ? [{ reason: "CanaryPauseStep" }] : null,
+        message: paused ? "CanaryPauseStep" : "more replicas need to be updated",
+      },
+    };
+  }
+}

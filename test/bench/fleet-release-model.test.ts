@@ -1,0 +1,185 @@
+import { expect } from "chai";
+import { cloudWatchTrafficSource } from "../../automation/gates/adapters/aws/cloudwatch-traffic";
+import type { GateTarget } from "../../automation/gates/gate";
+import { AwsApiLimits } from "../../bench/lib/aws-api-quotas";
+import { STEP_TIMES, type StackModel, type StepTimes } from "../../bench/lib/aws-step-times";
+import { EventClock } from "../../bench/lib/event-clock";
+import { runFleetRelease } from "../../bench/lib/fleet-release-run";
+import { OutpostWorld } from "../../bench/lib/outpost-world";
+import { simulatedGetMetricData } from "../../bench/lib/simulated-cloudwatch";
+import { loadBalancerDimension, targetGroupDimension } from "../../bench/lib/simulated-names";
+import { TokenBucket } from "../../bench/lib/token-bucket";
+
+const MINUTE = 60_000;
+
+describe("bench: the fleet-release model", () => {
+  it("the event clock ends concurrent sleeps of different lengths at their own instants", async () => {
+    const clock = new EventClock(0);
+    const ends: [string, number][] = [];
+    const sleeper = async (name: string, ms: number[]) => {
+      for (const m of ms) await clock.sleep(m);
+      ends.push([name, clock.now()]);
+    };
+    const aborted = new AbortController();
+    const cancelled = clock.sleep(1_000, aborted.signal).catch(() => "cancelled");
+    aborted.abort(new Error("stop"));
+    await Promise.all([sleeper("long", [240_000]), sleeper("short", [5_000, 5_000])]);
+    expect(await cancelled).to.equal("cancelled");
+    expect(ends).to.deep.equal([
+      ["short", 10_000],
+      ["long", 240_000],
+    ]);
+  });
+
+  it("a token bucket lets a burst through, then one call per refill, in arrival order", async () => {
+    const clock = new EventClock(0);
+    const bucket = new TokenBucket(clock, { capacity: 2, perSecond: 1 });
+    const granted: number[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        await bucket.take();
+        granted.push(clock.now());
+      }),
+    );
+    expect(granted).to.deep.equal([0, 0, 1_000, 2_000]);
+    expect(bucket.usage()).to.deep.equal({ calls: 4, waitedMs: 3_000 });
+    // Idle for 10 s: the bucket is full again (a burst of 2), never fuller.
+    await clock.sleep(10_000);
+    const later: number[] = [];
+    await Promise.all(
+      [0, 1, 2].map(async () => {
+        await bucket.take();
+        later.push(clock.now());
+      }),
+    );
+    expect(later).to.deep.equal([12_000, 12_000, 13_000]);
+  });
+
+  it("buckets are per API, account and Region", async () => {
+    const clock = new EventClock(0);
+    const limits = new AwsApiLimits(clock, {
+      "elb:Describe": { capacity: 1, perSecond: 1 },
+      autoscaling: { capacity: 1, perSecond: 1 },
+      "cloudwatch:GetMetricData": { capacity: 1, perSecond: 1 },
+      "cloudwatch:DescribeAlarms": { capacity: 1, perSecond: 1 },
+    });
+    const us = { account: "111122223333", region: "us-east-1" };
+    await Promise.all([
+      limits.take("elb:Describe", us),
+      limits.take("elb:Describe", { ...us, region: "eu-west-1" }),
+      limits.take("autoscaling", us),
+    ]);
+    expect(clock.now()).to.equal(0);
+    await limits.take("elb:Describe", us);
+    expect(clock.now()).to.equal(1_000);
+    expect(limits.usage()["elb:Describe"]).to.deep.equal({ calls: 3, waitedMs: 1_000 });
+  });
+
+  it("the traffic source sees a color's requests by the weights, in whole periods, after the delay", async () => {
+    const clock = new EventClock(0);
+    const times: StepTimes = { ...STEP_TIMES, requestsPerSecond: 100, metricDelayS: 120 };
+    const world = new OutpostWorld(clock, times, (version) => (version === "2.1.0" ? 0.02 : 0));
+    const model = { healthyAfterS: 20, desiredInstances: {} } as unknown as StackModel;
+    world.add(
+      "us",
+      "nyc",
+      {
+        blueVersion: "2.0.0",
+        greenVersion: "2.1.0",
+        activeColor: "blue",
+        candidateWeight: 0,
+        idleWarm: true,
+        rolloutVersion: "2.0.0",
+      },
+      { account: "111122223333", region: "us-east-1" },
+      model,
+    );
+    const source = cloudWatchTrafficSource(
+      simulatedGetMetricData(world, new AwsApiLimits(clock), clock),
+      () => clock.now(),
+    );
+    const target = {
+      stack: "us",
+      outpost: "nyc",
+      awsRegion: "us-east-1",
+      outputs: {
+        trafficStats: {
+          kind: "cloudwatch",
+          loadBalancer: loadBalancerDimension("us", "nyc"),
+          targetGroups: {
+            blue: targetGroupDimension("us", "nyc", "blue"),
+            green: targetGroupDimension("us", "nyc", "green"),
+          },
+        },
+      },
+    } as unknown as GateTarget;
+    // 10% to green from 0:30, the flip at 1:30.
+    await clock.sleep(30_000);
+    world.setWeights("us", "nyc", { blue: 90, green: 10 });
+    const mark = await source.mark(target, "green", new AbortController().signal);
+    await clock.sleep(MINUTE);
+    world.setWeights("us", "nyc", { blue: 0, green: 100 });
+    const since = () => source.since(target, "green", mark, new AbortController().signal);
+    // A minute's datapoint is readable 2 minutes after it ends: at 2:59, nothing yet.
+    await clock.sleep(89_000);
+    expect((await since()).requests).to.equal(0);
+    // At 3:00 minute 0 is: 30 s at 10% of 100 req/s = 300 requests, 2% of them 5xx.
+    await clock.sleep(1_000);
+    expect(await since()).to.deep.equal({
+      requests: 300,
+      errors: 6,
+      responseTimeMs: STEP_TIMES.appLatencyMs.p99,
+      responseTimeStat: "p99",
+    });
+    // At 4:00 minute 1 too: 30 s at 10% and 30 s at 100% = 300 + 3000 more.
+    await clock.sleep(MINUTE);
+    expect((await since()).requests).to.equal(3_600);
+  });
+
+  it("one Outpost end to end: the shipped settings and stack, the exact seconds of every step", async () => {
+    // The shipped driver.yaml and Pulumi.us.yaml cut to its first Outpost, no staging stack,
+    // and a model without network, app or engine time, with no metric delay, so every second
+    // below is the model's own arithmetic:
+    //   prestage 222.6 s: instances InService at 220 s; the provider's capacity polls back off
+    //     100 ms doubling to 10 s, so they run at 0, 0.2, 0.6, 1.4, 3.0, 6.2, 12.6, 22.6 ...
+    //     212.6, 222.6 s: the first after 220 s;
+    //   verify 40 s: the preview probe has 300 requests at its third check (20 s), healthy
+    //     targets at 240 s (InService + 10 s x 2 healthy checks) also by the third, then three
+    //     passes in a row;
+    //   flip 65 s: the listener change (5 s) at 267.6 s; the candidate's first datapoint,
+    //     [4:00, 5:00), is readable at 5:00 (300 s), seen at 307.6 s, then three passes in a row;
+    //   eks-canary 690 s: setWeight 10 (a pod, 25 s, and the Ingress weights, 5 s), pause 2m,
+    //     analysis (4 measurements 30 s apart: 90 s), setWeight 50 (30 s), pause 5m, analysis
+    //     90 s, setWeight 100 (30 s); seen at the driver's poll every 10 s;
+    //   bake 300 s (bakeSeconds); sync-stack 5 s (the stack-wide resources);
+    //   finalize 125 s: scaleDownDelaySeconds 120, then the old color's scale-down, 5 s.
+    const times: StepTimes = {
+      ...STEP_TIMES,
+      metricDelayS: 0,
+      engineBaseMs: 0,
+      enginePerOutpostMs: 0,
+      roundTripMs: {},
+      appLatencyMs: { p50: 0, p95: 0, p99: 0 },
+    };
+    const run = await runFleetRelease({
+      outposts: 1,
+      productionStacks: ["us"],
+      stagingStacks: [],
+      times,
+    });
+    expect(run.byStepKind).to.deep.equal({
+      preflight: 0,
+      engine: 0,
+      prestage: 222.6,
+      verify: 40,
+      flip: 65,
+      "eks-canary": 690,
+      bake: 300,
+      "sync-stack": 5,
+      finalize: 125,
+    });
+    expect(run.totalSeconds).to.equal(1447.6);
+    expect(run.waves.map((w) => w.name)).to.deep.equal(["preflight", "prestage", "us", "finalize"]);
+    expect(run.waves[2].seconds).to.be.closeTo(40 + 65 + 690 + 300 + 5, 1e-9);
+  });
+});
