@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import type { DescribeAlarmsCommandOutput } from "@aws-sdk/client-cloudwatch";
+import type {
+  DescribeAlarmsCommand,
+  DescribeAlarmsCommandInput,
+  DescribeAlarmsCommandOutput,
+} from "@aws-sdk/client-cloudwatch";
 import { awsAlarmStateReader } from "../../automation/gates/adapters/aws/cloudwatch-alarm-reader";
 import { driverCredentials } from "../../automation/gates/adapters/aws/gate-credentials";
 
@@ -16,20 +20,20 @@ function pagingClient(
   alarms: { name: string; type: "MetricAlarm" | "CompositeAlarm"; state: string }[],
   maxRecords: number,
 ) {
-  const sent: Record<string, unknown>[] = [];
+  const sent: DescribeAlarmsCommandInput[] = [];
   const tokens = new Map<string, number>();
-  const send = (command: { input: Record<string, unknown> }) => {
+  const send = (command: DescribeAlarmsCommand) => {
     const input = command.input;
     sent.push(input);
-    const names = input.AlarmNames as string[];
+    const names = input.AlarmNames ?? [];
     if (names.length > 100) throw new Error("AlarmNames: at most 100 items");
     // Without AlarmTypes, DescribeAlarms returns metric alarms only.
-    const types = (input.AlarmTypes as string[] | undefined) ?? ["MetricAlarm"];
+    const types: string[] = input.AlarmTypes ?? ["MetricAlarm"];
     const matching = alarms.filter((a) => names.includes(a.name) && types.includes(a.type));
-    const token = input.NextToken as string | undefined;
+    const token = input.NextToken;
     const start = token === undefined ? 0 : tokens.get(token);
     if (start === undefined) throw new Error(`InvalidNextToken ${token}`);
-    const page = Math.min(maxRecords, (input.MaxRecords as number | undefined) ?? 50);
+    const page = Math.min(maxRecords, input.MaxRecords ?? 50);
     const slice = matching.slice(start, start + page);
     let NextToken: string | undefined;
     if (start + page < matching.length) {
@@ -37,7 +41,7 @@ function pagingClient(
       tokens.set(NextToken, start + page);
     }
     const shape = (a: (typeof alarms)[number]) => ({ AlarmName: a.name, StateValue: a.state });
-    const answer: DescribeAlarmsCommandOutput = {
+    const answer = {
       $metadata: {},
       MetricAlarms: slice.filter((a) => a.type === "MetricAlarm").map(shape),
       CompositeAlarms: slice.filter((a) => a.type === "CompositeAlarm").map(shape),
@@ -97,7 +101,7 @@ describe("gates: the CloudWatch alarm reader (DescribeAlarms)", () => {
     );
     expect(states.map((s) => s.name).sort()).to.deep.equal(alarms.map((a) => a.name));
     // 100 + 100 + 30 names; 40 alarms a page: 3 + 3 + 1 requests.
-    expect(client.sent.map((input) => (input.AlarmNames as string[]).length)).to.deep.equal([
+    expect(client.sent.map((input) => input.AlarmNames?.length)).to.deep.equal([
       100, 100, 100, 100, 100, 100, 30,
     ]);
   });
