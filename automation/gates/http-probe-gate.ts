@@ -11,7 +11,7 @@ import {
   pass,
   pending,
 } from "./gate";
-import type { HttpClient } from "./adapters/http-client";
+import type { HttpExchange } from "./adapters/http-exchange";
 
 interface Sample {
   readonly ok: boolean;
@@ -87,7 +87,7 @@ export class HttpProbeGate implements Gate {
   private readonly samples = new Map<string, Sample[]>();
 
   constructor(
-    private readonly http: HttpClient,
+    private readonly http: HttpExchange,
     private readonly settings: AnalysisSettings,
     private readonly paths: HttpProbePaths = DEFAULT_PATHS,
   ) {}
@@ -190,7 +190,10 @@ export class HttpProbeGate implements Gate {
   private async get(url: string, signal: AbortSignal) {
     if (signal.aborted) return undefined;
     try {
-      return await this.http.get(url, signal);
+      return await this.http.send(
+        { method: "GET", url, headers: { accept: "application/json" } },
+        signal,
+      );
     } catch {
       return undefined;
     }

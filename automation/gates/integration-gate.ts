@@ -105,7 +105,7 @@ export class IntegrationGate implements Gate {
     const request = `${check.method} ${path}`;
     let response;
     try {
-      response = await this.http.send(check.method, `${base}${path}`, signal);
+      response = await this.http.send({ method: check.method, url: `${base}${path}` }, signal);
     } catch (err) {
       return { answered: false, problem: `${request}: no answer (${causeOf(err)})` };
     }

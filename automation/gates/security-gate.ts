@@ -55,7 +55,7 @@ export class SecurityGate implements Gate {
     for (const path of this.settings.paths) {
       signal.throwIfAborted();
       try {
-        const response = await this.http.send("GET", `${base}${path}`, signal);
+        const response = await this.http.send({ method: "GET", url: `${base}${path}` }, signal);
         answered++;
         const found = headerProblems(response.headers, this.settings, target.release);
         problems.push(...found.map((problem) => `GET ${path}: ${problem}`));
@@ -120,7 +120,7 @@ export async function plainHttpProblem(
 ): Promise<string | undefined> {
   let response;
   try {
-    response = await http.send("GET", url, signal);
+    response = await http.send({ method: "GET", url }, signal);
   } catch {
     signal.throwIfAborted();
     return undefined;

@@ -3,7 +3,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { OutpostOutputs } from "../../infra/contract";
 import type { GateTarget } from "../../automation/gates/gate";
-import { fetchHttpExchange } from "../../automation/gates/adapters/http-exchange";
+import { httpExchange } from "../../automation/gates/adapters/http-exchange";
 import { IntegrationGate } from "../../automation/gates/integration-gate";
 import { LoadGate } from "../../automation/gates/load-gate";
 import { plainHttpProblem, SecurityGate } from "../../automation/gates/security-gate";
@@ -102,7 +102,7 @@ describe("staging test gates: integration (real HTTP server)", () => {
   it("passes every shipped check and the built-in ones on a good release", async () => {
     const app = await startApp();
     try {
-      const result = await new IntegrationGate(fetchHttpExchange, checks).measure(
+      const result = await new IntegrationGate(httpExchange, checks).measure(
         target(app.endpoint),
         never,
       );
@@ -117,7 +117,7 @@ describe("staging test gates: integration (real HTTP server)", () => {
   it("fails the broken release (200 with an empty catalogue), naming check, path and body", async () => {
     const app = await startApp({ broken: true });
     try {
-      const result = await new IntegrationGate(fetchHttpExchange, checks).measure(
+      const result = await new IntegrationGate(httpExchange, checks).measure(
         target(app.endpoint),
         never,
       );
@@ -135,7 +135,7 @@ describe("staging test gates: integration (real HTTP server)", () => {
   it("fails when /version is not the release or /config has another fingerprint", async () => {
     const app = await startApp({ version: "2.0.0", fingerprint: "sha256:other" });
     try {
-      const result = await new IntegrationGate(fetchHttpExchange, []).measure(
+      const result = await new IntegrationGate(httpExchange, []).measure(
         target(app.endpoint),
         never,
       );
@@ -154,7 +154,7 @@ describe("staging test gates: integration (real HTTP server)", () => {
 
   it("checks status and body text; an endpoint that does not answer is an error", async () => {
     const app = await startApp();
-    const gate = new IntegrationGate(fetchHttpExchange, [
+    const gate = new IntegrationGate(httpExchange, [
       {
         name: "teapot",
         method: "GET",
@@ -182,7 +182,7 @@ describe("staging test gates: security (real HTTP server)", () => {
   it("passes the app's headers on the local target", async () => {
     const app = await startApp();
     try {
-      const result = await new SecurityGate(fetchHttpExchange, security).measure(
+      const result = await new SecurityGate(httpExchange, security).measure(
         target(app.endpoint),
         never,
       );
@@ -199,7 +199,7 @@ describe("staging test gates: security (real HTTP server)", () => {
       extraHeaders: { "x-powered-by": "Express", "x-build": `storefront/${RELEASE}` },
     });
     try {
-      const result = await new SecurityGate(fetchHttpExchange, security).measure(
+      const result = await new SecurityGate(httpExchange, security).measure(
         target(app.endpoint),
         never,
       );
@@ -220,12 +220,12 @@ describe("staging test gates: security (real HTTP server)", () => {
     await new Promise<void>((resolve) => redirect.listen(0, "127.0.0.1", resolve));
     const redirectPort = (redirect.address() as AddressInfo).port;
     try {
-      const onAws = await new SecurityGate(fetchHttpExchange, security).measure(
+      const onAws = await new SecurityGate(httpExchange, security).measure(
         target(app.endpoint, { target: "aws" }),
         never,
       );
       expect(onAws.detail).to.contain(`endpoint ${app.endpoint} is not https (requireTls)`);
-      const serving = await new SecurityGate(fetchHttpExchange, security, app.port).measure(
+      const serving = await new SecurityGate(httpExchange, security, app.port).measure(
         target(`https://127.0.0.1:${app.port}`, { target: "aws" }),
         never,
       );
@@ -233,10 +233,8 @@ describe("staging test gates: security (real HTTP server)", () => {
         `http://127.0.0.1:${app.port}/ serves the app over plain http (status 200)`,
       );
       const url = (port: number) => `http://127.0.0.1:${port}/`;
-      expect(await plainHttpProblem(fetchHttpExchange, url(redirectPort), never)).to.equal(
-        undefined,
-      );
-      expect(await plainHttpProblem(fetchHttpExchange, url(app.port), never)).to.contain(
+      expect(await plainHttpProblem(httpExchange, url(redirectPort), never)).to.equal(undefined);
+      expect(await plainHttpProblem(httpExchange, url(app.port), never)).to.contain(
         "serves the app",
       );
     } finally {
@@ -246,7 +244,7 @@ describe("staging test gates: security (real HTTP server)", () => {
     }
     // Nothing listens any more: a refused connection is fine.
     expect(
-      await plainHttpProblem(fetchHttpExchange, `http://127.0.0.1:${redirectPort}/`, never),
+      await plainHttpProblem(httpExchange, `http://127.0.0.1:${redirectPort}/`, never),
     ).to.equal(undefined);
   });
 });
