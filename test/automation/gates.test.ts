@@ -22,6 +22,7 @@ const outputs = (overrides: Partial<OutpostOutputs> = {}): OutpostOutputs => ({
   outpost: "nyc-dc1",
   endpoint: "nyc-dc1-alb.example.com",
   previewEndpoint: "https://nyc-dc1-alb.example.com:8443",
+  serviceDomain: "shop.us.example.com",
   trafficStats: {
     kind: "cloudwatch",
     loadBalancer: "app/nyc-dc1-alb/0123456789abcdef",
@@ -99,10 +100,10 @@ describe("gates: HTTP probe", () => {
       "http://nyc-dc1-alb.example.com/ready",
       "http://nyc-dc1-alb.example.com/version",
     ]);
-    // Every probe is a GET that asks for JSON.
+    // Every probe is a GET that asks for JSON, naming the service's domain to the ALB.
     expect(
-      new Set(http.requests.map((r) => `${r.method} ${JSON.stringify(r.headers)}`)),
-    ).to.deep.equal(new Set(['GET {"accept":"application/json"}']));
+      new Set(http.requests.map((r) => `${r.method} ${JSON.stringify(r.headers)} ${r.serverName}`)),
+    ).to.deep.equal(new Set(['GET {"accept":"application/json"} shop.us.example.com']));
   });
 
   it("fails when /version is not the release after the flip, accepts both while split", async () => {

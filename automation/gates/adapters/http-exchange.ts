@@ -1,6 +1,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { performance } from "node:perf_hooks";
+import type { PeerCertificate } from "node:tls";
 import type { HttpMethod } from "../../settings/staging-test-settings";
 
 /** One request a gate sends. */
@@ -9,6 +10,13 @@ export interface HttpRequest {
   readonly url: string;
   /** Request headers besides the defaults (`accept: *\/*`, `user-agent: node`); lower case. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The name the server is known by when the URL reaches it by another one (an Outpost's ALB
+   * by its DNS name, serving the service's domain): sent as the Host header and, over https,
+   * as the TLS server name (SNI), and the name the certificate must carry. Default: the URL's
+   * host.
+   */
+  readonly serverName?: string;
 }
 
 export interface HttpExchangeResponse {
@@ -37,27 +45,82 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Node's own HTTP and HTTPS clients, keep-alive connections through the global agents.
- * The error of a request that got no answer carries the socket's error as its `cause`.
+ * The server's certificate does not hold for the name the request asked for: a wrong name,
+ * an untrusted issuer, or out of its validity. The gates fail on it (never skip the check):
+ * clients would refuse that endpoint too.
  */
-export function nodeHttpExchange(): HttpExchange {
+export class TlsCertificateError extends Error {
+  constructor(
+    /** The host the request connected to (the URL's). */
+    readonly host: string,
+    /** The name the certificate was checked against. */
+    readonly serverName: string,
+    /** Node's code: ERR_TLS_CERT_ALTNAME_INVALID, CERT_HAS_EXPIRED, ... */
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`TLS: the certificate ${host} presents ${detail} (${code})`);
+    this.name = "TlsCertificateError";
+  }
+}
+
+/**
+ * Certificate checks Node's TLS client fails a connection on (OpenSSL's verify results, and
+ * the name check): https://nodejs.org/api/tls.html#x509-certificate-error-codes
+ */
+const CERTIFICATE_CODES = new Set([
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_REVOKED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
+
+export interface HttpExchangeOptions {
+  /** CA certificates to trust instead of Node's bundle (tests' own CA). */
+  readonly ca?: string | Buffer;
+}
+
+/**
+ * Node's own HTTP and HTTPS clients, keep-alive connections through the global agents (a
+ * connection is kept per server name). Certificates are always verified, against the
+ * request's `serverName`. The error of a request that got no answer carries the socket's error
+ * as its `cause`; a certificate that fails the check is a {@link TlsCertificateError}.
+ */
+export function nodeHttpExchange(options: HttpExchangeOptions = {}): HttpExchange {
   return {
     send(request, signal) {
       const url = new URL(request.url);
       const started = performance.now();
-      const client = url.protocol === "https:" ? https : http;
+      const secure = url.protocol === "https:";
+      const client = secure ? https : http;
+      const name = request.serverName;
+      const tls = secure ? { ...(name === undefined ? {} : { servername: name }), ...options } : {};
       return new Promise<HttpExchangeResponse>((resolve, reject) => {
+        const fail = (err: Error) =>
+          reject(certificateError(err, url.host, name ?? url.hostname) ?? noAnswer(err));
         const req = client.request(
           url,
           {
             method: request.method,
-            headers: { ...DEFAULT_HEADERS, ...request.headers },
+            headers: {
+              ...DEFAULT_HEADERS,
+              // The name with the URL's port, as a client addressing the name would send it.
+              ...(name === undefined ? {} : { host: url.port ? `${name}:${url.port}` : name }),
+              ...request.headers,
+            },
+            ...tls,
             signal,
           },
           (response) => {
             const chunks: Buffer[] = [];
             response.on("data", (chunk: Buffer) => chunks.push(chunk));
-            response.on("error", (err) => reject(noAnswer(err)));
+            response.on("error", fail);
             response.on("end", () => {
               const headers: Record<string, string> = {};
               for (const [name, value] of Object.entries(response.headers)) {
@@ -74,7 +137,7 @@ export function nodeHttpExchange(): HttpExchange {
             });
           },
         );
-        req.on("error", (err) => reject(noAnswer(err)));
+        req.on("error", fail);
         req.end();
       });
     },
@@ -83,6 +146,32 @@ export function nodeHttpExchange(): HttpExchange {
 
 /** The adapter the real gates use. */
 export const httpExchange: HttpExchange = nodeHttpExchange();
+
+/** The certificate failure `err` reports, in words; undefined for any other error. */
+function certificateError(
+  err: Error,
+  host: string,
+  serverName: string,
+): TlsCertificateError | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === undefined || !CERTIFICATE_CODES.has(code)) return undefined;
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    const cert = (err as { cert?: PeerCertificate }).cert;
+    const names = cert?.subjectaltname ?? (cert?.subject?.CN ? `CN=${cert.subject.CN}` : "nothing");
+    return new TlsCertificateError(
+      host,
+      serverName,
+      code,
+      `does not name ${serverName}; it names ${names}`,
+    );
+  }
+  return new TlsCertificateError(
+    host,
+    serverName,
+    code,
+    `for ${serverName} is not valid: ${err.message}`,
+  );
+}
 
 /** Why no answer came, in a word where the socket gives one (`ECONNREFUSED`). */
 function noAnswer(err: Error): Error {
