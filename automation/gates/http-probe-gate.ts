@@ -106,11 +106,11 @@ export class HttpProbeGate implements Gate {
     let reached = 0;
     // The ALB is reached by its own name, its certificate names the service's domain.
     const serverName = target.outputs.serviceDomain ?? undefined;
-    let tls: TlsCertificateError | undefined;
+    const refused: { tls?: TlsCertificateError } = {};
     const get = async (url: string) => {
       const outcome = await this.get(url, serverName, signal);
       if (outcome instanceof TlsCertificateError) {
-        tls ??= outcome;
+        refused.tls ??= outcome;
         return undefined;
       }
       return outcome;
@@ -143,8 +143,7 @@ export class HttpProbeGate implements Gate {
     const where =
       target.phase === "verify" ? "preview" : target.phase === "canary" ? "ingress" : "production";
     // A certificate clients would refuse fails the gate; it is never skipped as unreachable.
-    if (tls !== undefined)
-      return fail(`${(tls as TlsCertificateError).message} (${where} ${base})`);
+    if (refused.tls) return fail(`${refused.tls.message} (${where} ${base})`);
     if (reached === 0) return error(`${base} did not answer`);
     const wrong = checks.find(
       (c) => c.ok && (c.version === undefined || !expected.includes(c.version)),

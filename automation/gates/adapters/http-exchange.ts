@@ -99,11 +99,13 @@ export function nodeHttpExchange(options: HttpExchangeOptions = {}): HttpExchang
       const started = performance.now();
       const secure = url.protocol === "https:";
       const client = secure ? https : http;
-      const name = request.serverName;
-      const tls = secure ? { ...(name === undefined ? {} : { servername: name }), ...options } : {};
+      const { serverName } = request;
+      const tls = secure
+        ? { ...(serverName === undefined ? {} : { servername: serverName }), ...options }
+        : {};
       return new Promise<HttpExchangeResponse>((resolve, reject) => {
         const fail = (err: Error) =>
-          reject(certificateError(err, url.host, name ?? url.hostname) ?? noAnswer(err));
+          reject(certificateError(err, url.host, serverName ?? url.hostname) ?? noAnswer(err));
         const req = client.request(
           url,
           {
@@ -111,7 +113,9 @@ export function nodeHttpExchange(options: HttpExchangeOptions = {}): HttpExchang
             headers: {
               ...DEFAULT_HEADERS,
               // The name with the URL's port, as a client addressing the name would send it.
-              ...(name === undefined ? {} : { host: url.port ? `${name}:${url.port}` : name }),
+              ...(serverName === undefined
+                ? {}
+                : { host: url.port ? `${serverName}:${url.port}` : serverName }),
               ...request.headers,
             },
             ...tls,
