@@ -30,8 +30,16 @@ export async function ssmParameterReader(
   const ssm = client ?? new sdk.SSMClient(region === undefined ? {} : { region });
   return {
     async getParameter(name) {
-      const output = await ssm.send(new sdk.GetParameterCommand({ Name: name }));
-      return output.Parameter?.Value;
+      try {
+        const output = await ssm.send(new sdk.GetParameterCommand({ Name: name }));
+        return output.Parameter?.Value;
+      } catch (error) {
+        // GetParameter answers a name that does not exist with ParameterNotFound: for the app
+        // that is "no value", reported as a config error naming the parameter.
+        // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html#API_GetParameter_Errors
+        if ((error as Error).name === "ParameterNotFound") return undefined;
+        throw error;
+      }
     },
   };
 }

@@ -140,6 +140,14 @@ export interface OutpostOutputs {
    * `verify` tests the candidate here before it takes any production request.
    */
   readonly previewEndpoint: string;
+  /**
+   * The name the service's certificate names (config `serviceDomain`): the gates send it as
+   * the TLS server name (SNI) and the Host header to `endpoint`, `previewEndpoint` and the
+   * Rollout's Ingress, and check the certificate against it. Null on the local target (plain
+   * http, no certificate). A stack deployed before this field reports none: its gates then
+   * check the certificate against the URL's own host.
+   */
+  readonly serviceDomain: string | null;
   readonly trafficStats: TrafficStatsSource;
   readonly activeColor: Color;
   readonly candidateWeight: number;

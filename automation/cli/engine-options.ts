@@ -19,8 +19,7 @@ import { ElbTargetHealthGate } from "../gates/elb-target-health-gate";
 import { EcrScanGate, type ImageRepositoryOf } from "../gates/ecr-scan-gate";
 import type { GateSuite } from "../gates/gate";
 import { stackRoleCredentials } from "../gates/adapters/aws/gate-credentials";
-import { fetchHttpClient } from "../gates/adapters/http-client";
-import { fetchHttpExchange } from "../gates/adapters/http-exchange";
+import { httpExchange } from "../gates/adapters/http-exchange";
 import { HttpProbeGate } from "../gates/http-probe-gate";
 import { IntegrationGate } from "../gates/integration-gate";
 import { LoadGate } from "../gates/load-gate";
@@ -154,7 +153,7 @@ export function realGates(
     clusterRolloutApi((stack, outpost) => engine.kubeconfig(stack, outpost)),
   );
   const gates = new StandardGateSuite({
-    http: new HttpProbeGate(fetchHttpClient, settings.analysis),
+    http: new HttpProbeGate(httpExchange, settings.analysis),
     candidateTraffic: new CandidateTrafficGate(
       {
         cloudwatch: cloudWatchTrafficSource(awsGetMetricData(stackCredentials), () => clock.now()),
@@ -166,8 +165,8 @@ export function realGates(
     targetHealth: new ElbTargetHealthGate(awsTargetHealthReader(stackCredentials)),
     alarms: new CloudWatchAlarmGate(awsAlarmStateReader(stackCredentials)),
     rollout: new RolloutPhaseGate(rollouts),
-    integration: new IntegrationGate(fetchHttpExchange, settings.stagingTests.integration.checks),
-    security: new SecurityGate(fetchHttpExchange, settings.stagingTests.security),
+    integration: new IntegrationGate(httpExchange, settings.stagingTests.integration.checks),
+    security: new SecurityGate(httpExchange, settings.stagingTests.security),
     ecrScan: new EcrScanGate(
       awsScanFindingsReader(),
       stackImageRepository(engine),

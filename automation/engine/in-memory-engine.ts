@@ -313,6 +313,7 @@ function outputsFor(
     outpost,
     endpoint: `http://${outpost}.${stack}.fleet.test`,
     previewEndpoint: `http://${outpost}.${stack}.fleet.test:8443`,
+    serviceDomain: target === "aws" ? `shop.${stack}.fleet.test` : null,
     trafficStats:
       target === "aws"
         ? { kind: "cloudwatch", loadBalancer: `app/${outpost}/0`, targetGroups }

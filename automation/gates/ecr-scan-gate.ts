@@ -28,7 +28,7 @@ export interface EcrImage {
   readonly imageTag: string;
 }
 
-/** Port to ECR's DescribeImageScanFindings; throws the SDK's errors (ScanNotFoundException). */
+/** Port to ECR's DescribeImageScanFindings; throws the SDK's errors (ImageNotFoundException, ScanNotFoundException). */
 export interface ScanFindingsReader {
   page(
     image: EcrImage,
@@ -88,7 +88,15 @@ export class EcrScanGate implements Gate {
       try {
         page = await this.reader.page(image, nextToken, signal);
       } catch (err) {
-        if ((err as Error).name === "ScanNotFoundException") {
+        // ImageNotFoundException: the repository holds no such tag (never pushed); the scan
+        // cannot exist either, and a retry will not change that. ScanNotFoundException: the
+        // image is there but was never scanned.
+        // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImageScanFindings.html#API_DescribeImageScanFindings_Errors
+        const code = (err as Error).name;
+        if (code === "ImageNotFoundException") {
+          return fail(`image ${image.imageTag} not found in ${repository}`);
+        }
+        if (code === "ScanNotFoundException") {
           return fail(`no scan for ${name}; scan on push must be on`);
         }
         throw err;

@@ -11,7 +11,7 @@ import {
   pass,
   pending,
 } from "./gate";
-import type { HttpClient } from "./adapters/http-client";
+import { type HttpExchange, TlsCertificateError } from "./adapters/http-exchange";
 
 interface Sample {
   readonly ok: boolean;
@@ -87,7 +87,7 @@ export class HttpProbeGate implements Gate {
   private readonly samples = new Map<string, Sample[]>();
 
   constructor(
-    private readonly http: HttpClient,
+    private readonly http: HttpExchange,
     private readonly settings: AnalysisSettings,
     private readonly paths: HttpProbePaths = DEFAULT_PATHS,
   ) {}
@@ -104,9 +104,20 @@ export class HttpProbeGate implements Gate {
     const expected = expectedVersions(target);
     const problems: string[] = [];
     let reached = 0;
+    // The ALB is reached by its own name, its certificate names the service's domain.
+    const serverName = target.outputs.serviceDomain ?? undefined;
+    const refused: { tls?: TlsCertificateError } = {};
+    const get = async (url: string) => {
+      const outcome = await this.get(url, serverName, signal);
+      if (outcome instanceof TlsCertificateError) {
+        refused.tls ??= outcome;
+        return undefined;
+      }
+      return outcome;
+    };
 
     for (const path of [this.paths.health, this.paths.ready]) {
-      const response = await this.get(`${base}${path}`, signal);
+      const response = await get(`${base}${path}`);
       if (response === undefined) continue;
       reached++;
       if (response.status !== 200) problems.push(`GET ${path} answered ${response.status}`);
@@ -119,7 +130,7 @@ export class HttpProbeGate implements Gate {
     const checks = await Promise.all(
       Array.from({ length: count }, () =>
         limit(async () => {
-          const response = await this.get(`${base}${this.paths.version}`, signal);
+          const response = await get(`${base}${this.paths.version}`);
           if (response === undefined)
             return { answered: false, ok: false, latencyMs: 0, version: undefined };
           const ok = response.status >= 200 && response.status < 300;
@@ -129,6 +140,10 @@ export class HttpProbeGate implements Gate {
       ),
     );
     reached += checks.filter((c) => c.answered).length;
+    const where =
+      target.phase === "verify" ? "preview" : target.phase === "canary" ? "ingress" : "production";
+    // A certificate clients would refuse fails the gate; it is never skipped as unreachable.
+    if (refused.tls) return fail(`${refused.tls.message} (${where} ${base})`);
     if (reached === 0) return error(`${base} did not answer`);
     const wrong = checks.find(
       (c) => c.ok && (c.version === undefined || !expected.includes(c.version)),
@@ -173,8 +188,6 @@ export class HttpProbeGate implements Gate {
         limit: "max",
       },
     ];
-    const where =
-      target.phase === "verify" ? "preview" : target.phase === "canary" ? "ingress" : "production";
     const summary = `${where} ${base}: ${judged.detail}, p99 ${Math.round(p99)}ms`;
     if (problems.length > 0) return fail(`${problems[0]} (${summary})`, figures);
     if (target.phase !== "verify") return pass(summary, figures);
@@ -186,13 +199,19 @@ export class HttpProbeGate implements Gate {
     return pass(summary, figures);
   }
 
-  /** undefined when the request failed or was cancelled (counted as an error sample). */
-  private async get(url: string, signal: AbortSignal) {
+  /**
+   * undefined when the request failed or was cancelled (counted as an error sample); the
+   * certificate's failure when it did not hold for `serverName`.
+   */
+  private async get(url: string, serverName: string | undefined, signal: AbortSignal) {
     if (signal.aborted) return undefined;
     try {
-      return await this.http.get(url, signal);
-    } catch {
-      return undefined;
+      return await this.http.send(
+        { method: "GET", url, headers: { accept: "application/json" }, serverName },
+        signal,
+      );
+    } catch (err) {
+      return err instanceof TlsCertificateError ? err : undefined;
     }
   }
 }

@@ -14,7 +14,7 @@ import {
   type Measurement,
   pass,
 } from "./gate";
-import type { HttpExchange } from "./adapters/http-exchange";
+import { type HttpExchange, TlsCertificateError } from "./adapters/http-exchange";
 import { baseUrl } from "./http-probe-gate";
 import { isEmptyValue, valueAt } from "./json-field";
 
@@ -62,14 +62,17 @@ export class IntegrationGate implements Gate {
 
   async measure(target: GateTarget, signal: AbortSignal): Promise<Measurement> {
     const base = baseUrl(target.outputs.endpoint);
+    const serverName = target.outputs.serviceDomain ?? undefined;
     const values = new Map([[RELEASE_PLACEHOLDER, target.release]]);
     const checks = [...this.checks, ...builtInChecks(target)];
     const problems: string[] = [];
     let answered = 0;
+    let tls = false;
     for (const check of checks) {
       signal.throwIfAborted();
-      const outcome = await this.run(check, base, values, signal);
+      const outcome = await this.run(check, base, serverName, values, signal);
       if (outcome.answered) answered++;
+      tls ||= outcome.tls === true;
       if (outcome.problem !== undefined) problems.push(`${check.name}: ${outcome.problem}`);
     }
     const passed = checks.length - problems.length;
@@ -82,6 +85,8 @@ export class IntegrationGate implements Gate {
         limit: "min",
       },
     ];
+    // A certificate clients would refuse fails the test; it is never an unreachable endpoint.
+    if (tls) return fail(problems.join("; "), figures);
     if (answered === 0) return error(`${base} did not answer: ${problems[0] ?? "no checks"}`);
     if (problems.length > 0) return fail(problems.join("; "), figures);
     return pass(`${passed}/${checks.length} checks passed on ${base}`, figures);
@@ -90,9 +95,10 @@ export class IntegrationGate implements Gate {
   private async run(
     check: HttpCheck,
     base: string,
+    serverName: string | undefined,
     values: Map<string, string>,
     signal: AbortSignal,
-  ): Promise<{ answered: boolean; problem?: string }> {
+  ): Promise<{ answered: boolean; problem?: string; tls?: boolean }> {
     const missing = placeholdersIn(check.path).filter((name) => !values.has(name));
     if (missing.length > 0) {
       const names = missing.map((name) => `{${name}}`).join(", ");
@@ -105,8 +111,14 @@ export class IntegrationGate implements Gate {
     const request = `${check.method} ${path}`;
     let response;
     try {
-      response = await this.http.send(check.method, `${base}${path}`, signal);
+      response = await this.http.send(
+        { method: check.method, url: `${base}${path}`, serverName },
+        signal,
+      );
     } catch (err) {
+      if (err instanceof TlsCertificateError) {
+        return { answered: false, problem: `${request}: ${err.message}`, tls: true };
+      }
       return { answered: false, problem: `${request}: no answer (${causeOf(err)})` };
     }
     const got = `(got ${quote(response.body)})`;

@@ -55,7 +55,7 @@ export class LoadGate implements Gate {
   async measure(target: GateTarget, signal: AbortSignal): Promise<Measurement> {
     const limits = this.limitsFor(target);
     const url = `${baseUrl(target.outputs.endpoint)}${this.settings.path}`;
-    const seen = await runLoad(url, limits, signal);
+    const seen = await runLoad(url, limits, signal, target.outputs.serviceDomain ?? undefined);
     const figures = loadFigures(seen, limits);
     const summary = `${limits.connections} connections for ${limits.durationSeconds}s on ${url}: ${seen.attempts} requests`;
     if (seen.attempts === 0) return error(`${summary}, none answered`);
@@ -110,11 +110,17 @@ export function loadFigures(seen: LoadFigures, limits: LoadLimits): Figure[] {
   ];
 }
 
-/** Runs autocannon to its end, or stops it when the signal aborts (then rejects). */
+/**
+ * Runs autocannon to its end, or stops it when the signal aborts (then rejects). With a
+ * `serverName` (the service's domain), every connection sends it as SNI and Host, as clients
+ * do. autocannon never verifies certificates; the probe, integration and security gates,
+ * which run before it, check the certificate against that name.
+ */
 export async function runLoad(
   url: string,
   limits: Pick<LoadLimits, "connections" | "durationSeconds">,
   signal: AbortSignal,
+  serverName?: string,
 ): Promise<LoadFigures> {
   signal.throwIfAborted();
   const latencies = hdr.build({
@@ -133,6 +139,7 @@ export async function runLoad(
           connections: limits.connections,
           duration: limits.durationSeconds,
           timeout: REQUEST_TIMEOUT_SECONDS,
+          ...(serverName === undefined ? {} : serverIdentity(url, serverName)),
         },
         (err, finished) => (err ? reject(err as Error) : resolve(finished)),
       );
@@ -160,6 +167,15 @@ export async function runLoad(
   };
   latencies.destroy();
   return figures;
+}
+
+/** autocannon's options for a server known by `serverName` at `url`'s address. */
+function serverIdentity(url: string, serverName: string) {
+  const { port, protocol } = new URL(url);
+  return {
+    headers: { host: port ? `${serverName}:${port}` : serverName },
+    ...(protocol === "https:" ? { servername: serverName } : {}),
+  };
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;

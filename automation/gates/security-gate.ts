@@ -8,7 +8,7 @@ import {
   type Measurement,
   pass,
 } from "./gate";
-import type { HttpExchange } from "./adapters/http-exchange";
+import { type HttpExchange, TlsCertificateError } from "./adapters/http-exchange";
 import { baseUrl } from "./http-probe-gate";
 
 export type SecurityHeaderSettings = Pick<
@@ -37,7 +37,9 @@ export class SecurityGate implements Gate {
 
   async measure(target: GateTarget, signal: AbortSignal): Promise<Measurement> {
     const base = baseUrl(target.outputs.endpoint);
+    const serverName = target.outputs.serviceDomain ?? undefined;
     const problems: string[] = [];
+    let tls = false;
     if (target.target === "aws" && this.settings.requireTls) {
       const url = new URL(base);
       if (url.protocol !== "https:") {
@@ -47,6 +49,7 @@ export class SecurityGate implements Gate {
           this.http,
           plainHttpUrl(url, this.plainHttpPort),
           signal,
+          serverName,
         );
         if (plain !== undefined) problems.push(plain);
       }
@@ -55,11 +58,19 @@ export class SecurityGate implements Gate {
     for (const path of this.settings.paths) {
       signal.throwIfAborted();
       try {
-        const response = await this.http.send("GET", `${base}${path}`, signal);
+        const response = await this.http.send(
+          { method: "GET", url: `${base}${path}`, serverName },
+          signal,
+        );
         answered++;
         const found = headerProblems(response.headers, this.settings, target.release);
         problems.push(...found.map((problem) => `GET ${path}: ${problem}`));
       } catch (err) {
+        if (err instanceof TlsCertificateError) {
+          tls = true;
+          problems.push(`GET ${path}: ${err.message}`);
+          continue;
+        }
         problems.push(`GET ${path}: no answer (${(err as Error).message ?? String(err)})`);
       }
     }
@@ -67,7 +78,8 @@ export class SecurityGate implements Gate {
       { name: "responses checked", value: answered, unit: "" },
       { name: "problems", value: problems.length, unit: "", threshold: 0, limit: "max" },
     ];
-    if (answered === 0) return error(`${base} did not answer: ${problems.join("; ")}`);
+    // A certificate clients would refuse fails the test; it is never an unreachable endpoint.
+    if (answered === 0 && !tls) return error(`${base} did not answer: ${problems.join("; ")}`);
     if (problems.length > 0) return fail(problems.join("; "), figures);
     return pass(
       `${answered} responses on ${base} carry the required headers, leak nothing`,
@@ -111,16 +123,18 @@ export function plainHttpUrl(endpoint: URL, port: number): string {
 
 /**
  * Undefined when plain http does not serve the app: no answer (nothing listens), a redirect to
- * https, or an error status. A 2xx, or a redirect that stays on http, is the problem.
+ * https, or an error status. A 2xx, or a redirect that stays on http, is the problem. The
+ * request names the service's domain as its Host, as a client's would.
  */
 export async function plainHttpProblem(
   http: HttpExchange,
   url: string,
   signal: AbortSignal,
+  serverName?: string,
 ): Promise<string | undefined> {
   let response;
   try {
-    response = await http.send("GET", url, signal);
+    response = await http.send({ method: "GET", url, serverName }, signal);
   } catch {
     signal.throwIfAborted();
     return undefined;

@@ -39,6 +39,10 @@ export function deployAwsFleet(
   secrets: Readonly<Record<string, pulumi.Input<string>>>,
 ): FleetStackOutputs {
   const tags = stackTags(config);
+  const { serviceDomain } = config;
+  if (serviceDomain === undefined) {
+    throw new Error("serviceDomain is unset: the config checks require it on aws");
+  }
   const store = new ConfigStore(`${config.regionGroup}-config`, {
     root: configRoot(config),
     parameters: configParameters(config),
@@ -109,6 +113,7 @@ export function deployAwsFleet(
       state: config.deployment[outpost.name],
       region: config.awsRegion,
       certificateArn: config.certificateArn,
+      serviceDomain,
       app,
       loadBalancer,
       alarms: {

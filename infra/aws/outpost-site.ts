@@ -78,6 +78,8 @@ export interface OutpostSiteArgs {
   readonly region: string;
   /** ACM certificate of both ALBs' HTTPS listeners (the stack's Region). */
   readonly certificateArn: string;
+  /** The name that certificate names: the outputs carry it for the gates' TLS check. */
+  readonly serviceDomain: string;
   readonly app: Ec2AppSettings & CanaryAppSettings;
   readonly loadBalancer: SiteLoadBalancerSettings;
   readonly alarms: SiteAlarmSettings;
@@ -271,6 +273,7 @@ export class OutpostSite extends pulumi.ComponentResource {
         outpost: o,
         endpoint,
         previewEndpoint,
+        serviceDomain: args.serviceDomain,
         trafficStats: {
           kind: "cloudwatch",
           loadBalancer: albSuffix,

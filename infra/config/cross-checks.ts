@@ -15,6 +15,7 @@ import {
   outpostsInStackRegion,
   singleVpc,
 } from "./checks/wiring-check";
+import { serviceDomainOnAws } from "./checks/service-domain-check";
 
 /**
  * Rules that span several keys, which a per-field schema cannot express. Each returns the
@@ -37,6 +38,7 @@ export function crossCheck(config: ParsedFleetConfig): ConfigProblem[] {
     ...healthCheckTiming(config),
     ...canaryStepOrder(config),
     ...localFaultsOnLocalTarget(config),
+    ...serviceDomainOnAws(config),
   ];
 }
 

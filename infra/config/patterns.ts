@@ -20,6 +20,16 @@ export const ACM_CERTIFICATE_ARN: IdPattern = {
   regex: /^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/,
   example: "arn:aws:acm:us-east-1:111122223333:certificate/01234567-89ab-cdef-0123-456789abcdef",
 };
+/**
+ * The DNS name clients use for the service: lower-case labels of letters, digits and dashes
+ * (no label starts or ends with a dash), at least two labels, at most 253 characters. No
+ * wildcard: the gates send it as the TLS server name, and a wildcard certificate covers it.
+ * https://datatracker.ietf.org/doc/html/rfc1123#section-2.1
+ */
+export const SERVICE_DOMAIN: IdPattern = {
+  regex: /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+  example: "shop.example.com",
+};
 /** Instance families that an Outpost ALB and our nodes may use (Outpost capacity). */
 export const INSTANCE_TYPE: IdPattern = {
   regex: /^[a-z][a-z0-9-]*\.[0-9]*(nano|micro|small|medium|large|xlarge|metal)$/,

@@ -10,6 +10,7 @@ import {
   OUTPOST_ARN,
   OUTPOST_NAME,
   SEMVER,
+  SERVICE_DOMAIN,
   SUBNET_ID,
   VPC_ID,
 } from "./patterns";
@@ -303,6 +304,8 @@ export const fleetConfigSchema = z
     awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like us-east-1"),
     environment: z.enum(["production", "staging"], { message: "must be production or staging" }),
     certificateArn: matching(ACM_CERTIFICATE_ARN, "an ACM certificate ARN"),
+    /** The name clients use, which the certificate names; aws only (checks/service-domain-check.ts). */
+    serviceDomain: matching(SERVICE_DOMAIN, "a DNS name in lower case (no wildcard)").optional(),
     release: z.object({ version: semver() }).strict(),
     outposts: z.array(outpostSchema).min(1, "must list at least one Outpost"),
     deployment: z.record(z.string(), deploymentStateSchema).default({}),

@@ -88,4 +88,15 @@ describe("app runtime settings from SSM (EC2)", () => {
     expect(sent[0]).to.be.instanceOf(GetParameterCommand);
     expect((sent[0] as GetParameterCommand).input).to.deep.equal({ Name: `${root}/runtime` });
   });
+
+  it("the real reader takes SSM's ParameterNotFound as no value; other errors stay errors", async () => {
+    const failing = (name: string): SsmSender => ({
+      send: () => Promise.reject(Object.assign(new Error(`${name} from SSM`), { name })),
+    });
+    const missing = await ssmParameterReader("us-east-1", failing("ParameterNotFound"));
+    expect(await missing.getParameter(`${root}/runtime`)).to.equal(undefined);
+    const denied = await ssmParameterReader("us-east-1", failing("AccessDeniedException"));
+    const error = await denied.getParameter(`${root}/runtime`).catch((e: Error) => e);
+    expect((error as Error).name).to.equal("AccessDeniedException");
+  });
 });

@@ -27,6 +27,7 @@ const outputs = (overrides: Partial<OutpostOutputs> = {}): OutpostOutputs => ({
   outpost: "nyc-dc1",
   endpoint: "https://nyc-dc1-alb.example.com",
   previewEndpoint: "https://nyc-dc1-alb.example.com:8443",
+  serviceDomain: "shop.us.example.com",
   trafficStats: {
     kind: "cloudwatch",
     loadBalancer: "app/nyc-dc1-alb/50dc6c495c0c9188",

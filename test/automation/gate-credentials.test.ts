@@ -4,21 +4,29 @@ import { awsAlarmStateReader } from "../../automation/gates/adapters/aws/cloudwa
 import { awsGetMetricData } from "../../automation/gates/adapters/aws/cloudwatch-traffic";
 import { awsTargetHealthReader } from "../../automation/gates/adapters/aws/elb-target-health-reader";
 import {
-  assumeRole,
+  assumeRoleChain,
+  CHAINED_SESSION_SECONDS,
   type CredentialsFor,
   type CredentialsProvider,
   stackRoleCredentials,
 } from "../../automation/gates/adapters/aws/gate-credentials";
-import type { StackRole } from "../../automation/gates/adapters/aws/stack-role";
+import type { RoleChain } from "../../automation/gates/adapters/aws/stack-role";
 
 const never = new AbortController().signal;
 const EU_ROLE = "arn:aws:iam::444455556666:role/outpost-fleet-deploy-eu";
 const STAGING_EU_ROLE = "arn:aws:iam::444455556666:role/outpost-fleet-deploy-staging-eu";
+const HOP_ROLE = "arn:aws:iam::111122223333:role/outpost-fleet-hop";
 
 const configs: Record<string, Record<string, unknown>> = {
   eu: { "aws:assumeRoles": [{ roleArn: EU_ROLE, sessionName: "outpost-fleet-driver" }] },
   "eu-again": { "aws:assumeRoles": [{ roleArn: EU_ROLE, sessionName: "outpost-fleet-driver" }] },
   "staging-eu": { "aws:assumeRoles": [{ roleArn: STAGING_EU_ROLE }] },
+  chained: {
+    "aws:assumeRoles": [
+      { roleArn: HOP_ROLE, sessionName: "fleet-hop" },
+      { roleArn: EU_ROLE, sessionName: "outpost-fleet-driver" },
+    ],
+  },
   plain: { "aws:region": "us-east-1" },
   broken: { "aws:assumeRoles": "[secret]" },
 };
@@ -35,12 +43,13 @@ function fakeEngine() {
   };
 }
 
-/** Stands in for fromTemporaryCredentials: a provider answering with the role it assumes. */
+/** Stands in for the STS chain: a provider answering with the last role it assumes. */
 function fakeAssume() {
-  const assumed: StackRole[] = [];
-  const assume = (role: StackRole): CredentialsProvider => {
-    assumed.push(role);
-    return () => Promise.resolve({ accessKeyId: role.roleArn, secretAccessKey: "" });
+  const assumed: RoleChain[] = [];
+  const assume = (chain: RoleChain): CredentialsProvider => {
+    assumed.push(chain);
+    const last = chain[chain.length - 1].roleArn;
+    return () => Promise.resolve({ accessKeyId: last, secretAccessKey: "" });
   };
   return { assumed, assume };
 }
@@ -56,10 +65,21 @@ describe("gates: each stack's credentials (its deploy role)", () => {
     const staging = await credentialsFor("staging-eu");
     expect(staging.id).to.not.equal(eu.id);
     expect(assumed).to.deep.equal([
-      { roleArn: EU_ROLE, sessionName: "outpost-fleet-driver" },
-      { roleArn: STAGING_EU_ROLE },
+      [{ roleArn: EU_ROLE, sessionName: "outpost-fleet-driver" }],
+      [{ roleArn: STAGING_EU_ROLE }],
     ]);
     expect(engine.reads).to.deep.equal(["eu", "eu-again", "staging-eu"]);
+  });
+
+  it("follows a chain of roles; a chain ending in a shared role is other credentials", async () => {
+    const { assumed, assume } = fakeAssume();
+    const credentialsFor = stackRoleCredentials(fakeEngine(), assume);
+    const chained = await credentialsFor("chained");
+    expect(chained.id).to.not.equal((await credentialsFor("eu")).id);
+    expect(assumed[0]).to.deep.equal([
+      { roleArn: HOP_ROLE, sessionName: "fleet-hop" },
+      { roleArn: EU_ROLE, sessionName: "outpost-fleet-driver" },
+    ]);
   });
 
   it("keeps the driver's own credentials for a stack without aws:assumeRoles", async () => {
@@ -83,48 +103,72 @@ describe("gates: each stack's credentials (its deploy role)", () => {
     expect(engine.reads).to.deep.equal(["broken", "broken"]);
   });
 
-  it("asks STS for the role with the stack's session name and external ID", async () => {
-    const requests: string[] = [];
-    const provider = assumeRole({
-      roleArn: EU_ROLE,
-      sessionName: "outpost-fleet-driver",
-      externalId: "fleet-42",
-    });
-    // The SDK calls the provider with the client's config: answer STS with a canned response.
+  it("asks STS for each role in turn, each with the credentials of the one before", async () => {
+    const requests: { host: string; signedBy: string; params: Record<string, string> }[] = [];
+    // The first hop is assumed with the driver's own credentials (the SDK's default chain).
+    const driver = { accessKeyId: "AKIADRIVER", secretAccessKey: "driver" };
+    const provider = assumeRoleChain(
+      [
+        { roleArn: HOP_ROLE, sessionName: "fleet-hop", externalId: "fleet-42" },
+        { roleArn: EU_ROLE },
+      ],
+      { credentials: driver },
+    );
+    // The SDK calls the provider with the reading client's config (its region and HTTP
+    // handler); every hop's STS client takes them. STS answers with recorded responses.
     const identity = await provider({
       callerClientConfig: {
         region: () => Promise.resolve("eu-west-1"),
-        credentialDefaultProvider: () => () =>
-          Promise.resolve({ accessKeyId: "AKIADRIVER", secretAccessKey: "driver" }),
         requestHandler: {
-          handle: (request: { hostname: string; body: string }) => {
-            requests.push(`${request.hostname} ${request.body}`);
+          handle: (request: {
+            hostname: string;
+            body: string;
+            headers: Record<string, string>;
+          }) => {
+            const params = Object.fromEntries(new URLSearchParams(request.body));
+            const signedBy = /Credential=([A-Z]+)\//.exec(request.headers.authorization)?.[1] ?? "";
+            requests.push({ host: request.hostname, signedBy, params });
+            const answer = params.RoleArn === HOP_ROLE ? ["ASIAHOP", "hop"] : ["ASIAEU", "eu"];
             return Promise.resolve({
-              response: { statusCode: 200, headers: {}, body: Buffer.from(ASSUME_ROLE_RESPONSE) },
+              response: {
+                statusCode: 200,
+                headers: {},
+                body: Buffer.from(assumeRoleResponse(answer[0], answer[1])),
+              },
             });
           },
         },
       },
     });
     expect(identity).to.include({ accessKeyId: "ASIAEU", sessionToken: "token-eu" });
-    expect(requests).to.have.length(1);
-    const [host, body] = requests[0].split(" ");
-    expect(host).to.equal("sts.eu-west-1.amazonaws.com");
-    expect(Object.fromEntries(new URLSearchParams(body))).to.include({
+    expect(requests.map((r) => [r.host, r.signedBy, r.params.RoleArn])).to.deep.equal([
+      ["sts.eu-west-1.amazonaws.com", "AKIADRIVER", HOP_ROLE],
+      ["sts.eu-west-1.amazonaws.com", "ASIAHOP", EU_ROLE],
+    ]);
+    expect(requests[0].params).to.include({
       Action: "AssumeRole",
-      RoleArn: EU_ROLE,
-      RoleSessionName: "outpost-fleet-driver",
+      RoleSessionName: "fleet-hop",
       ExternalId: "fleet-42",
+      DurationSeconds: "3600",
     });
+    // A role without a session name gets the driver's; no hop asks for more than an hour.
+    expect(requests[1].params).to.include({
+      RoleSessionName: "outpost-fleet-gates",
+      DurationSeconds: "3600",
+    });
+    expect(requests[1].params).to.not.have.property("ExternalId");
+    expect(CHAINED_SESSION_SECONDS).to.equal(3600);
   });
 });
 
-const ASSUME_ROLE_RESPONSE = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+/** STS's AssumeRole answer (API reference, "Examples"), for the given keys. */
+const assumeRoleResponse = (keyId: string, name: string) =>
+  `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
     <Credentials>
-      <AccessKeyId>ASIAEU</AccessKeyId>
-      <SecretAccessKey>secret-eu</SecretAccessKey>
-      <SessionToken>token-eu</SessionToken>
+      <AccessKeyId>${keyId}</AccessKeyId>
+      <SecretAccessKey>secret-${name}</SecretAccessKey>
+      <SessionToken>token-${name}</SessionToken>
       <Expiration>2030-01-01T00:00:00Z</Expiration>
     </Credentials>
   </AssumeRoleResult>
@@ -202,7 +246,7 @@ describe("gates: the AWS readers use each stack's credentials", () => {
     }
     expect(asked).to.deep.equal(scopes.map((s) => s.stack));
     expect(clients.made).to.deep.equal(clientsMade);
-    expect(clients.sent[0]).to.deep.equal({ AlarmNames: ["dub-5xx"] });
+    expect(clients.sent[0]).to.deep.include({ AlarmNames: ["dub-5xx"] });
   });
 
   it("CloudWatch metrics: one client per (role, region)", async () => {

@@ -7,7 +7,11 @@ import {
   type TargetHealth,
 } from "../../automation/gates/elb-target-health-gate";
 import type { Gate, GateTarget, Measurement, Verdict } from "../../automation/gates/gate";
-import type { HttpClient, HttpResponse } from "../../automation/gates/adapters/http-client";
+import type {
+  HttpExchange,
+  HttpExchangeResponse,
+  HttpRequest,
+} from "../../automation/gates/adapters/http-exchange";
 import { baseUrl, HttpProbeGate, percentile } from "../../automation/gates/http-probe-gate";
 import { rolloutStatusOf } from "../../automation/rollouts/kubernetes-rollout-controller";
 import { StandardGateSuite } from "../../automation/gates/standard-gate-suite";
@@ -18,6 +22,7 @@ const outputs = (overrides: Partial<OutpostOutputs> = {}): OutpostOutputs => ({
   outpost: "nyc-dc1",
   endpoint: "nyc-dc1-alb.example.com",
   previewEndpoint: "https://nyc-dc1-alb.example.com:8443",
+  serviceDomain: "shop.us.example.com",
   trafficStats: {
     kind: "cloudwatch",
     loadBalancer: "app/nyc-dc1-alb/0123456789abcdef",
@@ -56,15 +61,18 @@ const analysis = {
 const never = new AbortController().signal;
 
 /** Answers GET by path; `version` and `latencyMs` can change between calls. */
-class FakeHttp implements HttpClient {
+class FakeHttp implements HttpExchange {
   readonly urls: string[] = [];
+  readonly requests: HttpRequest[] = [];
   version = "2.1.0";
   latencyMs = 20;
   status = 200;
   /** When set, the status of each /version answer, in order. */
   statusFor?: () => number;
   hang = false;
-  get(url: string, signal: AbortSignal): Promise<HttpResponse> {
+  send(request: HttpRequest, signal: AbortSignal): Promise<HttpExchangeResponse> {
+    const url = request.url;
+    this.requests.push(request);
     this.urls.push(url);
     if (this.hang)
       return new Promise((_, reject) =>
@@ -75,6 +83,7 @@ class FakeHttp implements HttpClient {
       : "ok";
     return Promise.resolve({
       status: url.endsWith("/version") ? (this.statusFor?.() ?? this.status) : 200,
+      headers: { "content-type": "application/json" },
       body,
       latencyMs: this.latencyMs,
     });
@@ -91,6 +100,10 @@ describe("gates: HTTP probe", () => {
       "http://nyc-dc1-alb.example.com/ready",
       "http://nyc-dc1-alb.example.com/version",
     ]);
+    // Every probe is a GET that asks for JSON, naming the service's domain to the ALB.
+    expect(
+      new Set(http.requests.map((r) => `${r.method} ${JSON.stringify(r.headers)} ${r.serverName}`)),
+    ).to.deep.equal(new Set(['GET {"accept":"application/json"} shop.us.example.com']));
   });
 
   it("fails when /version is not the release after the flip, accepts both while split", async () => {

@@ -1,9 +1,11 @@
 import { expect } from "chai";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { OutpostOutputs } from "../../infra/contract";
 import type { GateTarget } from "../../automation/gates/gate";
-import { fetchHttpExchange } from "../../automation/gates/adapters/http-exchange";
+import { httpExchange, nodeHttpExchange } from "../../automation/gates/adapters/http-exchange";
+import { HttpProbeGate } from "../../automation/gates/http-probe-gate";
 import { IntegrationGate } from "../../automation/gates/integration-gate";
 import { LoadGate } from "../../automation/gates/load-gate";
 import { plainHttpProblem, SecurityGate } from "../../automation/gates/security-gate";
@@ -11,6 +13,7 @@ import { StandardGateSuite } from "../../automation/gates/standard-gate-suite";
 import { describeGate } from "../../automation/progress/event-summary";
 import { DEFAULT_SETTINGS, parseDriverSettings } from "../../automation/settings/driver-settings";
 import { LOCAL_LOAD_DEFAULTS } from "../../automation/settings/staging-test-settings";
+import { makeTestCertificates, type TestCertificates } from "../support/test-certificates";
 
 const RELEASE = "2.1.0";
 const FINGERPRINT = "sha256:5f2c";
@@ -31,6 +34,8 @@ interface AppBehaviour {
   fingerprint?: string;
   delayMs?: number;
   failEvery?: number;
+  /** Serve https with this certificate (an ALB's listener) instead of plain http. */
+  tls?: TestCertificates;
 }
 
 async function startApp(behaviour: AppBehaviour = {}) {
@@ -38,7 +43,11 @@ async function startApp(behaviour: AppBehaviour = {}) {
     ? []
     : [{ sku: "TEA-001", name: "Green tea", priceCents: 1299, currency: "USD" }];
   let served = 0;
-  const server = http.createServer((request, response) => {
+  /** Host header and TLS server name of each request, once each. */
+  const identities = new Set<string>();
+  const handler: http.RequestListener = (request, response) => {
+    const sni = (request.socket as { servername?: string | false }).servername;
+    identities.add(`${request.headers.host} sni=${sni || "none"}`);
     const path = (request.url ?? "/").split("?")[0];
     const reply = (status: number, body: unknown) => {
       served++;
@@ -66,11 +75,16 @@ async function startApp(behaviour: AppBehaviour = {}) {
     const item = products.find((p) => p.sku === sku);
     if (item) return reply(200, item);
     return reply(404, { error: "not found" });
-  });
+  };
+  const { tls } = behaviour;
+  const server = tls
+    ? https.createServer({ cert: tls.cert, key: tls.key }, handler)
+    : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
+    identities,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -102,7 +116,7 @@ describe("staging test gates: integration (real HTTP server)", () => {
   it("passes every shipped check and the built-in ones on a good release", async () => {
     const app = await startApp();
     try {
-      const result = await new IntegrationGate(fetchHttpExchange, checks).measure(
+      const result = await new IntegrationGate(httpExchange, checks).measure(
         target(app.endpoint),
         never,
       );
@@ -117,7 +131,7 @@ describe("staging test gates: integration (real HTTP server)", () => {
   it("fails the broken release (200 with an empty catalogue), naming check, path and body", async () => {
     const app = await startApp({ broken: true });
     try {
-      const result = await new IntegrationGate(fetchHttpExchange, checks).measure(
+      const result = await new IntegrationGate(httpExchange, checks).measure(
         target(app.endpoint),
         never,
       );
@@ -135,7 +149,7 @@ describe("staging test gates: integration (real HTTP server)", () => {
   it("fails when /version is not the release or /config has another fingerprint", async () => {
     const app = await startApp({ version: "2.0.0", fingerprint: "sha256:other" });
     try {
-      const result = await new IntegrationGate(fetchHttpExchange, []).measure(
+      const result = await new IntegrationGate(httpExchange, []).measure(
         target(app.endpoint),
         never,
       );
@@ -154,7 +168,7 @@ describe("staging test gates: integration (real HTTP server)", () => {
 
   it("checks status and body text; an endpoint that does not answer is an error", async () => {
     const app = await startApp();
-    const gate = new IntegrationGate(fetchHttpExchange, [
+    const gate = new IntegrationGate(httpExchange, [
       {
         name: "teapot",
         method: "GET",
@@ -182,7 +196,7 @@ describe("staging test gates: security (real HTTP server)", () => {
   it("passes the app's headers on the local target", async () => {
     const app = await startApp();
     try {
-      const result = await new SecurityGate(fetchHttpExchange, security).measure(
+      const result = await new SecurityGate(httpExchange, security).measure(
         target(app.endpoint),
         never,
       );
@@ -199,7 +213,7 @@ describe("staging test gates: security (real HTTP server)", () => {
       extraHeaders: { "x-powered-by": "Express", "x-build": `storefront/${RELEASE}` },
     });
     try {
-      const result = await new SecurityGate(fetchHttpExchange, security).measure(
+      const result = await new SecurityGate(httpExchange, security).measure(
         target(app.endpoint),
         never,
       );
@@ -220,12 +234,12 @@ describe("staging test gates: security (real HTTP server)", () => {
     await new Promise<void>((resolve) => redirect.listen(0, "127.0.0.1", resolve));
     const redirectPort = (redirect.address() as AddressInfo).port;
     try {
-      const onAws = await new SecurityGate(fetchHttpExchange, security).measure(
+      const onAws = await new SecurityGate(httpExchange, security).measure(
         target(app.endpoint, { target: "aws" }),
         never,
       );
       expect(onAws.detail).to.contain(`endpoint ${app.endpoint} is not https (requireTls)`);
-      const serving = await new SecurityGate(fetchHttpExchange, security, app.port).measure(
+      const serving = await new SecurityGate(httpExchange, security, app.port).measure(
         target(`https://127.0.0.1:${app.port}`, { target: "aws" }),
         never,
       );
@@ -233,10 +247,8 @@ describe("staging test gates: security (real HTTP server)", () => {
         `http://127.0.0.1:${app.port}/ serves the app over plain http (status 200)`,
       );
       const url = (port: number) => `http://127.0.0.1:${port}/`;
-      expect(await plainHttpProblem(fetchHttpExchange, url(redirectPort), never)).to.equal(
-        undefined,
-      );
-      expect(await plainHttpProblem(fetchHttpExchange, url(app.port), never)).to.contain(
+      expect(await plainHttpProblem(httpExchange, url(redirectPort), never)).to.equal(undefined);
+      expect(await plainHttpProblem(httpExchange, url(app.port), never)).to.contain(
         "serves the app",
       );
     } finally {
@@ -246,8 +258,76 @@ describe("staging test gates: security (real HTTP server)", () => {
     }
     // Nothing listens any more: a refused connection is fine.
     expect(
-      await plainHttpProblem(fetchHttpExchange, `http://127.0.0.1:${redirectPort}/`, never),
+      await plainHttpProblem(httpExchange, `http://127.0.0.1:${redirectPort}/`, never),
     ).to.equal(undefined);
+  });
+});
+
+describe("gates: the TLS name check (a real https server standing in for an ALB)", () => {
+  // The ALB is reached by its DNS name (127.0.0.1 here); its certificate names the domain.
+  const certificates = makeTestCertificates(["shop.example.test"]);
+  const http = nodeHttpExchange({ ca: certificates.ca });
+  const onAws = (endpoint: string, serviceDomain: string | null, phase: GateTarget["phase"]) =>
+    target(endpoint, {
+      target: "aws",
+      phase,
+      outputs: { endpoint, previewEndpoint: endpoint, serviceDomain } as unknown as OutpostOutputs,
+    });
+  const probe = new HttpProbeGate(http, { ...DEFAULT_SETTINGS.analysis, requestsPerCheck: 2 });
+  const closedPort = 1;
+
+  it("every gate passes when it probes with the service's domain", async () => {
+    const app = await startApp({ tls: certificates });
+    try {
+      const results = [
+        await probe.measure(onAws(app.endpoint, "shop.example.test", "test"), never),
+        await new IntegrationGate(http, checks).measure(
+          onAws(app.endpoint, "shop.example.test", "test"),
+          never,
+        ),
+        await new SecurityGate(http, security, closedPort).measure(
+          onAws(app.endpoint, "shop.example.test", "test"),
+          never,
+        ),
+      ];
+      for (const result of results) expect(result.verdict, result.detail).to.equal("pass");
+      const load = new LoadGate({
+        path: "/api/products",
+        aws: { ...LOCAL_LOAD_DEFAULTS, connections: 2, durationSeconds: 1 },
+        local: LOCAL_LOAD_DEFAULTS,
+      });
+      await load.measure(onAws(app.endpoint, "shop.example.test", "test"), never);
+      // Every request of every gate, the load test's included, named the domain.
+      expect([...app.identities]).to.deep.equal([
+        `shop.example.test:${app.port} sni=shop.example.test`,
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("every gate fails, naming the names, on a domain the certificate does not carry", async () => {
+    const app = await startApp({ tls: certificates });
+    const mismatch = `TLS: the certificate 127.0.0.1:${app.port} presents does not name shop.other.test; it names DNS:shop.example.test (ERR_TLS_CERT_ALTNAME_INVALID)`;
+    try {
+      const wrong = (phase: GateTarget["phase"]) => onAws(app.endpoint, "shop.other.test", phase);
+      const probed = await probe.measure(wrong("test"), never);
+      const integration = await new IntegrationGate(http, checks).measure(wrong("test"), never);
+      const securityResult = await new SecurityGate(http, security, closedPort).measure(
+        wrong("test"),
+        never,
+      );
+      for (const result of [probed, integration, securityResult]) {
+        expect(result.verdict, result.detail).to.equal("fail");
+        expect(result.detail).to.contain(mismatch);
+      }
+      // A stack deployed before the serviceDomain output: checked against the ALB's own name.
+      const old = await probe.measure(onAws(app.endpoint, null, "test"), never);
+      expect(old.verdict).to.equal("fail");
+      expect(old.detail).to.contain("does not name 127.0.0.1");
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -269,4 +269,23 @@ describe("gates: ECR image scan", () => {
     await denied.measure(target, never).catch((err: unknown) => (caught = err));
     expect((caught as Error).message).to.equal("AccessDenied");
   });
+
+  it("a tag that was never pushed fails naming the tag and the repository, not an error", async () => {
+    // What ECR answers for a tag the repository does not hold (the SDK's error name).
+    const neverPushed = Object.assign(
+      new Error("The image with imageId {imageTag:'2.1.0'} does not exist"),
+      {
+        name: "ImageNotFoundException",
+      },
+    );
+    const result = await new EcrScanGate(
+      new FakeScans(neverPushed),
+      () => REPOSITORY,
+      "HIGH",
+    ).measure(target, never);
+    expect(result).to.deep.equal({
+      verdict: "fail",
+      detail: `image 2.1.0 not found in ${REPOSITORY}`,
+    });
+  });
 });

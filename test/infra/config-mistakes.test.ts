@@ -114,7 +114,7 @@ describe("config mistakes that used to pass silently", () => {
       });
       const error = await refuseFromEngine(config, []);
       expect(error.message).to.include(
-        'outpost-fleet:deploymnet = {"nyc-dc1":{"activeColor":"green"}}: is not a known key; known stack keys: target, regionGroup, environment, certificateArn, release, outposts, deployment, allowMultipleVpcs, overrides, secrets',
+        'outpost-fleet:deploymnet = {"nyc-dc1":{"activeColor":"green"}}: is not a known key; known stack keys: target, regionGroup, environment, certificateArn, serviceDomain, release, outposts, deployment, allowMultipleVpcs, overrides, secrets',
       );
     });
 

@@ -1030,7 +1030,7 @@ describe("control-plane config", () => {
     expect(problems.map((p) => [p.key, p.allowed])).to.deep.equal([
       [
         "outpost-fleet:deploymnet",
-        "is not a known key; known stack keys: target, regionGroup, environment, certificateArn, release, outposts, deployment, allowMultipleVpcs, overrides, secrets, localFaults, control",
+        "is not a known key; known stack keys: target, regionGroup, environment, certificateArn, serviceDomain, release, outposts, deployment, allowMultipleVpcs, overrides, secrets, localFaults, control",
       ],
       [
         "outpost-fleet:outposts",

@@ -7,11 +7,11 @@
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TOOLS_BIN_DIR } from "../../automation/engine/pulumi-environment";
 import { isExecutable } from "../../infra/host";
+import { accepts, freePort } from "./free-port";
 
 export const VERSITYGW = path.join(TOOLS_BIN_DIR, "versitygw");
 
@@ -136,26 +136,4 @@ export class S3TestServer {
     await this.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }

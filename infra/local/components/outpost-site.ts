@@ -119,6 +119,8 @@ export class OutpostSite extends pulumi.ComponentResource {
         outpost: o,
         endpoint,
         previewEndpoint,
+        // Plain http on loopback: no certificate to name.
+        serviceDomain: null,
         trafficStats: { kind: "haproxy" as const, socket, backend: config.app.name },
         activeColor: state.activeColor,
         candidateWeight: state.candidateWeight,

@@ -13,6 +13,15 @@ export interface AlarmsClient {
 }
 
 /**
+ * DescribeAlarms takes at most 100 names per call and returns at most MaxRecords (1 to 100,
+ * default 50) alarms per page; without AlarmTypes it returns metric alarms only, even when
+ * composite alarms of those names exist.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
+ */
+const MAX_NAMES = 100;
+const MAX_RECORDS = 100;
+
+/**
  * The AWS SDK v3 adapter, loaded only when an AWS gate runs. It reads with the stack's
  * credentials (`credentialsFor`; by default the driver's own), one client per role and region.
  */
@@ -27,19 +36,27 @@ export function awsAlarmStateReader(
       const sdk = await import("@aws-sdk/client-cloudwatch");
       const client = await clientFor(scope);
       const states: AlarmState[] = [];
-      // DescribeAlarms takes at most 100 names per call.
-      for (let i = 0; i < names.length; i += 100) {
-        const result = await client.send(
-          new sdk.DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100) }),
-          { abortSignal: signal },
-        );
-        for (const alarm of [...(result.MetricAlarms ?? []), ...(result.CompositeAlarms ?? [])]) {
-          states.push({
-            name: alarm.AlarmName ?? "?",
-            state: alarm.StateValue ?? "INSUFFICIENT_DATA",
-            reason: alarm.StateReason,
-          });
-        }
+      for (let i = 0; i < names.length; i += MAX_NAMES) {
+        let nextToken: string | undefined;
+        do {
+          const page = await client.send(
+            new sdk.DescribeAlarmsCommand({
+              AlarmNames: names.slice(i, i + MAX_NAMES),
+              AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
+              MaxRecords: MAX_RECORDS,
+              ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+            }),
+            { abortSignal: signal },
+          );
+          for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+            states.push({
+              name: alarm.AlarmName ?? "?",
+              state: alarm.StateValue ?? "INSUFFICIENT_DATA",
+              reason: alarm.StateReason,
+            });
+          }
+          nextToken = page.NextToken;
+        } while (nextToken !== undefined);
       }
       return states;
     },

@@ -1,6 +1,6 @@
 import type { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { EnginePort } from "../../../engine/engine-port";
-import { type StackRole, stackRoleOf } from "./stack-role";
+import { type RoleChain, stackRoleChainOf } from "./stack-role";
 
 /** What an SDK client takes as `credentials`; the client caches and refreshes what it returns. */
 export type CredentialsProvider = ReturnType<typeof fromTemporaryCredentials>;
@@ -20,30 +20,31 @@ export type CredentialsFor = (stack: string) => Promise<GateCredentials>;
 export const driverCredentials: CredentialsFor = () => Promise.resolve({ id: "default" });
 
 /**
- * Each stack's gates read with the role its AWS provider assumes (`aws:assumeRoles`), so they
- * see the stack's account, not the driver's. The config comes through the engine, which works
- * from a CI checkout behind the fleet too; it is read once per stack (a failed read is retried
- * on the next measurement), and stacks sharing a role share one credentials provider.
+ * Each stack's gates read with the role its AWS provider assumes (`aws:assumeRoles`, through
+ * every role of a chain), so they see the stack's account, not the driver's. The config comes
+ * through the engine, which works from a CI checkout behind the fleet too; it is read once per
+ * stack (a failed read is retried on the next measurement), and stacks on the same chain share
+ * one credentials provider.
  */
 export function stackRoleCredentials(
   engine: Pick<EnginePort, "readConfig">,
-  assume: (role: StackRole) => CredentialsProvider = assumeRole,
+  assume: (chain: RoleChain) => CredentialsProvider = assumeRoleChain,
 ): CredentialsFor {
   const byStack = new Map<string, Promise<GateCredentials>>();
-  const byRole = new Map<string, CredentialsProvider>();
+  const byChain = new Map<string, CredentialsProvider>();
   const resolve = async (stack: string): Promise<GateCredentials> => {
-    let role: StackRole | undefined;
+    let chain: RoleChain | undefined;
     try {
-      role = stackRoleOf(await engine.readConfig(stack));
+      chain = stackRoleChainOf(await engine.readConfig(stack));
     } catch (err) {
       throw new Error(`stack ${stack}: ${(err as Error).message}`);
     }
-    if (!role) return { id: "default" };
-    const id = JSON.stringify([role.roleArn, role.sessionName, role.externalId]);
-    let credentials = byRole.get(id);
+    if (!chain) return { id: "default" };
+    const id = JSON.stringify(chain.map((r) => [r.roleArn, r.sessionName, r.externalId]));
+    let credentials = byChain.get(id);
     if (!credentials) {
-      credentials = assume(role);
-      byRole.set(id, credentials);
+      credentials = assume(chain);
+      byChain.set(id, credentials);
     }
     return { id, credentials };
   };
@@ -59,24 +60,50 @@ export function stackRoleCredentials(
 }
 
 /**
- * STS AssumeRole credentials for a role, through the SDK's own provider, which the client
- * calls again before they expire (sessions last an hour by default):
- * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html. The session is
- * assumed with the driver's default credentials, in the calling client's region. The SDK is
- * loaded on first use, like the readers' clients.
+ * Each role session lasts an hour: the most STS grants a chained session, and the driver's
+ * sessions are chained whenever it runs on role credentials itself (CodeBuild's build role,
+ * an SSO session). A longer DurationSeconds would make STS refuse the chain. The SDK asks again
+ * before a session expires, so the length only bounds how often.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html#API_AssumeRole_RequestParameters
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
  */
-export function assumeRole(role: StackRole): CredentialsProvider {
+export const CHAINED_SESSION_SECONDS = 3600;
+
+/** The session name of a role whose entry names none (STS requires one). */
+export const DEFAULT_SESSION_NAME = "outpost-fleet-gates";
+
+/** What the STS client of every hop takes: tests point it at another endpoint. */
+export type StsClientConfig = Parameters<typeof fromTemporaryCredentials>[0]["clientConfig"];
+
+/**
+ * STS AssumeRole credentials for each role of the chain in turn, each assumed with the
+ * credentials of the one before (the first with the driver's default credentials), through
+ * the SDK's own provider: the calling client caches the last session and asks again before it
+ * expires, and each hop's STS client does the same for the hop before it. The sessions use
+ * the calling client's region. The SDK is loaded on first use, like the readers' clients.
+ */
+export function assumeRoleChain(
+  chain: RoleChain,
+  clientConfig?: StsClientConfig,
+): CredentialsProvider {
   let provider: Promise<CredentialsProvider> | undefined;
   return async (properties) => {
-    provider ??= import("@aws-sdk/credential-providers").then((sdk) =>
-      sdk.fromTemporaryCredentials({
-        params: {
-          RoleArn: role.roleArn,
-          RoleSessionName: role.sessionName,
-          ExternalId: role.externalId,
-        },
-      }),
-    );
+    provider ??= import("@aws-sdk/credential-providers").then((sdk) => {
+      let previous: CredentialsProvider | undefined;
+      for (const role of chain) {
+        previous = sdk.fromTemporaryCredentials({
+          params: {
+            RoleArn: role.roleArn,
+            RoleSessionName: role.sessionName ?? DEFAULT_SESSION_NAME,
+            DurationSeconds: CHAINED_SESSION_SECONDS,
+            ...(role.externalId === undefined ? {} : { ExternalId: role.externalId }),
+          },
+          ...(previous === undefined ? {} : { masterCredentials: previous }),
+          ...(clientConfig === undefined ? {} : { clientConfig }),
+        });
+      }
+      return previous as CredentialsProvider;
+    });
     return (await provider)(properties);
   };
 }
