@@ -7,7 +7,7 @@ import { executorSettings } from "../../automation/executor/executor-settings";
 import { RolloutExecutor } from "../../automation/executor/rollout-executor";
 import { readStackFile } from "../../automation/fleet/stack-discovery";
 import { cloudWatchTrafficSource } from "../../automation/gates/adapters/aws/cloudwatch-traffic";
-import { stackRoleOf } from "../../automation/gates/adapters/aws/stack-role";
+import { stackRoleChainOf } from "../../automation/gates/adapters/aws/stack-role";
 import { CandidateTrafficGate } from "../../automation/gates/candidate-traffic-gate";
 import { CloudWatchAlarmGate } from "../../automation/gates/cloudwatch-alarm-gate";
 import { EcrScanGate } from "../../automation/gates/ecr-scan-gate";
@@ -113,7 +113,8 @@ function loadStacks(options: FleetReleaseOptions, scratch: string): Map<string, 
     const file = path.join(scratch, `Pulumi.${name}.yaml`);
     fs.writeFileSync(file, stringify(shaped));
     const config = loadFleetConfig(stackLayerFromConfig(shaped.config));
-    const role = stackRoleOf(shaped.config);
+    // The stack's own account: the last role of its chain.
+    const role = stackRoleChainOf(shaped.config)?.at(-1);
     const account = role?.roleArn.split(":")[4] ?? "driver";
     stacks.set(name, {
       file,
@@ -179,7 +180,7 @@ export async function runFleetRelease(options: FleetReleaseOptions): Promise<Fle
     const rollouts = kubernetesRolloutController(argo.apiFor());
     const elb = simulatedTargetHealth(world, limits, clock);
     const gates = new StandardGateSuite({
-      http: new HttpProbeGate(app.client, settings.analysis),
+      http: new HttpProbeGate(app.exchange, settings.analysis),
       candidateTraffic: new CandidateTrafficGate(
         {
           cloudwatch: cloudWatchTrafficSource(simulatedGetMetricData(world, limits, clock), () =>

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseAppConfig } from "../../app/app-options";
 import { createHandler } from "../../app/routes";
-import type { HttpClient } from "../../automation/gates/adapters/http-client";
 import type { HttpExchange } from "../../automation/gates/adapters/http-exchange";
 import type { Color } from "../../infra/contract";
 import type { Clock } from "../../automation/support/clock";
@@ -36,16 +35,12 @@ export class ModelledApp {
     private readonly regionOf: (stack: string) => string,
   ) {}
 
-  readonly client: HttpClient = {
-    get: async (url, signal) => {
-      const started = this.clock.now();
-      const answer = await this.send("GET", url, signal);
-      return { status: answer.status, body: answer.body, latencyMs: this.clock.now() - started };
-    },
-  };
-
   readonly exchange: HttpExchange = {
-    send: (method, url, signal) => this.send(method, url, signal),
+    send: async (request, signal) => {
+      const started = this.clock.now();
+      const answer = await this.send(request.method, request.url, signal);
+      return { ...answer, latencyMs: this.clock.now() - started };
+    },
   };
 
   private async send(method: string, url: string, signal: AbortSignal): Promise<Answer> {
