@@ -73,7 +73,7 @@ export class RolloutExecutor {
     if (frozen)
       return { kind: "blocked", reason: `inside freeze window ${describeFreezeWindow(frozen)}` };
     const untested = untestedRelease(plan, options.stagingStacks ?? [], events);
-    if (untested) return { kind: "blocked", reason: untested };
+    if (untested) return untested;
 
     const baselines = withInitialStates(plan, await this.readBaselines(plan));
     const problem = baselineProblem(plan, baselines);
@@ -249,7 +249,7 @@ export class RolloutExecutor {
     if (!frozen) return undefined;
     const reason = `${what} is inside freeze window ${describeFreezeWindow(frozen)}`;
     await this.context.record({ type: "paused", before: before(reason) });
-    return { kind: "blocked", reason: `${reason}; resume after it ends` };
+    return { kind: "blocked", reason, next: { kind: "resume-after-freeze", window: frozen.name } };
   }
 
   private async runWave(wave: Wave): Promise<RunOutcome | undefined> {
@@ -388,10 +388,10 @@ export class RolloutExecutor {
       type: "paused",
       before: `${step} of ${point.wave} batch ${point.batch} (pending operations on ${stacks})`,
     });
-    const commands = failure.repair.map((stack) => `outpost-fleet repair --stack ${stack}`);
     return {
       kind: "needs-repair",
-      reason: `${failure.reason}; after the repair (${commands.join("; ")}), run outpost-fleet resume`,
+      reason: failure.reason,
+      next: { kind: "repair-then-resume", stacks: failure.repair },
     };
   }
 
@@ -439,7 +439,7 @@ export class RolloutExecutor {
 
   /** Approval before a wave: by policy, by a person at the terminal, or by `promote`. */
   private async approve(wave: string): Promise<RunOutcome | undefined> {
-    const { settings, prompt, clock, log, actor } = this.deps;
+    const { settings, prompt, clock, onNotice, actor } = this.deps;
     if (settings.approval === "none") return undefined;
     for (;;) {
       const progress = this.context.progress();
@@ -459,13 +459,11 @@ export class RolloutExecutor {
         await this.context.record({ type: "paused", before: `wave ${wave} (approval declined)` });
         return {
           kind: "blocked",
-          reason: `approval of wave ${wave} declined; resume or promote to continue`,
+          reason: `approval of wave ${wave} declined`,
+          next: { kind: "resume-or-promote", wave },
         };
       }
-      log.info(
-        { region: wave },
-        `waiting for approval: run \`outpost-fleet promote --wave ${wave}\``,
-      );
+      onNotice?.({ kind: "awaiting-approval", wave });
       await clock.sleep(settings.analysis.intervalSeconds * 1000);
       const stopped = await this.checkControl(`wave ${wave}`, undefined);
       if (stopped) return stopped;
@@ -502,7 +500,8 @@ export class RolloutExecutor {
     if (applied.failures.length > 0) {
       return {
         kind: "incomplete",
-        reason: `finalize failed (${applied.failures[0].reason}); run resume to retry`,
+        reason: `finalize failed (${applied.failures[0].reason})`,
+        next: { kind: "resume-to-retry" },
       };
     }
     await this.context.record({ type: "release-finished", outcome: "succeeded" });
@@ -562,14 +561,14 @@ function untestedRelease(
   plan: RolloutPlan,
   stagingStacks: readonly string[],
   events: readonly JournalEvent[],
-): string | undefined {
+): RunOutcome | undefined {
   if (stagingWaves(plan).length > 0 || stagingStacks.length === 0) return undefined;
   if (passedStaging(events)) return undefined;
-  return (
-    `release ${plan.release} has not passed wave 0 on the staging stacks (${stagingStacks.join(", ")}): ` +
-    `deploy it there first (outpost-fleet deploy --release ${plan.release} --stacks ${stagingStacks.join(",")}), ` +
-    `or name them with the production stacks; --skip-staging overrides (recorded in the journal's command)`
-  );
+  return {
+    kind: "blocked",
+    reason: `release ${plan.release} has not passed wave 0 on the staging stacks (${stagingStacks.join(", ")})`,
+    next: { kind: "deploy-to-staging-first", release: plan.release, stagingStacks },
+  };
 }
 
 function finishedOutcome(progress: ReleaseProgress): RunOutcome {

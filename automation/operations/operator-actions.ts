@@ -1,4 +1,5 @@
-import { exitCodeOf, type RunOutcome } from "../executor/run-outcome";
+import type { RunOutcome } from "../executor/run-outcome";
+import { exitCodeOf } from "../cli/outcome-text";
 import type { RolloutExecutor } from "../executor/rollout-executor";
 import type { FleetStore } from "../store/fleet-store";
 import type { Actor } from "../journal/journal-events";

@@ -2,7 +2,8 @@ import type { Argv } from "yargs";
 import { projectDirFrom } from "../../fleet/project-dir";
 import { currentActor } from "../../journal/journal-store";
 import type { CliIo } from "../cli-io";
-import { type CommandContext, printOutcome } from "../command-context";
+import type { CommandContext } from "../command-context";
+import { printOutcome } from "../outcome-text";
 import { commandStore } from "../driver-places";
 import {
   abortRelease,

@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { type CommandContext, printOutcome } from "../command-context";
+import type { CommandContext } from "../command-context";
+import { printOutcome } from "../outcome-text";
 import { commandStore } from "../driver-places";
 import { driverLauncher, resumeRelease } from "../../operations/operator-actions";
 import { selectRelease } from "../../operations/release-selection";
