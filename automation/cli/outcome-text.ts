@@ -1,4 +1,5 @@
 import type { ExecutorNotice } from "../executor/executor-notice";
+import { describeRefusal, type Refusal } from "../executor/release-refusal";
 import type { NextStep, RunOutcome } from "../executor/run-outcome";
 import { ExitCode } from "../support/exit-codes";
 import type { Logger } from "../support/logger";
@@ -6,8 +7,8 @@ import type { CliIo } from "./cli-io";
 
 /**
  * How the CLI words and codes what the executor reports: an outcome's reason with the commands
- * an operator runs next, its exit code (support/exit-codes.ts), the result line, and the
- * executor's notices as log lines. The executor reports facts; this is the only place that
+ * an operator runs next, its exit code (support/exit-codes.ts), the result line, refusals, and
+ * the executor's notices as log lines. The executor reports facts; this is the only place that
  * turns them into `outpost-fleet ...` hints.
  */
 
@@ -75,6 +76,41 @@ export function printOutcome(io: CliIo, json: boolean, release: string, outcome:
   io.stdout.write(
     `release ${release}: ${outcome.kind}${reason === undefined ? "" : `: ${reason}`}\n`,
   );
+}
+
+/** A refusal as the CLI prints it (after "outpost-fleet: "), with what to run instead. */
+export function refusalText(refusal: Refusal): string {
+  switch (refusal.kind) {
+    case "in-progress":
+      return `${describeRefusal(refusal)}; use resume, pause, abort or rollback`;
+    case "final":
+      return (
+        `${describeRefusal(refusal)}; deploy the previous version instead: ` +
+        `outpost-fleet deploy --release ${refusal.previous ?? "<previous version>"}`
+      );
+    case "no-journal":
+      return (
+        `--release = "${refusal.release}": no journal for it; known releases: ` +
+        `${refusal.known.join(", ") || "(none)"} (journal ${refusal.place})`
+      );
+    default:
+      return describeRefusal(refusal);
+  }
+}
+
+/** The exit code of a refused command. */
+export function refusalExitCode(refusal: Refusal): ExitCode {
+  switch (refusal.kind) {
+    case "in-progress":
+      return ExitCode.BadInput;
+    case "final":
+      return ExitCode.BlockedByPolicy;
+    case "nothing-to-resume":
+    case "no-release":
+    case "no-journal":
+    case "finished":
+      return ExitCode.NothingToDo;
+  }
 }
 
 /** The executor's notices as log lines (readable on a terminal, JSON lines in CI). */

@@ -26,10 +26,9 @@ import {
   initialDeploymentState,
   isSettled,
 } from "../steps/deployment-transitions";
-import { ExitCode } from "../support/exit-codes";
 import { messageOf } from "../support/retry";
-import { UserError } from "../support/user-error";
 import { ExecutionContext, type ExecutorDeps } from "./execution-context";
+import { RefusedError } from "./release-refusal";
 import { completeRollback, finishRolledBack } from "./rollback-runner";
 import type { RunOutcome } from "./run-outcome";
 import { applyStates, runStepEffects } from "./step-runner";
@@ -64,10 +63,12 @@ export class RolloutExecutor {
     const { events } = await this.deps.journal.read();
     const previous = replay(events);
     if (previous !== undefined && previous.finished === undefined) {
-      throw new UserError(
-        `release ${plan.release} is already in progress (started by ${previous.startedBy.user} at ` +
-          `${previous.startedAt}); use resume, pause, abort or rollback`,
-      );
+      throw new RefusedError({
+        kind: "in-progress",
+        release: plan.release,
+        startedBy: previous.startedBy.user,
+        startedAt: previous.startedAt,
+      });
     }
     const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
     if (frozen)
@@ -93,13 +94,10 @@ export class RolloutExecutor {
   /** Continues the release recorded in the journal. */
   async resume(): Promise<RunOutcome> {
     const progress = replay((await this.deps.journal.read()).events);
-    if (progress === undefined)
-      throw new UserError("nothing to resume: no release was started", ExitCode.NothingToDo);
+    if (progress === undefined) throw new RefusedError({ kind: "nothing-to-resume" });
     if (progress.finished && progress.finished.outcome !== "rollback-incomplete") {
-      throw new UserError(
-        `release ${progress.release} already finished: ${progress.finished.outcome}`,
-        ExitCode.NothingToDo,
-      );
+      const { release, finished } = progress;
+      throw new RefusedError({ kind: "finished", release, outcome: finished.outcome });
     }
     // A resumed driver may run on another machine, whose stack files are behind the fleet.
     for (const stack of stacksOf(progress.plan)) await this.deps.engine.prepareStack(stack);

@@ -6,7 +6,8 @@ import type { Actor } from "../journal/journal-events";
 import type { ReleaseJournal } from "../journal/release-journal";
 import type { ReleaseProgress } from "../progress/release-progress";
 import { ExitCode } from "../support/exit-codes";
-import { invalidValue, UserError } from "../support/user-error";
+import { invalidValue } from "../support/user-error";
+import { RefusedError } from "../executor/release-refusal";
 import type { CliIo } from "../cli/cli-io";
 import { stacksOfRelease } from "../cli/driver-places";
 import { runDriver } from "../cli/driver-session";
@@ -73,12 +74,8 @@ const message = (text: string, exitCode = ExitCode.Success): ActionResult => ({
 });
 
 export function refuseIfFinished(progress: ReleaseProgress): void {
-  if (progress.finished) {
-    throw new UserError(
-      `release ${progress.release} already finished: ${progress.finished.outcome}`,
-      ExitCode.NothingToDo,
-    );
-  }
+  const { release, finished } = progress;
+  if (finished) throw new RefusedError({ kind: "finished", release, outcome: finished.outcome });
 }
 
 /** Asks the running driver to stop at its next step boundary. */
@@ -147,12 +144,8 @@ export async function rollbackRelease(scope: ActionScope, reason: string): Promi
   const { store, selected, actor } = scope;
   const { progress } = selected;
   if (progress.finished?.outcome === "succeeded") {
-    const previous = Object.values(progress.baselines)[0]?.release ?? "<previous version>";
-    throw new UserError(
-      `release ${progress.release} is final: its old colors are scaled down, so a rollback is no longer a flip; ` +
-        `deploy the previous version instead: outpost-fleet deploy --release ${previous}`,
-      ExitCode.BlockedByPolicy,
-    );
+    const previous = Object.values(progress.baselines)[0]?.release;
+    throw new RefusedError({ kind: "final", release: progress.release, previous });
   }
   if (progress.finished && keptStages(progress).length === 0) {
     return message(

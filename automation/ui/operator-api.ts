@@ -8,6 +8,7 @@ import {
   resumeRelease,
 } from "../operations/operator-actions";
 import { driverRunning, selectRelease } from "../operations/release-selection";
+import { RefusedError } from "../executor/release-refusal";
 import type { RunOutcome } from "../executor/run-outcome";
 import type { Actor } from "../journal/journal-events";
 import type { FleetStore } from "../store/fleet-store";
@@ -15,6 +16,7 @@ import { ExitCode } from "../support/exit-codes";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 import { UserError } from "../support/user-error";
+import { type ActionResponse, refusalAnswer, respond } from "./action-answer";
 import { ACTIONS, type ActionName } from "./page-render";
 
 /** What the page sends with an action. */
@@ -22,11 +24,6 @@ export interface ActionRequest {
   readonly release?: string;
   readonly wave?: string;
   readonly reason?: string;
-}
-
-export interface ActionResponse {
-  readonly status: number;
-  readonly body: { readonly ok: boolean; readonly message: string; readonly exitCode: number };
 }
 
 export interface OperatorApiOptions {
@@ -39,19 +36,6 @@ export interface OperatorApiOptions {
   /** Tells the pages how a driver started from here ended. */
   readonly notice: (message: string, ok: boolean) => void;
 }
-
-const STATUS_OF_EXIT: Partial<Record<ExitCode, number>> = {
-  [ExitCode.Success]: 200,
-  [ExitCode.BadInput]: 400,
-  [ExitCode.NothingToDo]: 409,
-  [ExitCode.Locked]: 409,
-  [ExitCode.BlockedByPolicy]: 409,
-};
-
-const respond = (exitCode: ExitCode, message: string, status?: number): ActionResponse => ({
-  status: status ?? STATUS_OF_EXIT[exitCode] ?? 500,
-  body: { ok: exitCode === ExitCode.Success, message, exitCode },
-});
 
 export function parseActionRequest(raw: unknown): ActionRequest {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw))
@@ -95,6 +79,7 @@ export class OperatorApi {
       return await this.run(action as ActionName, request);
     } catch (err) {
       if (err instanceof UserError) return respond(err.exitCode, err.message);
+      if (err instanceof RefusedError) return refusalAnswer(err.refusal);
       this.options.log.error(`live view: ${action} failed: ${messageOf(err)}`);
       return respond(ExitCode.InternalError, `internal error: ${messageOf(err)}`);
     }

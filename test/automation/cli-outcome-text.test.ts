@@ -7,7 +7,10 @@ import {
   outcomeJson,
   outcomeReason,
   printOutcome,
+  refusalExitCode,
+  refusalText,
 } from "../../automation/cli/outcome-text";
+import type { Refusal } from "../../automation/executor/release-refusal";
 import type { RunOutcome } from "../../automation/executor/run-outcome";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { createLogger } from "../../automation/support/logger";
@@ -137,5 +140,45 @@ describe("cli: outcome text (the executor's facts as the CLI words and codes the
     ]);
     expect(records[0]).to.include({ region: "eu" });
     expect(records[1]).to.include({ err: "rollback traffic failed: us: boom" });
+  });
+
+  it("words each refusal with what to run instead, and exits with its code", () => {
+    const cases: Record<Refusal["kind"], [Refusal, string, ExitCode]> = {
+      "nothing-to-resume": [
+        { kind: "nothing-to-resume" },
+        "nothing to resume: no release was started",
+        ExitCode.NothingToDo,
+      ],
+      "no-release": [
+        { kind: "no-release", place: "/j" },
+        "no release has been started in /j",
+        ExitCode.NothingToDo,
+      ],
+      "no-journal": [
+        { kind: "no-journal", release: "2.2.0", known: ["2.1.0"], place: "/j" },
+        '--release = "2.2.0": no journal for it; known releases: 2.1.0 (journal /j)',
+        ExitCode.NothingToDo,
+      ],
+      finished: [
+        { kind: "finished", release: "2.1.0", outcome: "succeeded" },
+        "release 2.1.0 already finished: succeeded",
+        ExitCode.NothingToDo,
+      ],
+      "in-progress": [
+        { kind: "in-progress", release: "2.1.0", startedBy: "bob", startedAt: "T" },
+        "release 2.1.0 is already in progress (started by bob at T); use resume, pause, abort or rollback",
+        ExitCode.BadInput,
+      ],
+      final: [
+        { kind: "final", release: "2.1.0", previous: "2.0.0" },
+        "release 2.1.0 is final: its old colors are scaled down, so a rollback is no longer a " +
+          "flip; deploy the previous version instead: outpost-fleet deploy --release 2.0.0",
+        ExitCode.BlockedByPolicy,
+      ],
+    };
+    for (const [refusal, text, code] of Object.values(cases)) {
+      expect(refusalText(refusal)).to.equal(text);
+      expect(refusalExitCode(refusal), refusal.kind).to.equal(code);
+    }
   });
 });
