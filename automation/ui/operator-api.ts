@@ -9,14 +9,19 @@ import {
 } from "../operations/operator-actions";
 import { driverRunning, selectRelease } from "../operations/release-selection";
 import { RefusedError } from "../executor/release-refusal";
-import type { RunOutcome } from "../executor/run-outcome";
 import type { Actor } from "../journal/journal-events";
 import type { FleetStore } from "../store/fleet-store";
 import { ExitCode } from "../support/exit-codes";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 import { UserError } from "../support/user-error";
-import { type ActionResponse, refusalAnswer, respond } from "./action-answer";
+import {
+  actionAnswer,
+  type ActionResponse,
+  ranNotice,
+  refusalAnswer,
+  respond,
+} from "./action-answer";
 import { ACTIONS, type ActionName } from "./page-render";
 
 /** What the page sends with an action. */
@@ -93,12 +98,12 @@ export class OperatorApi {
     const running = await driverRunning(store, selected.release);
     switch (action) {
       case "pause":
-        return answer(await pauseRelease(scope));
+        return actionAnswer(await pauseRelease(scope));
       case "promote":
-        return answer(await promoteRelease(scope, request.wave));
+        return actionAnswer(await promoteRelease(scope, request.wave));
       case "abort": {
         const reason = request.reason ?? `aborted from the live view by ${actor.user}`;
-        if (running) return answer(await abortRelease(scope, reason));
+        if (running) return actionAnswer(await abortRelease(scope, reason));
         refuseIfFinished(selected.progress);
         return this.inBackground(`abort of ${selected.release}`, () => abortRelease(scope, reason));
       }
@@ -128,12 +133,10 @@ export class OperatorApi {
     this.background = run()
       .then(
         (result) => {
-          const text =
-            result.kind === "outcome"
-              ? `${what}: ${describeOutcome(result.outcome)}`
-              : result.message;
-          log.info(`live view: ${text}`);
-          notice(text, result.exitCode === ExitCode.Success);
+          const { message, ok } =
+            result.kind === "ran" ? ranNotice(what, result) : actionAnswer(result).body;
+          log.info(`live view: ${message}`);
+          notice(message, ok);
         },
         (err: unknown) => {
           log.error(`live view: ${what} failed: ${messageOf(err)}`);
@@ -145,13 +148,4 @@ export class OperatorApi {
       });
     return respond(ExitCode.Success, `${what} started: this page follows it`, 202);
   }
-}
-
-function answer(result: ActionResult): ActionResponse {
-  const message = result.kind === "message" ? result.message : describeOutcome(result.outcome);
-  return respond(result.exitCode, message);
-}
-
-function describeOutcome(outcome: RunOutcome): string {
-  return "reason" in outcome ? `${outcome.kind}: ${outcome.reason}` : outcome.kind;
 }

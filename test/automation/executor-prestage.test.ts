@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { formatStatus, statusView } from "../../automation/operations/status-report";
+import { formatStatus } from "../../automation/cli/status-text";
+import { statusView } from "../../automation/operations/status-report";
 import { exitCodeOf, outcomeReason } from "../../automation/cli/outcome-text";
 import { replay } from "../../automation/progress/release-progress";
 import { ExitCode } from "../../automation/support/exit-codes";

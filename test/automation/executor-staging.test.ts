@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { outcomeReason } from "../../automation/cli/outcome-text";
-import { formatStatus, statusView } from "../../automation/operations/status-report";
+import { formatStatus } from "../../automation/cli/status-text";
+import { statusView } from "../../automation/operations/status-report";
 import { replay } from "../../automation/progress/release-progress";
 import { exampleFleet, fleetStack, settled } from "./support/fleet-fixture";
 import { makeHarness } from "./support/executor-harness";

@@ -8,7 +8,7 @@ import type { CommandContext } from "../command-context";
 import { exitCodeOf, outcomeJson, printOutcome } from "../outcome-text";
 import { loggerFor, runDriver, sessionPlaces, simulate } from "../driver-session";
 import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
-import { driverLauncher } from "../../operations/operator-actions";
+import { driverLauncher } from "../driver-launcher";
 import { resolveRollout, type RolloutArgs, withRolloutOptions } from "../rollout-options";
 import { type EngineArgs, withEngineOptions, withTimingsOption } from "../engine-options";
 
