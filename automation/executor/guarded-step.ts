@@ -5,7 +5,7 @@ import type { ExecutionContext } from "./execution-context";
 import { stopLine } from "./line-stop";
 import type { RunOutcome } from "./run-outcome";
 import { type Boundary, passBoundary } from "./step-guards";
-import type { StepEffects } from "./step-runner";
+import type { StepEffects } from "./step-effects";
 import { type FailurePoint, lineStopFor, type StepFailure, type StepPoint } from "./stop-the-line";
 
 /** What a step did: its effects, journaled by the template, and why it failed (if it did). */

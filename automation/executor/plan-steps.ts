@@ -14,7 +14,8 @@ import type { ExecutionContext } from "./execution-context";
 import type { GuardedStep, StepRun } from "./guarded-step";
 import { syncStacks } from "./stack-sync";
 import { baselineOf, batchSteps, stagesForStep } from "./stage-view";
-import { runStepEffects, type StageFailure } from "./step-runner";
+import type { StageFailure } from "./step-effects";
+import { runStepEffects } from "./step-runner";
 import type { StepFailure } from "./stop-the-line";
 
 /**
