@@ -5,12 +5,10 @@ import { ExitCode } from "../support/exit-codes";
 import type { Logger } from "../support/logger";
 import type { CliIo } from "./cli-io";
 
-/**
- * How the CLI words and codes what the executor reports: an outcome's reason with the commands
- * an operator runs next, its exit code (support/exit-codes.ts), the result line, refusals, and
- * the executor's notices as log lines. The executor reports facts; this is the only place that
- * turns them into `outpost-fleet ...` hints.
- */
+// How the CLI words and codes what the executor reports: an outcome's reason with the commands
+// an operator runs next, its exit code (support/exit-codes.ts), the result line, refusals, and
+// the executor's notices as log lines. The executor reports facts; this is the only place that
+// turns them into `outpost-fleet ...` hints.
 
 /** An outcome's reason as the CLI prints it: what happened, then what to run. */
 export function outcomeReason(outcome: RunOutcome): string | undefined {

@@ -1,5 +1,4 @@
-import type { ReleaseProgress } from "../progress/release-progress";
-import { stepKey } from "../progress/release-progress";
+import { type ReleaseProgress, stepKey } from "../progress/release-progress";
 import type { RollbackScope, Stage } from "../plan/plan-types";
 import type { ExecutionContext } from "./execution-context";
 import { stopLine } from "./line-stop";

@@ -18,10 +18,8 @@ import type { StageFailure } from "./step-effects";
 import { runStepEffects } from "./step-runner";
 import type { StepFailure } from "./stop-the-line";
 
-/**
- * The steps of a plan as the template runs them (guarded-step.ts): where each runs, what holds
- * it, what its failure rolls back, its stages and its work.
- */
+// The steps of a plan as the template runs them (guarded-step.ts): where each runs, what holds
+// it, what its failure rolls back, its stages and its work.
 
 /**
  * Batch `index` of the prestage, before the first production wave: every production Outpost's

@@ -8,12 +8,10 @@ import type { FleetStore } from "../store/fleet-store";
 import { invalidValue } from "../support/user-error";
 import { driverRunning, type SelectedRelease } from "./release-selection";
 
-/**
- * Operators' actions on a release, shared by the CLI commands and the live view's buttons, so
- * both journal the same requests with the same checks. A user mistake throws a UserError, a
- * release whose state does not allow the action a RefusedError; everything else is a result:
- * what happened, as facts. Each front end words it (cli/action-text.ts, ui/action-answer.ts).
- */
+// Operators' actions on a release, shared by the CLI commands and the live view's buttons, so
+// both journal the same requests with the same checks. A user mistake throws a UserError, a
+// release whose state does not allow the action a RefusedError; everything else is a result:
+// what happened, as facts. Each front end words it (cli/action-text.ts, ui/action-answer.ts).
 
 /** The running driver was asked (journaled); it acts at its next step boundary. */
 export interface Requested {

@@ -3,11 +3,9 @@ import type { NextStep, RunOutcome } from "../executor/run-outcome";
 import type { ActionResult, Ran } from "../operations/operator-actions";
 import { ExitCode } from "../support/exit-codes";
 
-/**
- * How the live view words what operations report and answers it over HTTP. The words follow the
- * CLI's where the page has the same action; the `exitCode` of an answer is the one the same
- * command exits with (test/automation/ui/action-answer.test.ts holds the two together).
- */
+// How the live view words what operations report and answers it over HTTP. The words follow the
+// CLI's where the page has the same action; the `exitCode` of an answer is the one the same
+// command exits with (test/automation/ui/action-answer.test.ts holds the two together).
 
 /** What the live view answers to an action: an HTTP status and a JSON body. */
 export interface ActionResponse {
