@@ -20,4 +20,40 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  // One layer per concern (docs/driver.md): the core of the driver (executor, operations,
+  // gates, plan, progress, journal, lock, store, ...) knows no front end, and the live view
+  // does not use the CLI's; each front end words and codes what the core reports.
+  {
+    files: ["automation/**/*.ts"],
+    ignores: ["automation/cli/**", "automation/ui/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(cli|ui)(/|$)",
+              message: "the core knows no front end: return facts and let cli/ or ui/ word them",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["automation/ui/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+cli(/|$)",
+              message: "the live view does not use the CLI: share through operations/",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -27,6 +27,7 @@ import { terminalPrompt } from "./approval-prompt";
 import type { CliIo } from "./cli-io";
 import { journalPlace, openStore, profileFor } from "./driver-places";
 import { githubAnnotations, writeGithubSummary } from "./github-actions";
+import { noticeReporter } from "./outcome-text";
 import { progressReporter } from "./progress-reporter";
 import type { CommonArgs } from "./rollout-options";
 import { type EngineArgs, realEngine, realGates, simulatedRuntime } from "./engine-options";
@@ -118,6 +119,7 @@ export async function runDriver(
           metrics.record(event);
           options.onEvent?.(event);
         },
+        onNotice: noticeReporter(log),
       });
     },
     run,

@@ -7,6 +7,7 @@ import { batchesOf, type RolloutPlan } from "../plan/plan-types";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 import type { CliIo } from "./cli-io";
+import { outcomeReason } from "./outcome-text";
 import { statusView } from "../operations/status-report";
 
 /**
@@ -69,7 +70,7 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 /** The job summary of a run: result, waves with their Outposts, failures, rollback. Pure. */
 export function releaseSummary(progress: ReleaseProgress, outcome: RunOutcome): string {
   const view = statusView(progress, { state: "free" });
-  const reason = "reason" in outcome ? outcome.reason : undefined;
+  const reason = outcomeReason(outcome);
   const lines = [
     `## outpost-fleet: release ${progress.release}: ${outcome.kind}`,
     "",
@@ -154,7 +155,7 @@ export async function writeGithubSummary(
     log.warn(`could not write the job summary from the journal: ${messageOf(err)}`);
     appendStepSummary(
       io.env,
-      `## outpost-fleet: ${outcome.kind}\n\n${"reason" in outcome ? cell(outcome.reason) : ""}\n`,
+      `## outpost-fleet: ${outcome.kind}\n\n${cell(outcomeReason(outcome) ?? "")}\n`,
     );
   }
 }

@@ -1,8 +1,10 @@
 import yargs from "yargs";
 import { ExitCode } from "../support/exit-codes";
+import { RefusedError } from "../executor/release-refusal";
 import { UserError } from "../support/user-error";
 import { type CliIo, processIo } from "./cli-io";
 import type { CommandContext } from "./command-context";
+import { refusalExitCode, refusalText } from "./outcome-text";
 import { deployCommand } from "./commands/deploy-command";
 import { driftCommand } from "./commands/drift-command";
 import {
@@ -93,6 +95,10 @@ function reportFailure(err: unknown, io: CliIo): ExitCode {
   if (err instanceof UserError) {
     io.stderr.write(`outpost-fleet: ${err.message}\n`);
     return err.exitCode;
+  }
+  if (err instanceof RefusedError) {
+    io.stderr.write(`outpost-fleet: ${refusalText(err.refusal)}\n`);
+    return refusalExitCode(err.refusal);
   }
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
   io.stderr.write(`outpost-fleet: internal error: ${message}\n`);

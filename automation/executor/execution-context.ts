@@ -7,6 +7,7 @@ import { type ReleaseProgress, replay } from "../progress/release-progress";
 import type { Clock } from "../support/clock";
 import type { Logger } from "../support/logger";
 import type { ReleasePolicyConfig } from "../policy/release-policy-config";
+import type { ExecutorNotice } from "./executor-notice";
 import type { ExecutorSettings } from "./executor-settings";
 
 export interface ExecutorDeps {
@@ -24,6 +25,8 @@ export interface ExecutorDeps {
   readonly releasePolicyConfig?: ReleasePolicyConfig;
   /** Called after each journal append: progress output, lock heartbeat. */
   readonly onEvent?: (event: JournalEvent) => void;
+  /** Told what an operator may have to act on now (a wait for approval, a stuck rollback). */
+  readonly onNotice?: (notice: ExecutorNotice) => void;
 }
 
 /**

@@ -135,10 +135,7 @@ export async function completeRollback(context: ExecutionContext): Promise<RunOu
     // Only engine failures make a rollback incomplete; anything else (the journal) is fatal.
     if (!(err instanceof RollbackPhaseError)) throw err;
     const reason = err.message;
-    log.error(
-      { err: reason },
-      "rollback incomplete: an operator must look (outpost-fleet status, then rollback)",
-    );
+    context.deps.onNotice?.({ kind: "rollback-incomplete", reason });
     await context.record({ type: "rollback-failed", reason });
     await context.record({ type: "release-finished", outcome: "rollback-incomplete", reason });
     return { kind: "rollback-incomplete", reason };

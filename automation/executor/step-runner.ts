@@ -1,32 +1,14 @@
-import type { OutpostDeploymentState, OutpostOutputs } from "../../infra/contract";
+import type { OutpostDeploymentState } from "../../infra/contract";
 import { PendingOperationsError, type StackOutputs } from "../engine/engine-port";
-import { runAnalysis } from "../gates/analysis";
-import type { GateSummary } from "../gates/gate-summary";
 import type { GatePhase } from "../gates/gate";
-import { hasRollout } from "../rollouts/rollout-controller";
-import { runTestGates } from "../gates/test-gate-run";
 import type { ReleaseProgress } from "../progress/release-progress";
 import type { Stage, StepSpec } from "../plan/plan-types";
 import { stateAfterStep } from "../steps/deployment-transitions";
 import { messageOf, withRetries } from "../support/retry";
-import { watchCanary } from "./canary-watch";
 import type { ExecutionContext } from "./execution-context";
-import { baselineOf, gateTarget, groupByStack, runsRollout } from "./stage-view";
-
-export interface StageFailure {
-  readonly stage: Stage;
-  readonly reason: string;
-  /** The stack holds pending operations: nothing may change it before a repair. */
-  readonly needsRepair?: boolean;
-}
-
-/** What one step did to a batch: failures, what the outputs report, and how the gates ended. */
-export interface StepEffects {
-  readonly failures: StageFailure[];
-  /** Outposts the step changed, with their outputs after the `up`. */
-  readonly observed: { readonly stage: Stage; readonly outputs: OutpostOutputs }[];
-  readonly evaluations: { readonly stage: Stage; readonly gates: readonly GateSummary[] }[];
-}
+import { runCanaries, runGates, runTests } from "./stage-gates";
+import { baselineOf, groupByStack, runsRollout } from "./stage-view";
+import type { StageFailure, StepEffects } from "./step-effects";
 
 const NO_EFFECTS: StepEffects = { failures: [], observed: [], evaluations: [] };
 
@@ -56,10 +38,8 @@ export async function runStepEffects(
         step.kind === "deploy-idle" || step.kind === "prestage"
           ? { failures: [], evaluations: [] }
           : await runGates(
-              context,
-              progress,
+              { context, progress, outputs: applied.outputs },
               applied.ok,
-              applied.outputs,
               "shift",
               "until-healthy",
             );
@@ -74,7 +54,12 @@ export async function runStepEffects(
       const read = await readOutputs(context, stages);
       const phase: GatePhase = step.kind;
       const mode = step.kind === "verify" ? "until-healthy" : "for-duration";
-      const gated = await runGates(context, progress, read.ok, read.outputs, phase, mode);
+      const gated = await runGates(
+        { context, progress, outputs: read.outputs },
+        read.ok,
+        phase,
+        mode,
+      );
       return {
         failures: [...read.failures, ...gated.failures],
         observed: [],
@@ -85,7 +70,7 @@ export async function runStepEffects(
       // Staging only: the Outpost serves the release on all its traffic; the test gates
       // (integration, security, ECR scan on AWS, load) run once each, one after the other.
       const read = await readOutputs(context, stages);
-      const tested = await runTests(context, progress, read.ok, read.outputs);
+      const tested = await runTests({ context, progress, outputs: read.outputs }, read.ok);
       return {
         failures: [...read.failures, ...tested.failures],
         observed: [],
@@ -102,7 +87,8 @@ export async function runStepEffects(
       const applied = await applyStates(context, progress, withRollout, (baseline) =>
         stateAfterStep(step, baseline, release),
       );
-      const failures = await runCanaries(context, progress, applied.ok, applied.outputs);
+      const scope = { context, progress, outputs: applied.outputs };
+      const failures = await runCanaries(scope, applied.ok);
       return {
         failures: [...read.failures, ...applied.failures, ...failures],
         observed: observedOf(applied),
@@ -199,149 +185,4 @@ function collect(
     }
   });
   return applied;
-}
-
-async function runGates(
-  context: ExecutionContext,
-  progress: ReleaseProgress,
-  stages: readonly Stage[],
-  outputs: Map<string, StackOutputs>,
-  phase: GatePhase,
-  mode: "until-healthy" | "for-duration",
-): Promise<Pick<StepEffects, "failures" | "evaluations">> {
-  const { settings, gates, clock, log } = context.deps;
-  const ms =
-    mode === "for-duration"
-      ? settings.bakeSeconds * 1000
-      : settings.analysis.verifyTimeoutSeconds * 1000;
-  const results = await Promise.all(
-    stages.map(
-      async (
-        stage,
-      ): Promise<{ failure?: StageFailure; gates?: readonly GateSummary[] } | undefined> => {
-        try {
-          const stackOutputs = outputs.get(stage.stack);
-          if (stackOutputs === undefined) return { failure: { stage, reason: "no outputs" } };
-          const target = gateTarget(
-            stage,
-            baselineOf(progress, stage),
-            stackOutputs,
-            progress.plan.release,
-            phase,
-            settings.awsRegions[stage.stack],
-          );
-          const result = await runAnalysis(
-            gates.gatesFor(target),
-            target,
-            { kind: mode, ms },
-            settings.analysis,
-            clock,
-          );
-          if (result.ok) return { gates: result.gates };
-          log.warn(
-            { stack: stage.stack, outpost: stage.outpost, gate: result.gate, phase },
-            `gate failed: ${result.reason}`,
-          );
-          return {
-            failure: { stage, reason: `${phase} gate ${result.gate}: ${result.reason}` },
-            gates: result.gates,
-          };
-        } catch (err) {
-          return { failure: { stage, reason: `${phase} gates: ${messageOf(err)}` } };
-        }
-      },
-    ),
-  );
-  return {
-    failures: results.flatMap((r) => (r?.failure ? [r.failure] : [])),
-    evaluations: results.flatMap((r, i) =>
-      r?.gates && r.gates.length > 0 ? [{ stage: stages[i], gates: r.gates }] : [],
-    ),
-  };
-}
-
-/** The test gates of each staging stage, the stages in parallel (each has its own Outpost). */
-async function runTests(
-  context: ExecutionContext,
-  progress: ReleaseProgress,
-  stages: readonly Stage[],
-  outputs: Map<string, StackOutputs>,
-): Promise<Pick<StepEffects, "failures" | "evaluations">> {
-  const { settings, gates, clock, log } = context.deps;
-  const results = await Promise.all(
-    stages.map(async (stage) => {
-      try {
-        const stackOutputs = outputs.get(stage.stack);
-        if (stackOutputs === undefined) return { failure: { stage, reason: "no outputs" } };
-        const target = gateTarget(
-          stage,
-          baselineOf(progress, stage),
-          stackOutputs,
-          progress.plan.release,
-          "test",
-          settings.awsRegions[stage.stack],
-        );
-        const result = await runTestGates(
-          gates.gatesFor(target),
-          target,
-          clock,
-          undefined,
-          settings.testRun,
-        );
-        if (result.ok) return { gates: result.gates };
-        log.warn(
-          { stack: stage.stack, outpost: stage.outpost, gate: result.gate },
-          `test gate failed: ${result.reason}`,
-        );
-        const reason = `test gate ${result.gate}: ${result.reason}`;
-        return { failure: { stage, reason }, gates: result.gates };
-      } catch (err) {
-        return { failure: { stage, reason: `test gates: ${messageOf(err)}` } };
-      }
-    }),
-  );
-  return {
-    failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
-    evaluations: results.flatMap((r, i) =>
-      r.gates && r.gates.length > 0 ? [{ stage: stages[i], gates: r.gates }] : [],
-    ),
-  };
-}
-
-async function runCanaries(
-  context: ExecutionContext,
-  progress: ReleaseProgress,
-  stages: readonly Stage[],
-  outputs: Map<string, StackOutputs>,
-): Promise<StageFailure[]> {
-  const { settings, gates, clock, log, rollouts } = context.deps;
-  const results = await Promise.all(
-    stages.map(async (stage): Promise<StageFailure | undefined> => {
-      try {
-        const stackOutputs = outputs.get(stage.stack);
-        if (stackOutputs === undefined) return { stage, reason: "no outputs" };
-        const target = gateTarget(
-          stage,
-          baselineOf(progress, stage),
-          stackOutputs,
-          progress.plan.release,
-          "shift",
-          settings.awsRegions[stage.stack],
-        );
-        if (!hasRollout(target)) return undefined; // no EKS on this Outpost: nothing to watch
-        const reason = await watchCanary(target, {
-          rollouts,
-          gates,
-          analysis: settings.analysis,
-          timeoutMs: settings.canaryTimeoutSeconds * 1000,
-          clock,
-          log: log.child({ stack: stage.stack, outpost: stage.outpost }),
-        });
-        return reason === undefined ? undefined : { stage, reason: `EKS canary: ${reason}` };
-      } catch (err) {
-        return { stage, reason: `EKS canary: ${messageOf(err)}` };
-      }
-    }),
-  );
-  return results.filter((f): f is StageFailure => f !== undefined);
 }

@@ -1,9 +1,62 @@
+import type { RollbackCause } from "../journal/journal-events";
 import type { ReleaseProgress } from "../progress/release-progress";
 import { allStages, type RollbackScope, type RolloutPlan } from "../plan/plan-types";
 
 export interface FailurePoint {
   readonly wave: string;
   readonly batch: number;
+}
+
+/** Where a step runs, as the journal names it: its wave (or the prestage), batch and id. */
+export interface StepPoint extends FailurePoint {
+  readonly step: string;
+}
+
+/** Why a step failed, and the stacks (if any) that need a repair before anything else. */
+export interface StepFailure {
+  readonly reason: string;
+  readonly repair: readonly string[];
+}
+
+/** How the line stops: rolled back by a scope, or held for a repair of pending operations. */
+export type LineStop =
+  | {
+      readonly kind: "roll-back";
+      readonly cause: RollbackCause;
+      readonly scope: RollbackScope;
+      /** The failing batch; undefined before any wave moved (the scope then covers all). */
+      readonly at: FailurePoint | undefined;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: "repair";
+      readonly reason: string;
+      readonly stacks: readonly string[];
+      /** The pause the journal records: the step that runs again after the repair. */
+      readonly before: string;
+    };
+
+/**
+ * How a failed step stops the line. Pending operations first: nothing can change those stacks
+ * safely, a rollback included, until an operator has checked the provider and repaired them;
+ * `resume` then runs the step again (it asks for the same state). Otherwise the release's
+ * policy rolls back `scope` from `at`. Pure.
+ */
+export function lineStopFor(
+  failure: StepFailure,
+  point: StepPoint,
+  scope: RollbackScope,
+  at: FailurePoint | undefined,
+): LineStop {
+  if (failure.repair.length === 0)
+    return { kind: "roll-back", cause: "failure", scope, at, reason: failure.reason };
+  const stacks = failure.repair.join(", ");
+  return {
+    kind: "repair",
+    reason: failure.reason,
+    stacks: failure.repair,
+    before: `${point.step} of ${point.wave} batch ${point.batch} (pending operations on ${stacks})`,
+  };
 }
 
 /**

@@ -1,27 +1,58 @@
-import { exitCodeOf, type RunOutcome } from "../executor/run-outcome";
+import { RefusedError } from "../executor/release-refusal";
 import type { RolloutExecutor } from "../executor/rollout-executor";
-import type { FleetStore } from "../store/fleet-store";
-import type { Actor } from "../journal/journal-events";
+import type { RunOutcome } from "../executor/run-outcome";
+import type { Actor, ReleaseOutcome } from "../journal/journal-events";
 import type { ReleaseJournal } from "../journal/release-journal";
 import type { ReleaseProgress } from "../progress/release-progress";
-import { ExitCode } from "../support/exit-codes";
-import { invalidValue, UserError } from "../support/user-error";
-import type { CliIo } from "../cli/cli-io";
-import { stacksOfRelease } from "../cli/driver-places";
-import { runDriver } from "../cli/driver-session";
+import type { FleetStore } from "../store/fleet-store";
+import { invalidValue } from "../support/user-error";
 import { driverRunning, type SelectedRelease } from "./release-selection";
-import { type CommonArgs, resolveSettings } from "../cli/rollout-options";
-import type { EngineArgs } from "../cli/engine-options";
 
-/**
- * Operators' actions on a release, shared by the CLI commands and the live view's buttons, so
- * both journal the same requests with the same checks. A user mistake throws a UserError;
- * everything else is a result with the message to show and the exit code a command ends with.
- */
-export type ActionResult =
-  | { readonly kind: "message"; readonly message: string; readonly exitCode: ExitCode }
-  /** The action ran the executor itself (no driver was running) and this is how it ended. */
-  | { readonly kind: "outcome"; readonly outcome: RunOutcome; readonly exitCode: ExitCode };
+// Operators' actions on a release, shared by the CLI commands and the live view's buttons, so
+// both journal the same requests with the same checks. A user mistake throws a UserError, a
+// release whose state does not allow the action a RefusedError; everything else is a result:
+// what happened, as facts. Each front end words it (cli/action-text.ts, ui/action-answer.ts).
+
+/** The running driver was asked (journaled); it acts at its next step boundary. */
+export interface Requested {
+  readonly kind: "requested";
+  readonly action: "pause" | "abort" | "rollback";
+  readonly release: string;
+}
+
+/** The approval of `wave` (undefined: the next wave) is journaled. */
+export interface Approved {
+  readonly kind: "approved";
+  readonly release: string;
+  readonly wave: string | undefined;
+  /** No driver runs the release: the approval waits for a `resume`. */
+  readonly driverRunning: boolean;
+}
+
+/** Nothing to pause: no driver runs the release (it is stopped already). */
+export interface NotRunning {
+  readonly kind: "not-running";
+  readonly release: string;
+}
+
+/** Nothing to roll back: the release finished with every Outpost back on its old color. */
+export interface NothingToRollBack {
+  readonly kind: "nothing-to-roll-back";
+  readonly release: string;
+  readonly outcome: ReleaseOutcome;
+}
+
+/** No driver was running, so the action ran one itself, and this is how it ended. */
+export interface Ran {
+  readonly kind: "ran";
+  readonly action: "abort" | "rollback" | "resume";
+  readonly release: string;
+  readonly outcome: RunOutcome;
+  /** The run ended as the action asks (abort: aborted, rollback: rolled back, resume: done). */
+  readonly achieved: boolean;
+}
+
+export type ActionResult = Requested | Approved | NotRunning | NothingToRollBack | Ran;
 
 /** Runs the executor under the fleet lock for a release (the real engine, the real gates). */
 export type DriverLauncher = (
@@ -41,64 +72,26 @@ export interface ActionScope {
   readonly launch: DriverLauncher;
 }
 
-/** The launcher of the CLI: settings and the release's stacks are read when a driver is needed. */
-export function driverLauncher(
-  io: CliIo,
-  args: CommonArgs & EngineArgs,
-  projectDir: string,
-  command: string,
-  extra: { readonly onEvent?: Parameters<typeof runDriver>[0]["onEvent"] } = {},
-): DriverLauncher {
-  return (selected, run) =>
-    runDriver(
-      {
-        io,
-        args,
-        projectDir,
-        settings: resolveSettings(args, io.env),
-        fleet: stacksOfRelease(projectDir, selected.progress.plan),
-        release: selected.release,
-        command,
-        onEvent: extra.onEvent,
-      },
-      run,
-    );
-}
-
-const message = (text: string, exitCode = ExitCode.Success): ActionResult => ({
-  kind: "message",
-  message: text,
-  exitCode,
-});
-
 export function refuseIfFinished(progress: ReleaseProgress): void {
-  if (progress.finished) {
-    throw new UserError(
-      `release ${progress.release} already finished: ${progress.finished.outcome}`,
-      ExitCode.NothingToDo,
-    );
-  }
+  const { release, finished } = progress;
+  if (finished) throw new RefusedError({ kind: "finished", release, outcome: finished.outcome });
 }
 
 /** Asks the running driver to stop at its next step boundary. */
-export async function pauseRelease(scope: ActionScope): Promise<ActionResult> {
+export async function pauseRelease(scope: ActionScope): Promise<Requested | NotRunning> {
   const { store, selected, actor } = scope;
   refuseIfFinished(selected.progress);
-  if (!(await driverRunning(store, selected.release))) {
-    return message(
-      `no driver is running release ${selected.release}: it is stopped already; resume continues it`,
-      ExitCode.NothingToDo,
-    );
-  }
+  const { release } = selected;
+  if (!(await driverRunning(store, release))) return { kind: "not-running", release };
   await selected.journal.append({ type: "pause-requested", by: actor });
-  return message(`pause requested: the driver of ${selected.release} stops before its next step`);
+  return { kind: "requested", action: "pause", release };
 }
 
 /** Approves the next wave, or `wave`. */
 export async function promoteRelease(
   scope: ActionScope,
   wave: string | undefined,
-): Promise<ActionResult> {
+): Promise<Approved> {
   const { store, selected, actor } = scope;
   refuseIfFinished(selected.progress);
   const waves = selected.progress.plan.waves.map((w) => w.name);
@@ -111,28 +104,18 @@ export async function promoteRelease(
   }
   await selected.journal.append({ type: "promote-requested", by: actor, wave });
   const running = await driverRunning(store, selected.release);
-  return message(
-    `approved ${wave ? `wave ${wave}` : "the next wave"} of ${selected.release}` +
-      (running ? "" : "; no driver is running: run resume to continue"),
-  );
+  return { kind: "approved", release: selected.release, wave, driverRunning: running };
 }
 
 /** Stops the line and rolls back by the release's policy: through the running driver, or now. */
-export async function abortRelease(scope: ActionScope, reason: string): Promise<ActionResult> {
+export async function abortRelease(scope: ActionScope, reason: string): Promise<Requested | Ran> {
   const { store, selected, actor } = scope;
   refuseIfFinished(selected.progress);
   if (await driverRunning(store, selected.release)) {
     await selected.journal.append({ type: "abort-requested", by: actor, reason });
-    return message(
-      `abort requested: the driver of ${selected.release} stops and rolls back at its next step boundary`,
-    );
+    return { kind: "requested", action: "abort", release: selected.release };
   }
-  const outcome = await actNow(scope, "abort-requested", reason);
-  return {
-    kind: "outcome",
-    outcome,
-    exitCode: outcome.kind === "aborted" ? ExitCode.Success : exitCodeOf(outcome),
-  };
+  return ran(scope, "abort", await actNow(scope, "abort-requested", reason));
 }
 
 /** Stages still on the new release: moved, and not (yet) rolled back. */
@@ -142,41 +125,46 @@ export function keptStages(progress: ReleaseProgress): string[] {
 }
 
 /** Flips every moved Outpost back to its warm old color: through the running driver, or now. */
-export async function rollbackRelease(scope: ActionScope, reason: string): Promise<ActionResult> {
+export async function rollbackRelease(
+  scope: ActionScope,
+  reason: string,
+): Promise<Requested | NothingToRollBack | Ran> {
   const { store, selected, actor } = scope;
-  const { progress } = selected;
+  const { progress, release } = selected;
   if (progress.finished?.outcome === "succeeded") {
-    const previous = Object.values(progress.baselines)[0]?.release ?? "<previous version>";
-    throw new UserError(
-      `release ${progress.release} is final: its old colors are scaled down, so a rollback is no longer a flip; ` +
-        `deploy the previous version instead: outpost-fleet deploy --release ${previous}`,
-      ExitCode.BlockedByPolicy,
-    );
+    const previous = Object.values(progress.baselines)[0]?.release;
+    throw new RefusedError({ kind: "final", release: progress.release, previous });
   }
   if (progress.finished && keptStages(progress).length === 0) {
-    return message(
-      `nothing to roll back: release ${progress.release} finished ${progress.finished.outcome} with every Outpost back`,
-      ExitCode.NothingToDo,
-    );
+    return { kind: "nothing-to-roll-back", release, outcome: progress.finished.outcome };
   }
-  if (await driverRunning(store, selected.release)) {
+  if (await driverRunning(store, release)) {
     await selected.journal.append({ type: "rollback-requested", by: actor, reason });
-    return message(
-      `rollback requested: the driver of ${selected.release} rolls back at its next step boundary`,
-    );
+    return { kind: "requested", action: "rollback", release };
   }
-  const outcome = await actNow(scope, "rollback-requested", reason);
-  return {
-    kind: "outcome",
-    outcome,
-    exitCode: outcome.kind === "rolled-back" ? ExitCode.Success : exitCodeOf(outcome),
-  };
+  return ran(scope, "rollback", await actNow(scope, "rollback-requested", reason));
 }
 
 /** Continues a paused, blocked or killed release from its journal, as its driver. */
-export async function resumeRelease(scope: Omit<ActionScope, "actor">): Promise<ActionResult> {
+export async function resumeRelease(scope: Omit<ActionScope, "actor">): Promise<Ran> {
   const outcome = await scope.launch(scope.selected, (executor) => executor.resume());
-  return { kind: "outcome", outcome, exitCode: exitCodeOf(outcome) };
+  return ran(scope, "resume", outcome);
+}
+
+/** What each action asks the run to end with. */
+const ASKED: Record<Ran["action"], RunOutcome["kind"]> = {
+  abort: "aborted",
+  rollback: "rolled-back",
+  resume: "succeeded",
+};
+
+function ran(
+  scope: Pick<ActionScope, "selected">,
+  action: Ran["action"],
+  outcome: RunOutcome,
+): Ran {
+  const release = scope.selected.release;
+  return { kind: "ran", action, release, outcome, achieved: outcome.kind === ASKED[action] };
 }
 
 /** Runs the executor under the lock to carry out a request when no driver is running. */

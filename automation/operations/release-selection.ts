@@ -2,8 +2,8 @@ import type { FleetStore } from "../store/fleet-store";
 import type { ReleaseJournal } from "../journal/release-journal";
 import { type ReleaseProgress, replay } from "../progress/release-progress";
 import { validateRelease } from "../plan/plan-inputs";
-import { ExitCode } from "../support/exit-codes";
-import { UserError } from "../support/user-error";
+import { RefusedError } from "../executor/release-refusal";
+import { invalidValue } from "../support/user-error";
 
 export interface SelectedRelease {
   readonly release: string;
@@ -24,16 +24,17 @@ export async function selectRelease(
     const lock = await store.lock.inspect();
     release = lock.state === "held" ? lock.holder.release : await store.journals.latestRelease();
   }
-  if (release === undefined) {
-    throw new UserError(`no release has been started in ${store.place}`, ExitCode.NothingToDo);
-  }
+  if (release === undefined) throw new RefusedError({ kind: "no-release", place: store.place });
   const journal = store.journals.journal(release);
   const progress = replay((await journal.read()).events);
   if (progress === undefined) {
     const known = await store.journals.releases();
-    throw new UserError(
-      `--release = "${release}": no journal for it; known releases: ${known.join(", ") || "(none)"} (journal ${store.place})`,
-      flag === undefined ? ExitCode.NothingToDo : ExitCode.BadInput,
+    if (flag === undefined)
+      throw new RefusedError({ kind: "no-journal", release, known, place: store.place });
+    throw invalidValue(
+      "--release",
+      release,
+      `no journal for it; known releases: ${known.join(", ") || "(none)"} (journal ${store.place})`,
     );
   }
   return { release, journal, progress };

@@ -8,13 +8,20 @@ import {
   resumeRelease,
 } from "../operations/operator-actions";
 import { driverRunning, selectRelease } from "../operations/release-selection";
-import type { RunOutcome } from "../executor/run-outcome";
+import { RefusedError } from "../executor/release-refusal";
 import type { Actor } from "../journal/journal-events";
 import type { FleetStore } from "../store/fleet-store";
 import { ExitCode } from "../support/exit-codes";
 import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 import { UserError } from "../support/user-error";
+import {
+  actionAnswer,
+  type ActionResponse,
+  ranNotice,
+  refusalAnswer,
+  respond,
+} from "./action-answer";
 import { ACTIONS, type ActionName } from "./page-render";
 
 /** What the page sends with an action. */
@@ -22,11 +29,6 @@ export interface ActionRequest {
   readonly release?: string;
   readonly wave?: string;
   readonly reason?: string;
-}
-
-export interface ActionResponse {
-  readonly status: number;
-  readonly body: { readonly ok: boolean; readonly message: string; readonly exitCode: number };
 }
 
 export interface OperatorApiOptions {
@@ -39,19 +41,6 @@ export interface OperatorApiOptions {
   /** Tells the pages how a driver started from here ended. */
   readonly notice: (message: string, ok: boolean) => void;
 }
-
-const STATUS_OF_EXIT: Partial<Record<ExitCode, number>> = {
-  [ExitCode.Success]: 200,
-  [ExitCode.BadInput]: 400,
-  [ExitCode.NothingToDo]: 409,
-  [ExitCode.Locked]: 409,
-  [ExitCode.BlockedByPolicy]: 409,
-};
-
-const respond = (exitCode: ExitCode, message: string, status?: number): ActionResponse => ({
-  status: status ?? STATUS_OF_EXIT[exitCode] ?? 500,
-  body: { ok: exitCode === ExitCode.Success, message, exitCode },
-});
 
 export function parseActionRequest(raw: unknown): ActionRequest {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw))
@@ -95,6 +84,7 @@ export class OperatorApi {
       return await this.run(action as ActionName, request);
     } catch (err) {
       if (err instanceof UserError) return respond(err.exitCode, err.message);
+      if (err instanceof RefusedError) return refusalAnswer(err.refusal);
       this.options.log.error(`live view: ${action} failed: ${messageOf(err)}`);
       return respond(ExitCode.InternalError, `internal error: ${messageOf(err)}`);
     }
@@ -108,12 +98,12 @@ export class OperatorApi {
     const running = await driverRunning(store, selected.release);
     switch (action) {
       case "pause":
-        return answer(await pauseRelease(scope));
+        return actionAnswer(await pauseRelease(scope));
       case "promote":
-        return answer(await promoteRelease(scope, request.wave));
+        return actionAnswer(await promoteRelease(scope, request.wave));
       case "abort": {
         const reason = request.reason ?? `aborted from the live view by ${actor.user}`;
-        if (running) return answer(await abortRelease(scope, reason));
+        if (running) return actionAnswer(await abortRelease(scope, reason));
         refuseIfFinished(selected.progress);
         return this.inBackground(`abort of ${selected.release}`, () => abortRelease(scope, reason));
       }
@@ -143,12 +133,10 @@ export class OperatorApi {
     this.background = run()
       .then(
         (result) => {
-          const text =
-            result.kind === "outcome"
-              ? `${what}: ${describeOutcome(result.outcome)}`
-              : result.message;
-          log.info(`live view: ${text}`);
-          notice(text, result.exitCode === ExitCode.Success);
+          const { message, ok } =
+            result.kind === "ran" ? ranNotice(what, result) : actionAnswer(result).body;
+          log.info(`live view: ${message}`);
+          notice(message, ok);
         },
         (err: unknown) => {
           log.error(`live view: ${what} failed: ${messageOf(err)}`);
@@ -160,13 +148,4 @@ export class OperatorApi {
       });
     return respond(ExitCode.Success, `${what} started: this page follows it`, 202);
   }
-}
-
-function answer(result: ActionResult): ActionResponse {
-  const message = result.kind === "message" ? result.message : describeOutcome(result.outcome);
-  return respond(result.exitCode, message);
-}
-
-function describeOutcome(outcome: RunOutcome): string {
-  return "reason" in outcome ? `${outcome.kind}: ${outcome.reason}` : outcome.kind;
 }

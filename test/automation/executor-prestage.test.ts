@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { formatStatus, statusView } from "../../automation/operations/status-report";
-import { exitCodeOf } from "../../automation/executor/run-outcome";
+import { formatStatus } from "../../automation/cli/status-text";
+import { statusView } from "../../automation/operations/status-report";
+import { exitCodeOf, outcomeReason } from "../../automation/cli/outcome-text";
 import { replay } from "../../automation/progress/release-progress";
 import { ExitCode } from "../../automation/support/exit-codes";
 import type { OutpostDeploymentState } from "../../infra/contract";
@@ -325,8 +326,12 @@ describe("executor: the fleet-wide prestage step", () => {
     expect(blocked).to.deep.equal({
       kind: "blocked",
       reason:
-        'prestage batch 1 is inside freeze window "change-freeze" (2025-01-06T10:00:00Z to 2025-01-06T12:00:00Z); resume after it ends',
+        'prestage batch 1 is inside freeze window "change-freeze" (2025-01-06T10:00:00Z to 2025-01-06T12:00:00Z)',
+      next: { kind: "resume-after-freeze", window: "change-freeze" },
     });
+    expect(outcomeReason(blocked)).to.equal(
+      'prestage batch 1 is inside freeze window "change-freeze" (2025-01-06T10:00:00Z to 2025-01-06T12:00:00Z); resume after it ends',
+    );
     expect(h.changes().filter((c) => c.startsWith("up "))).to.deep.equal(["up us [us-op1,us-op2]"]);
     h.clock.advance(2 * 3600_000);
     expect(await h.executor().resume()).to.deep.equal({ kind: "succeeded" });
@@ -350,7 +355,8 @@ describe("executor: the fleet-wide prestage step", () => {
     };
     const outcome = await h.executor().start(h.plan, "deploy");
     expect(outcome.kind).to.equal("needs-repair");
-    expect(outcome.kind === "needs-repair" ? outcome.reason : "").to.match(
+    expect(outcome).to.deep.include({ next: { kind: "repair-then-resume", stacks: ["eu"] } });
+    expect(outcomeReason(outcome)).to.match(
       /eu-op1-green-asg.*outpost-fleet repair --stack eu.*outpost-fleet resume/,
     );
     expect((await h.events()).some((e) => e.type === "rollback-started")).to.equal(false);

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { formatStatus, statusView } from "../../automation/operations/status-report";
+import { outcomeReason } from "../../automation/cli/outcome-text";
+import { formatStatus } from "../../automation/cli/status-text";
+import { statusView } from "../../automation/operations/status-report";
 import { replay } from "../../automation/progress/release-progress";
 import { exampleFleet, fleetStack, settled } from "./support/fleet-fixture";
 import { makeHarness } from "./support/executor-harness";
@@ -88,10 +90,11 @@ describe("executor: wave 0, the staging stacks", () => {
         .executor()
         .start(subset(h, ["us", "eu"]), "deploy", { stagingStacks: ["staging-us"] });
       expect(outcome.kind).to.equal("blocked");
-      expect(outcome)
-        .to.have.property("reason")
-        .that.contains("release 2.1.0 has not passed wave 0 on the staging stacks (staging-us)")
-        .and.contains("--stacks staging-us");
+      expect(outcome).to.deep.include({
+        reason: "release 2.1.0 has not passed wave 0 on the staging stacks (staging-us)",
+        next: { kind: "deploy-to-staging-first", release: "2.1.0", stagingStacks: ["staging-us"] },
+      });
+      expect(outcomeReason(outcome)).to.contain("--stacks staging-us");
       expect(h.changes()).to.deep.equal([]);
       expect(await h.events()).to.deep.equal([]);
     });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { outcomeReason } from "../../automation/cli/outcome-text";
 import type { OutpostDeploymentState } from "../../infra/contract";
 import { exampleFleet } from "./support/fleet-fixture";
 import { makeHarness } from "./support/executor-harness";
@@ -225,7 +226,8 @@ describe("executor: pending operations left by an interrupted update", () => {
     };
     const outcome = await h.executor().start(h.plan, "deploy");
     expect(outcome.kind).to.equal("needs-repair");
-    expect(outcome.kind === "needs-repair" ? outcome.reason : "").to.match(
+    expect(outcome).to.deep.include({ next: { kind: "repair-then-resume", stacks: ["us"] } });
+    expect(outcomeReason(outcome)).to.match(
       /us-op2-green-asg.*outpost-fleet repair --stack us.*outpost-fleet resume/,
     );
     const events = await h.events();

@@ -1,14 +1,14 @@
 import type { Argv } from "yargs";
-import { exitCodeOf } from "../../executor/run-outcome";
 import type { FleetStack } from "../../fleet/fleet-stack";
 import { isStagingStack } from "../../plan/build-plan";
 import { activeFreezeWindow, describeFreezeWindow } from "../../settings/freeze-windows";
 import { ExitCode } from "../../support/exit-codes";
 import { invalidValue, UserError } from "../../support/user-error";
-import { type CommandContext, printOutcome } from "../command-context";
+import type { CommandContext } from "../command-context";
+import { exitCodeOf, outcomeJson, printOutcome } from "../outcome-text";
 import { loggerFor, runDriver, sessionPlaces, simulate } from "../driver-session";
 import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
-import { driverLauncher } from "../../operations/operator-actions";
+import { driverLauncher } from "../driver-launcher";
 import { resolveRollout, type RolloutArgs, withRolloutOptions } from "../rollout-options";
 import { type EngineArgs, withEngineOptions, withTimingsOption } from "../engine-options";
 
@@ -67,7 +67,7 @@ export function deployCommand(context: CommandContext) {
         const frozen = activeFreezeWindow(settings.freezeWindows, Date.now());
         if (args.json) {
           io.stdout.write(
-            `${JSON.stringify({ dryRun: true, release: plan.release, outcome, operations, freezeWindow: frozen?.name ?? null })}\n`,
+            `${JSON.stringify({ dryRun: true, release: plan.release, outcome: outcomeJson(outcome), operations, freezeWindow: frozen?.name ?? null })}\n`,
           );
         } else {
           io.stdout.write(

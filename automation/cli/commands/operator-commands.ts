@@ -2,17 +2,19 @@ import type { Argv } from "yargs";
 import { projectDirFrom } from "../../fleet/project-dir";
 import { currentActor } from "../../journal/journal-store";
 import type { CliIo } from "../cli-io";
-import { type CommandContext, printOutcome } from "../command-context";
+import type { CommandContext } from "../command-context";
+import { printOutcome } from "../outcome-text";
 import { commandStore } from "../driver-places";
 import {
   abortRelease,
   type ActionResult,
   type ActionScope,
-  driverLauncher,
   pauseRelease,
   promoteRelease,
   rollbackRelease,
 } from "../../operations/operator-actions";
+import { actionExitCode, actionMessage } from "../action-text";
+import { driverLauncher } from "../driver-launcher";
 import { selectRelease } from "../../operations/release-selection";
 import {
   type CommonArgs,
@@ -54,9 +56,10 @@ function report(
   release: string,
   result: ActionResult,
 ): void {
-  if (result.kind === "message") say(context.io, args.json, result.message);
-  else printOutcome(context.io, args.json, release, result.outcome);
-  context.setExit(result.exitCode);
+  const message = actionMessage(result);
+  if (message !== undefined) say(context.io, args.json, message);
+  else if (result.kind === "ran") printOutcome(context.io, args.json, release, result.outcome);
+  context.setExit(actionExitCode(result));
 }
 
 export function pauseCommand(context: CommandContext) {

@@ -1,8 +1,11 @@
 import type { Argv } from "yargs";
 import { projectDirFrom } from "../../fleet/project-dir";
-import { type CommandContext, printOutcome } from "../command-context";
+import type { CommandContext } from "../command-context";
+import { printOutcome } from "../outcome-text";
 import { commandStore } from "../driver-places";
-import { driverLauncher, resumeRelease } from "../../operations/operator-actions";
+import { resumeRelease } from "../../operations/operator-actions";
+import { actionExitCode } from "../action-text";
+import { driverLauncher } from "../driver-launcher";
 import { selectRelease } from "../../operations/release-selection";
 import {
   type CommonArgs,
@@ -32,8 +35,8 @@ export function resumeCommand(context: CommandContext) {
       const selected = await selectRelease(store, args.release);
       const launch = driverLauncher(io, args, projectDir, context.commandLine);
       const result = await resumeRelease({ store, selected, launch });
-      if (result.kind === "outcome") printOutcome(io, args.json, selected.release, result.outcome);
-      context.setExit(result.exitCode);
+      printOutcome(io, args.json, selected.release, result.outcome);
+      context.setExit(actionExitCode(result));
     },
   };
 }

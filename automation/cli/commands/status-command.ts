@@ -10,12 +10,8 @@ import {
   withCommonOptions,
   withTargetOption,
 } from "../rollout-options";
-import {
-  formatHistory,
-  formatStatus,
-  releaseHistory,
-  statusView,
-} from "../../operations/status-report";
+import { releaseHistory, statusView } from "../../operations/status-report";
+import { formatHistory, formatStatus } from "../status-text";
 
 export function statusCommand(context: CommandContext) {
   return {

@@ -7,7 +7,7 @@ import type { LiveServer } from "../../ui/live-server";
 import type { CommandContext } from "../command-context";
 import { loggerFor } from "../driver-session";
 import { type LiveViewArgs, startLiveView, withLiveViewOptions } from "../live-view-options";
-import { driverLauncher } from "../../operations/operator-actions";
+import { driverLauncher } from "../driver-launcher";
 import { commandStore } from "../driver-places";
 import {
   type CommonArgs,

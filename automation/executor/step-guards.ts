@@ -1,0 +1,118 @@
+import { activeFreezeWindow, describeFreezeWindow } from "../settings/freeze-windows";
+import type { ExecutionContext } from "./execution-context";
+import { stopLine } from "./line-stop";
+import type { RunOutcome } from "./run-outcome";
+import type { FailurePoint } from "./stop-the-line";
+
+/** What a step (or a wave, the preflight, the finalize) waits behind before it starts. */
+export interface Boundary {
+  /** What a pause here is recorded before: "flip of us batch 1". */
+  readonly before: string;
+  /** Where an abort or a rollback requested here stops the line (undefined: before any wave). */
+  readonly at: FailurePoint | undefined;
+  /** It changes the fleet: inside a freeze window it does not start (`what` is held). */
+  readonly freeze?: {
+    readonly what: string;
+    /** The pause recorded, from the reason "<what> is inside freeze window ...". */
+    readonly paused: (reason: string) => string;
+  };
+  /** The wave that needs an approval first (by policy, at the terminal, or by `promote`). */
+  readonly approval?: string;
+}
+
+/**
+ * Passes a step boundary: acts on operators' requests, holds in a freeze window, waits for an
+ * approval. Returns how the run ends when it may not go on, undefined when it may.
+ */
+export async function passBoundary(
+  context: ExecutionContext,
+  boundary: Boundary,
+): Promise<RunOutcome | undefined> {
+  const requested = await actOnRequests(context, boundary.before, boundary.at);
+  if (requested) return requested;
+  if (boundary.freeze) {
+    const frozen = await holdInFreezeWindow(context, boundary.freeze);
+    if (frozen) return frozen;
+  }
+  return boundary.approval === undefined ? undefined : approve(context, boundary.approval);
+}
+
+/** Operators' requests (journaled by other processes): rollback, abort, then pause. */
+async function actOnRequests(
+  context: ExecutionContext,
+  before: string,
+  at: FailurePoint | undefined,
+): Promise<RunOutcome | undefined> {
+  const { pending, plan } = await context.refresh();
+  if (pending.rollback) {
+    const { by, reason } = pending.rollback;
+    return stopLine(context, {
+      kind: "roll-back",
+      cause: "rollback",
+      scope: "release",
+      at,
+      reason: `rollback requested by ${by.user}: ${reason}`,
+    });
+  }
+  if (pending.abort) {
+    const { by, reason } = pending.abort;
+    return stopLine(context, {
+      kind: "roll-back",
+      cause: "abort",
+      scope: plan.rollbackScope,
+      at,
+      reason: `aborted by ${by.user}: ${reason}`,
+    });
+  }
+  if (pending.pause) {
+    await context.record({ type: "paused", before });
+    return { kind: "paused", reason: `paused by ${pending.pause.user} before ${before}` };
+  }
+  return undefined;
+}
+
+/** Inside a freeze window the driver records a pause and stops, blocked, until resumed after it. */
+async function holdInFreezeWindow(
+  context: ExecutionContext,
+  freeze: NonNullable<Boundary["freeze"]>,
+): Promise<RunOutcome | undefined> {
+  const { settings, clock } = context.deps;
+  const frozen = activeFreezeWindow(settings.freezeWindows, clock.now());
+  if (!frozen) return undefined;
+  const reason = `${freeze.what} is inside freeze window ${describeFreezeWindow(frozen)}`;
+  await context.record({ type: "paused", before: freeze.paused(reason) });
+  return { kind: "blocked", reason, next: { kind: "resume-after-freeze", window: frozen.name } };
+}
+
+/** Approval before a wave: by policy, by a person at the terminal, or by `promote`. */
+async function approve(context: ExecutionContext, wave: string): Promise<RunOutcome | undefined> {
+  const { settings, prompt, clock, onNotice, actor } = context.deps;
+  if (settings.approval === "none") return undefined;
+  for (;;) {
+    const progress = context.progress();
+    if (progress.approvedWaves.has(wave)) return undefined;
+    const promotion = progress.pending.promotions.find(
+      (p) => p.wave === wave || p.wave === undefined,
+    );
+    if (promotion) {
+      await context.record({ type: "wave-approved", wave, by: promotion.by });
+      return undefined;
+    }
+    if (prompt) {
+      if (await prompt(`Start wave ${wave} of release ${progress.release}?`)) {
+        await context.record({ type: "wave-approved", wave, by: actor });
+        return undefined;
+      }
+      await context.record({ type: "paused", before: `wave ${wave} (approval declined)` });
+      return {
+        kind: "blocked",
+        reason: `approval of wave ${wave} declined`,
+        next: { kind: "resume-or-promote", wave },
+      };
+    }
+    onNotice?.({ kind: "awaiting-approval", wave });
+    await clock.sleep(settings.analysis.intervalSeconds * 1000);
+    const stopped = await actOnRequests(context, `wave ${wave}`, undefined);
+    if (stopped) return stopped;
+  }
+}
