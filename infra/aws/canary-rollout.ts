@@ -35,6 +35,8 @@ export interface CanaryIngressSettings {
   readonly deletionProtection: boolean;
   /** Access logs to the Region's bucket; undefined: off. */
   readonly accessLogs?: AccessLogTarget;
+  /** The site's tags, for the ALB the controller makes. */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface CanaryRolloutArgs {
@@ -193,6 +195,7 @@ export class CanaryRollout extends pulumi.ComponentResource {
       healthPath: app.healthPath,
       deregistrationDelaySeconds: settings.deregistrationDelaySeconds,
       deletionProtection: settings.deletionProtection,
+      tags: settings.tags,
       accessLogs:
         settings.accessLogs && bucket !== undefined
           ? { bucket, prefix: settings.accessLogs.prefix }

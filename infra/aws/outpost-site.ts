@@ -234,6 +234,7 @@ export class OutpostSite extends pulumi.ComponentResource {
             deregistrationDelaySeconds: loadBalancer.deregistrationDelaySeconds,
             deletionProtection: loadBalancer.deletionProtection,
             accessLogs: logsUnder("eks"),
+            tags,
           },
         },
         parent,

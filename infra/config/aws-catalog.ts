@@ -84,6 +84,29 @@ export const LOCAL_CLUSTER_CONTROL_PLANE_TYPES: readonly string[] = [
  */
 export const LOCAL_CLUSTER_CONTROL_PLANE_INSTANCES = 3;
 
+/**
+ * Instance types an Application Load Balancer on an Outpost runs on. AWS launches the ALB's
+ * nodes as instances of these types in the Outpost's own capacity, so an Outpost must have at
+ * least one of them slotted (ELB User Guide, "Application Load Balancers", subnets on Outposts:
+ * the instance types and sizes, with their EBS volume, that the load balancer can use).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer
+ */
+export const OUTPOST_ALB_INSTANCE_TYPES: readonly string[] = [
+  "c5.xlarge",
+  "c5d.xlarge",
+  "m5.large",
+  "m5d.large",
+  "r5.large",
+  "r5d.large",
+];
+
+/**
+ * Instances an ALB on an Outpost holds at least; it adds more of them in the Outpost's capacity
+ * as it scales (AWS Outposts User Guide for racks, load balancers on Outposts; the ELB page above).
+ * Each of the site's ALBs (the EC2 one and the Ingress one) counts against the instance budget.
+ */
+export const OUTPOST_ALB_MIN_INSTANCES = 2;
+
 /** Instance families an Outposts rack offers (AWS Outposts rack features, "Instance types"). */
 export const OUTPOST_INSTANCE_FAMILIES: readonly string[] = [
   "c5",

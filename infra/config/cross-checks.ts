@@ -1,6 +1,10 @@
 import { ConfigProblem } from "./errors";
 import { ParsedFleetConfig } from "./schema";
-import { capacityOrder, instanceTypesOnOutpost } from "./checks/capacity-check";
+import {
+  capacityOrder,
+  instanceTypesOnOutpost,
+  loadBalancerInstanceTypes,
+} from "./checks/capacity-check";
 import { canaryStepOrder } from "./checks/canary-check";
 import { extendedClusterSubnets, localClusterOffer, nodeImage } from "./checks/eks-check";
 import {
@@ -29,6 +33,7 @@ export function crossCheck(config: ParsedFleetConfig): ConfigProblem[] {
     ...elbNameLengths(config),
     ...schemeAndAddressPool(config),
     ...instanceTypesOnOutpost(config),
+    ...loadBalancerInstanceTypes(config),
     ...capacityOrder(config),
     ...deploymentForKnownOutposts(config),
     ...extendedClusterSubnets(config),

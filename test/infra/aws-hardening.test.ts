@@ -307,6 +307,20 @@ describe("AWS resources hold against AWS's own rules", () => {
       });
     });
 
+    it("the Ingress ALB carries the site's tags, its Outpost's among them (controller tags annotation)", async () => {
+      const { resources } = await recordStack("us");
+      const ingress = one(resources, "kubernetes:networking.k8s.io/v1:Ingress", "ord-dc1-ingress");
+      const annotations = (ingress.inputs.metadata as { annotations: Record<string, string> })
+        .annotations;
+      expect(annotations["alb.ingress.kubernetes.io/tags"].split(",")).to.have.members([
+        "Environment=production",
+        "Region=us-east-1",
+        "DeploymentId=storefront-production-us",
+        "ManagedBy=outpost-fleet",
+        "Outpost=ord-dc1",
+      ]);
+    });
+
     it("an internal ALB has no pool, on EC2 and on the Ingress", async () => {
       const layer = readStackFile("us");
       const outposts = (layer.outposts as Record<string, unknown>[]).map(

@@ -187,6 +187,22 @@ describe("policies: the example fleet", function () {
       );
     });
 
+    it("an Outpost whose budget has no room for its ALBs", async () => {
+      // The program's own resources, checked against a budget that counts no ALB (19 = 2 x 6 +
+      // 4 + 3): the pack counts the EC2 ALB and the Ingress ALB of nyc-dc1 on top.
+      const file = driverConfig(reference);
+      const budget = file["outpost-instance-budget"] as { outposts: Record<string, unknown>[] };
+      budget.outposts = budget.outposts.map((o) =>
+        o.name === "nyc-dc1"
+          ? { ...o, capacity: { min: 2, desired: 3, max: 6, maxInstances: 19 } }
+          : o,
+      );
+      const violations = await evaluate(await recorded("us"), file);
+      expect(summary(violations)).to.deep.equal([
+        "outpost-instance-budget @ (stack): Outpost nyc-dc1 may run 23 instances at once (nyc-dc1-blue-asg 6 + nyc-dc1-green-asg 6 + nyc-dc1-nodes-asg 4 + 3 control-plane instances + 2 ALBs x 2 instances); its capacity.maxInstances is 19.",
+      ]);
+    });
+
     it("an asymmetric color", async () => {
       const resources = change(await recorded("us"), "nyc-dc1-green-tg", (props) => {
         (props.healthCheck as Record<string, unknown>).path = "/";
