@@ -16,8 +16,6 @@ export function logBucketName(stack: string, accountId: string): string {
 export interface AccessLogBucketArgs {
   /** `<app>-<environment>-<regionGroup>`: names the bucket (logBucketName). */
   readonly stackName: string;
-  /** The stack's Region: ELB writes access logs only to a bucket in its own Region. */
-  readonly region: string;
   /** Key prefix of the ALBs' logs; ELB appends `AWSLogs/<account>/...`. */
   readonly prefix: string;
   /** Days before a log object expires. */
@@ -52,9 +50,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     const policy = pulumi
       .all([bucket.arn, identity.accountId])
       .apply(([bucketArn, accountId]) =>
-        JSON.stringify(
-          logBucketPolicy({ bucketArn, prefix: args.prefix, accountId, region: args.region }),
-        ),
+        JSON.stringify(logBucketPolicy({ bucketArn, prefix: args.prefix, accountId })),
       );
     // SSE-S3: the only encryption ELB log delivery supports.
     const { policy: bucketPolicy } = bucketCompanions(this, name, {

@@ -62,7 +62,6 @@ export function deployAwsFleet(
   const logs = config.loadBalancer.accessLogs.enabled
     ? new AccessLogBucket(`${config.regionGroup}-alb-logs`, {
         stackName: deploymentId(config),
-        region: config.awsRegion,
         prefix: ACCESS_LOG_PREFIX,
         retentionDays: config.loadBalancer.accessLogs.retentionDays,
         tags,
