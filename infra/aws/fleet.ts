@@ -93,6 +93,8 @@ export function deployAwsFleet(
               albController: eks.albControllerChartVersion,
             },
             runtime: appRuntimeDocument(config),
+            // The provider's last role creates the cluster (one at most with EKS: eks-check.ts).
+            creatorRoleArn: config.awsAssumeRoles.at(-1)?.roleArn,
           }
         : undefined;
     return new OutpostSite(outpost.name, {

@@ -33,6 +33,11 @@ export interface OutpostClusterArgs {
   readonly nodeRoleArn: pulumi.Input<string>;
   readonly nodeInstanceProfileArn: pulumi.Input<string>;
   readonly nodeSecurityGroupId: pulumi.Input<string>;
+  /**
+   * The role the stack's provider assumes, which creates the cluster: the kubeconfig signs in
+   * as it (kubeconfig.ts). Default: the caller's own credentials.
+   */
+  readonly creatorRoleArn?: string;
   /** The site's tags. */
   readonly tags: Tags;
 }
@@ -163,6 +168,7 @@ export class OutpostCluster extends pulumi.ComponentResource {
             endpoint,
             certificateAuthority: ca,
             region: args.region,
+            roleArn: args.creatorRoleArn,
           }),
         ),
     );

@@ -69,6 +69,8 @@ export interface SiteEks {
   readonly chartVersions: { readonly argoRollouts: string; readonly albController: string };
   /** The app's runtime settings for the Rollout's pods (a ConfigMap). */
   readonly runtime: RuntimeDocument;
+  /** The role that creates the cluster (the provider's); its kubeconfig signs in as it. */
+  readonly creatorRoleArn?: string;
 }
 
 export interface OutpostSiteArgs {
@@ -205,6 +207,7 @@ export class OutpostSite extends pulumi.ComponentResource {
           nodeRoleArn: eks.nodeRoleArn,
           nodeInstanceProfileArn: eks.nodeInstanceProfileArn,
           nodeSecurityGroupId: security.appSecurityGroupId,
+          creatorRoleArn: eks.creatorRoleArn,
           tags,
         },
         parent,

@@ -6,7 +6,12 @@ import {
   loadBalancerInstanceTypes,
 } from "./checks/capacity-check";
 import { canaryStepOrder } from "./checks/canary-check";
-import { extendedClusterSubnets, localClusterOffer, nodeImage } from "./checks/eks-check";
+import {
+  extendedClusterSubnets,
+  kubeconfigRole,
+  localClusterOffer,
+  nodeImage,
+} from "./checks/eks-check";
 import {
   elbNameLengths,
   healthCheckTiming,
@@ -39,6 +44,7 @@ export function crossCheck(config: ParsedFleetConfig): ConfigProblem[] {
     ...extendedClusterSubnets(config),
     ...nodeImage(config),
     ...localClusterOffer(config),
+    ...kubeconfigRole(config),
     ...healthCheckTiming(config),
     ...canaryStepOrder(config),
     ...localFaultsOnLocalTarget(config),

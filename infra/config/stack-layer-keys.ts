@@ -1,6 +1,12 @@
 import { ConfigProblem } from "./errors";
 import { looksLikeSecretKey } from "./patterns";
-import { isStackKey, REGION_LAYER_KEY, SECRETS_KEY, STACK_KEYS } from "./stack-keys";
+import {
+  isProviderLayerKey,
+  isStackKey,
+  PROVIDER_LAYER_KEYS,
+  SECRETS_KEY,
+  STACK_KEYS,
+} from "./stack-keys";
 
 /**
  * What the entry point puts in the stack layer instead of a value Pulumi holds as a secret,
@@ -10,7 +16,7 @@ export const SECRET_VALUE = "[secret]";
 
 /** Keys the stack layer sets itself; `overrides` may not set them. */
 export function isStackLevel(key: string): boolean {
-  return isStackKey(key) || key === REGION_LAYER_KEY;
+  return isStackKey(key) || isProviderLayerKey(key);
 }
 
 /** A value a stack file holds as `{secure: ...}` (ciphertext), or the entry point's mark. */
@@ -55,7 +61,7 @@ export function stackKeyProblems(stack: Readonly<Record<string, unknown>>): Conf
       problems.push({
         key: `outpost-fleet:overrides.${key}`,
         value,
-        allowed: `is a stack-level key; set ${key === REGION_LAYER_KEY ? "aws:region" : `outpost-fleet:${key}`} itself, ${LAYERED_HINT}`,
+        allowed: `is a stack-level key; set ${PROVIDER_LAYER_KEYS[key] ?? `outpost-fleet:${key}`} itself, ${LAYERED_HINT}`,
       });
     }
   }

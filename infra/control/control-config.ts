@@ -1,7 +1,12 @@
 import { z, ZodIssue } from "zod";
 import { ConfigProblem, ConfigValidationError } from "../config/errors";
 import { StackLayer } from "../config/load";
-import { isStackKeyDefault, REGION_LAYER_KEY, StackKey } from "../config/stack-keys";
+import {
+  isProviderLayerKey,
+  isStackKeyDefault,
+  REGION_LAYER_KEY,
+  StackKey,
+} from "../config/stack-keys";
 import { stackKeyProblems } from "../config/stack-layer-keys";
 import { problemsFromIssue } from "../config/zod-problems";
 
@@ -191,15 +196,18 @@ function controlProblems(issue: ZodIssue, layer: unknown): ConfigProblem[] {
  * one that holds its Pulumi.yaml default is what the engine hands every stack, and is ignored.
  */
 function fleetKeysOnControlStack(stack: StackLayer): ConfigProblem[] {
-  return Object.keys(stack)
-    .filter((key) => key !== REGION_LAYER_KEY)
-    .filter((key) => !(CONTROL_STACK_KEYS as readonly string[]).includes(key))
-    .filter((key) => !isStackKeyDefault(key, stack[key]))
-    .map((key) => ({
-      key: `outpost-fleet:${key}`,
-      value: stack[key],
-      allowed: `is not a key of a control stack (target: control); it takes only ${CONTROL_STACK_KEYS.map((k) => `outpost-fleet:${k}`).join(", ")} and aws:region`,
-    }));
+  return (
+    Object.keys(stack)
+      // aws:region and aws:assumeRoles are the provider's, on any stack.
+      .filter((key) => !isProviderLayerKey(key))
+      .filter((key) => !(CONTROL_STACK_KEYS as readonly string[]).includes(key))
+      .filter((key) => !isStackKeyDefault(key, stack[key]))
+      .map((key) => ({
+        key: `outpost-fleet:${key}`,
+        value: stack[key],
+        allowed: `is not a key of a control stack (target: control); it takes only ${CONTROL_STACK_KEYS.map((k) => `outpost-fleet:${k}`).join(", ")} and aws:region`,
+      }))
+  );
 }
 
 /** Rules across keys: every stack has exactly one deploy role, and no stack is in both lists. */
