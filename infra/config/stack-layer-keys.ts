@@ -35,8 +35,8 @@ const LAYERED_HINT =
   "overrides may set only layered keys (app, loadBalancer, eks, monitoring, ...)";
 
 /**
- * The stack layer's own keys: only those of STACK_KEYS (and aws:region), no secure value
- * outside `secrets`, and no stack-level key inside `overrides`.
+ * The stack layer's own keys: only those of STACK_KEYS (and the provider's aws:region and
+ * aws:assumeRoles), no secure value outside `secrets`, and no stack-level key inside `overrides`.
  */
 export function stackKeyProblems(stack: Readonly<Record<string, unknown>>): ConfigProblem[] {
   const known = Object.keys(STACK_KEYS).join(", ");

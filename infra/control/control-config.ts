@@ -205,7 +205,7 @@ function fleetKeysOnControlStack(stack: StackLayer): ConfigProblem[] {
       .map((key) => ({
         key: `outpost-fleet:${key}`,
         value: stack[key],
-        allowed: `is not a key of a control stack (target: control); it takes only ${CONTROL_STACK_KEYS.map((k) => `outpost-fleet:${k}`).join(", ")} and aws:region`,
+        allowed: `is not a key of a control stack (target: control); it takes only ${CONTROL_STACK_KEYS.map((k) => `outpost-fleet:${k}`).join(", ")}, aws:region and aws:assumeRoles`,
       }))
   );
 }

@@ -1034,11 +1034,11 @@ describe("control-plane config", () => {
       ],
       [
         "outpost-fleet:outposts",
-        "is not a key of a control stack (target: control); it takes only outpost-fleet:target, outpost-fleet:control and aws:region",
+        "is not a key of a control stack (target: control); it takes only outpost-fleet:target, outpost-fleet:control, aws:region and aws:assumeRoles",
       ],
       [
         "outpost-fleet:deploymnet",
-        "is not a key of a control stack (target: control); it takes only outpost-fleet:target, outpost-fleet:control and aws:region",
+        "is not a key of a control stack (target: control); it takes only outpost-fleet:target, outpost-fleet:control, aws:region and aws:assumeRoles",
       ],
       [
         "outpost-fleet:control.manualAproval",
