@@ -13,6 +13,12 @@ export interface BuildProjectsArgs {
   /** The ARNs the roles' documents name. */
   readonly arns: pulumi.Input<ControlArns>;
   readonly keyArn: pulumi.Input<string>;
+  /** The VPC the projects marked inBuildNetwork run in. */
+  readonly network: {
+    readonly vpcId: string;
+    readonly subnetIds: readonly string[];
+    readonly securityGroupIds: readonly string[];
+  };
   readonly tags: Tags;
 }
 
@@ -71,9 +77,19 @@ export class BuildProjects extends pulumi.ComponentResource {
             environmentVariables: spec.variables.map((v) => ({ ...v })),
           },
           logsConfig: { cloudwatchLogs: { status: "ENABLED" } },
+          // CodeBuild User Guide, "Use CodeBuild with Amazon Virtual Private Cloud":
+          // https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html
+          vpcConfig: spec.inBuildNetwork
+            ? {
+                vpcId: args.network.vpcId,
+                subnets: [...args.network.subnetIds],
+                securityGroupIds: [...args.network.securityGroupIds],
+              }
+            : undefined,
           tags: args.tags,
         },
-        // CodeBuild checks the role when the project is created: it waits for its policy.
+        // CodeBuild checks the role (and, in a VPC, its ENI permissions) when the project is
+        // created: it waits for its policy.
         { parent: this, dependsOn: [policy] },
       );
       return project.arn;

@@ -124,6 +124,14 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
       topicArn,
       backendUrlParameterArn: `arn:aws:ssm:${region}:${account}:parameter${parameter}`,
       deployRoleArns: pipelineStacks(config).map((stack) => config.deployRoles[stack]),
+      buildNetwork: {
+        subnetArns: config.buildNetwork.subnetIds.map(
+          (subnet) => `arn:aws:ec2:${region}:${account}:subnet/${subnet}`,
+        ),
+        securityGroupArns: config.buildNetwork.securityGroupIds.map(
+          (group) => `arn:aws:ec2:${region}:${account}:security-group/${group}`,
+        ),
+      },
     }));
   const projects = new BuildProjects(`${config.name}-builds`, {
     prefix: config.name,
@@ -137,6 +145,7 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
     }),
     arns,
     keyArn: key.arn,
+    network: config.buildNetwork,
     tags,
   });
   const source = config.source;

@@ -26,6 +26,11 @@ export interface ControlArns {
   readonly backendUrlParameterArn: string;
   /** The deploy role of every pipeline stack, from config: exactly these may be assumed. */
   readonly deployRoleArns: readonly string[];
+  /** The build network's subnets and security group: where the VPC projects' ENIs go. */
+  readonly buildNetwork: {
+    readonly subnetArns: readonly string[];
+    readonly securityGroupArns: readonly string[];
+  };
 }
 
 /** Where the pipeline takes its source from, as an ARN. */
@@ -88,6 +93,52 @@ function stateStatements(arns: ControlArns): PolicyStatement[] {
   ];
 }
 
+/**
+ * A VPC build's network interface: CodeBuild creates it in the project's subnets with the
+ * project's role, and hands it to its own account with CreateNetworkInterfacePermission, which
+ * AWS documents scoped by ec2:Subnet and ec2:AuthorizedService (CodeBuild User Guide, "Allow
+ * CodeBuild access to AWS services required to create a VPC network interface":
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html#customer-managed-policies-example-create-vpc-network-interface).
+ * Create and Delete take the interface, subnet and security-group ARNs (Service Authorization
+ * Reference, Amazon EC2), so they are scoped to the build network instead of AWS's "*".
+ */
+function buildNetworkStatements(arns: ControlArns): PolicyStatement[] {
+  const interfaces = `arn:aws:ec2:${arns.region}:${arns.accountId}:network-interface/*`;
+  const { subnetArns, securityGroupArns } = arns.buildNetwork;
+  return [
+    {
+      Sid: "BuildNetworkReads",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcs",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "BuildNetworkInterfaces",
+      Effect: "Allow",
+      Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
+      Resource: [interfaces, ...subnetArns, ...securityGroupArns],
+    },
+    {
+      Sid: "BuildNetworkInterfacePermission",
+      Effect: "Allow",
+      Action: "ec2:CreateNetworkInterfacePermission",
+      Resource: interfaces,
+      Condition: {
+        StringEquals: {
+          "ec2:Subnet": [...subnetArns],
+          "ec2:AuthorizedService": CODEBUILD_SERVICE,
+        },
+      },
+    },
+  ];
+}
+
 /** What each build project may do beyond its logs and the pipeline's artifacts. */
 function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicyStatement[] {
   switch (kind) {
@@ -128,10 +179,11 @@ function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicySta
         },
       ];
     case "infra-validation":
-      return stateStatements(arns);
+      return [...stateStatements(arns), ...buildNetworkStatements(arns)];
     case "deploy":
       return [
         ...stateStatements(arns),
+        ...buildNetworkStatements(arns),
         {
           // PutMetricData has no resource-level permissions; the namespace condition scopes it
           // (CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces").

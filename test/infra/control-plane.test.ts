@@ -900,6 +900,11 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
       );
       const base = ["BuildLogs", "PipelineArtifacts", "PipelineArtifactsBucket", "ControlKey"];
       const state = ["DriverState", "DriverStateBucket", "BackendUrl", "AssumeStackDeployRoles"];
+      const network = [
+        "BuildNetworkReads",
+        "BuildNetworkInterfaces",
+        "BuildNetworkInterfacePermission",
+      ];
       expect(sids).to.deep.equal({
         "outpost-fleet-builds-unit-tests-policy": base,
         "outpost-fleet-builds-security-scan-policy": [...base, "ImageScanFindings"],
@@ -908,10 +913,11 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
           "RegistryLogin",
           "PushReleaseImage",
         ],
-        "outpost-fleet-builds-infra-validation-policy": [...base, ...state],
+        "outpost-fleet-builds-infra-validation-policy": [...base, ...state, ...network],
         "outpost-fleet-builds-deploy-policy": [
           ...base,
           ...state,
+          ...network,
           "ReleaseMetrics",
           "ReleaseEvents",
           "ReleaseImageScan",
