@@ -29,6 +29,12 @@ export function configReadPolicy(parameterPathArn: string, secretArns: string[])
   return { Version: "2012-10-17", Statement: statements };
 }
 
+/**
+ * The path of every fleet stack's EKS node role. The release image's repository in the control
+ * account lets roles under it, in the fleet's accounts, pull (infra/control/image-pull-policy.ts).
+ */
+export const EKS_NODE_ROLE_PATH = "/outpost-fleet/eks-nodes/";
+
 /** AWS managed policies, by role. */
 export const MANAGED_POLICIES = {
   appInstance: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, MANAGED_POLICIES, nodeControllersPolicy } from "./fleet-iam";
+import {
+  assumeRolePolicy,
+  EKS_NODE_ROLE_PATH,
+  MANAGED_POLICIES,
+  nodeControllersPolicy,
+} from "./fleet-iam";
 import type { NodeControllersScope } from "./iam-types";
 import { Tags } from "./tags";
 
@@ -31,11 +36,13 @@ export class FleetRoles extends pulumi.ComponentResource {
     );
     this.appInstanceProfileArn = this.profile(`${name}-app`, app, args.tags).arn;
     if (args.eksEnabled) {
+      // Under the path the control account's image repositories let pull (cross-account).
       const node = this.role(
         `${name}-node`,
         "ec2.amazonaws.com",
         [...MANAGED_POLICIES.eksNode, args.configReadPolicyArn],
         args.tags,
+        EKS_NODE_ROLE_PATH,
       );
       new aws.iam.RolePolicy(
         `${name}-node-controllers`,
@@ -70,10 +77,15 @@ export class FleetRoles extends pulumi.ComponentResource {
     service: string,
     policyArns: pulumi.Input<string>[],
     tags: Tags,
+    path?: string,
   ): aws.iam.Role {
     const role = new aws.iam.Role(
       name,
-      { assumeRolePolicy: JSON.stringify(assumeRolePolicy(service)), tags },
+      {
+        assumeRolePolicy: JSON.stringify(assumeRolePolicy(service)),
+        ...(path !== undefined ? { path } : {}),
+        tags,
+      },
       { parent: this },
     );
     policyArns.forEach((policyArn, index) => {

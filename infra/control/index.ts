@@ -16,6 +16,7 @@ import { ControlArns, SourceArn } from "./pipeline-iam";
 import { ReleaseDashboard } from "./release-dashboard";
 import { ReleaseNotifications } from "./release-notifications";
 import { ReleasePipeline } from "./release-pipeline";
+import { accountOfRole, imagePullPolicy } from "./image-pull-policy";
 import { ReleaseRepository } from "./release-repository";
 import { controlTags } from "./control-tags";
 
@@ -73,6 +74,10 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
     fleetRegions: config.fleetRegions,
     keepReleases: config.ecr.keepReleases,
     untaggedDays: config.ecr.untaggedDays,
+    // The fleet's accounts: those of the stacks' deploy roles, where their nodes run.
+    pullPolicy: JSON.stringify(
+      imagePullPolicy(Object.values(config.deployRoles).map(accountOfRole)),
+    ),
     tags,
   });
   const artifacts = new ControlBucket(`${config.name}-artifacts`, {

@@ -38,6 +38,7 @@ const COUNTS: Record<string, number> = {
   "aws:kms/alias:Alias": 1,
   "aws:ecr/repository:Repository": 1,
   "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
+  "aws:ecr/repositoryPolicy:RepositoryPolicy": 1,
   "aws:ecr/replicationConfiguration:ReplicationConfiguration": 1,
   "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": 2, // one per replica Region
   "aws:s3/bucket:Bucket": 2,
@@ -157,6 +158,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
         "kms/alias outpost-fleet-key-alias",
         "ecr/repository outpost-fleet-images-repository",
         "ecr/lifecyclePolicy outpost-fleet-images-lifecycle",
+        "ecr/repositoryPolicy outpost-fleet-images-pull-policy",
         "ecr/replicationConfiguration outpost-fleet-images-replication",
         "ecr/repositoryCreationTemplate outpost-fleet-images-replica-eu-west-1",
         "ecr/repositoryCreationTemplate outpost-fleet-images-replica-ap-southeast-1",
@@ -191,6 +193,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
       new Set([
         "kms/alias",
         "ecr/lifecyclePolicy",
+        "ecr/repositoryPolicy",
         "ecr/replicationConfiguration",
         "ecr/repositoryCreationTemplate",
         "s3/bucketOwnershipControls",
@@ -311,11 +314,16 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
       });
     });
 
-    it("gives the replicas immutable tags, KMS and the lifecycle, through each Region's template", () => {
+    it("gives the replicas immutable tags, KMS, the lifecycle and the pull policy, through each Region's template", () => {
       const lifecycle = one(
         resources,
         "aws:ecr/lifecyclePolicy:LifecyclePolicy",
         "outpost-fleet-images-lifecycle",
+      ).inputs.policy;
+      const pull = one(
+        resources,
+        "aws:ecr/repositoryPolicy:RepositoryPolicy",
+        "outpost-fleet-images-pull-policy",
       ).inputs.policy;
       for (const region of ["eu-west-1", "ap-southeast-1"]) {
         expect(
@@ -332,6 +340,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
           imageTagMutability: "IMMUTABLE",
           encryptionConfigurations: [{ encryptionType: "KMS" }],
           lifecyclePolicy: lifecycle,
+          repositoryPolicy: pull,
         });
       }
     });
