@@ -180,6 +180,13 @@ export const controlSettingsSchema = z
           .default(100),
         /** Days an untagged image is kept. Default 14. */
         untaggedDays: days(3650).default(14),
+        /**
+         * basic: ECR's own scan on push; enhanced: Amazon Inspector scans the registry (on
+         * push), and the findings' readers need Inspector's permissions too. Default basic.
+         */
+        scanType: z
+          .enum(["basic", "enhanced"], { message: "must be basic or enhanced" })
+          .default("basic"),
       })
       .strict()
       .default({}),

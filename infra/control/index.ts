@@ -74,6 +74,7 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
     fleetRegions: config.fleetRegions,
     keepReleases: config.ecr.keepReleases,
     untaggedDays: config.ecr.untaggedDays,
+    scanType: config.ecr.scanType,
     // The fleet's accounts: those of the stacks' deploy roles, where their nodes run.
     pullPolicy: JSON.stringify(
       imagePullPolicy(Object.values(config.deployRoles).map(accountOfRole)),
@@ -150,6 +151,7 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
     }),
     arns,
     keyArn: key.arn,
+    scanType: config.ecr.scanType,
     network: config.buildNetwork,
     tags,
   });

@@ -139,8 +139,35 @@ function buildNetworkStatements(arns: ControlArns): PolicyStatement[] {
   ];
 }
 
+/** How ECR scans the release image (control config `ecr.scanType`). */
+export type ImageScanType = "basic" | "enhanced";
+
+/**
+ * With enhanced scanning the findings come from Amazon Inspector, and whoever reads them needs
+ * Inspector's list calls besides ECR's (ECR User Guide, "IAM permissions required for enhanced
+ * scanning": https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html).
+ * They take no resource ARN (Service Authorization Reference, Amazon Inspector2). Basic
+ * scanning needs ecr:DescribeImageScanFindings only (the repository statements). Enabling
+ * Inspector is the stack's deployer's job, not a build's.
+ */
+function inspectorFindingsStatements(scanType: ImageScanType): PolicyStatement[] {
+  if (scanType === "basic") return [];
+  return [
+    {
+      Sid: "InspectorImageFindings",
+      Effect: "Allow",
+      Action: ["inspector2:ListCoverage", "inspector2:ListFindings"],
+      Resource: "*",
+    },
+  ];
+}
+
 /** What each build project may do beyond its logs and the pipeline's artifacts. */
-function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicyStatement[] {
+function projectStatements(
+  kind: BuildProjectKind,
+  arns: ControlArns,
+  scanType: ImageScanType,
+): PolicyStatement[] {
   switch (kind) {
     case "unit-tests":
       return [];
@@ -152,6 +179,7 @@ function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicySta
           Action: ["ecr:DescribeImages", "ecr:DescribeImageScanFindings"],
           Resource: arns.repositoryArn,
         },
+        ...inspectorFindingsStatements(scanType),
       ];
     case "container-build":
       return [
@@ -208,6 +236,7 @@ function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicySta
           Action: "ecr:DescribeImageScanFindings",
           Resource: arns.repositoryArn,
         },
+        ...inspectorFindingsStatements(scanType),
       ];
   }
 }
@@ -217,6 +246,7 @@ export function buildProjectPolicy(
   kind: BuildProjectKind,
   projectName: string,
   arns: ControlArns,
+  scanType: ImageScanType = "basic",
 ): PolicyDocument {
   const logGroup = projectLogGroupArn(arns, projectName);
   return {
@@ -229,7 +259,7 @@ export function buildProjectPolicy(
         Resource: [logGroup, `${logGroup}:*`],
       },
       ...artifactStatements(arns),
-      ...projectStatements(kind, arns),
+      ...projectStatements(kind, arns, scanType),
     ],
   };
 }

@@ -57,6 +57,8 @@ export interface ReleaseRepositoryArgs {
   readonly keepReleases: number;
   /** Days an untagged image is kept. */
   readonly untaggedDays: number;
+  /** basic: the repository scans on push; enhanced: Inspector scans the registry on push. */
+  readonly scanType: "basic" | "enhanced";
   /** The repository policy of the source and of every replica (imagePullPolicy), as JSON. */
   readonly pullPolicy: string;
   readonly tags: Tags;
@@ -89,6 +91,25 @@ export class ReleaseRepository extends pulumi.ComponentResource {
       },
       parent,
     );
+    if (args.scanType === "enhanced") {
+      // One scanning configuration per registry (and Region): this stack owns it. Inspector
+      // scans what the rule matches; scanOnPush on the repository is then ECR's basic setting,
+      // kept for the basic fallback and the ecr-scan-on-push policy (ECR User Guide, "Scan
+      // images for software vulnerabilities in Amazon ECR", enhanced scanning).
+      new aws.ecr.RegistryScanningConfiguration(
+        `${name}-scanning`,
+        {
+          scanType: "ENHANCED",
+          rules: [
+            {
+              scanFrequency: "SCAN_ON_PUSH",
+              repositoryFilters: [{ filter: args.repositoryName, filterType: "WILDCARD" }],
+            },
+          ],
+        },
+        parent,
+      );
+    }
     new aws.ecr.RepositoryPolicy(
       `${name}-pull-policy`,
       { repository: repository.name, policy: args.pullPolicy },

@@ -114,6 +114,9 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
   },
   "aws:ecr/lifecyclePolicy:LifecyclePolicy": () => ({ registryId: "111122223333" }),
   "aws:ecr/repositoryPolicy:RepositoryPolicy": () => ({ registryId: "111122223333" }),
+  "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": () => ({
+    registryId: "111122223333",
+  }),
   "aws:ecr/replicationConfiguration:ReplicationConfiguration": () => ({
     registryId: "111122223333",
   }),
