@@ -105,6 +105,31 @@ describe("AWS resources hold against AWS's own rules", () => {
       }
     });
 
+    it("grant each action on the resource type it acts on: listener attributes on listeners", () => {
+      // Service Authorization Reference, ELB v2: ModifyListenerAttributes takes a listener ARN.
+      const statements = statementsWith("elasticloadbalancing:ModifyListenerAttributes");
+      expect(statements).to.have.length(1);
+      expect(statements[0]).to.deep.equal({
+        Sid: "LbcListenerAttributes",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:ModifyListenerAttributes"],
+        Resource: ["arn:aws:elasticloadbalancing:us-east-1:*:listener/app/*/*/*"],
+      });
+      // Every ELB action that names listeners names listener ARNs, and no statement that
+      // names only load balancers and target groups carries a listener action.
+      for (const statement of nodeControllersPolicy(SCOPE).Statement) {
+        const resources = [statement.Resource ?? []].flat();
+        const listenerActions = [statement.Action]
+          .flat()
+          .filter((a) => /^elasticloadbalancing:\w*Listener/.test(a) && !/Describe/.test(a));
+        if (listenerActions.length === 0 || resources.includes("*")) continue;
+        expect(
+          resources.some((r) => r.includes(":listener/")),
+          `${statement.Sid}: ${listenerActions.join(", ")}`,
+        ).to.equal(true);
+      }
+    });
+
     it("open security-group rules only in the stack's VPCs, and name only ARNs of its Region", () => {
       const [rules] = statementsWith("ec2:AuthorizeSecurityGroupIngress").filter(
         (s) => s.Condition?.ArnEquals,
