@@ -116,7 +116,6 @@ export function deployAwsFleet(
         latencyThresholdSeconds: monitoring.latencyThresholdSeconds,
         error5xxThreshold: monitoring.error5xxThreshold,
         evaluationPeriods: monitoring.evaluationPeriods,
-        periodSeconds: enhanced ? 60 : 300,
       },
       detailedMonitoring: enhanced,
       accessLogs: logs && { bucket: logs.bucketName, prefix: logs.prefix },

@@ -41,8 +41,6 @@ export interface SiteAlarmSettings {
   readonly latencyThresholdSeconds: number;
   readonly error5xxThreshold: number;
   readonly evaluationPeriods: number;
-  /** Seconds per datapoint: 60 with enhanced monitoring, 300 with basic. */
-  readonly periodSeconds: number;
 }
 
 /** The Outpost's EKS cluster and its canary; leave out to run EC2 only. */
@@ -179,6 +177,7 @@ export class OutpostSite extends pulumi.ComponentResource {
         loadBalancerArnSuffix: traffic.loadBalancer.arnSuffix,
         targetGroupArnSuffixes,
         ...args.alarms,
+        ec2DetailedMonitoring: args.detailedMonitoring ?? false,
         tags,
       },
       parent,
