@@ -62,20 +62,48 @@ export const LOCAL_CLUSTER_KUBERNETES_VERSIONS: readonly string[] = [
 ];
 
 /**
- * Control-plane instance types of a local cluster (EKS User Guide, "Capacity considerations
- * for local clusters"): the m5, c5 and r5 families, large and up.
+ * Sizes of a local cluster's control-plane instances, by the nodes the cluster holds: large for
+ * 1-20, xlarge for 21-100, 2xlarge for 101-250, 4xlarge for 251-500 (EKS User Guide, "Capacity
+ * considerations" for local clusters on EBS-backed Outposts:
+ * https://docs.aws.amazon.com/eks/latest/userguide/eks-outposts-capacity-considerations.html).
  */
-export const LOCAL_CLUSTER_CONTROL_PLANE_TYPES: readonly string[] = [
-  ...["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"].map(
-    (size) => `m5.${size}`,
-  ),
-  ...["large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge"].map(
-    (size) => `c5.${size}`,
-  ),
-  ...["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"].map(
-    (size) => `r5.${size}`,
-  ),
+export const LOCAL_CLUSTER_CONTROL_PLANE_SIZES: readonly string[] = [
+  "large",
+  "xlarge",
+  "2xlarge",
+  "4xlarge",
 ];
+
+/**
+ * Families a local cluster's control plane may run on: the same page asks for an instance type
+ * "such as m5, c5, or r5" that the Outpost has, from the Outposts rack's EC2 families (AWS
+ * Outposts rack features, Compute and storage). These are the rack's general-purpose, compute
+ * and memory families; the GPU (g4dn) and storage-dense (i3en) ones are left out, and i3en has
+ * no 4xlarge.
+ */
+export const LOCAL_CLUSTER_CONTROL_PLANE_FAMILIES: readonly string[] = [
+  "m5",
+  "m5d",
+  "c5",
+  "c5d",
+  "r5",
+  "r5d",
+  "m6i",
+  "m6id",
+  "c6i",
+  "c6id",
+  "r6i",
+  "r6id",
+  "m7i",
+  "c7i",
+  "r7i",
+];
+
+/** Control-plane instance types of a local cluster: every documented size of every family. */
+export const LOCAL_CLUSTER_CONTROL_PLANE_TYPES: readonly string[] =
+  LOCAL_CLUSTER_CONTROL_PLANE_FAMILIES.flatMap((family) =>
+    LOCAL_CLUSTER_CONTROL_PLANE_SIZES.map((size) => `${family}.${size}`),
+  );
 
 /**
  * A local cluster runs three control-plane instances on its Outpost; AWS fixes the number

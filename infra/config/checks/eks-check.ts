@@ -75,8 +75,7 @@ export function localClusterOffer(config: ParsedFleetConfig): ConfigProblem[] {
     problems.push({
       key: "outpost-fleet:eks.controlPlaneInstanceType",
       value: config.eks.controlPlaneInstanceType,
-      allowed:
-        "must be a control-plane type EKS allows for local clusters: m5, c5 or r5, large or bigger (for example m5.xlarge)",
+      allowed: `must be a control-plane type AWS documents for local clusters: large, xlarge, 2xlarge or 4xlarge (by node count: 1-20, 21-100, 101-250, 251-500) of an Outposts rack's general-purpose, compute or memory family: ${LOCAL_CLUSTER_CONTROL_PLANE_TYPES.join(", ")}`,
     });
   }
   return problems;
