@@ -14,7 +14,10 @@ export interface FleetRolesArgs {
   /** Which cluster roles to create; local and extended clusters trust different services. */
   readonly clusterKinds: ReadonlySet<"local" | "extended">;
   readonly eksEnabled: boolean;
-  /** What the in-cluster controllers may touch: the stack's Region, clusters and VPCs. */
+  /**
+   * What the in-cluster controllers of the stack's local clusters may touch, on the node role
+   * (local clusters have no IRSA): the stack's Region, those clusters and their VPCs.
+   */
   readonly controllers: NodeControllersScope;
   readonly tags: Tags;
 }
@@ -44,11 +47,15 @@ export class FleetRoles extends pulumi.ComponentResource {
         args.tags,
         EKS_NODE_ROLE_PATH,
       );
-      new aws.iam.RolePolicy(
-        `${name}-node-controllers`,
-        { role: node.name, policy: JSON.stringify(nodeControllersPolicy(args.controllers)) },
-        { parent: this },
-      );
+      // Extended clusters' controllers have roles of their own (IRSA): the node role carries
+      // the controllers' permissions only where a local cluster needs them.
+      if (args.clusterKinds.has("local")) {
+        new aws.iam.RolePolicy(
+          `${name}-node-controllers`,
+          { role: node.name, policy: JSON.stringify(nodeControllersPolicy(args.controllers)) },
+          { parent: this },
+        );
+      }
       this.nodeRoleArn = node.arn;
       this.nodeInstanceProfileArn = this.profile(`${name}-node`, node, args.tags).arn;
       if (args.clusterKinds.has("local")) {

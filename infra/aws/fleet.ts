@@ -48,14 +48,16 @@ export function deployAwsFleet(
     tags,
   });
   const clusterKinds = new Set(config.outposts.map((o) => clusterKindOf(config, o)));
+  const localOutposts = config.outposts.filter((o) => clusterKindOf(config, o) === "local");
   const roles = new FleetRoles(`${config.regionGroup}-roles`, {
     configReadPolicyArn: store.readPolicyArn,
     clusterKinds,
     eksEnabled: config.eks.enabled,
+    // The node role's controllers serve the local clusters only (extended ones have IRSA).
     controllers: {
       region: config.awsRegion,
-      clusterNames: config.outposts.map((o) => clusterNameOf(config, o.name)),
-      vpcIds: [...new Set(config.outposts.map((o) => o.vpcId))],
+      clusterNames: localOutposts.map((o) => clusterNameOf(config, o.name)),
+      vpcIds: [...new Set(localOutposts.map((o) => o.vpcId))],
     },
     tags,
   });

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { eksNodeCapacity } from "../peak-capacity";
+import { ControllerRoleArns, ControllerRoles } from "./controller-roles";
 import { renderKubeconfig } from "./kubeconfig";
 import { renderNodeUserData } from "./node-bootstrap";
 import { asgTags, Tags } from "./tags";
@@ -13,6 +14,8 @@ export interface OutpostClusterArgs {
   readonly outpostArn: string;
   /** The Outpost subnet: nodes, and a local cluster's control plane, run in it. */
   readonly subnetId: string;
+  /** The Outpost's VPC: an extended cluster's load balancer controller works in it only. */
+  readonly vpcId: string;
   /** local: control plane on the Outpost; extended: control plane in the Region. */
   readonly clusterKind: "local" | "extended";
   /** In-region subnets (two AZs) of an extended cluster's control plane. Default: none. */
@@ -51,6 +54,11 @@ export class OutpostCluster extends pulumi.ComponentResource {
   readonly cluster: aws.eks.Cluster;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
+  /**
+   * An extended cluster's controllers' own roles (IRSA); undefined on a local cluster, whose
+   * controllers run on the node role.
+   */
+  readonly controllerRoleArns?: ControllerRoleArns;
 
   constructor(name: string, args: OutpostClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("outpost-fleet:eks:OutpostCluster", name, {}, opts);
@@ -116,11 +124,13 @@ export class OutpostCluster extends pulumi.ComponentResource {
         iamInstanceProfile: { arn: args.nodeInstanceProfileArn },
         vpcSecurityGroupIds: [args.nodeSecurityGroupId, cluster.vpcConfig.clusterSecurityGroupId],
         userData,
-        // Pods reach IMDS through one extra hop; tokens are still required.
+        // On a local cluster the controllers' pods reach the node role through IMDS, one hop
+        // further (no IRSA there); an extended cluster's have IRSA, and a hop limit of 1 keeps
+        // every pod from the node role. Tokens are required either way.
         metadataOptions: {
           httpTokens: "required",
           httpEndpoint: "enabled",
-          httpPutResponseHopLimit: 2,
+          httpPutResponseHopLimit: kind === "local" ? 2 : 1,
         },
         blockDeviceMappings: [
           {
@@ -196,6 +206,18 @@ export class OutpostCluster extends pulumi.ComponentResource {
       },
       { parent: this, provider: this.provider },
     );
+    if (kind === "extended") {
+      this.controllerRoleArns = new ControllerRoles(
+        `${o}-controller-roles`,
+        {
+          outpost: o,
+          issuerUrl: cluster.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? ""),
+          scope: { region: args.region, clusterNames: [clusterName], vpcIds: [args.vpcId] },
+          tags,
+        },
+        parent,
+      ).roleArns;
+    }
     this.registerOutputs({ clusterName: cluster.name, kubeconfig: this.kubeconfig });
   }
 }

@@ -193,6 +193,7 @@ export class OutpostSite extends pulumi.ComponentResource {
           outpost: o,
           outpostArn: outpost.arn,
           subnetId: outpost.subnetId,
+          vpcId: outpost.vpcId,
           clusterKind: eks.clusterKind,
           regionSubnetIds: eks.regionSubnetIds,
           clusterName: eks.clusterName,
@@ -228,6 +229,7 @@ export class OutpostSite extends pulumi.ComponentResource {
           steps: eks.steps,
           chartVersions: eks.chartVersions,
           runtime: eks.runtime,
+          controllerRoleArns: cluster.controllerRoleArns,
           ingress: {
             certificateArn: args.certificateArn,
             sslPolicy: loadBalancer.sslPolicy,

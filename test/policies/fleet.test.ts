@@ -102,6 +102,24 @@ describe("policies: the example fleet", function () {
     });
   }
 
+  it("us with extended clusters (IRSA roles, OIDC providers): passes every policy", async () => {
+    const base = pinnedStack("us");
+    const layer = {
+      ...base,
+      outposts: (base.outposts as Record<string, unknown>[]).map((o, i) => ({
+        ...o,
+        clusterKind: "extended",
+        regionSubnetIds: [`subnet-0aaaaaaaaaaaaaa${i}a`, `subnet-0bbbbbbbbbbbbbb${i}b`],
+      })),
+    };
+    const config = loadFleetConfig(layer);
+    const violations = await evaluate(
+      await recorded("us", layer, "us:extended"),
+      driverConfig(config),
+    );
+    expect(summary(violations)).to.deep.equal([]);
+  });
+
   it("every stack of one fleet carries the same fingerprint", () => {
     const fingerprint = (stack: string) => loadFleetConfig(pinnedStack(stack)).fingerprint;
     for (const stack of STACKS) expect(fingerprint(stack), stack).to.equal(reference.fingerprint);

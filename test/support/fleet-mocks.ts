@@ -69,6 +69,9 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
   "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::111122223333:role/${name}`, name }),
   "aws:iam/rolePolicy:RolePolicy": () => ({}),
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": () => ({}),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_name, inputs) => ({
+    arn: `arn:aws:iam::111122223333:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,
+  }),
   "aws:iam/instanceProfile:InstanceProfile": (name) => ({
     arn: `arn:aws:iam::111122223333:instance-profile/${name}`,
   }),
@@ -83,6 +86,18 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
       ...(inputs.vpcConfig as Inputs),
       clusterSecurityGroupId: `sg-${shortHash(`${name}-cluster`)}`,
     },
+    // A cluster in the Region has an OIDC issuer; a local cluster on an Outpost has none.
+    identities: inputs.outpostConfig
+      ? []
+      : [
+          {
+            oidcs: [
+              {
+                issuer: `https://oidc.eks.${region}.amazonaws.com/id/${shortHash(name, 32).toUpperCase()}`,
+              },
+            ],
+          },
+        ],
   }),
   "aws:s3/bucket:Bucket": (name, inputs, region) => {
     const bucket = String(inputs.bucket ?? `${name.slice(0, 40)}-${shortHash(name, 7)}`);
