@@ -31,6 +31,8 @@ export interface AccessLogBucketArgs {
 export class AccessLogBucket extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly prefix: string;
+  /** The account the bucket is in (its name's suffix). */
+  readonly accountId: pulumi.Output<string>;
 
   constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("outpost-fleet:logging:AccessLogBucket", name, {}, opts);
@@ -72,6 +74,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       .all([bucket.bucket, bucketPolicy.id])
       .apply(([bucketName]) => bucketName);
     this.prefix = args.prefix;
+    this.accountId = identity.accountId;
     this.registerOutputs({ bucketName: this.bucketName });
   }
 }

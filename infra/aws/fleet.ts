@@ -7,6 +7,7 @@ import { ConfigStore } from "./config-store";
 import { RegionDashboard } from "./dashboard";
 import { FleetRoles } from "./fleet-roles";
 import { OutpostSite, SiteEks } from "./outpost-site";
+import { ServerAccessLogBucket } from "./server-access-log-bucket";
 import { deploymentId, stackTags } from "./tags";
 
 export interface FleetStackOutputs {
@@ -69,6 +70,16 @@ export function deployAwsFleet(
         tags,
       })
     : undefined;
+  // The log bucket's own requests, into the Region's access-log bucket (it logs nowhere itself).
+  if (logs) {
+    new ServerAccessLogBucket(`${config.regionGroup}-s3-access-logs`, {
+      prefix: deploymentId(config),
+      accountId: logs.accountId,
+      sources: [{ key: "alb-logs", bucket: logs.bucketName }],
+      retentionDays: config.loadBalancer.accessLogs.retentionDays,
+      tags,
+    });
+  }
   const { app, eks, loadBalancer, monitoring } = config;
   const enhanced = config.environmentSettings.monitoringLevel === "enhanced";
   const sites = config.outposts.map((outpost) => {

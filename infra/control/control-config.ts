@@ -197,6 +197,13 @@ export const controlSettingsSchema = z
       })
       .strict()
       .default({}),
+    serverAccessLogs: z
+      .object({
+        /** Days the artifacts' and state buckets' S3 server access logs are kept. Default 90. */
+        retentionDays: days(3650).default(90),
+      })
+      .strict()
+      .default({}),
     state: z
       .object({
         /** Days a replaced version of a state, journal or lock object is kept. Default 90. */

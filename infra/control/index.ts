@@ -11,6 +11,7 @@ import { buildProjectSpecs } from "./build-specs";
 import { ControlConfig, loadControlConfig, pipelineStacks } from "./control-config";
 import { artifactLifecycle, ControlBucket, stateLifecycle } from "./control-bucket";
 import { ControlKey } from "./control-key";
+import { ServerAccessLogBucket } from "../aws/server-access-log-bucket";
 import { BuildProjects } from "./build-projects";
 import { ControlArns, SourceArn } from "./pipeline-iam";
 import { ReleaseDashboard } from "./release-dashboard";
@@ -95,6 +96,17 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
     accountId,
     keyArn: key.arn,
     lifecycleRules: stateLifecycle(config.state.noncurrentVersionDays),
+    tags,
+  });
+  // Both buckets' requests, into the control plane's access-log bucket (it logs nowhere itself).
+  new ServerAccessLogBucket(`${config.name}-s3-access-logs`, {
+    prefix: config.name,
+    accountId,
+    sources: [
+      { key: "artifacts", bucket: artifacts.bucketName },
+      { key: "state", bucket: state.bucketName },
+    ],
+    retentionDays: config.serverAccessLogs.retentionDays,
     tags,
   });
   const backendUrl = state.bucketName.apply((bucket) => `s3://${bucket}?region=${region}`);

@@ -110,6 +110,7 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": () => ({}),
   "aws:s3/bucketPolicy:BucketPolicy": () => ({}),
   "aws:s3/bucketVersioning:BucketVersioning": () => ({}),
+  "aws:s3/bucketLogging:BucketLogging": () => ({}),
   // The control plane (infra/control).
   "aws:kms/key:Key": (name, _inputs, region) => {
     const keyId = `${shortHash(name, 8)}-aaaa-bbbb-cccc-${shortHash(name, 12)}`;
