@@ -130,8 +130,8 @@ export const OUTPOST_ALB_INSTANCE_TYPES: readonly string[] = [
 
 /**
  * Instances an ALB on an Outpost holds at least; it adds more of them in the Outpost's capacity
- * as it scales (AWS Outposts User Guide for racks, load balancers on Outposts; the ELB page above).
- * Each of the site's ALBs (the EC2 one and the Ingress one) counts against the instance budget.
+ * as it scales, and fails to scale when the Outpost has no room (the ELB page above). Each of
+ * the site's ALBs (the EC2 one and the Ingress one) counts against the instance budget.
  */
 export const OUTPOST_ALB_MIN_INSTANCES = 2;
 
