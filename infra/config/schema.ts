@@ -322,13 +322,7 @@ export const fleetConfigSchema = z
       .regex(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and dashes"),
     awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like us-east-1"),
     /** `aws:assumeRoles`: the roles the provider assumes, in order; none means its own credentials. */
-    awsAssumeRoles: z
-      .array(assumeRoleSchema, {
-        errorMap: () => ({
-          message: "must be a list of roles {roleArn, sessionName?, externalId?} in plain config",
-        }),
-      })
-      .default([]),
+    awsAssumeRoles: z.array(assumeRoleSchema).default([]),
     environment: z.enum(["production", "staging"], { message: "must be production or staging" }),
     certificateArn: matching(ACM_CERTIFICATE_ARN, "an ACM certificate ARN"),
     release: z.object({ version: semver() }).strict(),

@@ -43,7 +43,14 @@ export function stackKeyProblems(stack: Readonly<Record<string, unknown>>): Conf
   const problems: ConfigProblem[] = [];
   for (const [key, value] of Object.entries(stack)) {
     if (isStackLevel(key)) {
-      if (key !== SECRETS_KEY && isSecureValue(value)) {
+      if (isProviderLayerKey(key) && isSecureValue(value)) {
+        problems.push({
+          key: PROVIDER_LAYER_KEYS[key],
+          value: SECRET_VALUE,
+          allowed:
+            "is a secure value; the program reads it in plain config (the EKS clusters' kubeconfig names the role)",
+        });
+      } else if (key !== SECRETS_KEY && isSecureValue(value)) {
         problems.push({
           key: `outpost-fleet:${key}`,
           value: SECRET_VALUE,

@@ -3,6 +3,7 @@
  * cluster: a local cluster admits its creator (the stack's deploy role, `aws:assumeRoles`)
  * and, until aws-auth maps more, nobody else.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import {
   ConfigValidationError,
@@ -11,6 +12,7 @@ import {
   StackLayer,
 } from "../../infra/config";
 import { renderKubeconfig } from "../../infra/aws/kubeconfig";
+import { readStackConfig } from "../../infra/stack-config";
 import { unwrapSecrets } from "../policies/support/recorded";
 import { recordStack } from "../support/record-stack";
 import { ofType } from "./helpers";
@@ -116,6 +118,30 @@ describe("the clusters' kubeconfig", () => {
       value: undefined,
       allowed: "is required (string)",
     });
+  });
+
+  it("reads aws:assumeRoles at the entry point, and refuses it as a secret without showing it", () => {
+    const role = { roleArn: "arn:aws:iam::111122223333:role/outpost-fleet-deploy-us" };
+    try {
+      pulumi.runtime.setAllConfig({ "aws:assumeRoles": JSON.stringify([role]) }, []);
+      expect(readStackConfig().layer.awsAssumeRoles).to.deep.equal([role]);
+      pulumi.runtime.setAllConfig({ "aws:assumeRoles": JSON.stringify([role]) }, [
+        "aws:assumeRoles",
+      ]);
+      const { layer } = readStackConfig();
+      expect(layer.awsAssumeRoles).to.equal("[secret]");
+      const problems = problemsOf({ ...readStackFile("us"), awsAssumeRoles: layer.awsAssumeRoles });
+      expect(problems).to.deep.equal([
+        {
+          key: "aws:assumeRoles",
+          value: "[secret]",
+          allowed:
+            "is a secure value; the program reads it in plain config (the EKS clusters' kubeconfig names the role)",
+        },
+      ]);
+    } finally {
+      pulumi.runtime.setAllConfig({});
+    }
   });
 
   it("lets a stack without EKS keep an external ID", () => {
