@@ -35,6 +35,15 @@ export function configReadPolicy(parameterPathArn: string, secretArns: string[])
  */
 export const EKS_NODE_ROLE_PATH = "/outpost-fleet/eks-nodes/";
 
+/**
+ * Pure: a role's ARN as aws-auth takes it: without the role's path (EKS User Guide, "Grant IAM
+ * users and roles access to Kubernetes APIs", the aws-auth ConfigMap: "The role ARN can't
+ * include a path"): https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html
+ */
+export function awsAuthRoleArn(roleArn: string): string {
+  return roleArn.replace(/^(arn:[^:]+:iam::\d{12}:role\/)(?:.*\/)?([^/]+)$/, "$1$2");
+}
+
 /** AWS managed policies, by role. */
 export const MANAGED_POLICIES = {
   appInstance: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],

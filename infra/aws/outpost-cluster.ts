@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { eksNodeCapacity } from "../peak-capacity";
 import { ControllerRoleArns, ControllerRoles } from "./controller-roles";
+import { awsAuthRoleArn } from "./fleet-iam";
 import { renderKubeconfig } from "./kubeconfig";
 import { renderNodeUserData } from "./node-bootstrap";
 import { asgTags, Tags } from "./tags";
@@ -196,7 +197,8 @@ export class OutpostCluster extends pulumi.ComponentResource {
           mapRoles: pulumi.output(args.nodeRoleArn).apply((roleArn) =>
             JSON.stringify([
               {
-                rolearn: roleArn,
+                // The node role lives under a path; aws-auth matches the ARN without it.
+                rolearn: awsAuthRoleArn(roleArn),
                 username: "system:node:{{EC2PrivateDNSName}}",
                 groups: ["system:bootstrappers", "system:nodes"],
               },

@@ -66,7 +66,11 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
   }),
   "aws:secretsmanager/secretVersion:SecretVersion": () => ({}),
   "aws:iam/policy:Policy": (name) => ({ arn: `arn:aws:iam::111122223333:policy/${name}` }),
-  "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::111122223333:role/${name}`, name }),
+  // IAM puts a role's path in its ARN: arn:aws:iam::<account>:role/<path>/<name>.
+  "aws:iam/role:Role": (name, inputs) => ({
+    arn: `arn:aws:iam::111122223333:role${String(inputs.path ?? "/")}${name}`,
+    name,
+  }),
   "aws:iam/rolePolicy:RolePolicy": () => ({}),
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": () => ({}),
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_name, inputs) => ({
