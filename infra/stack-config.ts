@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "./contract";
 import {
+  ASSUME_ROLES_LAYER_KEY,
   isPlaceholder,
   isStackKey,
   SECRET_VALUE,
   SecretInventory,
   SECRETS_KEY,
+  REGION_LAYER_KEY,
   STACK_KEYS,
   StackLayer,
 } from "./config";
@@ -61,8 +63,16 @@ export function readStackConfig(): StackConfig {
     if (isPlaceholder(key, value)) continue;
     layer[key] = value;
   }
-  const region = new pulumi.Config("aws").get("region");
-  if (region !== undefined) layer.awsRegion = region;
+  const aws = new pulumi.Config("aws");
+  const region = aws.get("region");
+  if (region !== undefined) layer[REGION_LAYER_KEY] = region;
+  // The roles the provider assumes: the last one creates the clusters, and their kubeconfig
+  // must sign in as it. A secret value stays a mark, as anywhere else in the layer.
+  if (all["aws:assumeRoles"] !== undefined) {
+    layer[ASSUME_ROLES_LAYER_KEY] = isSecretKey("aws:assumeRoles")
+      ? SECRET_VALUE
+      : aws.getObject<unknown>("assumeRoles");
+  }
 
   const secretsKey = `${prefix}${SECRETS_KEY}`;
   const raw = all[secretsKey];

@@ -22,6 +22,7 @@ export const POLICY = {
   s3BucketEncryption: "s3-bucket-encryption",
   s3PublicAccessBlock: "s3-public-access-block",
   s3TlsOnly: "s3-tls-only",
+  s3BucketLogging: "s3-bucket-logging",
   ecrScanOnPush: "ecr-scan-on-push",
   ecrImmutableTags: "ecr-immutable-tags",
   pipelineStageOrder: "pipeline-stage-order",

@@ -1,4 +1,5 @@
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import { OUTPOST_ALB_INSTANCE_TYPES } from "../infra/config/aws-catalog";
 import {
   CAPACITY_SCHEMA,
   configNumber,
@@ -73,14 +74,15 @@ export const outpostCapacity: ResourceValidationPolicy = {
       return skipResource(args, report, POLICY.outpostCapacity, ["outposts"]);
     if (!SIZED_TYPES.includes(args.type)) return args.notApplicable("not a sized type");
     const resource = fromArgs(args);
+    const own = outposts.find((o) => o.name === resource.outpost);
     if (resource.type === TYPES.loadBalancer) {
+      if (own !== undefined) checkLoadBalancerTypes(own, report);
       return checkLoadBalancer(
         resource,
         configNumber(config, "maxLoadBalancerCapacityUnits", 0),
         report,
       );
     }
-    const own = outposts.find((o) => o.name === resource.outpost);
     // outpost-placement reports undeclared Outposts; required-tags reports a missing tag.
     if (own === undefined) return args.notApplicable("belongs to no declared Outpost");
     checkInstanceTypes(resource, own, report);
@@ -171,6 +173,15 @@ function checkGroupSize(
       `desiredCapacity ${desired} is outside minSize..maxSize (${min ?? "?"}..${max ?? "?"}).`,
     );
   }
+}
+
+/** AWS runs an Outpost's ALB on the Outpost's own instances, of a few types only (aws-catalog.ts). */
+function checkLoadBalancerTypes(outpost: DeclaredCapacity, report: ReportViolation): void {
+  if (outpost.instanceTypes.length === 0) return;
+  if (outpost.instanceTypes.some((type) => OUTPOST_ALB_INSTANCE_TYPES.includes(type))) return;
+  report(
+    `Outpost ${outpost.name} has no instance type an ALB on an Outpost runs on (${OUTPOST_ALB_INSTANCE_TYPES.join(", ")}); it has ${outpost.instanceTypes.join(", ")}.`,
+  );
 }
 
 function checkLoadBalancer(

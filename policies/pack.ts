@@ -11,7 +11,7 @@ import { requiredTags } from "./required-tags";
 import { ebsEncrypted, ec2Imdsv2Required } from "./secure-compute";
 import { albDropInvalidHeaders, albHttpsListeners, eksPrivateEndpoint } from "./secure-endpoints";
 import { noPlaintextSecrets } from "./secure-secrets";
-import { s3BucketEncryption, s3PublicAccessBlock, s3TlsOnly } from "./s3-buckets";
+import { s3BucketEncryption, s3BucketLogging, s3PublicAccessBlock, s3TlsOnly } from "./s3-buckets";
 import { ecrImmutableTags, ecrScanOnPush } from "./ecr-repositories";
 import { pipelineStageOrder } from "./pipeline-stage-order";
 
@@ -37,6 +37,7 @@ export const fleetPolicies: Policies = [
   s3BucketEncryption,
   s3PublicAccessBlock,
   s3TlsOnly,
+  s3BucketLogging,
   noPlaintextSecrets,
   // The control plane (infra/control): the release image and the pipeline.
   ecrScanOnPush,

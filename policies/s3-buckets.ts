@@ -46,12 +46,13 @@ export const s3BucketEncryption: StackValidationPolicy = {
         type: "boolean",
         default: false,
         description:
-          "Require aws:kms (ELB access-log buckets support only AES256, so keep false for them).",
+          "Require aws:kms (ELB access-log buckets support only AES256, so keep false for them; buckets that receive S3 server access logs, which S3 delivers to SSE-S3 buckets only, are exempt).",
       },
     },
   },
   validateStack: (args, report) => {
     const requireKms = configBoolean(args.getConfig(), "requireKms", false);
+    const logTargets = serverAccessLogTargets(args.resources);
     for (const { bucket, found } of companions(args.resources, TYPES.bucketEncryption) ?? []) {
       if (found.length === 0) {
         if (!unknownName(bucket))
@@ -68,7 +69,7 @@ export const s3BucketEncryption: StackValidationPolicy = {
               `bucket ${bucket.name} encrypts with ${JSON.stringify(name ?? null)}; use ${ALGORITHMS.join(", ")}.`,
               config.urn,
             );
-          else if (requireKms && name === "AES256")
+          else if (requireKms && name === "AES256" && !logTargets.has(bucket.urn))
             report(
               `bucket ${bucket.name} encrypts with AES256; this fleet requires aws:kms.`,
               config.urn,
@@ -142,6 +143,95 @@ export const s3TlsOnly: StackValidationPolicy = {
           `bucket ${bucket.name} has no policy that denies requests without TLS (Deny with Condition Bool aws:SecureTransport "false").`,
           bucket.urn,
         );
+      }
+    }
+  },
+};
+
+/**
+ * Where a logging sends its bucket's access logs: a bucket of the stack (by name, or by the
+ * engine's record that targetBucket depends on it), a name of no bucket here, or unknown yet.
+ */
+function targetOf(
+  logging: FleetResource,
+  resources: readonly PolicyResource[],
+  buckets: readonly FleetResource[],
+): FleetResource | string | undefined {
+  const dependsOn =
+    resources.find((r) => r.urn === logging.urn)?.propertyDependencies?.targetBucket ?? [];
+  const byDependency = buckets.find((b) => dependsOn.some((d) => d.urn === b.urn));
+  if (byDependency) return byDependency;
+  const name = logging.props.targetBucket;
+  if (isUnknown(name) || asString(name) === undefined) return undefined;
+  return buckets.find((b) => asString(b.props.bucket) === asString(name)) ?? asString(name);
+}
+
+/** URNs of the buckets that receive another bucket's server access logs. */
+function serverAccessLogTargets(resources: readonly PolicyResource[]): Set<string> {
+  const buckets = fromStack(resources).filter((r) => r.type === TYPES.bucket);
+  return new Set(
+    (companions(resources, TYPES.bucketLogging) ?? []).flatMap(({ bucket, found }) =>
+      found.flatMap((logging) => {
+        const target = targetOf(logging, resources, buckets);
+        return typeof target === "object" && target.urn !== bucket.urn ? [target.urn] : [];
+      }),
+    ),
+  );
+}
+
+/**
+ * Every bucket logs its requests (S3 server access logging) into a log bucket of the stack
+ * (AWSGuard's s3-bucket-logging-enabled, AWS Config's s3-bucket-logging-enabled, Security Hub
+ * S3.9), and a bucket that receives access logs logs nowhere itself: S3 advises against it, and
+ * into itself it loops (S3 User Guide, "Enabling Amazon S3 server access logging").
+ */
+export const s3BucketLogging: StackValidationPolicy = {
+  name: POLICY.s3BucketLogging,
+  description:
+    "Every S3 bucket logs its requests into an access-log bucket of the stack; that bucket logs nowhere.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report: ReportViolation) => {
+    const buckets = fromStack(args.resources).filter((r) => r.type === TYPES.bucket);
+    const found = (companions(args.resources, TYPES.bucketLogging) ?? []).map(
+      ({ bucket, found: loggings }) => ({
+        bucket,
+        loggings: loggings.map((logging) => ({
+          logging,
+          target: targetOf(logging, args.resources, buckets),
+        })),
+      }),
+    );
+    const isSelf = (bucket: FleetResource, target: FleetResource | string | undefined) =>
+      typeof target === "object" && target.urn === bucket.urn;
+    const receivers = serverAccessLogTargets(args.resources);
+    for (const { bucket, loggings } of found) {
+      if (receivers.has(bucket.urn)) {
+        if (loggings.length > 0)
+          report(
+            `bucket ${bucket.name} receives server access logs and logs its own requests too; a log bucket's access logs loop, leave its logging off.`,
+            bucket.urn,
+          );
+        continue;
+      }
+      if (loggings.length === 0) {
+        if (!unknownName(bucket))
+          report(
+            `bucket ${bucket.name} has no server access logging; log its requests into the Region's access-log bucket (an ${TYPES.bucketLogging} with a targetBucket).`,
+            bucket.urn,
+          );
+        continue;
+      }
+      for (const { logging, target } of loggings) {
+        if (isSelf(bucket, target))
+          report(
+            `bucket ${bucket.name} logs its requests into itself, which loops; log into the Region's access-log bucket.`,
+            logging.urn,
+          );
+        else if (typeof target === "string")
+          report(
+            `bucket ${bucket.name} logs into ${JSON.stringify(target)}, which is no bucket of this stack; the access-log bucket must be one the stack makes, in its Region and account.`,
+            logging.urn,
+          );
       }
     }
   },

@@ -16,8 +16,6 @@ export function logBucketName(stack: string, accountId: string): string {
 export interface AccessLogBucketArgs {
   /** `<app>-<environment>-<regionGroup>`: names the bucket (logBucketName). */
   readonly stackName: string;
-  /** The stack's Region: ELB writes access logs only to a bucket in its own Region. */
-  readonly region: string;
   /** Key prefix of the ALBs' logs; ELB appends `AWSLogs/<account>/...`. */
   readonly prefix: string;
   /** Days before a log object expires. */
@@ -33,6 +31,8 @@ export interface AccessLogBucketArgs {
 export class AccessLogBucket extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly prefix: string;
+  /** The account the bucket is in (its name's suffix). */
+  readonly accountId: pulumi.Output<string>;
 
   constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("outpost-fleet:logging:AccessLogBucket", name, {}, opts);
@@ -52,9 +52,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     const policy = pulumi
       .all([bucket.arn, identity.accountId])
       .apply(([bucketArn, accountId]) =>
-        JSON.stringify(
-          logBucketPolicy({ bucketArn, prefix: args.prefix, accountId, region: args.region }),
-        ),
+        JSON.stringify(logBucketPolicy({ bucketArn, prefix: args.prefix, accountId })),
       );
     // SSE-S3: the only encryption ELB log delivery supports.
     const { policy: bucketPolicy } = bucketCompanions(this, name, {
@@ -76,6 +74,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       .all([bucket.bucket, bucketPolicy.id])
       .apply(([bucketName]) => bucketName);
     this.prefix = args.prefix;
+    this.accountId = identity.accountId;
     this.registerOutputs({ bucketName: this.bucketName });
   }
 }

@@ -1,7 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Color, COLORS } from "../contract";
+import { metricPeriodSeconds } from "./metric-periods";
 import { Tags } from "./tags";
+
+/** The alarms' metrics: the ALB's, per target group. */
+const NAMESPACE = "AWS/ApplicationELB";
 
 export interface OutpostAlarmsArgs {
   readonly outpost: string;
@@ -10,8 +14,8 @@ export interface OutpostAlarmsArgs {
   readonly latencyThresholdSeconds: number;
   readonly error5xxThreshold: number;
   readonly evaluationPeriods: number;
-  /** Seconds per datapoint: 60 with enhanced monitoring, 300 with basic. */
-  readonly periodSeconds: number;
+  /** Detailed (1-minute) EC2 monitoring on the app instances; periods of EC2 metrics follow it. */
+  readonly ec2DetailedMonitoring: boolean;
   readonly tags: Tags;
 }
 
@@ -32,9 +36,10 @@ export class OutpostAlarms extends pulumi.ComponentResource {
       TargetGroup: args.targetGroupArnSuffixes[color],
     };
     const common = {
-      namespace: "AWS/ApplicationELB",
+      namespace: NAMESPACE,
       dimensions,
-      period: args.periodSeconds,
+      // The namespace's own interval, not the instances' monitoring level.
+      period: metricPeriodSeconds(NAMESPACE, { ec2DetailedMonitoring: args.ec2DetailedMonitoring }),
       evaluationPeriods: args.evaluationPeriods,
       // An idle color has no traffic; silence there is healthy, not alarming.
       treatMissingData: "notBreaching",

@@ -26,6 +26,39 @@ export function tlsOnlyStatement(bucketArn: string): PolicyStatement {
   };
 }
 
+/** A bucket that logs its requests into an access-log bucket, under `<key>/`. */
+export interface AccessLogSource {
+  /** The prefix of its logs in the target bucket, without the trailing slash. */
+  readonly key: string;
+  /** The source bucket's name. */
+  readonly bucket: string;
+}
+
+/**
+ * Pure: lets S3's log delivery write each source bucket's server access logs under its prefix,
+ * and only for those sources of this account (S3 User Guide, "Enabling Amazon S3 server access
+ * logging", permissions for log delivery through a bucket policy, the only way with
+ * BucketOwnerEnforced ownership):
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
+ */
+export function serverAccessLogDeliveryStatement(input: {
+  targetBucketArn: string;
+  sources: readonly AccessLogSource[];
+  accountId: string;
+}): PolicyStatement {
+  return {
+    Sid: "S3ServerAccessLogDelivery",
+    Effect: "Allow",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: input.sources.map((source) => `${input.targetBucketArn}/${source.key}/*`),
+    Condition: {
+      ArnLike: { "aws:SourceArn": input.sources.map((source) => `arn:aws:s3:::${source.bucket}`) },
+      StringEquals: { "aws:SourceAccount": input.accountId },
+    },
+  };
+}
+
 /** Pure: a bucket policy that only refuses plain HTTP (buckets that only their account uses). */
 export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
   return { Version: "2012-10-17", Statement: [tlsOnlyStatement(bucketArn)] };

@@ -9,6 +9,7 @@ import {
   ingressEndpointOf,
   IngressAnnotationInput,
 } from "./ingress-annotations";
+import { CONTROLLER_SERVICE_ACCOUNTS, ControllerRoleArns } from "./controller-roles";
 import { analysisTemplateSpec, rolloutNames, rolloutSpec } from "./rollout-spec";
 import { runtimeConfigMapData, runtimeConfigMapName } from "./runtime-config-map";
 import { AccessLogTarget } from "./traffic-switch";
@@ -35,6 +36,8 @@ export interface CanaryIngressSettings {
   readonly deletionProtection: boolean;
   /** Access logs to the Region's bucket; undefined: off. */
   readonly accessLogs?: AccessLogTarget;
+  /** The site's tags, for the ALB the controller makes. */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface CanaryRolloutArgs {
@@ -64,6 +67,25 @@ export interface CanaryRolloutArgs {
   readonly ingress: CanaryIngressSettings;
   /** The app's runtime settings and fingerprint (appRuntimeDocument), as a ConfigMap. */
   readonly runtime: RuntimeDocument;
+  /**
+   * The controllers' own roles (IRSA, extended clusters). Undefined: they run on the node role
+   * (local clusters have no IRSA).
+   */
+  readonly controllerRoleArns?: ControllerRoleArns;
+}
+
+/** A chart's service account, annotated with its IRSA role; none without one. */
+function serviceAccountValues(
+  account: { readonly name: string },
+  roleArn: pulumi.Input<string> | undefined,
+): { serviceAccount?: { name: string; annotations: Record<string, pulumi.Input<string>> } } {
+  if (roleArn === undefined) return {};
+  return {
+    serviceAccount: {
+      name: account.name,
+      annotations: { "eks.amazonaws.com/role-arn": roleArn },
+    },
+  };
 }
 
 export const ARGO_ROLLOUTS_CHART = {
@@ -132,20 +154,28 @@ export class CanaryRollout extends pulumi.ComponentResource {
         chart: ARGO_ROLLOUTS_CHART.chart,
         version: args.chartVersions.argoRollouts,
         repositoryOpts: { repo: ARGO_ROLLOUTS_CHART.repo },
-        namespace: "argo-rollouts",
+        namespace: CONTROLLER_SERVICE_ACCOUNTS.argoRollouts.namespace,
         createNamespace: true,
-        values: { controller: { replicas: 2 }, dashboard: { enabled: false } },
+        values: {
+          controller: { replicas: 2 },
+          dashboard: { enabled: false },
+          ...serviceAccountValues(
+            CONTROLLER_SERVICE_ACCOUNTS.argoRollouts,
+            args.controllerRoleArns?.argoRollouts,
+          ),
+        },
       },
       k8sOpts,
     );
-    // No IRSA on local clusters: the controller runs on the node role. Outposts have no WAF.
+    // On a local cluster the controller runs on the node role (no IRSA there: fleet-iam.ts); on
+    // an extended one, on its own role. Outposts have no WAF.
     const albController = new k8s.helm.v3.Release(
       `${o}-aws-load-balancer-controller`,
       {
         chart: ALB_CONTROLLER_CHART.chart,
         version: args.chartVersions.albController,
         repositoryOpts: { repo: ALB_CONTROLLER_CHART.repo },
-        namespace: "kube-system",
+        namespace: CONTROLLER_SERVICE_ACCOUNTS.albController.namespace,
         values: {
           clusterName: args.clusterName,
           region: args.region,
@@ -153,6 +183,10 @@ export class CanaryRollout extends pulumi.ComponentResource {
           enableShield: false,
           enableWaf: false,
           enableWafv2: false,
+          ...serviceAccountValues(
+            CONTROLLER_SERVICE_ACCOUNTS.albController,
+            args.controllerRoleArns?.albController,
+          ),
         },
       },
       k8sOpts,
@@ -193,6 +227,7 @@ export class CanaryRollout extends pulumi.ComponentResource {
       healthPath: app.healthPath,
       deregistrationDelaySeconds: settings.deregistrationDelaySeconds,
       deletionProtection: settings.deletionProtection,
+      tags: settings.tags,
       accessLogs:
         settings.accessLogs && bucket !== undefined
           ? { bucket, prefix: settings.accessLogs.prefix }

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, MANAGED_POLICIES, nodeControllersPolicy } from "./fleet-iam";
+import {
+  assumeRolePolicy,
+  EKS_NODE_ROLE_PATH,
+  MANAGED_POLICIES,
+  nodeControllersPolicy,
+} from "./fleet-iam";
 import type { NodeControllersScope } from "./iam-types";
 import { Tags } from "./tags";
 
@@ -9,7 +14,10 @@ export interface FleetRolesArgs {
   /** Which cluster roles to create; local and extended clusters trust different services. */
   readonly clusterKinds: ReadonlySet<"local" | "extended">;
   readonly eksEnabled: boolean;
-  /** What the in-cluster controllers may touch: the stack's Region, clusters and VPCs. */
+  /**
+   * What the in-cluster controllers of the stack's local clusters may touch, on the node role
+   * (local clusters have no IRSA): the stack's Region, those clusters and their VPCs.
+   */
   readonly controllers: NodeControllersScope;
   readonly tags: Tags;
 }
@@ -31,17 +39,23 @@ export class FleetRoles extends pulumi.ComponentResource {
     );
     this.appInstanceProfileArn = this.profile(`${name}-app`, app, args.tags).arn;
     if (args.eksEnabled) {
+      // Under the path the control account's image repositories let pull (cross-account).
       const node = this.role(
         `${name}-node`,
         "ec2.amazonaws.com",
         [...MANAGED_POLICIES.eksNode, args.configReadPolicyArn],
         args.tags,
+        EKS_NODE_ROLE_PATH,
       );
-      new aws.iam.RolePolicy(
-        `${name}-node-controllers`,
-        { role: node.name, policy: JSON.stringify(nodeControllersPolicy(args.controllers)) },
-        { parent: this },
-      );
+      // Extended clusters' controllers have roles of their own (IRSA): the node role carries
+      // the controllers' permissions only where a local cluster needs them.
+      if (args.clusterKinds.has("local")) {
+        new aws.iam.RolePolicy(
+          `${name}-node-controllers`,
+          { role: node.name, policy: JSON.stringify(nodeControllersPolicy(args.controllers)) },
+          { parent: this },
+        );
+      }
       this.nodeRoleArn = node.arn;
       this.nodeInstanceProfileArn = this.profile(`${name}-node`, node, args.tags).arn;
       if (args.clusterKinds.has("local")) {
@@ -70,10 +84,15 @@ export class FleetRoles extends pulumi.ComponentResource {
     service: string,
     policyArns: pulumi.Input<string>[],
     tags: Tags,
+    path?: string,
   ): aws.iam.Role {
     const role = new aws.iam.Role(
       name,
-      { assumeRolePolicy: JSON.stringify(assumeRolePolicy(service)), tags },
+      {
+        assumeRolePolicy: JSON.stringify(assumeRolePolicy(service)),
+        ...(path !== undefined ? { path } : {}),
+        tags,
+      },
       { parent: this },
     );
     policyArns.forEach((policyArn, index) => {

@@ -7,6 +7,7 @@ import { ConfigStore } from "./config-store";
 import { RegionDashboard } from "./dashboard";
 import { FleetRoles } from "./fleet-roles";
 import { OutpostSite, SiteEks } from "./outpost-site";
+import { ServerAccessLogBucket } from "./server-access-log-bucket";
 import { deploymentId, stackTags } from "./tags";
 
 export interface FleetStackOutputs {
@@ -52,26 +53,37 @@ export function deployAwsFleet(
     tags,
   });
   const clusterKinds = new Set(config.outposts.map((o) => clusterKindOf(config, o)));
+  const localOutposts = config.outposts.filter((o) => clusterKindOf(config, o) === "local");
   const roles = new FleetRoles(`${config.regionGroup}-roles`, {
     configReadPolicyArn: store.readPolicyArn,
     clusterKinds,
     eksEnabled: config.eks.enabled,
+    // The node role's controllers serve the local clusters only (extended ones have IRSA).
     controllers: {
       region: config.awsRegion,
-      clusterNames: config.outposts.map((o) => clusterNameOf(config, o.name)),
-      vpcIds: [...new Set(config.outposts.map((o) => o.vpcId))],
+      clusterNames: localOutposts.map((o) => clusterNameOf(config, o.name)),
+      vpcIds: [...new Set(localOutposts.map((o) => o.vpcId))],
     },
     tags,
   });
   const logs = config.loadBalancer.accessLogs.enabled
     ? new AccessLogBucket(`${config.regionGroup}-alb-logs`, {
         stackName: deploymentId(config),
-        region: config.awsRegion,
         prefix: ACCESS_LOG_PREFIX,
         retentionDays: config.loadBalancer.accessLogs.retentionDays,
         tags,
       })
     : undefined;
+  // The log bucket's own requests, into the Region's access-log bucket (it logs nowhere itself).
+  if (logs) {
+    new ServerAccessLogBucket(`${config.regionGroup}-s3-access-logs`, {
+      prefix: deploymentId(config),
+      accountId: logs.accountId,
+      sources: [{ key: "alb-logs", bucket: logs.bucketName }],
+      retentionDays: config.loadBalancer.accessLogs.retentionDays,
+      tags,
+    });
+  }
   const { app, eks, loadBalancer, monitoring } = config;
   const enhanced = config.environmentSettings.monitoringLevel === "enhanced";
   const sites = config.outposts.map((outpost) => {
@@ -98,6 +110,8 @@ export function deployAwsFleet(
               albController: eks.albControllerChartVersion,
             },
             runtime: appRuntimeDocument(config),
+            // The provider's last role creates the cluster (one at most with EKS: eks-check.ts).
+            creatorRoleArn: config.awsAssumeRoles.at(-1)?.roleArn,
           }
         : undefined;
     return new OutpostSite(outpost.name, {
@@ -120,7 +134,6 @@ export function deployAwsFleet(
         latencyThresholdSeconds: monitoring.latencyThresholdSeconds,
         error5xxThreshold: monitoring.error5xxThreshold,
         evaluationPeriods: monitoring.evaluationPeriods,
-        periodSeconds: enhanced ? 60 : 300,
       },
       detailedMonitoring: enhanced,
       accessLogs: logs && { bucket: logs.bucketName, prefix: logs.prefix },

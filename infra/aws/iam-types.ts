@@ -5,7 +5,7 @@ export interface PolicyStatement {
   readonly Effect: "Allow" | "Deny";
   readonly Action: string | string[];
   readonly Resource?: string | string[];
-  readonly Principal?: Record<string, string> | "*";
+  readonly Principal?: Record<string, string | string[]> | "*";
   readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 

@@ -14,6 +14,11 @@ export interface IngressAnnotationInput {
   readonly deletionProtection: boolean;
   /** Bucket name and prefix of the Region's access logs; undefined: logs off. */
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  /**
+   * The site's tags, which the controller puts on the ALB it makes (and which say whose Outpost
+   * that ALB runs on). Default: none.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -48,6 +53,10 @@ export function ingressAnnotations(input: IngressAnnotationInput): Record<string
     [`${P}load-balancer-attributes`]: ingressLoadBalancerAttributes(input),
     [`${P}target-group-attributes`]: `deregistration_delay.timeout_seconds=${input.deregistrationDelaySeconds}`,
   };
+  const tags = Object.entries(input.tags ?? {});
+  if (tags.length > 0) {
+    annotations[`${P}tags`] = tags.map(([key, value]) => `${key}=${value}`).join(",");
+  }
   if (input.scheme === "internet-facing" && input.customerOwnedIpv4Pool) {
     annotations[`${P}customer-owned-ipv4-pool`] = input.customerOwnedIpv4Pool;
   }

@@ -179,11 +179,21 @@ export function loadBalancerControllerStatements(scope: NodeControllersScope): P
         "elasticloadbalancing:ModifyTargetGroup",
         "elasticloadbalancing:ModifyTargetGroupAttributes",
         "elasticloadbalancing:DeleteTargetGroup",
-        "elasticloadbalancing:ModifyListenerAttributes",
         "elasticloadbalancing:ModifyCapacityReservation",
       ],
       Resource: loadBalancersAndGroups,
       Condition: ownCluster("ResourceTag"),
+    },
+    {
+      // ModifyListenerAttributes acts on a listener, whose ARN is listener/app/<lb>/<id>/<id>
+      // (Service Authorization Reference, Elastic Load Balancing V2, actions and resource types:
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html);
+      // on load balancer and target group ARNs it never matched. Like the controller's other
+      // listener changes, it is scoped to the Region's ALB listeners.
+      Sid: "LbcListenerAttributes",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:ModifyListenerAttributes"],
+      Resource: [elb("listener/app/*/*/*")],
     },
     {
       Sid: "LbcTagOnCreate",

@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { eksNodeCapacity } from "../peak-capacity";
+import { ControllerRoleArns, ControllerRoles } from "./controller-roles";
+import { awsAuthRoleArn } from "./fleet-iam";
 import { renderKubeconfig } from "./kubeconfig";
 import { renderNodeUserData } from "./node-bootstrap";
 import { asgTags, Tags } from "./tags";
@@ -13,6 +15,8 @@ export interface OutpostClusterArgs {
   readonly outpostArn: string;
   /** The Outpost subnet: nodes, and a local cluster's control plane, run in it. */
   readonly subnetId: string;
+  /** The Outpost's VPC: an extended cluster's load balancer controller works in it only. */
+  readonly vpcId: string;
   /** local: control plane on the Outpost; extended: control plane in the Region. */
   readonly clusterKind: "local" | "extended";
   /** In-region subnets (two AZs) of an extended cluster's control plane. Default: none. */
@@ -33,6 +37,11 @@ export interface OutpostClusterArgs {
   readonly nodeRoleArn: pulumi.Input<string>;
   readonly nodeInstanceProfileArn: pulumi.Input<string>;
   readonly nodeSecurityGroupId: pulumi.Input<string>;
+  /**
+   * The role the stack's provider assumes, which creates the cluster: the kubeconfig signs in
+   * as it (kubeconfig.ts). Default: the caller's own credentials.
+   */
+  readonly creatorRoleArn?: string;
   /** The site's tags. */
   readonly tags: Tags;
 }
@@ -46,6 +55,11 @@ export class OutpostCluster extends pulumi.ComponentResource {
   readonly cluster: aws.eks.Cluster;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
+  /**
+   * An extended cluster's controllers' own roles (IRSA); undefined on a local cluster, whose
+   * controllers run on the node role.
+   */
+  readonly controllerRoleArns?: ControllerRoleArns;
 
   constructor(name: string, args: OutpostClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("outpost-fleet:eks:OutpostCluster", name, {}, opts);
@@ -111,11 +125,13 @@ export class OutpostCluster extends pulumi.ComponentResource {
         iamInstanceProfile: { arn: args.nodeInstanceProfileArn },
         vpcSecurityGroupIds: [args.nodeSecurityGroupId, cluster.vpcConfig.clusterSecurityGroupId],
         userData,
-        // Pods reach IMDS through one extra hop; tokens are still required.
+        // On a local cluster the controllers' pods reach the node role through IMDS, one hop
+        // further (no IRSA there); an extended cluster's have IRSA, and a hop limit of 1 keeps
+        // every pod from the node role. Tokens are required either way.
         metadataOptions: {
           httpTokens: "required",
           httpEndpoint: "enabled",
-          httpPutResponseHopLimit: 2,
+          httpPutResponseHopLimit: kind === "local" ? 2 : 1,
         },
         blockDeviceMappings: [
           {
@@ -163,6 +179,7 @@ export class OutpostCluster extends pulumi.ComponentResource {
             endpoint,
             certificateAuthority: ca,
             region: args.region,
+            roleArn: args.creatorRoleArn,
           }),
         ),
     );
@@ -180,7 +197,8 @@ export class OutpostCluster extends pulumi.ComponentResource {
           mapRoles: pulumi.output(args.nodeRoleArn).apply((roleArn) =>
             JSON.stringify([
               {
-                rolearn: roleArn,
+                // The node role lives under a path; aws-auth matches the ARN without it.
+                rolearn: awsAuthRoleArn(roleArn),
                 username: "system:node:{{EC2PrivateDNSName}}",
                 groups: ["system:bootstrappers", "system:nodes"],
               },
@@ -190,6 +208,18 @@ export class OutpostCluster extends pulumi.ComponentResource {
       },
       { parent: this, provider: this.provider },
     );
+    if (kind === "extended") {
+      this.controllerRoleArns = new ControllerRoles(
+        `${o}-controller-roles`,
+        {
+          outpost: o,
+          issuerUrl: cluster.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? ""),
+          scope: { region: args.region, clusterNames: [clusterName], vpcIds: [args.vpcId] },
+          tags,
+        },
+        parent,
+      ).roleArns;
+    }
     this.registerOutputs({ clusterName: cluster.name, kubeconfig: this.kubeconfig });
   }
 }

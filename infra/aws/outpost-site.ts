@@ -41,8 +41,6 @@ export interface SiteAlarmSettings {
   readonly latencyThresholdSeconds: number;
   readonly error5xxThreshold: number;
   readonly evaluationPeriods: number;
-  /** Seconds per datapoint: 60 with enhanced monitoring, 300 with basic. */
-  readonly periodSeconds: number;
 }
 
 /** The Outpost's EKS cluster and its canary; leave out to run EC2 only. */
@@ -69,6 +67,8 @@ export interface SiteEks {
   readonly chartVersions: { readonly argoRollouts: string; readonly albController: string };
   /** The app's runtime settings for the Rollout's pods (a ConfigMap). */
   readonly runtime: RuntimeDocument;
+  /** The role that creates the cluster (the provider's); its kubeconfig signs in as it. */
+  readonly creatorRoleArn?: string;
 }
 
 export interface OutpostSiteArgs {
@@ -179,6 +179,7 @@ export class OutpostSite extends pulumi.ComponentResource {
         loadBalancerArnSuffix: traffic.loadBalancer.arnSuffix,
         targetGroupArnSuffixes,
         ...args.alarms,
+        ec2DetailedMonitoring: args.detailedMonitoring ?? false,
         tags,
       },
       parent,
@@ -194,6 +195,7 @@ export class OutpostSite extends pulumi.ComponentResource {
           outpost: o,
           outpostArn: outpost.arn,
           subnetId: outpost.subnetId,
+          vpcId: outpost.vpcId,
           clusterKind: eks.clusterKind,
           regionSubnetIds: eks.regionSubnetIds,
           clusterName: eks.clusterName,
@@ -207,6 +209,7 @@ export class OutpostSite extends pulumi.ComponentResource {
           nodeRoleArn: eks.nodeRoleArn,
           nodeInstanceProfileArn: eks.nodeInstanceProfileArn,
           nodeSecurityGroupId: security.appSecurityGroupId,
+          creatorRoleArn: eks.creatorRoleArn,
           tags,
         },
         parent,
@@ -228,6 +231,7 @@ export class OutpostSite extends pulumi.ComponentResource {
           steps: eks.steps,
           chartVersions: eks.chartVersions,
           runtime: eks.runtime,
+          controllerRoleArns: cluster.controllerRoleArns,
           ingress: {
             certificateArn: args.certificateArn,
             sslPolicy: loadBalancer.sslPolicy,
@@ -236,6 +240,7 @@ export class OutpostSite extends pulumi.ComponentResource {
             deregistrationDelaySeconds: loadBalancer.deregistrationDelaySeconds,
             deletionProtection: loadBalancer.deletionProtection,
             accessLogs: logsUnder("eks"),
+            tags,
           },
         },
         parent,

@@ -62,20 +62,48 @@ export const LOCAL_CLUSTER_KUBERNETES_VERSIONS: readonly string[] = [
 ];
 
 /**
- * Control-plane instance types of a local cluster (EKS User Guide, "Capacity considerations
- * for local clusters"): the m5, c5 and r5 families, large and up.
+ * Sizes of a local cluster's control-plane instances, by the nodes the cluster holds: large for
+ * 1-20, xlarge for 21-100, 2xlarge for 101-250, 4xlarge for 251-500 (EKS User Guide, "Capacity
+ * considerations" for local clusters on EBS-backed Outposts:
+ * https://docs.aws.amazon.com/eks/latest/userguide/eks-outposts-capacity-considerations.html).
  */
-export const LOCAL_CLUSTER_CONTROL_PLANE_TYPES: readonly string[] = [
-  ...["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"].map(
-    (size) => `m5.${size}`,
-  ),
-  ...["large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge"].map(
-    (size) => `c5.${size}`,
-  ),
-  ...["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"].map(
-    (size) => `r5.${size}`,
-  ),
+export const LOCAL_CLUSTER_CONTROL_PLANE_SIZES: readonly string[] = [
+  "large",
+  "xlarge",
+  "2xlarge",
+  "4xlarge",
 ];
+
+/**
+ * Families a local cluster's control plane may run on: the same page asks for an instance type
+ * "such as m5, c5, or r5" that the Outpost has, from the Outposts rack's EC2 families (AWS
+ * Outposts rack features, Compute and storage). These are the rack's general-purpose, compute
+ * and memory families; the GPU (g4dn) and storage-dense (i3en) ones are left out, and i3en has
+ * no 4xlarge.
+ */
+export const LOCAL_CLUSTER_CONTROL_PLANE_FAMILIES: readonly string[] = [
+  "m5",
+  "m5d",
+  "c5",
+  "c5d",
+  "r5",
+  "r5d",
+  "m6i",
+  "m6id",
+  "c6i",
+  "c6id",
+  "r6i",
+  "r6id",
+  "m7i",
+  "c7i",
+  "r7i",
+];
+
+/** Control-plane instance types of a local cluster: every documented size of every family. */
+export const LOCAL_CLUSTER_CONTROL_PLANE_TYPES: readonly string[] =
+  LOCAL_CLUSTER_CONTROL_PLANE_FAMILIES.flatMap((family) =>
+    LOCAL_CLUSTER_CONTROL_PLANE_SIZES.map((size) => `${family}.${size}`),
+  );
 
 /**
  * A local cluster runs three control-plane instances on its Outpost; AWS fixes the number
@@ -83,6 +111,29 @@ export const LOCAL_CLUSTER_CONTROL_PLANE_TYPES: readonly string[] = [
  * Outpost's instance budget like any other instance.
  */
 export const LOCAL_CLUSTER_CONTROL_PLANE_INSTANCES = 3;
+
+/**
+ * Instance types an Application Load Balancer on an Outpost runs on. AWS launches the ALB's
+ * nodes as instances of these types in the Outpost's own capacity, so an Outpost must have at
+ * least one of them slotted (ELB User Guide, "Application Load Balancers", subnets on Outposts:
+ * the instance types and sizes, with their EBS volume, that the load balancer can use).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer
+ */
+export const OUTPOST_ALB_INSTANCE_TYPES: readonly string[] = [
+  "c5.xlarge",
+  "c5d.xlarge",
+  "m5.large",
+  "m5d.large",
+  "r5.large",
+  "r5d.large",
+];
+
+/**
+ * Instances an ALB on an Outpost holds at least; it adds more of them in the Outpost's capacity
+ * as it scales, and fails to scale when the Outpost has no room (the ELB page above). Each of
+ * the site's ALBs (the EC2 one and the Ingress one) counts against the instance budget.
+ */
+export const OUTPOST_ALB_MIN_INSTANCES = 2;
 
 /** Instance families an Outposts rack offers (AWS Outposts rack features, "Instance types"). */
 export const OUTPOST_INSTANCE_FAMILIES: readonly string[] = [

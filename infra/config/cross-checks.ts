@@ -1,8 +1,17 @@
 import { ConfigProblem } from "./errors";
 import { ParsedFleetConfig } from "./schema";
-import { capacityOrder, instanceTypesOnOutpost } from "./checks/capacity-check";
+import {
+  capacityOrder,
+  instanceTypesOnOutpost,
+  loadBalancerInstanceTypes,
+} from "./checks/capacity-check";
 import { canaryStepOrder } from "./checks/canary-check";
-import { extendedClusterSubnets, localClusterOffer, nodeImage } from "./checks/eks-check";
+import {
+  extendedClusterSubnets,
+  kubeconfigRole,
+  localClusterOffer,
+  nodeImage,
+} from "./checks/eks-check";
 import {
   elbNameLengths,
   healthCheckTiming,
@@ -30,11 +39,13 @@ export function crossCheck(config: ParsedFleetConfig): ConfigProblem[] {
     ...elbNameLengths(config),
     ...schemeAndAddressPool(config),
     ...instanceTypesOnOutpost(config),
+    ...loadBalancerInstanceTypes(config),
     ...capacityOrder(config),
     ...deploymentForKnownOutposts(config),
     ...extendedClusterSubnets(config),
     ...nodeImage(config),
     ...localClusterOffer(config),
+    ...kubeconfigRole(config),
     ...healthCheckTiming(config),
     ...canaryStepOrder(config),
     ...localFaultsOnLocalTarget(config),

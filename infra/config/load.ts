@@ -7,7 +7,8 @@ import { fleetFingerprint } from "./fingerprint";
 import { availableLayers, DEFAULT_LAYERS_DIR, Layer, mergeLayers, readLayer } from "./layers";
 import { fleetConfigSchema } from "./schema";
 import { secretProblems, SecretInventory } from "./secrets";
-import { isStackLevel, stackKeyProblems } from "./stack-layer-keys";
+import { isProviderLayerKey } from "./stack-keys";
+import { isSecureValue, isStackLevel, stackKeyProblems } from "./stack-layer-keys";
 import { problemsFromIssue } from "./zod-problems";
 
 /**
@@ -32,7 +33,13 @@ export function loadFleetConfig(
   layersDir = DEFAULT_LAYERS_DIR,
   secrets?: SecretInventory,
 ): FleetConfig {
-  const { overrides, control, ...stackKeys } = stack;
+  const { overrides, control, ...given } = stack;
+  // A provider key held as a secret is reported once (stackKeyProblems), not parsed as well.
+  const stackKeys = Object.fromEntries(
+    Object.entries(given).filter(
+      ([key, value]) => !(isProviderLayerKey(key) && isSecureValue(value)),
+    ),
+  );
   const problems: ConfigProblem[] = [...stackKeyProblems(stack)];
   if (control !== undefined) {
     problems.push({

@@ -294,6 +294,26 @@ export const localFaultSchema = z
   })
   .strict();
 
+/** An IAM role ARN in any partition (IAM User Guide, "IAM identifiers", ARNs). */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/**
+ * One role of the AWS provider's `aws:assumeRoles` (@pulumi/aws, config.AssumeRoles). Only the
+ * fields the program reads are checked; the provider validates the rest of its own keys.
+ */
+export const assumeRoleSchema = z
+  .object({
+    roleArn: z
+      .string()
+      .regex(
+        ROLE_ARN,
+        "must be an IAM role ARN, for example arn:aws:iam::111122223333:role/deploy",
+      ),
+    sessionName: z.string().optional(),
+    externalId: z.string().optional(),
+  })
+  .passthrough();
+
 /** The merged configuration of one stack, after all layers. */
 export const fleetConfigSchema = z
   .object({
@@ -302,6 +322,8 @@ export const fleetConfigSchema = z
       .string()
       .regex(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and dashes"),
     awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like us-east-1"),
+    /** `aws:assumeRoles`: the roles the provider assumes, in order; none means its own credentials. */
+    awsAssumeRoles: z.array(assumeRoleSchema).default([]),
     environment: z.enum(["production", "staging"], { message: "must be production or staging" }),
     certificateArn: matching(ACM_CERTIFICATE_ARN, "an ACM certificate ARN"),
     /** The name clients use, which the certificate names; aws only (checks/service-domain-check.ts). */

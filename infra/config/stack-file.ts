@@ -3,7 +3,12 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { CONFIG_NAMESPACE } from "../contract";
 import { StackLayer } from "./load";
-import { isStackKeyDefault, PLACEHOLDER_KEYS } from "./stack-keys";
+import {
+  ASSUME_ROLES_LAYER_KEY,
+  isStackKeyDefault,
+  PLACEHOLDER_KEYS,
+  REGION_LAYER_KEY,
+} from "./stack-keys";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -20,7 +25,7 @@ export function readStackFile(stack: string, projectRoot = PROJECT_ROOT): StackL
 }
 
 /**
- * Turns namespaced config (`outpost-fleet:x`, `aws:region`) into the stack layer. Secret values
+ * Turns namespaced config (`outpost-fleet:x`, `aws:region`, `aws:assumeRoles`) into the stack layer. Secret values
  * belong to no layer: the entry point reads them as Pulumi secrets. The engine reports Pulumi.yaml
  * defaults as config too; a placeholder default means the stack does not set the key, as in the
  * program's own reader (infra/stack-config.ts).
@@ -28,7 +33,8 @@ export function readStackFile(stack: string, projectRoot = PROJECT_ROOT): StackL
 export function stackLayerFromConfig(config: Readonly<Record<string, unknown>>): StackLayer {
   const layer: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (key === "aws:region") layer.awsRegion = value;
+    if (key === "aws:region") layer[REGION_LAYER_KEY] = value;
+    else if (key === "aws:assumeRoles") layer[ASSUME_ROLES_LAYER_KEY] = value;
     else if (key.startsWith(`${CONFIG_NAMESPACE}:`) && key !== `${CONFIG_NAMESPACE}:secrets`) {
       const name = key.slice(CONFIG_NAMESPACE.length + 1);
       if (isPlaceholder(name, value)) continue;

@@ -74,5 +74,22 @@ export function isStackKey(key: string): key is StackKey {
 /** `aws:region` lands in the stack layer as `awsRegion`; it is no key of our namespace. */
 export const REGION_LAYER_KEY = "awsRegion";
 
+/**
+ * `aws:assumeRoles` (the AWS provider's roles, assumed in order) lands in the stack layer as
+ * `awsAssumeRoles`: the last one creates the stack's resources, EKS clusters included.
+ */
+export const ASSUME_ROLES_LAYER_KEY = "awsAssumeRoles";
+
+/** The AWS provider's keys the stack layer carries, by their layer name. */
+export const PROVIDER_LAYER_KEYS: Readonly<Record<string, string>> = {
+  [REGION_LAYER_KEY]: "aws:region",
+  [ASSUME_ROLES_LAYER_KEY]: "aws:assumeRoles",
+};
+
+/** Whether a stack-layer key is one of the AWS provider's (PROVIDER_LAYER_KEYS). */
+export function isProviderLayerKey(key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(PROVIDER_LAYER_KEYS, key);
+}
+
 /** Keys whose values are secrets; they never travel in the stack layer. */
 export const SECRETS_KEY = "secrets" satisfies StackKey;

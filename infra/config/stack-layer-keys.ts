@@ -1,6 +1,12 @@
 import { ConfigProblem } from "./errors";
 import { looksLikeSecretKey } from "./patterns";
-import { isStackKey, REGION_LAYER_KEY, SECRETS_KEY, STACK_KEYS } from "./stack-keys";
+import {
+  isProviderLayerKey,
+  isStackKey,
+  PROVIDER_LAYER_KEYS,
+  SECRETS_KEY,
+  STACK_KEYS,
+} from "./stack-keys";
 
 /**
  * What the entry point puts in the stack layer instead of a value Pulumi holds as a secret,
@@ -10,7 +16,7 @@ export const SECRET_VALUE = "[secret]";
 
 /** Keys the stack layer sets itself; `overrides` may not set them. */
 export function isStackLevel(key: string): boolean {
-  return isStackKey(key) || key === REGION_LAYER_KEY;
+  return isStackKey(key) || isProviderLayerKey(key);
 }
 
 /** A value a stack file holds as `{secure: ...}` (ciphertext), or the entry point's mark. */
@@ -29,15 +35,22 @@ const LAYERED_HINT =
   "overrides may set only layered keys (app, loadBalancer, eks, monitoring, ...)";
 
 /**
- * The stack layer's own keys: only those of STACK_KEYS (and aws:region), no secure value
- * outside `secrets`, and no stack-level key inside `overrides`.
+ * The stack layer's own keys: only those of STACK_KEYS (and the provider's aws:region and
+ * aws:assumeRoles), no secure value outside `secrets`, and no stack-level key inside `overrides`.
  */
 export function stackKeyProblems(stack: Readonly<Record<string, unknown>>): ConfigProblem[] {
   const known = Object.keys(STACK_KEYS).join(", ");
   const problems: ConfigProblem[] = [];
   for (const [key, value] of Object.entries(stack)) {
     if (isStackLevel(key)) {
-      if (key !== SECRETS_KEY && isSecureValue(value)) {
+      if (isProviderLayerKey(key) && isSecureValue(value)) {
+        problems.push({
+          key: PROVIDER_LAYER_KEYS[key],
+          value: SECRET_VALUE,
+          allowed:
+            "is a secure value; the program reads it in plain config (the EKS clusters' kubeconfig names the role)",
+        });
+      } else if (key !== SECRETS_KEY && isSecureValue(value)) {
         problems.push({
           key: `outpost-fleet:${key}`,
           value: SECRET_VALUE,
@@ -55,7 +68,7 @@ export function stackKeyProblems(stack: Readonly<Record<string, unknown>>): Conf
       problems.push({
         key: `outpost-fleet:overrides.${key}`,
         value,
-        allowed: `is a stack-level key; set ${key === REGION_LAYER_KEY ? "aws:region" : `outpost-fleet:${key}`} itself, ${LAYERED_HINT}`,
+        allowed: `is a stack-level key; set ${PROVIDER_LAYER_KEYS[key] ?? `outpost-fleet:${key}`} itself, ${LAYERED_HINT}`,
       });
     }
   }

@@ -1,6 +1,6 @@
 import { ZodIssue } from "zod";
 import { ConfigProblem } from "./errors";
-import { REGION_LAYER_KEY } from "./stack-keys";
+import { PROVIDER_LAYER_KEYS } from "./stack-keys";
 import { unknownKey } from "./stack-layer-keys";
 
 /** The value at `keyPath` inside `root`; undefined where the path leads nowhere. */
@@ -13,15 +13,18 @@ export function valueAt(root: unknown, keyPath: readonly (string | number)[]): u
   return current;
 }
 
-/** The key a user writes in a stack file: `outpost-fleet:outposts[0].name`, or `aws:region`. */
+/**
+ * The key a user writes in a stack file: `outpost-fleet:outposts[0].name`, or the AWS
+ * provider's own (`aws:region`, `aws:assumeRoles[0].roleArn`).
+ */
 export function keyName(keyPath: readonly (string | number)[]): string {
-  if (keyPath.length === 1 && keyPath[0] === REGION_LAYER_KEY) return "aws:region";
+  const provider = PROVIDER_LAYER_KEYS[String(keyPath[0])];
   const joined = keyPath
     .map((part, index) =>
-      typeof part === "number" ? `[${part}]` : index === 0 ? part : `.${part}`,
+      typeof part === "number" ? `[${part}]` : index === 0 ? (provider ?? part) : `.${part}`,
     )
     .join("");
-  return `outpost-fleet:${joined}`;
+  return provider ? joined : `outpost-fleet:${joined}`;
 }
 
 export interface IssueWording {

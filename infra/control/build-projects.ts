@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy } from "../aws/fleet-iam";
 import { Tags } from "../aws/tags";
 import { BuildProjectKind, BUILD_IMAGE, BuildProjectSpec } from "./build-specs";
-import { buildProjectPolicy, CODEBUILD_SERVICE, ControlArns } from "./pipeline-iam";
+import { buildProjectPolicy, CODEBUILD_SERVICE, ControlArns, ImageScanType } from "./pipeline-iam";
 
 export interface BuildProjectsArgs {
   /** `<name>-<kind>` names each project and its role. */
@@ -13,6 +13,14 @@ export interface BuildProjectsArgs {
   /** The ARNs the roles' documents name. */
   readonly arns: pulumi.Input<ControlArns>;
   readonly keyArn: pulumi.Input<string>;
+  /** How ECR scans the release image: the findings' readers get what that type needs. */
+  readonly scanType: ImageScanType;
+  /** The VPC the projects marked inBuildNetwork run in. */
+  readonly network: {
+    readonly vpcId: string;
+    readonly subnetIds: readonly string[];
+    readonly securityGroupIds: readonly string[];
+  };
   readonly tags: Tags;
 }
 
@@ -44,7 +52,9 @@ export class BuildProjects extends pulumi.ComponentResource {
           policy: pulumi
             .output(args.arns)
             .apply((arns) =>
-              JSON.stringify(buildProjectPolicy(spec.kind, projectName, arns as ControlArns)),
+              JSON.stringify(
+                buildProjectPolicy(spec.kind, projectName, arns as ControlArns, args.scanType),
+              ),
             ),
         },
         parent,
@@ -71,9 +81,19 @@ export class BuildProjects extends pulumi.ComponentResource {
             environmentVariables: spec.variables.map((v) => ({ ...v })),
           },
           logsConfig: { cloudwatchLogs: { status: "ENABLED" } },
+          // CodeBuild User Guide, "Use CodeBuild with Amazon Virtual Private Cloud":
+          // https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html
+          vpcConfig: spec.inBuildNetwork
+            ? {
+                vpcId: args.network.vpcId,
+                subnets: [...args.network.subnetIds],
+                securityGroupIds: [...args.network.securityGroupIds],
+              }
+            : undefined,
           tags: args.tags,
         },
-        // CodeBuild checks the role when the project is created: it waits for its policy.
+        // CodeBuild checks the role (and, in a VPC, its ENI permissions) when the project is
+        // created: it waits for its policy.
         { parent: this, dependsOn: [policy] },
       );
       return project.arn;

@@ -72,6 +72,11 @@ export interface BuildProjectSpec {
   readonly timeoutMinutes: number;
   /** One driver at a time (the fleet lock would refuse a second one anyway). */
   readonly concurrentBuildLimit?: number;
+  /**
+   * Runs in the build network: it reaches the clusters' private API endpoints and internal
+   * ALBs (the engine's updates and previews, the driver's gates). Default false.
+   */
+  readonly inBuildNetwork?: boolean;
   readonly variables: BuildVariable[];
 }
 
@@ -111,6 +116,8 @@ function specOf(kind: BuildProjectKind, inputs: ProjectInputs): BuildProjectSpec
         ...base,
         description:
           "pulumi preview --policy-pack policies of every fleet stack, with the driver's policy config.",
+        // The Kubernetes provider previews against each cluster's private endpoint.
+        inBuildNetwork: true,
         variables: vars({
           STAGING_STACKS: inputs.stagingStacks.join(","),
           PRODUCTION_STACKS: inputs.productionStacks.join(","),
@@ -123,6 +130,7 @@ function specOf(kind: BuildProjectKind, inputs: ProjectInputs): BuildProjectSpec
           "The driver: outpost-fleet deploy --release $RELEASE on the stacks it is given.",
         timeoutMinutes: 480,
         concurrentBuildLimit: 1,
+        inBuildNetwork: true,
         variables: vars({
           OUTPOST_FLEET_COMMAND: "plan",
           OUTPOST_FLEET_METRICS: "cloudwatch",

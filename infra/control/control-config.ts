@@ -1,8 +1,14 @@
 import { z, ZodIssue } from "zod";
 import { ConfigProblem, ConfigValidationError } from "../config/errors";
 import { StackLayer } from "../config/load";
-import { isStackKeyDefault, REGION_LAYER_KEY, StackKey } from "../config/stack-keys";
+import {
+  isProviderLayerKey,
+  isStackKeyDefault,
+  REGION_LAYER_KEY,
+  StackKey,
+} from "../config/stack-keys";
 import { stackKeyProblems } from "../config/stack-layer-keys";
+import { SUBNET_ID, VPC_ID } from "../config/patterns";
 import { problemsFromIssue } from "../config/zod-problems";
 
 /**
@@ -119,6 +125,45 @@ export const controlSettingsSchema = z
           "must be an IAM role ARN, for example arn:aws:iam::111122223333:role/outpost-fleet-deploy-us",
         ),
     ),
+    /**
+     * Where the deploy and validation projects run: a VPC of the control account whose subnets
+     * route to every fleet Region's Outposts (a local cluster's API endpoint is private only, and
+     * so are internal ALBs). Required; checked in controlCrossChecks to say why.
+     */
+    buildNetwork: z
+      .object({
+        vpcId: z.string().regex(VPC_ID.regex, `must be a VPC id, for example ${VPC_ID.example}`),
+        /** Private subnets with NAT (CodeBuild gives a VPC build no public address). */
+        subnetIds: z
+          .array(
+            z
+              .string()
+              .regex(SUBNET_ID.regex, `must be a subnet id, for example ${SUBNET_ID.example}`),
+          )
+          .min(1, "must list at least one subnet")
+          // CodeBuild takes at most 16 subnets (API reference, VpcConfig).
+          .max(16, "must list at most 16 subnets"),
+        /**
+         * The builds' security groups (the network team's, with the VPC): egress to the AWS APIs,
+         * the clusters' endpoints and the ALBs' listeners.
+         */
+        securityGroupIds: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/,
+                "must be a security group id, for example sg-0123456789abcdef0",
+              ),
+          )
+          .min(1, "must list at least one security group")
+          // CodeBuild takes at most 5 security groups (API reference, VpcConfig).
+          .max(5, "must list at most 5 security groups"),
+        /** The Regions whose Outpost VPCs these subnets route to (TGW peering, Direct Connect). */
+        reaches: z.array(z.string().regex(REGION, "must be an AWS region like eu-west-1")),
+      })
+      .strict()
+      .optional(),
     ecr: z
       .object({
         /** The app image's repository: the path of app.imageRepository. Default storefront. */
@@ -135,12 +180,26 @@ export const controlSettingsSchema = z
           .default(100),
         /** Days an untagged image is kept. Default 14. */
         untaggedDays: days(3650).default(14),
+        /**
+         * basic: ECR's own scan on push; enhanced: Amazon Inspector scans the registry (on
+         * push), and the findings' readers need Inspector's permissions too. Default basic.
+         */
+        scanType: z
+          .enum(["basic", "enhanced"], { message: "must be basic or enhanced" })
+          .default("basic"),
       })
       .strict()
       .default({}),
     artifacts: z
       .object({
         /** Days a build artifact is kept. Default 90. */
+        retentionDays: days(3650).default(90),
+      })
+      .strict()
+      .default({}),
+    serverAccessLogs: z
+      .object({
+        /** Days the artifacts' and state buckets' S3 server access logs are kept. Default 90. */
         retentionDays: days(3650).default(90),
       })
       .strict()
@@ -170,9 +229,13 @@ export const controlStackSchema = z
 export type ControlSettings = z.output<typeof controlSettingsSchema>;
 export type ControlSource = ControlSettings["source"];
 
+export type BuildNetworkSettings = NonNullable<ControlSettings["buildNetwork"]>;
+
 /** The validated config of a control stack. */
-export interface ControlConfig extends ControlSettings {
+export interface ControlConfig extends Omit<ControlSettings, "buildNetwork"> {
   readonly awsRegion: typeof CONTROL_REGION;
+  /** Required: controlCrossChecks refuses a control stack without it. */
+  readonly buildNetwork: BuildNetworkSettings;
 }
 
 /** Whether a stack layer selects the control plane (`outpost-fleet:target: control`). */
@@ -191,15 +254,18 @@ function controlProblems(issue: ZodIssue, layer: unknown): ConfigProblem[] {
  * one that holds its Pulumi.yaml default is what the engine hands every stack, and is ignored.
  */
 function fleetKeysOnControlStack(stack: StackLayer): ConfigProblem[] {
-  return Object.keys(stack)
-    .filter((key) => key !== REGION_LAYER_KEY)
-    .filter((key) => !(CONTROL_STACK_KEYS as readonly string[]).includes(key))
-    .filter((key) => !isStackKeyDefault(key, stack[key]))
-    .map((key) => ({
-      key: `outpost-fleet:${key}`,
-      value: stack[key],
-      allowed: `is not a key of a control stack (target: control); it takes only ${CONTROL_STACK_KEYS.map((k) => `outpost-fleet:${k}`).join(", ")} and aws:region`,
-    }));
+  return (
+    Object.keys(stack)
+      // aws:region and aws:assumeRoles are the provider's, on any stack.
+      .filter((key) => !isProviderLayerKey(key))
+      .filter((key) => !(CONTROL_STACK_KEYS as readonly string[]).includes(key))
+      .filter((key) => !isStackKeyDefault(key, stack[key]))
+      .map((key) => ({
+        key: `outpost-fleet:${key}`,
+        value: stack[key],
+        allowed: `is not a key of a control stack (target: control); it takes only ${CONTROL_STACK_KEYS.map((k) => `outpost-fleet:${k}`).join(", ")}, aws:region and aws:assumeRoles`,
+      }))
+  );
 }
 
 /** Rules across keys: every stack has exactly one deploy role, and no stack is in both lists. */
@@ -233,11 +299,47 @@ export function controlCrossChecks(settings: ControlSettings): ConfigProblem[] {
       });
     }
   }
+  problems.push(...buildNetworkProblems(settings));
   if (new Set(settings.fleetRegions).size !== settings.fleetRegions.length) {
     problems.push({
       key: "outpost-fleet:control.fleetRegions",
       value: settings.fleetRegions,
       allowed: "must list each Region once",
+    });
+  }
+  return problems;
+}
+
+/**
+ * The driver's builds reach every fleet Region's private endpoints through the build network,
+ * or nothing reaches them: a Region it does not route to has no build network.
+ */
+function buildNetworkProblems(settings: ControlSettings): ConfigProblem[] {
+  const network = settings.buildNetwork;
+  if (network === undefined) {
+    return [
+      {
+        key: "outpost-fleet:control.buildNetwork",
+        value: undefined,
+        allowed:
+          "is required: {vpcId, subnetIds, securityGroupIds, reaches}, the VPC the deploy and validation projects run in, whose subnets route to every fleet Region's Outposts (local clusters' API endpoints and internal ALBs are private; docs/pipeline.md, The build network)",
+      },
+    ];
+  }
+  const problems: ConfigProblem[] = [];
+  const unreached = settings.fleetRegions.filter((region) => !network.reaches.includes(region));
+  if (unreached.length > 0) {
+    problems.push({
+      key: "outpost-fleet:control.buildNetwork.reaches",
+      value: network.reaches,
+      allowed: `must list every Region of fleetRegions; ${unreached.join(", ")} ${unreached.length === 1 ? "has" : "have"} no build network: route the build subnets to those Regions' Outpost VPCs (Transit Gateway peering, Direct Connect) and list them`,
+    });
+  }
+  if (new Set(network.subnetIds).size !== network.subnetIds.length) {
+    problems.push({
+      key: "outpost-fleet:control.buildNetwork.subnetIds",
+      value: network.subnetIds,
+      allowed: "must list each subnet once",
     });
   }
   return problems;
@@ -261,11 +363,14 @@ export function loadControlConfig(stack: StackLayer): ControlConfig {
     throw new ConfigValidationError(problems);
   }
   problems.push(...controlCrossChecks(parsed.data.control));
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-  return { ...parsed.data.control, awsRegion: parsed.data.awsRegion };
+  const { buildNetwork, ...control } = parsed.data.control;
+  if (problems.length > 0 || buildNetwork === undefined) throw new ConfigValidationError(problems);
+  return { ...control, buildNetwork, awsRegion: parsed.data.awsRegion };
 }
 
 /** The pipeline's stacks, staging first: the stacks whose deploy roles the driver assumes. */
-export function pipelineStacks(config: ControlSettings): string[] {
+export function pipelineStacks(
+  config: Pick<ControlSettings, "stagingStacks" | "productionStacks">,
+): string[] {
   return [...config.stagingStacks, ...config.productionStacks];
 }

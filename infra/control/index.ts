@@ -11,11 +11,13 @@ import { buildProjectSpecs } from "./build-specs";
 import { ControlConfig, loadControlConfig, pipelineStacks } from "./control-config";
 import { artifactLifecycle, ControlBucket, stateLifecycle } from "./control-bucket";
 import { ControlKey } from "./control-key";
+import { ServerAccessLogBucket } from "../aws/server-access-log-bucket";
 import { BuildProjects } from "./build-projects";
 import { ControlArns, SourceArn } from "./pipeline-iam";
 import { ReleaseDashboard } from "./release-dashboard";
 import { ReleaseNotifications } from "./release-notifications";
 import { ReleasePipeline } from "./release-pipeline";
+import { accountOfRole, imagePullPolicy } from "./image-pull-policy";
 import { ReleaseRepository } from "./release-repository";
 import { controlTags } from "./control-tags";
 
@@ -73,6 +75,11 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
     fleetRegions: config.fleetRegions,
     keepReleases: config.ecr.keepReleases,
     untaggedDays: config.ecr.untaggedDays,
+    scanType: config.ecr.scanType,
+    // The fleet's accounts: those of the stacks' deploy roles, where their nodes run.
+    pullPolicy: JSON.stringify(
+      imagePullPolicy(Object.values(config.deployRoles).map(accountOfRole)),
+    ),
     tags,
   });
   const artifacts = new ControlBucket(`${config.name}-artifacts`, {
@@ -89,6 +96,17 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
     accountId,
     keyArn: key.arn,
     lifecycleRules: stateLifecycle(config.state.noncurrentVersionDays),
+    tags,
+  });
+  // Both buckets' requests, into the control plane's access-log bucket (it logs nowhere itself).
+  new ServerAccessLogBucket(`${config.name}-s3-access-logs`, {
+    prefix: config.name,
+    accountId,
+    sources: [
+      { key: "artifacts", bucket: artifacts.bucketName },
+      { key: "state", bucket: state.bucketName },
+    ],
+    retentionDays: config.serverAccessLogs.retentionDays,
     tags,
   });
   const backendUrl = state.bucketName.apply((bucket) => `s3://${bucket}?region=${region}`);
@@ -124,6 +142,14 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
       topicArn,
       backendUrlParameterArn: `arn:aws:ssm:${region}:${account}:parameter${parameter}`,
       deployRoleArns: pipelineStacks(config).map((stack) => config.deployRoles[stack]),
+      buildNetwork: {
+        subnetArns: config.buildNetwork.subnetIds.map(
+          (subnet) => `arn:aws:ec2:${region}:${account}:subnet/${subnet}`,
+        ),
+        securityGroupArns: config.buildNetwork.securityGroupIds.map(
+          (group) => `arn:aws:ec2:${region}:${account}:security-group/${group}`,
+        ),
+      },
     }));
   const projects = new BuildProjects(`${config.name}-builds`, {
     prefix: config.name,
@@ -137,6 +163,8 @@ export function deployControlPlane(config: ControlConfig): ControlOutputs {
     }),
     arns,
     keyArn: key.arn,
+    scanType: config.ecr.scanType,
+    network: config.buildNetwork,
     tags,
   });
   const source = config.source;

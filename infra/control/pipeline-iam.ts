@@ -26,6 +26,11 @@ export interface ControlArns {
   readonly backendUrlParameterArn: string;
   /** The deploy role of every pipeline stack, from config: exactly these may be assumed. */
   readonly deployRoleArns: readonly string[];
+  /** The build network's subnets and security group: where the VPC projects' ENIs go. */
+  readonly buildNetwork: {
+    readonly subnetArns: readonly string[];
+    readonly securityGroupArns: readonly string[];
+  };
 }
 
 /** Where the pipeline takes its source from, as an ARN. */
@@ -88,8 +93,81 @@ function stateStatements(arns: ControlArns): PolicyStatement[] {
   ];
 }
 
+/**
+ * A VPC build's network interface: CodeBuild creates it in the project's subnets with the
+ * project's role, and hands it to its own account with CreateNetworkInterfacePermission, which
+ * AWS documents scoped by ec2:Subnet and ec2:AuthorizedService (CodeBuild User Guide, "Allow
+ * CodeBuild access to AWS services required to create a VPC network interface":
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html#customer-managed-policies-example-create-vpc-network-interface).
+ * Create and Delete take the interface, subnet and security-group ARNs (Service Authorization
+ * Reference, Amazon EC2), so they are scoped to the build network instead of AWS's "*".
+ */
+function buildNetworkStatements(arns: ControlArns): PolicyStatement[] {
+  const interfaces = `arn:aws:ec2:${arns.region}:${arns.accountId}:network-interface/*`;
+  const { subnetArns, securityGroupArns } = arns.buildNetwork;
+  return [
+    {
+      Sid: "BuildNetworkReads",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcs",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "BuildNetworkInterfaces",
+      Effect: "Allow",
+      Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
+      Resource: [interfaces, ...subnetArns, ...securityGroupArns],
+    },
+    {
+      Sid: "BuildNetworkInterfacePermission",
+      Effect: "Allow",
+      Action: "ec2:CreateNetworkInterfacePermission",
+      Resource: interfaces,
+      Condition: {
+        StringEquals: {
+          "ec2:Subnet": [...subnetArns],
+          "ec2:AuthorizedService": CODEBUILD_SERVICE,
+        },
+      },
+    },
+  ];
+}
+
+/** How ECR scans the release image (control config `ecr.scanType`). */
+export type ImageScanType = "basic" | "enhanced";
+
+/**
+ * With enhanced scanning the findings come from Amazon Inspector, and whoever reads them needs
+ * Inspector's list calls besides ECR's (ECR User Guide, "IAM permissions required for enhanced
+ * scanning": https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html).
+ * They take no resource ARN (Service Authorization Reference, Amazon Inspector2). Basic
+ * scanning needs ecr:DescribeImageScanFindings only (the repository statements). Enabling
+ * Inspector is the stack's deployer's job, not a build's.
+ */
+function inspectorFindingsStatements(scanType: ImageScanType): PolicyStatement[] {
+  if (scanType === "basic") return [];
+  return [
+    {
+      Sid: "InspectorImageFindings",
+      Effect: "Allow",
+      Action: ["inspector2:ListCoverage", "inspector2:ListFindings"],
+      Resource: "*",
+    },
+  ];
+}
+
 /** What each build project may do beyond its logs and the pipeline's artifacts. */
-function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicyStatement[] {
+function projectStatements(
+  kind: BuildProjectKind,
+  arns: ControlArns,
+  scanType: ImageScanType,
+): PolicyStatement[] {
   switch (kind) {
     case "unit-tests":
       return [];
@@ -101,6 +179,7 @@ function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicySta
           Action: ["ecr:DescribeImages", "ecr:DescribeImageScanFindings"],
           Resource: arns.repositoryArn,
         },
+        ...inspectorFindingsStatements(scanType),
       ];
     case "container-build":
       return [
@@ -128,10 +207,11 @@ function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicySta
         },
       ];
     case "infra-validation":
-      return stateStatements(arns);
+      return [...stateStatements(arns), ...buildNetworkStatements(arns)];
     case "deploy":
       return [
         ...stateStatements(arns),
+        ...buildNetworkStatements(arns),
         {
           // PutMetricData has no resource-level permissions; the namespace condition scopes it
           // (CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces").
@@ -156,6 +236,7 @@ function projectStatements(kind: BuildProjectKind, arns: ControlArns): PolicySta
           Action: "ecr:DescribeImageScanFindings",
           Resource: arns.repositoryArn,
         },
+        ...inspectorFindingsStatements(scanType),
       ];
   }
 }
@@ -165,6 +246,7 @@ export function buildProjectPolicy(
   kind: BuildProjectKind,
   projectName: string,
   arns: ControlArns,
+  scanType: ImageScanType = "basic",
 ): PolicyDocument {
   const logGroup = projectLogGroupArn(arns, projectName);
   return {
@@ -177,7 +259,7 @@ export function buildProjectPolicy(
         Resource: [logGroup, `${logGroup}:*`],
       },
       ...artifactStatements(arns),
-      ...projectStatements(kind, arns),
+      ...projectStatements(kind, arns, scanType),
     ],
   };
 }

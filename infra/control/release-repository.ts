@@ -57,6 +57,10 @@ export interface ReleaseRepositoryArgs {
   readonly keepReleases: number;
   /** Days an untagged image is kept. */
   readonly untaggedDays: number;
+  /** basic: the repository scans on push; enhanced: Inspector scans the registry on push. */
+  readonly scanType: "basic" | "enhanced";
+  /** The repository policy of the source and of every replica (imagePullPolicy), as JSON. */
+  readonly pullPolicy: string;
   readonly tags: Tags;
 }
 
@@ -64,7 +68,8 @@ export interface ReleaseRepositoryArgs {
  * The app image's ECR repository: scanned on push, tags immutable (a release version names
  * one image forever), encrypted with the control key, old images expiring, and replicated to
  * every other Region of the fleet (the registry's replication configuration), where a
- * creation template gives the replicas immutable tags, KMS encryption and the same lifecycle.
+ * creation template gives the replicas immutable tags, KMS encryption, the same lifecycle and
+ * the same pull policy.
  */
 export class ReleaseRepository extends pulumi.ComponentResource {
   readonly arn: pulumi.Output<string>;
@@ -84,6 +89,30 @@ export class ReleaseRepository extends pulumi.ComponentResource {
         forceDelete: false,
         tags: args.tags,
       },
+      parent,
+    );
+    if (args.scanType === "enhanced") {
+      // One scanning configuration per registry (and Region): this stack owns it. Inspector
+      // scans what the rule matches; scanOnPush on the repository is then ECR's basic setting,
+      // kept for the basic fallback and the ecr-scan-on-push policy (ECR User Guide, "Scan
+      // images for software vulnerabilities in Amazon ECR", enhanced scanning).
+      new aws.ecr.RegistryScanningConfiguration(
+        `${name}-scanning`,
+        {
+          scanType: "ENHANCED",
+          rules: [
+            {
+              scanFrequency: "SCAN_ON_PUSH",
+              repositoryFilters: [{ filter: args.repositoryName, filterType: "WILDCARD" }],
+            },
+          ],
+        },
+        parent,
+      );
+    }
+    new aws.ecr.RepositoryPolicy(
+      `${name}-pull-policy`,
+      { repository: repository.name, policy: args.pullPolicy },
       parent,
     );
     new aws.ecr.LifecyclePolicy(
@@ -114,6 +143,10 @@ export class ReleaseRepository extends pulumi.ComponentResource {
             imageTagMutability: "IMMUTABLE",
             encryptionConfigurations: [{ encryptionType: "KMS" }],
             lifecyclePolicy: lifecyclePolicyDocument(args.keepReleases, args.untaggedDays),
+            // Applied when ECR creates the replica (ECR User Guide, "Templates to control
+            // repositories created during a pull through cache, create on push, or replication
+            // action"): the region accounts' nodes pull from it.
+            repositoryPolicy: args.pullPolicy,
           },
           parent,
         ),

@@ -11,16 +11,11 @@ export function isAlbIngress(props: PlainRecord): boolean {
 }
 
 /**
- * The ALB attributes of an Ingress (`load-balancer-attributes`: comma-separated key=value);
- * UNKNOWN-safe: undefined when the annotation can't be read yet.
+ * An annotation of comma-separated key=value pairs (the controller's `load-balancer-attributes`
+ * and `tags`); UNKNOWN-safe: undefined when the annotation can't be read yet.
  */
-export function ingressAttributes(props: PlainRecord): Record<string, string> | undefined {
-  const value = at(
-    props,
-    "metadata",
-    "annotations",
-    `${INGRESS_ANNOTATION}load-balancer-attributes`,
-  );
+function annotationPairs(props: PlainRecord, name: string): Record<string, string> | undefined {
+  const value = at(props, "metadata", "annotations", `${INGRESS_ANNOTATION}${name}`);
   if (isUnknown(value)) return undefined;
   const text = asString(value) ?? "";
   return Object.fromEntries(
@@ -33,4 +28,14 @@ export function ingressAttributes(props: PlainRecord): Record<string, string> | 
         pair.slice(pair.indexOf("=") + 1).trim(),
       ]),
   );
+}
+
+/** The ALB attributes of an Ingress (`load-balancer-attributes`). */
+export function ingressAttributes(props: PlainRecord): Record<string, string> | undefined {
+  return annotationPairs(props, "load-balancer-attributes");
+}
+
+/** The tags the controller puts on an Ingress's ALB (`tags`). */
+export function ingressTags(props: PlainRecord): Record<string, string> | undefined {
+  return annotationPairs(props, "tags");
 }

@@ -1,5 +1,6 @@
 import { OUTPOST_NODE_LABEL } from "../../infra/aws/node-bootstrap";
 import { Color, COLORS } from "../../infra/contract";
+import { ingressTags, isAlbIngress } from "./ingress";
 import { asArray, asString, at, isRecord, isUnknown, PlainRecord, UNKNOWN, Unknown } from "./plain";
 import { TYPES } from "./types";
 
@@ -67,7 +68,8 @@ export function isColor(value: unknown): value is Color {
 
 /**
  * Which Outpost a resource belongs to: its Outpost tag, a dynamic resource's `outpost` input,
- * or for a Rollout the node selector that pins it to that Outpost's nodes.
+ * for a Rollout the node selector that pins it to that Outpost's nodes, or for an ALB Ingress
+ * the Outpost tag it asks the controller to put on its ALB.
  */
 export function outpostOf(type: string, props: PlainRecord): string | undefined {
   const tagged = tagValue(tagsOf(props), TAG.outpost);
@@ -77,6 +79,7 @@ export function outpostOf(type: string, props: PlainRecord): string | undefined 
   if (type === TYPES.rollout) {
     return asString(at(props, "spec", "template", "spec", "nodeSelector", OUTPOST_NODE_LABEL));
   }
+  if (type === TYPES.ingress && isAlbIngress(props)) return ingressTags(props)?.[TAG.outpost];
   return undefined;
 }
 

@@ -31,6 +31,7 @@ export const TYPES = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  bucketLogging: "aws:s3/bucketLogging:BucketLogging",
   ecrRepository: "aws:ecr/repository:Repository",
   ecrCreationTemplate: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
   pipeline: "aws:codepipeline/pipeline:Pipeline",

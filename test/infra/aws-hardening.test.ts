@@ -9,7 +9,10 @@ import { logBucketName } from "../../infra/aws/access-log-bucket";
 import { ingressAnnotations } from "../../infra/aws/ingress-annotations";
 import { nodeControllersPolicy } from "../../infra/aws/fleet-iam";
 import type { NodeControllersScope, PolicyStatement } from "../../infra/aws/iam-types";
-import { elbLogWriter, logBucketPolicy } from "../../infra/aws/log-bucket-policy";
+import {
+  ELB_OUTPOSTS_LOG_DELIVERY_SERVICE,
+  logBucketPolicy,
+} from "../../infra/aws/log-bucket-policy";
 import { TrafficSwitch } from "../../infra/aws/traffic-switch";
 import { StrictFleetMocks } from "../support/fleet-mocks";
 import { recordStack, RecordedResource } from "../support/record-stack";
@@ -99,6 +102,31 @@ describe("AWS resources hold against AWS's own rules", () => {
             action,
           ).to.deep.equal(SCOPE.clusterNames);
         }
+      }
+    });
+
+    it("grant each action on the resource type it acts on: listener attributes on listeners", () => {
+      // Service Authorization Reference, ELB v2: ModifyListenerAttributes takes a listener ARN.
+      const statements = statementsWith("elasticloadbalancing:ModifyListenerAttributes");
+      expect(statements).to.have.length(1);
+      expect(statements[0]).to.deep.equal({
+        Sid: "LbcListenerAttributes",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:ModifyListenerAttributes"],
+        Resource: ["arn:aws:elasticloadbalancing:us-east-1:*:listener/app/*/*/*"],
+      });
+      // Every ELB action that names listeners names listener ARNs, and no statement that
+      // names only load balancers and target groups carries a listener action.
+      for (const statement of nodeControllersPolicy(SCOPE).Statement) {
+        const resources = [statement.Resource ?? []].flat();
+        const listenerActions = [statement.Action]
+          .flat()
+          .filter((a) => /^elasticloadbalancing:\w*Listener/.test(a) && !/Describe/.test(a));
+        if (listenerActions.length === 0 || resources.includes("*")) continue;
+        expect(
+          resources.some((r) => r.includes(":listener/")),
+          `${statement.Sid}: ${listenerActions.join(", ")}`,
+        ).to.equal(true);
       }
     });
 
@@ -194,17 +222,22 @@ describe("AWS resources hold against AWS's own rules", () => {
       });
     });
 
-    it("are written by the Region's ELB account and only over TLS, as AWS documents", () => {
+    it("are written by ELB's log delivery for Outposts, with bucket-owner-full-control, and only over TLS", () => {
       const policy = one(resources, "aws:s3/bucketPolicy:BucketPolicy", "us-alb-logs-policy");
       const document = JSON.parse(policy.inputs.policy as string) as {
         Statement: PolicyStatement[];
       };
-      expect(document.Statement[0]).to.deep.include({
+      expect(document.Statement[0]).to.deep.equal({
+        Sid: "ElbAccessLogDeliveryOnOutposts",
         Effect: "Allow",
-        Principal: { AWS: "arn:aws:iam::127311923021:root" },
+        Principal: { Service: "logdelivery.elb.amazonaws.com" },
         Action: "s3:PutObject",
+        Resource:
+          "arn:aws:s3:::storefront-production-us-alb-logs-111122223333/alb/*/AWSLogs/111122223333/*",
+        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
       });
-      expect(document.Statement[0].Resource).to.match(/\/alb\/\*\/AWSLogs\/111122223333\/\*$/);
+      // Not the Region's ELB account: that one writes for ALBs in the Region's own zones only.
+      expect(JSON.stringify(document)).to.not.include("127311923021");
       expect(document.Statement[1]).to.deep.include({
         Effect: "Deny",
         Principal: "*",
@@ -222,20 +255,20 @@ describe("AWS resources hold against AWS's own rules", () => {
       expect(long).to.match(/^a+-alb-logs-111122223333$/);
     });
 
-    it("use the log-delivery service principal in a Region opened after August 2022", () => {
-      expect(elbLogWriter("ap-southeast-4")).to.deep.equal({
-        Service: "logdelivery.elasticloadbalancing.amazonaws.com",
-      });
-      expect(elbLogWriter("eu-west-1")).to.deep.equal({ AWS: "arn:aws:iam::156460612806:root" });
-      const document = logBucketPolicy({
-        bucketArn: "arn:aws:s3:::logs",
-        prefix: "alb",
-        accountId: "111122223333",
-        region: "ap-southeast-4",
-      });
-      expect(document.Statement[0].Resource).to.equal(
-        "arn:aws:s3:::logs/alb/*/AWSLogs/111122223333/*",
-      );
+    it("grant the same Outposts writer whatever the Region", () => {
+      for (const region of ["us-east-1", "eu-west-1", "ap-southeast-4"]) {
+        const document = logBucketPolicy({
+          bucketArn: "arn:aws:s3:::logs",
+          prefix: "alb",
+          accountId: "111122223333",
+        });
+        expect(document.Statement[0].Principal, region).to.deep.equal({
+          Service: ELB_OUTPOSTS_LOG_DELIVERY_SERVICE,
+        });
+        expect(document.Statement[0].Resource).to.equal(
+          "arn:aws:s3:::logs/alb/*/AWSLogs/111122223333/*",
+        );
+      }
     });
 
     it("are on for every EC2 ALB, each under its own prefix", () => {
@@ -305,6 +338,20 @@ describe("AWS resources hold against AWS's own rules", () => {
         "alb.ingress.kubernetes.io/scheme": "internet-facing",
         "alb.ingress.kubernetes.io/customer-owned-ipv4-pool": "ipv4pool-coip-e61ca4afa4cdaf58a",
       });
+    });
+
+    it("the Ingress ALB carries the site's tags, its Outpost's among them (controller tags annotation)", async () => {
+      const { resources } = await recordStack("us");
+      const ingress = one(resources, "kubernetes:networking.k8s.io/v1:Ingress", "ord-dc1-ingress");
+      const annotations = (ingress.inputs.metadata as { annotations: Record<string, string> })
+        .annotations;
+      expect(annotations["alb.ingress.kubernetes.io/tags"].split(",")).to.have.members([
+        "Environment=production",
+        "Region=us-east-1",
+        "DeploymentId=storefront-production-us",
+        "ManagedBy=outpost-fleet",
+        "Outpost=ord-dc1",
+      ]);
     });
 
     it("an internal ALB has no pool, on EC2 and on the Ingress", async () => {

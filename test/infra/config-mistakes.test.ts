@@ -16,6 +16,7 @@ import {
   readStackFile,
   StackLayer,
 } from "../../infra/config";
+import { LOCAL_CLUSTER_CONTROL_PLANE_TYPES } from "../../infra/config/aws-catalog";
 import { readStackConfig } from "../../infra/stack-config";
 import { loadProgram } from "../support/record-stack";
 
@@ -269,15 +270,30 @@ describe("config mistakes that used to pass silently", () => {
       );
     });
 
-    it("a control-plane instance type the docs don't allow", async () => {
+    it("a control-plane instance type outside the families and sizes AWS documents for local clusters", async () => {
       const base = (us().outposts as Outpost[]).map((o) => ({
         ...o,
-        instanceTypes: [...(o.instanceTypes as string[]), "m6i.xlarge"],
+        instanceTypes: [...(o.instanceTypes as string[]), "m5.8xlarge", "g4dn.xlarge"],
       }));
-      await expectProblem(
-        withOverrides({ eks: { controlPlaneInstanceType: "m6i.xlarge" } }, us({ outposts: base })),
-        'outpost-fleet:eks.controlPlaneInstanceType = "m6i.xlarge": must be a control-plane type EKS allows for local clusters: m5, c5 or r5, large or bigger',
-      );
+      for (const type of ["m5.8xlarge", "g4dn.xlarge"]) {
+        await expectProblem(
+          withOverrides({ eks: { controlPlaneInstanceType: type } }, us({ outposts: base })),
+          `outpost-fleet:eks.controlPlaneInstanceType = "${type}": must be a control-plane type AWS documents for local clusters: large, xlarge, 2xlarge or 4xlarge (by node count: 1-20, 21-100, 101-250, 251-500) of an Outposts rack's general-purpose, compute or memory family: ${LOCAL_CLUSTER_CONTROL_PLANE_TYPES.join(", ")}`,
+        );
+      }
+    });
+
+    it("takes a control-plane type of another documented family, when the Outpost has it", async () => {
+      for (const type of ["m5d.xlarge", "c6i.2xlarge", "r7i.large", "m5.4xlarge"]) {
+        const base = (us().outposts as Outpost[]).map((o) => ({
+          ...o,
+          instanceTypes: [...(o.instanceTypes as string[]), type],
+        }));
+        const config = loadFleetConfig(
+          withOverrides({ eks: { controlPlaneInstanceType: type } }, us({ outposts: base })),
+        );
+        expect(config.eks.controlPlaneInstanceType).to.equal(type);
+      }
     });
   });
 

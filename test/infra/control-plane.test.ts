@@ -38,15 +38,18 @@ const COUNTS: Record<string, number> = {
   "aws:kms/alias:Alias": 1,
   "aws:ecr/repository:Repository": 1,
   "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
+  "aws:ecr/repositoryPolicy:RepositoryPolicy": 1,
   "aws:ecr/replicationConfiguration:ReplicationConfiguration": 1,
   "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": 2, // one per replica Region
-  "aws:s3/bucket:Bucket": 2,
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
+  // Artifacts, state, and the server-access-log bucket both log into (not versioned).
+  "aws:s3/bucket:Bucket": 3,
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 3,
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 3,
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 3,
   "aws:s3/bucketVersioning:BucketVersioning": 2,
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
-  "aws:s3/bucketPolicy:BucketPolicy": 2,
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 3,
+  "aws:s3/bucketPolicy:BucketPolicy": 3,
+  "aws:s3/bucketLogging:BucketLogging": 2,
   "aws:ssm/parameter:Parameter": 1,
   "aws:sns/topic:Topic": 1,
   "aws:sns/topicPolicy:TopicPolicy": 1,
@@ -63,6 +66,7 @@ const COMPONENTS = [
   "outpost-fleet:control:ReleaseRepository",
   "outpost-fleet:control:ControlBucket",
   "outpost-fleet:control:ControlBucket",
+  "outpost-fleet:logging:ServerAccessLogBucket",
   "outpost-fleet:control:ReleaseNotifications",
   "outpost-fleet:control:BuildProjects",
   "outpost-fleet:control:ReleasePipeline",
@@ -157,10 +161,24 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
         "kms/alias outpost-fleet-key-alias",
         "ecr/repository outpost-fleet-images-repository",
         "ecr/lifecyclePolicy outpost-fleet-images-lifecycle",
+        "ecr/repositoryPolicy outpost-fleet-images-pull-policy",
         "ecr/replicationConfiguration outpost-fleet-images-replication",
         "ecr/repositoryCreationTemplate outpost-fleet-images-replica-eu-west-1",
         "ecr/repositoryCreationTemplate outpost-fleet-images-replica-ap-southeast-1",
         ...buckets,
+        ...[
+          "bucket bucket",
+          "bucketOwnershipControls ownership",
+          "bucketServerSideEncryptionConfiguration encryption",
+          "bucketPublicAccessBlock public-access",
+          "bucketLifecycleConfiguration lifecycle",
+          "bucketPolicy policy",
+          "bucketLogging artifacts-logging",
+          "bucketLogging state-logging",
+        ].map((entry) => {
+          const [type, suffix] = entry.split(" ");
+          return `s3/${type} outpost-fleet-s3-access-logs-${suffix}`;
+        }),
         "ssm/parameter outpost-fleet-backend-url",
         "sns/topic outpost-fleet-notifications-topic",
         "sns/topicPolicy outpost-fleet-notifications-topic-policy",
@@ -191,6 +209,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
       new Set([
         "kms/alias",
         "ecr/lifecyclePolicy",
+        "ecr/repositoryPolicy",
         "ecr/replicationConfiguration",
         "ecr/repositoryCreationTemplate",
         "s3/bucketOwnershipControls",
@@ -199,6 +218,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
         "s3/bucketVersioning",
         "s3/bucketLifecycleConfiguration",
         "s3/bucketPolicy",
+        "s3/bucketLogging",
         "sns/topicPolicy",
         "iam/rolePolicy",
         "cloudwatch/dashboard",
@@ -311,11 +331,16 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
       });
     });
 
-    it("gives the replicas immutable tags, KMS and the lifecycle, through each Region's template", () => {
+    it("gives the replicas immutable tags, KMS, the lifecycle and the pull policy, through each Region's template", () => {
       const lifecycle = one(
         resources,
         "aws:ecr/lifecyclePolicy:LifecyclePolicy",
         "outpost-fleet-images-lifecycle",
+      ).inputs.policy;
+      const pull = one(
+        resources,
+        "aws:ecr/repositoryPolicy:RepositoryPolicy",
+        "outpost-fleet-images-pull-policy",
       ).inputs.policy;
       for (const region of ["eu-west-1", "ap-southeast-1"]) {
         expect(
@@ -332,6 +357,7 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
           imageTagMutability: "IMMUTABLE",
           encryptionConfigurations: [{ encryptionType: "KMS" }],
           lifecyclePolicy: lifecycle,
+          repositoryPolicy: pull,
         });
       }
     });
@@ -900,6 +926,11 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
       );
       const base = ["BuildLogs", "PipelineArtifacts", "PipelineArtifactsBucket", "ControlKey"];
       const state = ["DriverState", "DriverStateBucket", "BackendUrl", "AssumeStackDeployRoles"];
+      const network = [
+        "BuildNetworkReads",
+        "BuildNetworkInterfaces",
+        "BuildNetworkInterfacePermission",
+      ];
       expect(sids).to.deep.equal({
         "outpost-fleet-builds-unit-tests-policy": base,
         "outpost-fleet-builds-security-scan-policy": [...base, "ImageScanFindings"],
@@ -908,10 +939,11 @@ describe("the control-plane stack (Pulumi.control.yaml) under strict mocks", () 
           "RegistryLogin",
           "PushReleaseImage",
         ],
-        "outpost-fleet-builds-infra-validation-policy": [...base, ...state],
+        "outpost-fleet-builds-infra-validation-policy": [...base, ...state, ...network],
         "outpost-fleet-builds-deploy-policy": [
           ...base,
           ...state,
+          ...network,
           "ReleaseMetrics",
           "ReleaseEvents",
           "ReleaseImageScan",
@@ -1034,11 +1066,11 @@ describe("control-plane config", () => {
       ],
       [
         "outpost-fleet:outposts",
-        "is not a key of a control stack (target: control); it takes only outpost-fleet:target, outpost-fleet:control and aws:region",
+        "is not a key of a control stack (target: control); it takes only outpost-fleet:target, outpost-fleet:control, aws:region and aws:assumeRoles",
       ],
       [
         "outpost-fleet:deploymnet",
-        "is not a key of a control stack (target: control); it takes only outpost-fleet:target, outpost-fleet:control and aws:region",
+        "is not a key of a control stack (target: control); it takes only outpost-fleet:target, outpost-fleet:control, aws:region and aws:assumeRoles",
       ],
       [
         "outpost-fleet:control.manualAproval",

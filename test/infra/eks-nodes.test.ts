@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { awsAuthRoleArn } from "../../infra/aws/fleet-iam";
 import { renderNodeUserData } from "../../infra/aws/node-bootstrap";
 import { recordStack } from "../support/record-stack";
 import { ofType } from "./helpers";
@@ -18,6 +19,15 @@ describe("self-managed EKS nodes", () => {
       "--enable-local-outpost true --cluster-id 0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
     );
     expect(script).to.include("--node-labels=outpost-fleet/outpost=nyc-dc1");
+  });
+
+  it("are mapped in aws-auth by their role's ARN without its path", () => {
+    expect(
+      awsAuthRoleArn("arn:aws:iam::111122223333:role/outpost-fleet/eks-nodes/us-roles-node"),
+    ).to.equal("arn:aws:iam::111122223333:role/us-roles-node");
+    expect(awsAuthRoleArn("arn:aws-us-gov:iam::111122223333:role/plain")).to.equal(
+      "arn:aws-us-gov:iam::111122223333:role/plain",
+    );
   });
 
   it("run on the Outpost subnet from the AL2 EKS AMI, tagged for their cluster, mapped in aws-auth", async () => {
@@ -48,7 +58,13 @@ describe("self-managed EKS nodes", () => {
       rolearn: string;
       groups: string[];
     }[];
+    // aws-auth takes a role ARN without its path (EKS User Guide, the aws-auth ConfigMap),
+    // while the node role sits under /outpost-fleet/eks-nodes/.
     expect(mapRoles[0].rolearn).to.equal("arn:aws:iam::111122223333:role/us-roles-node");
+    const profile = ofType(resources, "aws:iam/instanceProfile:InstanceProfile").find(
+      (r) => r.name === "us-roles-node",
+    );
+    expect(profile?.inputs.role).to.equal("us-roles-node");
     expect(mapRoles[0].groups).to.deep.equal(["system:bootstrappers", "system:nodes"]);
   });
 });

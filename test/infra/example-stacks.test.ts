@@ -18,16 +18,17 @@ const PER_OUTPOST: Record<string, number> = {
   "kubernetes:helm.sh/v3:Release": 2,
 };
 
-/** One per region stack. */
-const STACK_WIDE = [
-  "aws:cloudwatch/dashboard:Dashboard",
-  "aws:s3/bucket:Bucket",
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  "aws:s3/bucketPolicy:BucketPolicy",
-];
+/** Per region stack: the dashboard; the ALB log bucket and its server-access-log bucket. */
+const STACK_WIDE: Record<string, number> = {
+  "aws:cloudwatch/dashboard:Dashboard": 1,
+  "aws:s3/bucket:Bucket": 2,
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
+  "aws:s3/bucketPolicy:BucketPolicy": 2,
+  "aws:s3/bucketLogging:BucketLogging": 1,
+};
 
 describe("example stacks under strict mocks", () => {
   for (const stack of ["us", "eu", "apac"]) {
@@ -36,7 +37,9 @@ describe("example stacks under strict mocks", () => {
       for (const [type, count] of Object.entries(PER_OUTPOST)) {
         expect(ofType(resources, type), type).to.have.length(4 * count);
       }
-      for (const type of STACK_WIDE) expect(ofType(resources, type), type).to.have.length(1);
+      for (const [type, count] of Object.entries(STACK_WIDE)) {
+        expect(ofType(resources, type), type).to.have.length(count);
+      }
       const outposts = outputs.outposts as Record<
         string,
         { endpoint: string; previewEndpoint: string; activeColor: string; rollout: unknown }

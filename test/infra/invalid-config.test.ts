@@ -92,10 +92,10 @@ const CASES: { name: string; layer: () => StackLayer; message: string }[] = [
       "outpost-fleet:loadBalancer.deregistrationDelay = 5: is not a known key; check the spelling against docs/configuration.md",
   },
   {
-    name: "an Outpost too small for both colors, the EKS nodes and the local control plane",
-    layer: () => withOutpost(2, { capacity: { min: 2, desired: 3, max: 6, maxInstances: 18 } }),
+    name: "an Outpost too small for both colors, the EKS nodes, the local control plane and the ALBs",
+    layer: () => withOutpost(2, { capacity: { min: 2, desired: 3, max: 6, maxInstances: 22 } }),
     message:
-      "outpost-fleet:outposts[2].capacity.maxInstances = 18: must be at least 2 x max + 4 EKS nodes + 3 control-plane instances (19) so that everything fits during a release",
+      "outpost-fleet:outposts[2].capacity.maxInstances = 22: must be at least 23 (blue 6 + green 6 + EKS nodes 4 + 3 control-plane instances + 2 ALBs x 2 instances) so that everything fits during a release",
   },
   {
     name: "an extended cluster without regional subnets",

@@ -102,6 +102,24 @@ describe("policies: the example fleet", function () {
     });
   }
 
+  it("us with extended clusters (IRSA roles, OIDC providers): passes every policy", async () => {
+    const base = pinnedStack("us");
+    const layer = {
+      ...base,
+      outposts: (base.outposts as Record<string, unknown>[]).map((o, i) => ({
+        ...o,
+        clusterKind: "extended",
+        regionSubnetIds: [`subnet-0aaaaaaaaaaaaaa${i}a`, `subnet-0bbbbbbbbbbbbbb${i}b`],
+      })),
+    };
+    const config = loadFleetConfig(layer);
+    const violations = await evaluate(
+      await recorded("us", layer, "us:extended"),
+      driverConfig(config),
+    );
+    expect(summary(violations)).to.deep.equal([]);
+  });
+
   it("every stack of one fleet carries the same fingerprint", () => {
     const fingerprint = (stack: string) => loadFleetConfig(pinnedStack(stack)).fingerprint;
     for (const stack of STACKS) expect(fingerprint(stack), stack).to.equal(reference.fingerprint);
@@ -185,6 +203,22 @@ describe("policies: the example fleet", function () {
           `outpost-capacity @ ord-dc1-nodes-lt: ${message}`,
         ].sort(),
       );
+    });
+
+    it("an Outpost whose budget has no room for its ALBs", async () => {
+      // The program's own resources, checked against a budget that counts no ALB (19 = 2 x 6 +
+      // 4 + 3): the pack counts the EC2 ALB and the Ingress ALB of nyc-dc1 on top.
+      const file = driverConfig(reference);
+      const budget = file["outpost-instance-budget"] as { outposts: Record<string, unknown>[] };
+      budget.outposts = budget.outposts.map((o) =>
+        o.name === "nyc-dc1"
+          ? { ...o, capacity: { min: 2, desired: 3, max: 6, maxInstances: 19 } }
+          : o,
+      );
+      const violations = await evaluate(await recorded("us"), file);
+      expect(summary(violations)).to.deep.equal([
+        "outpost-instance-budget @ (stack): Outpost nyc-dc1 may run 23 instances at once (nyc-dc1-blue-asg 6 + nyc-dc1-green-asg 6 + nyc-dc1-nodes-asg 4 + 3 control-plane instances + 2 ALBs x 2 instances); its capacity.maxInstances is 19.",
+      ]);
     });
 
     it("an asymmetric color", async () => {

@@ -88,6 +88,21 @@ describe("policies: outpost-capacity", () => {
     expect(await failures([outpostCapacity], [alb], allowed)).to.deep.equal([]);
   });
 
+  it("fails an ALB on an Outpost with no instance type an ALB on an Outpost runs on", async () => {
+    const without = {
+      "outpost-capacity": {
+        outposts: [{ ...config["outpost-capacity"].outposts[0], instanceTypes: ["m5.xlarge"] }],
+      },
+    };
+    const alb = loadBalancer();
+    const [v, ...rest] = await failures([outpostCapacity], [alb], without);
+    expect(rest).to.deep.equal([]);
+    expect(v.message).to.equal(
+      `Outpost ${OUTPOST} has no instance type an ALB on an Outpost runs on (c5.xlarge, c5d.xlarge, m5.large, m5d.large, r5.large, r5d.large); it has m5.xlarge.`,
+    );
+    expect(v.urn).to.equal(alb.urn);
+  });
+
   it("without policy config, skips with one advisory note", async () => {
     const found = await violations([outpostCapacity], [stackOutputs(), launchTemplate()]);
     expect(found.map((v) => v.level)).to.deep.equal(["advisory"]);

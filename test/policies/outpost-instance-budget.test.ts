@@ -1,7 +1,26 @@
 import { expect } from "chai";
 import { outpostInstanceBudget } from "../../policies/outpost-instance-budget";
 import { failures, violations } from "./support/check";
-import { autoScalingGroup, eksCluster, OUTPOST, stackOutputs } from "./support/policy-fixtures";
+import {
+  autoScalingGroup,
+  eksCluster,
+  loadBalancer,
+  OUTPOST,
+  res,
+  siteTags,
+  stackOutputs,
+} from "./support/policy-fixtures";
+
+/** The Outpost's Ingress ALB, tagged for its Outpost through the controller's annotation. */
+function albIngress(outpost = OUTPOST) {
+  const tags = Object.entries(siteTags(outpost))
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+  return res("kubernetes:networking.k8s.io/v1:Ingress", `${outpost}-ingress`, {
+    metadata: { name: "storefront", annotations: { "alb.ingress.kubernetes.io/tags": tags } },
+    spec: { ingressClassName: "alb" },
+  });
+}
 
 describe("policies: outpost-instance-budget", () => {
   const config = (maxInstances: number) => ({
@@ -24,8 +43,30 @@ describe("policies: outpost-instance-budget", () => {
   it("counts the local cluster's three control-plane instances", async () => {
     const [v] = await failures([outpostInstanceBudget], site, config(14));
     expect(v.message).to.equal(
-      `Outpost ${OUTPOST} may run 15 instances at once (${OUTPOST}-blue-asg 6 + ${OUTPOST}-green-asg 6 + ${OUTPOST}-eks control plane 3); its capacity.maxInstances is 14.`,
+      `Outpost ${OUTPOST} may run 15 instances at once (${OUTPOST}-blue-asg 6 + ${OUTPOST}-green-asg 6 + 3 control-plane instances); its capacity.maxInstances is 14.`,
     );
+  });
+
+  it("counts the instances of each ALB on the Outpost: the EC2 one and the Ingress one", async () => {
+    const withAlbs = [...site, loadBalancer(), albIngress(), albIngress("iad-dc2")];
+    expect(await failures([outpostInstanceBudget], withAlbs, config(19))).to.deep.equal([]);
+    const [v, ...rest] = await failures([outpostInstanceBudget], withAlbs, config(18));
+    expect(rest).to.deep.equal([]);
+    expect(v.message).to.equal(
+      `Outpost ${OUTPOST} may run 19 instances at once (${OUTPOST}-blue-asg 6 + ${OUTPOST}-green-asg 6 + 3 control-plane instances + 2 ALBs x 2 instances); its capacity.maxInstances is 18.`,
+    );
+  });
+
+  it("does not count a Network Load Balancer or an Ingress of another class", async () => {
+    const nlb = res("aws:lb/loadBalancer:LoadBalancer", `${OUTPOST}-nlb`, {
+      loadBalancerType: "network",
+      tags: siteTags(),
+    });
+    const nginx = albIngress();
+    (nginx.props.spec as Record<string, unknown>).ingressClassName = "nginx";
+    expect(
+      await failures([outpostInstanceBudget], [...site, nlb, nginx], config(15)),
+    ).to.deep.equal([]);
   });
 
   it("without policy config, notes the skip once", async () => {

@@ -24,7 +24,7 @@ describe("policies: policyConfigFor", () => {
     expect(file["outpost-capacity"]?.outposts).to.deep.include({
       name: "dfw-dc1",
       instanceTypes: ["m5.xlarge", "m5.2xlarge", "c5.xlarge"],
-      capacity: { min: 2, desired: 3, max: 6, maxInstances: 20 },
+      capacity: { min: 2, desired: 3, max: 6, maxInstances: 24 },
     });
     expect(file["canary-shape"]).to.deep.equal({ weights: [10, 50, 100] });
     expect(file["required-tags"]?.expectedValues).to.deep.equal({

@@ -66,9 +66,16 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
   }),
   "aws:secretsmanager/secretVersion:SecretVersion": () => ({}),
   "aws:iam/policy:Policy": (name) => ({ arn: `arn:aws:iam::111122223333:policy/${name}` }),
-  "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::111122223333:role/${name}`, name }),
+  // IAM puts a role's path in its ARN: arn:aws:iam::<account>:role/<path>/<name>.
+  "aws:iam/role:Role": (name, inputs) => ({
+    arn: `arn:aws:iam::111122223333:role${String(inputs.path ?? "/")}${name}`,
+    name,
+  }),
   "aws:iam/rolePolicy:RolePolicy": () => ({}),
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": () => ({}),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_name, inputs) => ({
+    arn: `arn:aws:iam::111122223333:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,
+  }),
   "aws:iam/instanceProfile:InstanceProfile": (name) => ({
     arn: `arn:aws:iam::111122223333:instance-profile/${name}`,
   }),
@@ -83,6 +90,18 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
       ...(inputs.vpcConfig as Inputs),
       clusterSecurityGroupId: `sg-${shortHash(`${name}-cluster`)}`,
     },
+    // A cluster in the Region has an OIDC issuer; a local cluster on an Outpost has none.
+    identities: inputs.outpostConfig
+      ? []
+      : [
+          {
+            oidcs: [
+              {
+                issuer: `https://oidc.eks.${region}.amazonaws.com/id/${shortHash(name, 32).toUpperCase()}`,
+              },
+            ],
+          },
+        ],
   }),
   "aws:s3/bucket:Bucket": (name, inputs, region) => {
     const bucket = String(inputs.bucket ?? `${name.slice(0, 40)}-${shortHash(name, 7)}`);
@@ -95,6 +114,7 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": () => ({}),
   "aws:s3/bucketPolicy:BucketPolicy": () => ({}),
   "aws:s3/bucketVersioning:BucketVersioning": () => ({}),
+  "aws:s3/bucketLogging:BucketLogging": () => ({}),
   // The control plane (infra/control).
   "aws:kms/key:Key": (name, _inputs, region) => {
     const keyId = `${shortHash(name, 8)}-aaaa-bbbb-cccc-${shortHash(name, 12)}`;
@@ -113,6 +133,10 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs, region: string) =>
     };
   },
   "aws:ecr/lifecyclePolicy:LifecyclePolicy": () => ({ registryId: "111122223333" }),
+  "aws:ecr/repositoryPolicy:RepositoryPolicy": () => ({ registryId: "111122223333" }),
+  "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": () => ({
+    registryId: "111122223333",
+  }),
   "aws:ecr/replicationConfiguration:ReplicationConfiguration": () => ({
     registryId: "111122223333",
   }),

@@ -1,5 +1,5 @@
-import { outpostInstanceBudget } from "../../peak-capacity";
-import { OUTPOST_INSTANCE_FAMILIES } from "../aws-catalog";
+import { eksNodeCapacity, outpostInstanceBudget, siteLoadBalancers } from "../../peak-capacity";
+import { OUTPOST_ALB_INSTANCE_TYPES, OUTPOST_INSTANCE_FAMILIES } from "../aws-catalog";
 import { ConfigProblem } from "../errors";
 import { ParsedFleetConfig } from "../schema";
 import { clusterKindOf } from "./eks-check";
@@ -43,8 +43,28 @@ export function instanceTypesOnOutpost(config: ParsedFleetConfig): ConfigProblem
 }
 
 /**
- * Both colors are warm during a release; on AWS the EKS nodes and a local cluster's three
- * control-plane instances run on the same Outpost, so all of them fit in maxInstances.
+ * On AWS an Outpost's ALBs run on its own instances (aws-catalog.ts): an Outpost that has none of
+ * the types they need can't hold its load balancers, whatever its other capacity.
+ */
+export function loadBalancerInstanceTypes(config: ParsedFleetConfig): ConfigProblem[] {
+  if (config.target !== "aws") return [];
+  return config.outposts.flatMap((outpost, index) =>
+    outpost.instanceTypes.some((type) => OUTPOST_ALB_INSTANCE_TYPES.includes(type))
+      ? []
+      : [
+          {
+            key: `outpost-fleet:outposts[${index}].instanceTypes`,
+            value: outpost.instanceTypes,
+            allowed: `must include an instance type that an Application Load Balancer on an Outpost runs on (${OUTPOST_ALB_INSTANCE_TYPES.join(", ")}): AWS runs this Outpost's ALBs on its own capacity`,
+          },
+        ],
+  );
+}
+
+/**
+ * Both colors are warm during a release; on AWS the EKS nodes, a local cluster's three
+ * control-plane instances and the ALBs' own instances run on the same Outpost, so all of them
+ * fit in maxInstances (the rule: infra/peak-capacity.ts).
  */
 export function capacityOrder(config: ParsedFleetConfig): ConfigProblem[] {
   return config.outposts.flatMap((outpost, index) => {
@@ -58,17 +78,22 @@ export function capacityOrder(config: ParsedFleetConfig): ConfigProblem[] {
         allowed: "must satisfy min <= desired <= max",
       });
     }
-    const onAws = config.target === "aws" && config.eks.enabled;
+    const onAws = config.target === "aws";
+    const eks = onAws && config.eks.enabled;
     const budget = outpostInstanceBudget({
-      colorMax: max,
-      eksReplicas: onAws ? config.eks.replicas : undefined,
-      localControlPlane: onAws && clusterKindOf(config, outpost) === "local",
+      groups: [
+        { name: "blue", max },
+        { name: "green", max },
+        ...(eks ? [{ name: "EKS nodes", max: eksNodeCapacity(config.eks.replicas).max }] : []),
+      ],
+      localControlPlanes: eks && clusterKindOf(config, outpost) === "local" ? 1 : 0,
+      loadBalancers: onAws ? siteLoadBalancers(config.eks.enabled) : 0,
     });
     if (budget.total > maxInstances) {
       problems.push({
         key: `${key}.maxInstances`,
         value: maxInstances,
-        allowed: `must be at least ${budget.explanation} so that everything fits during a release`,
+        allowed: `must be at least ${budget.total} (${budget.explanation}) so that everything fits during a release`,
       });
     }
     return problems;

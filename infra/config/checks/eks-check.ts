@@ -75,11 +75,44 @@ export function localClusterOffer(config: ParsedFleetConfig): ConfigProblem[] {
     problems.push({
       key: "outpost-fleet:eks.controlPlaneInstanceType",
       value: config.eks.controlPlaneInstanceType,
-      allowed:
-        "must be a control-plane type EKS allows for local clusters: m5, c5 or r5, large or bigger (for example m5.xlarge)",
+      allowed: `must be a control-plane type AWS documents for local clusters: large, xlarge, 2xlarge or 4xlarge (by node count: 1-20, 21-100, 101-250, 251-500) of an Outposts rack's general-purpose, compute or memory family: ${LOCAL_CLUSTER_CONTROL_PLANE_TYPES.join(", ")}`,
     });
   }
   return problems;
+}
+
+/**
+ * The clusters' kubeconfig signs in as the role that created them (the last of
+ * `aws:assumeRoles`) with `aws eks get-token --role-arn`, which assumes that one role from the
+ * caller's own credentials and takes no external ID (AWS CLI reference, eks get-token:
+ * https://docs.aws.amazon.com/cli/latest/reference/eks/get-token.html). A chain or an external
+ * ID would leave every Kubernetes call of the update Unauthorized, so both are refused here.
+ */
+export function kubeconfigRole(config: ParsedFleetConfig): ConfigProblem[] {
+  if (config.target !== "aws" || !config.eks.enabled) return [];
+  const roles = config.awsAssumeRoles;
+  if (roles.length > 1) {
+    return [
+      {
+        key: "aws:assumeRoles",
+        value: roles,
+        allowed:
+          "must name one role while EKS is on: the clusters' kubeconfig assumes the role that created them with `aws eks get-token --role-arn`, in one hop from the caller's credentials",
+      },
+    ];
+  }
+  return roles.flatMap((role, index) =>
+    role.externalId === undefined
+      ? []
+      : [
+          {
+            key: `aws:assumeRoles[${index}].externalId`,
+            value: role.externalId,
+            allowed:
+              "must be unset while EKS is on: the clusters' kubeconfig mints its token with `aws eks get-token --role-arn`, which passes no external ID; require one in the role's trust policy for other callers, or map the callers' role in aws-auth",
+          },
+        ],
+  );
 }
 
 /** An extended cluster's control plane runs in the region and needs subnets in two AZs there. */

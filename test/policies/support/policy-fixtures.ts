@@ -238,6 +238,30 @@ export function logBucket(name = LOG_BUCKET): PackResource[] {
   ];
 }
 
+export const SERVER_ACCESS_LOG_BUCKET = "storefront-production-us-s3-access-logs-111122223333";
+const SERVER_ACCESS_LOGS = "outpost-fleet:logging:ServerAccessLogBucket";
+
+/**
+ * The Region's server-access-log bucket and the logging of the ALB log bucket into it, as
+ * ServerAccessLogBucket makes them (the target's own companions left out).
+ */
+export function serverAccessLogging(source = LOG_BUCKET): PackResource[] {
+  return [
+    res(
+      "aws:s3/bucket:Bucket",
+      "us-s3-access-logs-bucket",
+      { bucket: SERVER_ACCESS_LOG_BUCKET, tags: {} },
+      [SERVER_ACCESS_LOGS],
+    ),
+    res(
+      "aws:s3/bucketLogging:BucketLogging",
+      "us-s3-access-logs-alb-logs-logging",
+      { bucket: source, targetBucket: SERVER_ACCESS_LOG_BUCKET, targetPrefix: "alb-logs/" },
+      [SERVER_ACCESS_LOGS],
+    ),
+  ];
+}
+
 export function httpsListener(
   weights: Record<Color, number> = { blue: 100, green: 0 },
   outpost = OUTPOST,
