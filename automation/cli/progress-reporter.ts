@@ -86,6 +86,8 @@ export function progressReporter(log: Logger): (event: JournalEvent) => void {
         return log.warn(fields, "rollback completed");
       case "rollback-failed":
         return log.error(fields, `rollback incomplete: ${event.reason}`);
+      case "release-deployed":
+        return log.info(fields, "release deployed: every wave passed; finalize follows");
       case "finalize-started":
         return log.info(
           { ...fields, notBefore: event.notBefore },

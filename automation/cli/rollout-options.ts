@@ -5,6 +5,7 @@ import type { FleetStack } from "../fleet/fleet-stack";
 import { buildPlan } from "../plan/build-plan";
 import { parseConcurrency } from "../plan/concurrency";
 import {
+  parseOnOff,
   parsePrestage,
   selectStacks,
   validateRelease,
@@ -101,6 +102,11 @@ export function withRolloutOptions<T>(yargs: Argv<T>) {
       type: "string",
       describe:
         "Launch every Outpost's idle color before wave 1, no traffic: on or off (default: settings prestage)",
+    })
+    .option("pipeline-waves", {
+      type: "string",
+      describe:
+        "Start each wave's canary while the wave before bakes: on or off, off is strict sequence (default: settings pipelineWaves)",
     });
 }
 
@@ -118,6 +124,7 @@ export interface RolloutArgs extends CommonArgs {
   readonly "traffic-steps"?: string;
   readonly "rollback-scope"?: string;
   readonly prestage?: string;
+  readonly "pipeline-waves"?: string;
 }
 
 export interface ResolvedRollout {
@@ -181,6 +188,13 @@ export function resolveRollout(
         : settings.rollbackScope,
     prestage: args.prestage !== undefined ? parsePrestage(args.prestage) : settings.prestage,
     artifacts: releaseArtifacts(version, artifactSources(projectDir, selected)),
+    schedule: {
+      pipelineWaves:
+        args["pipeline-waves"] !== undefined
+          ? parseOnOff(args["pipeline-waves"], "--pipeline-waves")
+          : settings.pipelineWaves,
+      prestageBesideStagingTests: settings.prestageBesideStagingTests,
+    },
   });
   return { projectDir, settings, fleet, selected, plan };
 }

@@ -21,12 +21,15 @@ export async function watchCanary(
     readonly timeoutMs: number;
     readonly clock: Clock;
     readonly log: Logger;
+    /** Stops the watch (another step stopped the line); the rollback then covers the Rollout. */
+    readonly signal?: AbortSignal;
   },
 ): Promise<string | undefined> {
   const { rollouts, clock, log } = deps;
   const deadline = clock.now() + deps.timeoutMs;
   let consecutiveErrors = 0;
   for (;;) {
+    deps.signal?.throwIfAborted();
     let status;
     try {
       status = await rollouts.status(
@@ -38,7 +41,7 @@ export async function watchCanary(
       if (++consecutiveErrors > deps.analysis.consecutiveErrorLimit) {
         return `cannot read the Rollout: ${messageOf(err)}`;
       }
-      await clock.sleep(deps.analysis.intervalSeconds * 1000);
+      await clock.sleep(deps.analysis.intervalSeconds * 1000, deps.signal);
       continue;
     }
     const verdict = judgeRollout(status);
@@ -53,6 +56,7 @@ export async function watchCanary(
         { kind: "until-healthy", ms: deps.analysis.verifyTimeoutSeconds * 1000 },
         deps.analysis,
         clock,
+        deps.signal,
       );
       if (!result.ok) {
         await rollouts
@@ -72,6 +76,6 @@ export async function watchCanary(
         .catch((err: unknown) => log.warn({ err: messageOf(err) }, "Rollout abort failed"));
       return `Rollout did not finish within ${Math.round(deps.timeoutMs / 1000)}s (${verdict.detail})`;
     }
-    await clock.sleep(deps.analysis.intervalSeconds * 1000);
+    await clock.sleep(deps.analysis.intervalSeconds * 1000, deps.signal);
   }
 }

@@ -30,20 +30,27 @@ export interface ExecutorDeps {
 }
 
 /**
- * The executor's view of the world: the journal is the state. Effects run in parallel, but
- * every journal append happens here, in order, from the main flow. The events read last are
- * kept, so `progress()` costs no I/O; `refresh()` reads the journal again, which is how
- * operators' requests (appended by other processes) reach a running driver.
+ * The executor's view of the world: the journal is the state. Steps may run side by side
+ * (release-graph.ts), but journal reads and appends happen here, one at a time, in the order
+ * they were asked for. The events read last are kept, so `progress()` costs no I/O;
+ * `refresh()` reads the journal again, which is how operators' requests (appended by other
+ * processes) reach a running driver.
  */
 export class ExecutionContext {
   private events: JournalEvent[] = [];
+  /** The journal's queue: each read or append starts once the one before has settled. */
+  private journalTurn: Promise<unknown> = Promise.resolve();
+  /** Per stack, the tail of the updates queued on it (one config write and `up` at a time). */
+  private readonly stackTurns = new Map<string, Promise<unknown>>();
 
   constructor(readonly deps: ExecutorDeps) {}
 
   /** Reads the journal again and returns the progress it replays to. */
-  async refresh(): Promise<ReleaseProgress> {
-    this.events = (await this.deps.journal.read()).events;
-    return this.progress();
+  refresh(): Promise<ReleaseProgress> {
+    return this.inTurn(async () => {
+      this.events = (await this.deps.journal.read()).events;
+      return this.progress();
+    });
   }
 
   /** The progress as of the last read or append. */
@@ -58,10 +65,32 @@ export class ExecutionContext {
    * Appends an event and resolves once it is durable. Events others appended meanwhile show
    * up at the next `refresh()`, which the executor runs at every step boundary.
    */
-  async record(body: JournalEventBody): Promise<JournalEvent> {
-    const event = await this.deps.journal.append(body);
-    this.events = [...this.events, event];
-    this.deps.onEvent?.(event);
-    return event;
+  record(body: JournalEventBody): Promise<JournalEvent> {
+    return this.inTurn(async () => {
+      const event = await this.deps.journal.append(body);
+      this.events = [...this.events, event];
+      this.deps.onEvent?.(event);
+      return event;
+    });
+  }
+
+  /**
+   * Runs `update` once no other update of `stack` is in progress: a stack's config is one
+   * file and its state takes one `up` at a time, so two steps writing the same stack (a batch's
+   * canary beside another's sync) must not interleave their write and `up`.
+   */
+  withStack<T>(stack: string, update: () => Promise<T>): Promise<T> {
+    const run = (this.stackTurns.get(stack) ?? Promise.resolve()).then(update, update);
+    this.stackTurns.set(
+      stack,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.journalTurn.then(work, work);
+    this.journalTurn = run.catch(() => undefined);
+    return run;
   }
 }

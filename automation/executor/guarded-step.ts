@@ -1,9 +1,8 @@
 import { type ReleaseProgress, stepKey } from "../progress/release-progress";
 import type { RollbackScope, Stage } from "../plan/plan-types";
 import type { ExecutionContext } from "./execution-context";
-import { stopLine } from "./line-stop";
-import type { RunOutcome } from "./run-outcome";
-import { type Boundary, passBoundary } from "./step-guards";
+import type { NodeEnd } from "./graph-runner";
+import { type Boundary, checkBoundary } from "./step-guards";
 import type { StepEffects } from "./step-effects";
 import { type FailurePoint, lineStopFor, type StepFailure, type StepPoint } from "./stop-the-line";
 
@@ -20,6 +19,7 @@ export type StepRun = (
   progress: ReleaseProgress,
   point: StepPoint,
   stages: readonly Stage[],
+  signal: AbortSignal,
 ) => Promise<StepResult>;
 
 /** One step of the release as the template runs it (built by plan-steps.ts). */
@@ -37,30 +37,46 @@ export interface GuardedStep {
 }
 
 /**
+ * How a step ended: done (completed, or already in the journal as completed); held at its
+ * boundary (the outcome is journaled); the line must stop (its failure, or an operator's
+ * request), which the caller carries out once nothing else runs; or interrupted, because
+ * another step stopped the line while it ran (not completed: the rollback covers it).
+ */
+export type StepEnd = NodeEnd;
+
+/**
  * The one way every step runs: skipped once the journal has it completed; then its boundary
  * (operators' requests, freeze windows); `step-started`; its run; what the run observed, how
- * its gates ended and which stages failed; then `step-completed`, or the line stops. Returns
- * how the run ends when it may not go on, undefined when the next step may start.
+ * its gates ended and which stages failed; then `step-completed`, or the line must stop.
+ * `signal` interrupts the run (its gates; an engine update in progress is let finish).
  */
 export async function runGuarded(
   context: ExecutionContext,
   step: GuardedStep,
-): Promise<RunOutcome | undefined> {
+  signal: AbortSignal = new AbortController().signal,
+): Promise<StepEnd> {
   const { point } = step;
   if (context.progress().completedSteps.has(stepKey(point.wave, point.batch, point.step)))
-    return undefined;
-  const held = await passBoundary(context, { ...step.boundary, at: step.at });
-  if (held) return held;
+    return { kind: "done" };
+  const halt = await checkBoundary(context, { ...step.boundary, at: step.at });
+  if (halt)
+    return halt.stop ? { kind: "stop", stop: halt.stop } : { kind: "held", outcome: halt.held };
+  if (signal.aborted) return { kind: "interrupted" };
   const progress = context.progress();
   const stages = step.stages(progress);
   const ids = stages.map((s) => s.id);
   await context.record({ type: "step-started", ...point, stages: ids });
-  const result = await step.run(progress, point, stages);
+  const result = await step.run(progress, point, stages, signal);
+  if (signal.aborted) {
+    // Its failures are the interruption's, not the release's: only what it observed counts.
+    await recordResult(context, point, { ...result, failures: [] });
+    return { kind: "interrupted" };
+  }
   await recordResult(context, point, result);
   if (result.failure)
-    return stopLine(context, lineStopFor(result.failure, point, step.scope, step.at));
+    return { kind: "stop", stop: lineStopFor(result.failure, point, step.scope, step.at) };
   await context.record({ type: "step-completed", ...point, stages: ids });
-  return undefined;
+  return { kind: "done" };
 }
 
 /** A step's effects in the journal, in order: outputs observed, gates evaluated, stages failed. */

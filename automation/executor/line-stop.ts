@@ -1,7 +1,7 @@
 import type { ExecutionContext } from "./execution-context";
 import { completeRollback } from "./rollback-runner";
 import type { RunOutcome } from "./run-outcome";
-import { type LineStop, stagesToRollBack } from "./stop-the-line";
+import { batchesInFlight, type LineStop, stagesToRollBack } from "./stop-the-line";
 
 /**
  * Stops the line: the one place a failed step, a failed preflight or an operator's abort or
@@ -21,7 +21,8 @@ export async function stopLine(context: ExecutionContext, stop: LineStop): Promi
   }
   const { cause, scope, reason } = stop;
   const progress = context.progress();
-  const stages = stagesToRollBack(progress.plan, progress, scope, stop.at);
+  const inFlight = batchesInFlight(progress.plan, progress);
+  const stages = stagesToRollBack(progress.plan, progress, scope, stop.at, inFlight);
   log.error({ scope, stages }, `stopping the line: ${reason}`);
   await context.record({ type: "rollback-started", cause, scope, stages, reason });
   return completeRollback(context);

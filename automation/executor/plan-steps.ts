@@ -84,6 +84,7 @@ function syncStep(context: ExecutionContext, plan: RolloutPlan, wave: Wave): Gua
     scope: plan.rollbackScope,
     stages: () => [],
     run: async (progress) => {
+      // An untargeted `up` is never interrupted: it runs to the end once started.
       const release = progress.plan.release;
       const failures = await syncStacks(context, wave.syncStacks, () => release);
       const empty = { failures: [], observed: [], evaluations: [] };
@@ -97,8 +98,8 @@ function syncStep(context: ExecutionContext, plan: RolloutPlan, wave: Wave): Gua
 
 /** A step of the plan: its effects on the batch's stages (step-runner.ts). */
 function planStepRun(context: ExecutionContext, spec: StepSpec): StepRun {
-  return async (progress, _point, stages) => {
-    const effects = await runStepEffects(context, progress, stages, spec);
+  return async (progress, _point, stages, signal) => {
+    const effects = await runStepEffects(context, progress, stages, spec, signal);
     return { ...effects, failure: stepFailureOf(spec.id, effects.failures) };
   };
 }

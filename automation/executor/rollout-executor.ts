@@ -1,16 +1,11 @@
 import type { DriverConfig } from "../engine/engine-port";
-import { replay } from "../progress/release-progress";
-import {
-  prestageBatches,
-  productionWaves,
-  type RolloutPlan,
-  stacksOf,
-  stagingWaves,
-  type Wave,
-} from "../plan/plan-types";
+import { replay, stepKey } from "../progress/release-progress";
+import { PRESTAGE_STEP, prestageBatches, type RolloutPlan, stacksOf } from "../plan/plan-types";
 import { activeFreezeWindow, describeFreezeWindow } from "../settings/freeze-windows";
 import { ExecutionContext, type ExecutorDeps } from "./execution-context";
-import { runGuarded } from "./guarded-step";
+import { runGraph } from "./graph-runner";
+import { type GuardedStep, runGuarded, type StepEnd } from "./guarded-step";
+import { stopLine } from "./line-stop";
 import { prestageStep, waveSteps } from "./plan-steps";
 import { preflight } from "./preflight";
 import {
@@ -23,14 +18,16 @@ import { finalizeRelease } from "./release-finalize";
 import { RefusedError } from "./release-refusal";
 import { completeRollback, finishRolledBack } from "./rollback-runner";
 import type { RunOutcome } from "./run-outcome";
-import { passBoundary } from "./step-guards";
+import { type ReleaseNode, releaseGraph } from "./release-graph";
+import { checkBoundary, passBoundary } from "./step-guards";
 
 /**
  * Runs a rollout plan against the engine and the gates, recording every step in the journal
  * before and after it happens. The journal is the only state: `resume` after a crash replays
- * it and continues at the first step not recorded as completed. Steps ask for absolute target
+ * it and continues with every step not recorded as completed. Steps ask for absolute target
  * states (computed from the baselines in the journal), so repeating a step is harmless. Every
- * step goes through one template (guarded-step.ts); this class only orders them.
+ * step goes through one template (guarded-step.ts); the plan's release graph (release-graph.ts)
+ * says which may run side by side; this class runs it, then stops the line or finalizes.
  */
 export class RolloutExecutor {
   private readonly context: ExecutionContext;
@@ -116,45 +113,66 @@ export class RolloutExecutor {
 
     const blocked = await preflight(this.context, progress);
     if (blocked) return blocked;
-    // Wave 0 first: no production Outpost changes (the prestage included) until staging passed.
-    for (const wave of stagingWaves(progress.plan)) {
-      const stopped = await this.runWave(wave);
-      if (stopped) return stopped;
-    }
-    for (const [index, batch] of prestageBatches(progress.plan).entries()) {
-      const stopped = await runGuarded(this.context, prestageStep(this.context, index, batch));
-      if (stopped) return stopped;
-    }
-    for (const wave of productionWaves(progress.plan)) {
-      const stopped = await this.runWave(wave);
-      if (stopped) return stopped;
+    if (progress.deployedAt === undefined) {
+      const steps = guardedSteps(this.context, progress.plan);
+      const ended = await runGraph(releaseGraph(progress.plan), (node, signal) =>
+        this.runNode(node, steps, signal),
+      );
+      if (ended.kind === "stop") return stopLine(this.context, ended.stop);
+      if (ended.kind === "held") return ended.outcome;
+      await this.context.record({ type: "release-deployed" });
     }
     return finalizeRelease(this.context);
   }
 
-  /**
-   * A wave: once, before it starts, the operators' requests, freeze windows and its approval;
-   * then its steps, batch by batch, and `sync-stack`.
-   */
-  private async runWave(wave: Wave): Promise<RunOutcome | undefined> {
-    const progress = this.context.progress();
-    if (progress.completedWaves.has(wave.name)) return undefined;
-    if (!progress.startedWaves.has(wave.name)) {
-      const what = `wave ${wave.name}`;
-      const held = await passBoundary(this.context, {
-        before: what,
-        at: { wave: wave.name, batch: 0 },
-        freeze: { what, paused: (reason) => `${what} (${reason})` },
-        approval: wave.name,
-      });
-      if (held) return held;
-      await this.context.record({ type: "wave-started", wave: wave.name });
+  /** One node of the release graph: a wave's boundary or end, or a step through the template. */
+  private async runNode(
+    node: ReleaseNode,
+    steps: ReadonlyMap<string, GuardedStep>,
+    signal: AbortSignal,
+  ): Promise<StepEnd> {
+    const { work } = node;
+    if (work.kind === "wave-start") return this.startWave(work.wave);
+    if (work.kind === "wave-end") {
+      if (!this.context.progress().completedWaves.has(work.wave))
+        await this.context.record({ type: "wave-completed", wave: work.wave });
+      return { kind: "done" };
     }
-    for (const step of waveSteps(this.context, progress.plan, wave)) {
-      const stopped = await runGuarded(this.context, step);
-      if (stopped) return stopped;
-    }
-    await this.context.record({ type: "wave-completed", wave: wave.name });
-    return undefined;
+    const point =
+      work.kind === "prestage"
+        ? { wave: PRESTAGE_STEP, batch: work.batch, step: PRESTAGE_STEP }
+        : work;
+    const step = steps.get(stepKey(point.wave, point.batch, point.step));
+    if (step === undefined) throw new Error(`release graph names an unknown step ${node.id}`);
+    return runGuarded(this.context, step, signal);
   }
+
+  /** Once, before a wave starts: the operators' requests, freeze windows and its approval. */
+  private async startWave(wave: string): Promise<StepEnd> {
+    const progress = this.context.progress();
+    if (progress.completedWaves.has(wave) || progress.startedWaves.has(wave))
+      return { kind: "done" };
+    const what = `wave ${wave}`;
+    const halt = await checkBoundary(this.context, {
+      before: what,
+      at: { wave, batch: 0 },
+      freeze: { what, paused: (reason) => `${what} (${reason})` },
+      approval: wave,
+    });
+    if (halt)
+      return halt.stop ? { kind: "stop", stop: halt.stop } : { kind: "held", outcome: halt.held };
+    await this.context.record({ type: "wave-started", wave });
+    return { kind: "done" };
+  }
+}
+
+/** Every step of the plan as the template runs it, by its journal key. */
+function guardedSteps(context: ExecutionContext, plan: RolloutPlan): Map<string, GuardedStep> {
+  const steps = [
+    ...prestageBatches(plan).map((batch, index) => prestageStep(context, index, batch)),
+    ...plan.waves.flatMap((wave) => waveSteps(context, plan, wave)),
+  ];
+  return new Map(
+    steps.map((step) => [stepKey(step.point.wave, step.point.batch, step.point.step), step]),
+  );
 }

@@ -25,16 +25,18 @@ export async function syncStacks(
   const results = await Promise.allSettled(
     stacks.map((stack) =>
       withRetries(
-        async () => {
-          const expected = release(stack);
-          // Written again, not assumed: a resumed driver's stack file may be behind.
-          if (expected !== undefined) await engine.writeDriverConfig(stack, { release: expected });
-          await engine.up(stack);
-          const reported = (await engine.outputs(stack)).release;
-          if (expected !== undefined && reported !== expected) {
-            throw new Error(`stack ${stack} reports release ${reported}, expected ${expected}`);
-          }
-        },
+        () =>
+          context.withStack(stack, async () => {
+            const expected = release(stack);
+            // Written again, not assumed: a resumed driver's stack file may be behind.
+            if (expected !== undefined)
+              await engine.writeDriverConfig(stack, { release: expected });
+            await engine.up(stack);
+            const reported = (await engine.outputs(stack)).release;
+            if (expected !== undefined && reported !== expected) {
+              throw new Error(`stack ${stack} reports release ${reported}, expected ${expected}`);
+            }
+          }),
         {
           attempts: options.attempts ?? 1,
           clock,

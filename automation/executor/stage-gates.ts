@@ -17,6 +17,8 @@ export interface StageScope {
   readonly context: ExecutionContext;
   readonly progress: ReleaseProgress;
   readonly outputs: ReadonlyMap<string, StackOutputs>;
+  /** Interrupts the gates (another step stopped the line). */
+  readonly signal?: AbortSignal;
 }
 
 /** The stages that failed, and how their gates ended, in stage order. */
@@ -88,6 +90,7 @@ export function runGates(
       { kind: mode, ms },
       settings.analysis,
       clock,
+      scope.signal,
     );
     if (result.ok) return { gates: result.gates };
     log.warn(
@@ -106,7 +109,7 @@ export function runTests(scope: StageScope, stages: readonly Stage[]): Promise<J
       gates.gatesFor(target),
       target,
       clock,
-      undefined,
+      scope.signal,
       settings.testRun,
     );
     if (result.ok) return { gates: result.gates };
@@ -134,6 +137,7 @@ export async function runCanaries(
       timeoutMs: settings.canaryTimeoutSeconds * 1000,
       clock,
       log: log.child({ stack: stage.stack, outpost: stage.outpost }),
+      signal: scope.signal,
     });
     return reason === undefined ? undefined : { failure: `EKS canary: ${reason}` };
   });

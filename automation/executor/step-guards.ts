@@ -2,7 +2,7 @@ import { activeFreezeWindow, describeFreezeWindow } from "../settings/freeze-win
 import type { ExecutionContext } from "./execution-context";
 import { stopLine } from "./line-stop";
 import type { RunOutcome } from "./run-outcome";
-import type { FailurePoint } from "./stop-the-line";
+import type { FailurePoint, LineStop } from "./stop-the-line";
 
 /** What a step (or a wave, the preflight, the finalize) waits behind before it starts. */
 export interface Boundary {
@@ -21,20 +21,49 @@ export interface Boundary {
 }
 
 /**
- * Passes a step boundary: acts on operators' requests, holds in a freeze window, waits for an
- * approval. Returns how the run ends when it may not go on, undefined when it may.
+ * Why a boundary does not let the run go on: it holds (paused, blocked; the outcome is already
+ * journaled), or the line stops (an operator's abort or rollback), which the caller carries
+ * out once nothing else is in flight.
+ */
+export type Halt =
+  | { readonly held: RunOutcome; readonly stop?: undefined }
+  | { readonly stop: LineStop; readonly held?: undefined };
+
+/**
+ * Checks a step boundary: operators' requests, freeze windows, an approval. Returns why the run
+ * may not go on, undefined when it may. Stops nothing itself (see `passBoundary`).
+ */
+export async function checkBoundary(
+  context: ExecutionContext,
+  boundary: Boundary,
+): Promise<Halt | undefined> {
+  const requested = await actOnRequests(context, boundary.before, boundary.at);
+  if (requested) return requested;
+  if (boundary.freeze) {
+    const frozen = await holdInFreezeWindow(context, boundary.freeze);
+    if (frozen) return { held: frozen };
+  }
+  return boundary.approval === undefined ? undefined : approve(context, boundary.approval);
+}
+
+/**
+ * Passes a boundary where nothing else runs (before the first step, before finalize): a halt
+ * that stops the line stops it here. Returns how the run ends, undefined when it may go on.
  */
 export async function passBoundary(
   context: ExecutionContext,
   boundary: Boundary,
 ): Promise<RunOutcome | undefined> {
-  const requested = await actOnRequests(context, boundary.before, boundary.at);
-  if (requested) return requested;
-  if (boundary.freeze) {
-    const frozen = await holdInFreezeWindow(context, boundary.freeze);
-    if (frozen) return frozen;
-  }
-  return boundary.approval === undefined ? undefined : approve(context, boundary.approval);
+  return endRun(context, await checkBoundary(context, boundary));
+}
+
+/** How the run ends after `halt`: its held outcome, or the line stopped. */
+export async function endRun(
+  context: ExecutionContext,
+  halt: Halt | undefined,
+): Promise<RunOutcome | undefined> {
+  if (halt === undefined) return undefined;
+  return halt.stop ? stopLine(context, halt.stop) : halt.held;
 }
 
 /** Operators' requests (journaled by other processes): rollback, abort, then pause. */
@@ -42,31 +71,35 @@ async function actOnRequests(
   context: ExecutionContext,
   before: string,
   at: FailurePoint | undefined,
-): Promise<RunOutcome | undefined> {
+): Promise<Halt | undefined> {
   const { pending, plan } = await context.refresh();
   if (pending.rollback) {
     const { by, reason } = pending.rollback;
-    return stopLine(context, {
-      kind: "roll-back",
-      cause: "rollback",
-      scope: "release",
-      at,
-      reason: `rollback requested by ${by.user}: ${reason}`,
-    });
+    return {
+      stop: {
+        kind: "roll-back",
+        cause: "rollback",
+        scope: "release",
+        at,
+        reason: `rollback requested by ${by.user}: ${reason}`,
+      },
+    };
   }
   if (pending.abort) {
     const { by, reason } = pending.abort;
-    return stopLine(context, {
-      kind: "roll-back",
-      cause: "abort",
-      scope: plan.rollbackScope,
-      at,
-      reason: `aborted by ${by.user}: ${reason}`,
-    });
+    return {
+      stop: {
+        kind: "roll-back",
+        cause: "abort",
+        scope: plan.rollbackScope,
+        at,
+        reason: `aborted by ${by.user}: ${reason}`,
+      },
+    };
   }
   if (pending.pause) {
     await context.record({ type: "paused", before });
-    return { kind: "paused", reason: `paused by ${pending.pause.user} before ${before}` };
+    return { held: { kind: "paused", reason: `paused by ${pending.pause.user} before ${before}` } };
   }
   return undefined;
 }
@@ -85,7 +118,7 @@ async function holdInFreezeWindow(
 }
 
 /** Approval before a wave: by policy, by a person at the terminal, or by `promote`. */
-async function approve(context: ExecutionContext, wave: string): Promise<RunOutcome | undefined> {
+async function approve(context: ExecutionContext, wave: string): Promise<Halt | undefined> {
   const { settings, prompt, clock, onNotice, actor } = context.deps;
   if (settings.approval === "none") return undefined;
   for (;;) {
@@ -105,9 +138,11 @@ async function approve(context: ExecutionContext, wave: string): Promise<RunOutc
       }
       await context.record({ type: "paused", before: `wave ${wave} (approval declined)` });
       return {
-        kind: "blocked",
-        reason: `approval of wave ${wave} declined`,
-        next: { kind: "resume-or-promote", wave },
+        held: {
+          kind: "blocked",
+          reason: `approval of wave ${wave} declined`,
+          next: { kind: "resume-or-promote", wave },
+        },
       };
     }
     onNotice?.({ kind: "awaiting-approval", wave });

@@ -22,6 +22,7 @@ export async function runStepEffects(
   progress: ReleaseProgress,
   stages: readonly Stage[],
   step: StepSpec,
+  signal?: AbortSignal,
 ): Promise<StepEffects> {
   if (stages.length === 0) return NO_EFFECTS;
   const release = progress.plan.release;
@@ -38,7 +39,7 @@ export async function runStepEffects(
         step.kind === "deploy-idle" || step.kind === "prestage"
           ? { failures: [], evaluations: [] }
           : await runGates(
-              { context, progress, outputs: applied.outputs },
+              { context, progress, outputs: applied.outputs, signal },
               applied.ok,
               "shift",
               "until-healthy",
@@ -55,7 +56,7 @@ export async function runStepEffects(
       const phase: GatePhase = step.kind;
       const mode = step.kind === "verify" ? "until-healthy" : "for-duration";
       const gated = await runGates(
-        { context, progress, outputs: read.outputs },
+        { context, progress, outputs: read.outputs, signal },
         read.ok,
         phase,
         mode,
@@ -70,7 +71,7 @@ export async function runStepEffects(
       // Staging only: the Outpost serves the release on all its traffic; the test gates
       // (integration, security, ECR scan on AWS, load) run once each, one after the other.
       const read = await readOutputs(context, stages);
-      const tested = await runTests({ context, progress, outputs: read.outputs }, read.ok);
+      const tested = await runTests({ context, progress, outputs: read.outputs, signal }, read.ok);
       return {
         failures: [...read.failures, ...tested.failures],
         observed: [],
@@ -87,7 +88,7 @@ export async function runStepEffects(
       const applied = await applyStates(context, progress, withRollout, (baseline) =>
         stateAfterStep(step, baseline, release),
       );
-      const scope = { context, progress, outputs: applied.outputs };
+      const scope = { context, progress, outputs: applied.outputs, signal };
       const failures = await runCanaries(scope, applied.ok);
       return {
         failures: [...read.failures, ...applied.failures, ...failures],
@@ -133,13 +134,14 @@ export async function applyStates(
       }
       const outposts = members.map((s) => s.outpost);
       await withRetries(
-        async () => {
-          await engine.writeDriverConfig(stack, {
-            release: options.release ?? progress.plan.release,
-            deployment,
-          });
-          await engine.up(stack, { outposts });
-        },
+        () =>
+          context.withStack(stack, async () => {
+            await engine.writeDriverConfig(stack, {
+              release: options.release ?? progress.plan.release,
+              deployment,
+            });
+            await engine.up(stack, { outposts });
+          }),
         {
           attempts: options.attempts ?? 1,
           clock,

@@ -1,6 +1,14 @@
 import type { RollbackCause } from "../journal/journal-events";
-import type { ReleaseProgress } from "../progress/release-progress";
-import { allStages, type RollbackScope, type RolloutPlan } from "../plan/plan-types";
+import { type ReleaseProgress, stepKey } from "../progress/release-progress";
+import {
+  allStages,
+  batchesOf,
+  type RollbackScope,
+  type RolloutPlan,
+  syncBatchOf,
+  SYNC_STACK_STEP,
+} from "../plan/plan-types";
+import { batchSteps } from "./stage-view";
 
 export interface FailurePoint {
   readonly wave: string;
@@ -73,23 +81,59 @@ export function stagesToRollBack(
   progress: Pick<ReleaseProgress, "movedStages" | "engagedStages">,
   scope: RollbackScope,
   failure: FailurePoint | undefined,
+  inFlight: readonly FailurePoint[] = [],
 ): string[] {
   const moved = (id: string) => progress.movedStages.has(id);
   const stages = allStages(plan);
-  const inScope = stages.filter((stage) => {
-    if (scope === "release" || failure === undefined) return true;
-    if (scope === "wave")
-      return plan.waves.find((w) => w.name === failure.wave)?.stages.includes(stage) ?? false;
-    return (
-      stage.batch === failure.batch &&
-      plan.waves.find((w) => w.name === failure.wave)?.stages.includes(stage)
-    );
-  });
+  // The scope covers the failing batch and every batch still in flight beside it (waves in a
+  // pipeline): one failure stops the whole line, the other wave's batch included.
+  const points = [failure, ...inFlight];
+  const inScope = stages.filter((stage) =>
+    points.some((point) => {
+      if (scope === "release" || point === undefined) return true;
+      const inWave = plan.waves.find((w) => w.name === point.wave)?.stages.includes(stage);
+      if (scope === "wave") return inWave ?? false;
+      return stage.batch === point.batch && inWave === true;
+    }),
+  );
   const onlyPrestaged = (id: string) => moved(id) && !progress.engagedStages.has(id);
   return stages
     .filter((stage) => inScope.includes(stage) || onlyPrestaged(stage.id))
     .map((stage) => stage.id)
     .filter(moved);
+}
+
+/**
+ * The batches in flight: a step started and the batch not ended (some step of it, or its
+ * wave's `sync-stack`, not completed), in waves that started and have not completed. Pure.
+ */
+export function batchesInFlight(
+  plan: RolloutPlan,
+  progress: Pick<
+    ReleaseProgress,
+    "startedWaves" | "completedWaves" | "startedSteps" | "completedSteps"
+  >,
+): FailurePoint[] {
+  return plan.waves
+    .filter(
+      (wave) => progress.startedWaves.has(wave.name) && !progress.completedWaves.has(wave.name),
+    )
+    .flatMap((wave) => {
+      const steps = batchesOf(wave).map((batch, index) => ({
+        batch: index,
+        ids: batchSteps(plan, batch).map((spec) => spec.id),
+      }));
+      steps.push({ batch: syncBatchOf(wave), ids: [SYNC_STACK_STEP] });
+      return steps
+        .filter(({ batch, ids }) => {
+          const key = (id: string) => stepKey(wave.name, batch, id);
+          return (
+            ids.some((id) => progress.startedSteps.has(key(id))) &&
+            ids.some((id) => !progress.completedSteps.has(key(id)))
+          );
+        })
+        .map(({ batch }) => ({ wave: wave.name, batch }));
+    });
 }
 
 /** What the rollback does to one stack. */

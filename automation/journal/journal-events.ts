@@ -103,6 +103,11 @@ export type JournalEventBody =
     }
   | { readonly type: "rollback-completed" }
   | { readonly type: "rollback-failed"; readonly reason: string }
+  /**
+   * Every wave's last bake passed: the fleet serves the release, and the release is reported
+   * deployed. Finalize (the old colors scale down) follows, off the critical path.
+   */
+  | { readonly type: "release-deployed" }
   | { readonly type: "finalize-started"; readonly notBefore: string }
   | { readonly type: "finalize-completed"; readonly stack: string }
   | {

@@ -2,6 +2,7 @@ import type { FleetStack, Target } from "../fleet/fleet-stack";
 import { type Concurrency, resolveConcurrency } from "./concurrency";
 import {
   type Prestage,
+  type ReleaseSchedule,
   type RollbackScope,
   type RolloutPlan,
   type Stage,
@@ -30,6 +31,8 @@ export interface PlanInput {
   readonly prestage?: boolean;
   /** What every wave deploys (release-artifacts.ts), shown by `plan`. */
   readonly artifacts?: ReleaseArtifacts;
+  /** What may overlap (plan-types.ts); absent: strict sequence. */
+  readonly schedule?: ReleaseSchedule;
 }
 
 /** A staging stack: it goes to wave 0 and is tested there before any production wave. */
@@ -78,6 +81,7 @@ export function buildPlan(input: PlanInput): RolloutPlan {
     waves,
     steps,
     rollbackScope: input.rollbackScope,
+    ...(input.schedule ? { schedule: input.schedule } : {}),
   };
   return input.prestage === true && productionWaves.length > 0
     ? { ...plan, prestage: buildPrestage(productionWaves, input.concurrency) }

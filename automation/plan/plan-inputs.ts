@@ -74,9 +74,14 @@ export function validateRollbackScope(value: unknown, flag = "--rollback-scope")
   throw invalidValue(flag, value, `must be one of ${ROLLBACK_SCOPES.join(", ")}`);
 }
 
-/** `--prestage on|off`: launch every idle color fleet-wide before wave 1, or per stage. */
-export function parsePrestage(value: unknown, flag = "--prestage"): boolean {
+/** A switch flag, `on` or `off` (`--prestage`, `--pipeline-waves`). */
+export function parseOnOff(value: unknown, flag: string): boolean {
   if (value === "on") return true;
   if (value === "off") return false;
   throw invalidValue(flag, value, "must be on or off");
+}
+
+/** `--prestage on|off`: launch every idle color fleet-wide before wave 1, or per stage. */
+export function parsePrestage(value: unknown, flag = "--prestage"): boolean {
+  return parseOnOff(value, flag);
 }

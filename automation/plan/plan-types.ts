@@ -99,7 +99,39 @@ export interface RolloutPlan {
   readonly rollbackScope: RollbackScope;
   /** Present when the idle colors are pre-staged fleet-wide before wave 1 (`prestage: true`). */
   readonly prestage?: Prestage;
+  /**
+   * How much of the release may run at once (release-graph.ts). Absent in plans journaled
+   * before it existed: those run in strict sequence.
+   */
+  readonly schedule?: ReleaseSchedule;
 }
+
+/**
+ * What may overlap. Every overlap keeps "one failure stops the line": a failure anywhere
+ * stops every batch in flight and rolls back by the plan's scope, in-flight batches included.
+ */
+export interface ReleaseSchedule {
+  /**
+   * Waves in a pipeline: once wave N's last batch has flipped, wave N+1's canary verifies and
+   * shifts while wave N's batch still bakes; wave N+1's followers wait for wave N to end. A
+   * batch's soak steps (EKS canary, staging tests, bake) run side by side after its flip.
+   * Off: every step after the one before, the order the journal lists them.
+   */
+  readonly pipelineWaves: boolean;
+  /**
+   * The prestage (idle colors up, no traffic) starts once the staging Outposts have flipped,
+   * beside their test gates, instead of after wave 0 passed. Production hosts then run the
+   * release before staging has passed it (no traffic reaches them; a staging failure scales
+   * them back down).
+   */
+  readonly prestageBesideStagingTests: boolean;
+}
+
+/** The schedule of plans that predate it: strict sequence. */
+export const STRICT_SCHEDULE: ReleaseSchedule = {
+  pipelineWaves: false,
+  prestageBesideStagingTests: false,
+};
 
 /** The stages of each prestage batch, in plan order; none without a prestage. */
 export function prestageBatches(plan: RolloutPlan): Stage[][] {

@@ -121,6 +121,8 @@ export function describeEvent(event: JournalEvent): { summary: string; tone: Ton
       return { summary: "rollback completed", tone: "warn" };
     case "rollback-failed":
       return { summary: `rollback incomplete: ${event.reason}`, tone: "error" };
+    case "release-deployed":
+      return { summary: "release deployed: every wave passed; finalize follows", tone: "ok" };
     case "finalize-started":
       return {
         summary: `finalize: old colors scale down after ${event.notBefore}`,

@@ -48,6 +48,8 @@ export interface ReleaseProgress {
   /** How each staging stage's test gates ended (the `test` step's gate-evaluated events). */
   readonly testResults: ReadonlyMap<string, readonly GateSummary[]>;
   readonly rollback: RollbackProgress | undefined;
+  /** When every wave passed (`release-deployed`): the release's deploy time ends there. */
+  readonly deployedAt: string | undefined;
   readonly finalizeNotBefore: string | undefined;
   readonly finalizedStacks: ReadonlySet<string>;
   readonly finished:
@@ -94,6 +96,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
   const finalizedStacks = new Set<string>();
   let rollback: { -readonly [K in keyof RollbackProgress]: RollbackProgress[K] } | undefined;
   let rollbackDone = new Set<string>();
+  let deployedAt: string | undefined;
   let finalizeNotBefore: string | undefined;
   let finished: ReleaseProgress["finished"];
   let pause: Actor | undefined;
@@ -158,6 +161,9 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
         break;
       case "rollback-failed":
         if (rollback) rollback.failed = event.reason;
+        break;
+      case "release-deployed":
+        deployedAt = event.at;
         break;
       case "finalize-started":
         finalizeNotBefore = event.notBefore;
@@ -224,6 +230,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
     failedStages,
     testResults,
     rollback,
+    deployedAt,
     finalizeNotBefore,
     finalizedStacks,
     finished,

@@ -73,6 +73,8 @@ const settingsSchema = z
       .default({}),
     eksCanary: z.boolean().default(true),
     prestage: z.boolean({ message: "must be true or false" }).default(true),
+    pipelineWaves: z.boolean({ message: "must be true or false" }).default(true),
+    prestageBesideStagingTests: z.boolean({ message: "must be true or false" }).default(false),
     rollbackScope: z
       .enum(ROLLBACK_SCOPES as [RollbackScope, ...RollbackScope[]], {
         message: `must be one of ${ROLLBACK_SCOPES.join(", ")}`,
@@ -101,6 +103,10 @@ export interface DriverSettings {
   readonly eksCanary: boolean;
   /** Launch every Outpost's idle color fleet-wide before wave 1 (the `prestage` step). */
   readonly prestage: boolean;
+  /** Waves in a pipeline and soak steps side by side (plan-types.ts, `ReleaseSchedule`). */
+  readonly pipelineWaves: boolean;
+  /** The prestage starts beside the staging test gates instead of after wave 0 passed. */
+  readonly prestageBesideStagingTests: boolean;
   readonly rollbackScope: RollbackScope;
   readonly approval: "none" | "each-wave";
   readonly freezeWindows: readonly FreezeWindow[];

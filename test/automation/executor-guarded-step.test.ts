@@ -45,8 +45,8 @@ describe("executor: the guarded-step template", () => {
       calls.push({ point: at, stages });
       return Promise.resolve({ failures: [], observed: [], evaluations: [] });
     });
-    expect(await runGuarded(context, step)).to.equal(undefined);
-    expect(await runGuarded(context, step)).to.equal(undefined);
+    expect(await runGuarded(context, step)).to.deep.equal({ kind: "done" });
+    expect(await runGuarded(context, step)).to.deep.equal({ kind: "done" });
     expect(calls).to.have.length(1);
     expect(calls[0].point).to.deep.equal(point);
     expect(calls[0].stages.map((s) => s.id)).to.deep.equal(["us/us-op1"]);
@@ -67,13 +67,13 @@ describe("executor: the guarded-step template", () => {
       }),
     );
     expect(outcome).to.deep.equal({
-      kind: "paused",
-      reason: "paused by bob before deploy-idle of us batch 0",
+      kind: "held",
+      outcome: { kind: "paused", reason: "paused by bob before deploy-idle of us batch 0" },
     });
     expect(ran).to.equal(false);
   });
 
-  it("a failure stops the line in one place: a repair first, else a rollback by scope", async () => {
+  it("a failure asks for the line to stop: a repair first, else a rollback by scope", async () => {
     const { h, context } = await started();
     const outcome = await runGuarded(
       context,
@@ -87,15 +87,17 @@ describe("executor: the guarded-step template", () => {
       ),
     );
     expect(outcome).to.deep.equal({
-      kind: "needs-repair",
-      reason: "us/us-op1 failed at deploy-idle: us: pending",
-      next: { kind: "repair-then-resume", stacks: ["us"] },
+      kind: "stop",
+      stop: {
+        kind: "repair",
+        reason: "us/us-op1 failed at deploy-idle: us: pending",
+        stacks: ["us"],
+        before: "deploy-idle of us batch 0 (pending operations on us)",
+      },
     });
+    // The template journals what happened; the caller stops the line once nothing else runs.
     const events = (await h.events()).slice(2);
-    expect(events.map((e) => e.type)).to.deep.equal(["step-started", "stage-failed", "paused"]);
-    expect(events[2]).to.include({
-      before: "deploy-idle of us batch 0 (pending operations on us)",
-    });
+    expect(events.map((e) => e.type)).to.deep.equal(["step-started", "stage-failed"]);
 
     const failure = { reason: "r", repair: [] };
     expect(lineStopFor(failure, point, "stage", { wave: "us", batch: 0 })).to.deep.equal({
@@ -105,5 +107,27 @@ describe("executor: the guarded-step template", () => {
       at: { wave: "us", batch: 0 },
       reason: "r",
     });
+  });
+
+  it("an interrupted step records what it observed, neither its failures nor its completion", async () => {
+    const { h, context } = await started();
+    const controller = new AbortController();
+    const outcome = await runGuarded(
+      context,
+      stepOf((_progress, _at, stages, signal) => {
+        controller.abort(new Error("line stopped elsewhere"));
+        expect(signal.aborted).to.equal(true);
+        return Promise.resolve({
+          failures: [{ stage: stages[0], reason: "bake gates: aborted" }],
+          observed: [],
+          evaluations: [],
+          failure: { reason: "us/us-op1 failed at bake: aborted", repair: [] },
+        });
+      }),
+      controller.signal,
+    );
+    expect(outcome).to.deep.equal({ kind: "interrupted" });
+    const events = (await h.events()).slice(2);
+    expect(events.map((e) => e.type)).to.deep.equal(["step-started"]);
   });
 });

@@ -1,0 +1,216 @@
+import {
+  batchesOf,
+  PRESTAGE_STEP,
+  prestageBatches,
+  productionWaves,
+  type RolloutPlan,
+  STRICT_SCHEDULE,
+  type StepKind,
+  SYNC_STACK_STEP,
+  stagingWaves,
+  syncBatchOf,
+  type Wave,
+} from "../plan/plan-types";
+import { batchSteps } from "./stage-view";
+
+// The release as a graph: what each piece of work waits for. The executor runs every node
+// whose predecessors are done, side by side (graph-runner.ts). Pure.
+
+/** One piece of the release, as the journal names it. */
+export type ReleaseWork =
+  /** A wave's boundary: operators' requests, freeze windows, its approval; `wave-started`. */
+  | { readonly kind: "wave-start"; readonly wave: string }
+  /** A step of a batch (or the wave's `sync-stack`, batch = the one after the last). */
+  | { readonly kind: "step"; readonly wave: string; readonly batch: number; readonly step: string }
+  /** Batch `batch` of the fleet-wide prestage. */
+  | { readonly kind: "prestage"; readonly batch: number }
+  /** `wave-completed`. */
+  | { readonly kind: "wave-end"; readonly wave: string };
+
+export interface ReleaseNode {
+  /** Unique in the graph: "start:us", "us/1/bake", "prestage/0", "end:us". */
+  readonly id: string;
+  readonly work: ReleaseWork;
+  /** Ids of the nodes that must be done first. */
+  readonly after: readonly string[];
+}
+
+/**
+ * Steps that soak after the flip: the candidate holds all of the Outpost's traffic and they
+ * watch it (the EKS canary in its own cluster, the staging test gates, the ASG bake). With
+ * waves in a pipeline they run side by side; the batch ends when all of them have passed.
+ */
+const SOAK_STEPS: ReadonlySet<StepKind> = new Set(["canary", "test", "bake"]);
+
+const startId = (wave: string) => `start:${wave}`;
+const endId = (wave: string) => `end:${wave}`;
+const stepId = (wave: string, batch: number, step: string) => `${wave}/${batch}/${step}`;
+const prestageId = (batch: number) => `${PRESTAGE_STEP}/${batch}`;
+
+/**
+ * The graph of `plan` under its schedule (absent: strict). Strict: one chain, in the order the
+ * journal lists the work (wave 0, the prestage, then each wave's batches, steps and sync).
+ * Pipelined:
+ * - inside a batch, the steps up to the flip in order, then its soak steps side by side;
+ * - a batch starts when the one before it in its wave has ended (all its soak steps done);
+ * - a production wave starts once the wave before has flipped its last batch, its own
+ *   Outposts' prestage batches are done and wave 0 has passed: its canary verifies and shifts
+ *   while the wave before still soaks; its followers (batch 1 on) wait for that wave to end;
+ * - the prestage starts after wave 0, or once wave 0 has flipped with
+ *   `prestageBesideStagingTests` (beside the test gates).
+ */
+export function releaseGraph(plan: RolloutPlan): ReleaseNode[] {
+  const schedule = plan.schedule ?? STRICT_SCHEDULE;
+  const waves = [...stagingWaves(plan), ...productionWaves(plan)];
+  const nodes = new Map<string, { work: ReleaseWork; after: string[] }>();
+  const add = (id: string, work: ReleaseWork, after: string[]) => nodes.set(id, { work, after });
+  const wavePieces = new Map(waves.map((wave) => [wave.name, pieces(plan, wave)]));
+  const prestageIds = prestageBatches(plan).map((_, index) => prestageId(index));
+
+  if (!schedule.pipelineWaves) {
+    let previous: string[] = [];
+    const chain = (id: string, work: ReleaseWork) => {
+      add(id, work, previous);
+      previous = [id];
+    };
+    const chainWave = (wave: Wave) => {
+      const { batches, sync } = wavePieces.get(wave.name) as WavePieces;
+      chain(startId(wave.name), { kind: "wave-start", wave: wave.name });
+      for (const batch of batches) for (const step of batch.steps) chain(step.id, step.work);
+      chain(sync.id, sync.work);
+      chain(endId(wave.name), { kind: "wave-end", wave: wave.name });
+    };
+    stagingWaves(plan).forEach(chainWave);
+    prestageIds.forEach((id, batch) => chain(id, { kind: "prestage", batch }));
+    productionWaves(plan).forEach(chainWave);
+    return [...nodes].map(([id, node]) => ({ id, ...node }));
+  }
+
+  const staging = stagingWaves(plan);
+  const stagingEnds = staging.map((wave) => endId(wave.name));
+  const stagingFlips = staging.map((wave) => (wavePieces.get(wave.name) as WavePieces).lastFlip);
+  for (const wave of staging) addWave(add, wave.name, wavePieces.get(wave.name) as WavePieces, []);
+
+  // The prestage, batch after batch.
+  const prestageAfter = schedule.prestageBesideStagingTests ? stagingFlips : stagingEnds;
+  prestageIds.forEach((id, batch) =>
+    add(
+      id,
+      { kind: "prestage", batch },
+      batch === 0 ? [...prestageAfter] : [prestageIds[batch - 1]],
+    ),
+  );
+  const prestagedBy = prestageOwners(plan);
+
+  let before: { wave: string; pieces: WavePieces } | undefined;
+  for (const wave of productionWaves(plan)) {
+    const own = wavePieces.get(wave.name) as WavePieces;
+    const waits = [
+      ...stagingEnds,
+      ...[...(prestagedBy.get(wave.name) ?? [])].map(prestageId),
+      ...(before ? [before.pieces.lastFlip, startId(before.wave)] : []),
+    ];
+    addWave(add, wave.name, own, waits, before ? endId(before.wave) : undefined);
+    before = { wave: wave.name, pieces: own };
+  }
+  return [...nodes].map(([id, node]) => ({ id, ...node }));
+}
+
+interface PlannedStep {
+  readonly id: string;
+  readonly kind: StepKind | "sync";
+  readonly work: ReleaseWork;
+}
+
+interface WavePieces {
+  readonly batches: readonly { readonly steps: readonly PlannedStep[] }[];
+  readonly sync: PlannedStep;
+  /** The flip of the wave's last batch (its last step before soaking, when it has no flip). */
+  readonly lastFlip: string;
+}
+
+function pieces(plan: RolloutPlan, wave: Wave): WavePieces {
+  const batches = batchesOf(wave).map((batch, index) => ({
+    steps: batchSteps(plan, batch).map(
+      (spec): PlannedStep => ({
+        id: stepId(wave.name, index, spec.id),
+        kind: spec.kind,
+        work: { kind: "step", wave: wave.name, batch: index, step: spec.id },
+      }),
+    ),
+  }));
+  const syncBatch = syncBatchOf(wave);
+  const sync: PlannedStep = {
+    id: stepId(wave.name, syncBatch, SYNC_STACK_STEP),
+    kind: "sync",
+    work: { kind: "step", wave: wave.name, batch: syncBatch, step: SYNC_STACK_STEP },
+  };
+  const last = batches.at(-1)?.steps ?? [];
+  const beforeSoak = last.filter((step) => !SOAK_STEPS.has(step.kind as StepKind));
+  return { batches, sync, lastFlip: (beforeSoak.at(-1) ?? last.at(-1) ?? sync).id };
+}
+
+/**
+ * A wave's nodes under the pipeline: the start after `waits`; in each batch the steps up to the
+ * flip in order, then the soak steps side by side; each batch after the one before; then its
+ * sync and its end. `previousEnd`: the wave before, which its followers (batch 1 on) and its own
+ * end wait for, so at most one wave soaks beside another's canary.
+ */
+function addWave(
+  add: (id: string, work: ReleaseWork, after: string[]) => void,
+  wave: string,
+  { batches, sync }: WavePieces,
+  waits: string[],
+  previousEnd?: string,
+): void {
+  add(startId(wave), { kind: "wave-start", wave }, waits);
+  let ends: string[] = [startId(wave)];
+  batches.forEach((batch, index) => {
+    let last = index === 1 && previousEnd !== undefined ? [...ends, previousEnd] : ends;
+    const soaks: string[] = [];
+    for (const step of batch.steps) {
+      if (SOAK_STEPS.has(step.kind as StepKind)) {
+        add(step.id, step.work, last);
+        soaks.push(step.id);
+      } else {
+        add(step.id, step.work, [...last, ...soaks]);
+        last = [step.id];
+      }
+    }
+    ends = soaks.length > 0 ? soaks : last;
+  });
+  const syncAfter =
+    batches.length === 1 && previousEnd !== undefined ? [...ends, previousEnd] : ends;
+  add(sync.id, sync.work, syncAfter);
+  add(endId(wave), { kind: "wave-end", wave }, [sync.id]);
+}
+
+/** Per production wave, the prestage batches that launch its Outposts' idle colors. */
+function prestageOwners(plan: RolloutPlan): Map<string, Set<number>> {
+  const waveOf = new Map(
+    productionWaves(plan).flatMap((wave) => wave.stages.map((stage) => [stage.id, wave.name])),
+  );
+  const owners = new Map<string, Set<number>>();
+  (plan.prestage?.batches ?? []).forEach((ids, batch) => {
+    for (const id of ids) {
+      const wave = waveOf.get(id);
+      if (wave !== undefined) owners.set(wave, (owners.get(wave) ?? new Set()).add(batch));
+    }
+  });
+  return owners;
+}
+
+/** The node ids in an order that respects every edge (for display and checks). */
+export function graphOrder(nodes: readonly ReleaseNode[]): string[] {
+  const done = new Set<string>();
+  const order: string[] = [];
+  while (order.length < nodes.length) {
+    const ready = nodes.filter((n) => !done.has(n.id) && n.after.every((a) => done.has(a)));
+    if (ready.length === 0) throw new Error("release graph has a cycle");
+    for (const node of ready) {
+      done.add(node.id);
+      order.push(node.id);
+    }
+  }
+  return order;
+}
