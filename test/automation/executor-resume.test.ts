@@ -18,12 +18,20 @@ function snapshot(h: Harness) {
   );
 }
 
-const harness = (prestage: boolean) =>
-  makeHarness({ stacks: exampleFleet(2, ["us", "eu"]), eksOutposts: ["us-op1"], prestage });
+const PIPELINED = { pipelineWaves: true, prestageBesideStagingTests: false };
+
+/** `pipelined`: waves in a pipeline, so crashes also land while two waves are in flight. */
+const harness = (prestage: boolean, pipelined = false) =>
+  makeHarness({
+    stacks: exampleFleet(2, ["us", "eu"]),
+    eksOutposts: ["us-op1", "eu-op1"],
+    prestage,
+    ...(pipelined ? { schedule: PIPELINED } : {}),
+  });
 
 /** Runs to the end without crashing; returns the number of journal appends and the result. */
-async function reference(setup: (h: Harness) => void, prestage: boolean) {
-  const h = harness(prestage);
+async function reference(setup: (h: Harness) => void, prestage: boolean, pipelined: boolean) {
+  const h = harness(prestage, pipelined);
   setup(h);
   const outcome = await h.executor().start(h.plan, "deploy");
   return { outcome, appends: (await h.events()).length, snapshot: snapshot(h), h };
@@ -35,8 +43,9 @@ async function crashThenResume(
   setup: (h: Harness) => void,
   tearTail: boolean,
   prestage: boolean,
+  pipelined: boolean,
 ) {
-  const h = harness(prestage);
+  const h = harness(prestage, pipelined);
   setup(h);
   const crashing = new CrashingJournal(h.file, () => h.clock.now(), n);
   let crashed = false;
@@ -74,7 +83,7 @@ async function assertNoStepLostOrRepeated(h: Harness) {
 }
 
 describe("executor: crash between any two steps, then resume", () => {
-  const scenarios: [string, (h: Harness) => void, boolean][] = [
+  const scenarios: [string, (h: Harness) => void, boolean, boolean?][] = [
     ["a successful release", () => undefined, false],
     [
       "a release whose second wave fails its bake and rolls back",
@@ -100,13 +109,26 @@ describe("executor: crash between any two steps, then resume", () => {
         ),
       true,
     ],
+    ["a pipelined release with the prestage", () => undefined, true, true],
+    [
+      "a pipelined release whose second wave's canary fails verify while the first bakes",
+      (h) => h.gates.set("eu/eu-op1", "verify", "fail"),
+      true,
+      true,
+    ],
   ];
-  for (const [name, setup, prestage] of scenarios) {
+  for (const [name, setup, prestage, pipelined = false] of scenarios) {
     it(`${name}: every crash point ends in the same state, no flip twice, no step lost`, async () => {
-      const ref = await reference(setup, prestage);
+      const ref = await reference(setup, prestage, pipelined);
       expect(ref.appends).to.be.greaterThan(prestage ? 10 : 20);
       for (let n = 1; n <= ref.appends; n++) {
-        const { h, outcome } = await crashThenResume(n, setup, n % 2 === 0, prestage);
+        const { h, outcome } = await crashThenResume(
+          n,
+          setup,
+          n % 2 === 0,
+          prestage,
+          pipelined,
+        );
         expect(outcome.kind, `crash at append ${n}`).to.equal(ref.outcome.kind);
         expect(snapshot(h), `crash at append ${n}`).to.deep.equal(ref.snapshot);
         await assertNoStepLostOrRepeated(h);

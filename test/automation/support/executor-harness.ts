@@ -18,9 +18,13 @@ import type { JournalEvent } from "../../../automation/journal/journal-events";
 import { JournalFile } from "../../../automation/journal/journal-file";
 import type { ReleaseJournal } from "../../../automation/journal/release-journal";
 import { buildPlan } from "../../../automation/plan/build-plan";
-import type { RollbackScope, RolloutPlan } from "../../../automation/plan/plan-types";
+import type {
+  ReleaseSchedule,
+  RollbackScope,
+  RolloutPlan,
+} from "../../../automation/plan/plan-types";
 import { DEFAULT_SETTINGS } from "../../../automation/settings/driver-settings";
-import { VirtualClock } from "../../../automation/support/clock";
+import { type Clock, VirtualClock } from "../../../automation/support/clock";
 import { silentLogger } from "../../../automation/support/logger";
 import { FakeArgo } from "./fake-argo";
 import { exampleFleet } from "./fleet-fixture";
@@ -74,7 +78,8 @@ export class CrashingJournal extends JournalFile {
   }
 
   override append(body: Parameters<JournalFile["append"]>[0]): Promise<JournalEvent> {
-    if (++this.appends === this.crashAt) return Promise.reject(new SimulatedCrash(this.crashAt));
+    // From the N-th on: a dead process appends nothing more, whatever else was in flight.
+    if (++this.appends >= this.crashAt) return Promise.reject(new SimulatedCrash(this.crashAt));
     return super.append(body);
   }
 }
@@ -95,10 +100,15 @@ export interface HarnessOptions {
   readonly settings?: Partial<ExecutorDeps["settings"]>;
   /** Pre-stage every idle color before wave 1 (off here, so the older tests keep today's steps). */
   readonly prestage?: boolean;
+  /** What may overlap (absent: strict sequence, as plans journaled before it). */
+  readonly schedule?: ReleaseSchedule;
+  /** The executor's clock instead of the harness's VirtualClock (e.g. bench's EventClock). */
+  readonly clock?: Clock;
 }
 
 export function makeHarness(options: HarnessOptions = {}) {
   const clock = new VirtualClock();
+  const executorClock: Clock = options.clock ?? clock;
   const stacks = options.stacks ?? exampleFleet(2);
   const eksOutposts = options.eksOutposts ?? [];
   const argo = new FakeArgo(
@@ -135,6 +145,7 @@ export function makeHarness(options: HarnessOptions = {}) {
     eksCanary: true,
     rollbackScope: options.scope ?? "wave",
     prestage: options.prestage ?? false,
+    ...(options.schedule ? { schedule: options.schedule } : {}),
   });
   const settings: ExecutorDeps["settings"] = {
     ...DEFAULT_SETTINGS,
@@ -152,13 +163,13 @@ export function makeHarness(options: HarnessOptions = {}) {
     ...options.settings,
   };
   const deps = (
-    journal: ReleaseJournal = new JournalFile(file, () => clock.now()),
+    journal: ReleaseJournal = new JournalFile(file, () => executorClock.now()),
   ): ExecutorDeps => ({
     engine,
     gates,
     rollouts,
     journal,
-    clock,
+    clock: executorClock,
     log: silentLogger(),
     settings,
     actor: { user: "tester", host: "test-host", pid: 4242 },
