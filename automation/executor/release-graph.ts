@@ -4,6 +4,7 @@ import {
   prestageBatches,
   productionWaves,
   type RolloutPlan,
+  SOAK_KINDS,
   STRICT_SCHEDULE,
   type StepKind,
   SYNC_STACK_STEP,
@@ -34,13 +35,6 @@ export interface ReleaseNode {
   /** Ids of the nodes that must be done first. */
   readonly after: readonly string[];
 }
-
-/**
- * Steps that soak after the flip: the candidate holds all of the Outpost's traffic and they
- * watch it (the EKS canary in its own cluster, the staging test gates, the ASG bake). With
- * waves in a pipeline they run side by side; the batch ends when all of them have passed.
- */
-const SOAK_STEPS: ReadonlySet<StepKind> = new Set(["canary", "test", "bake"]);
 
 const startId = (wave: string) => `start:${wave}`;
 const endId = (wave: string) => `end:${wave}`;
@@ -146,7 +140,7 @@ function pieces(plan: RolloutPlan, wave: Wave): WavePieces {
     work: { kind: "step", wave: wave.name, batch: syncBatch, step: SYNC_STACK_STEP },
   };
   const last = batches.at(-1)?.steps ?? [];
-  const beforeSoak = last.filter((step) => !SOAK_STEPS.has(step.kind as StepKind));
+  const beforeSoak = last.filter((step) => !SOAK_KINDS.has(step.kind as StepKind));
   return { batches, sync, lastFlip: (beforeSoak.at(-1) ?? last.at(-1) ?? sync).id };
 }
 
@@ -169,7 +163,7 @@ function addWave(
     let last = index === 1 && previousEnd !== undefined ? [...ends, previousEnd] : ends;
     const soaks: string[] = [];
     for (const step of batch.steps) {
-      if (SOAK_STEPS.has(step.kind as StepKind)) {
+      if (SOAK_KINDS.has(step.kind as StepKind)) {
         add(step.id, step.work, last);
         soaks.push(step.id);
       } else {

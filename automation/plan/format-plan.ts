@@ -3,8 +3,12 @@ import {
   batchLabel,
   PRESTAGE_STEP,
   productionWaves,
+  type ReleaseSchedule,
   type RolloutPlan,
+  STRICT_SCHEDULE,
   stagingWaves,
+  SOAK_KINDS,
+  type StepSpec,
   SYNC_STACK_STEP,
   type Wave,
 } from "./plan-types";
@@ -30,6 +34,8 @@ export interface PlanDocument {
   }[];
   readonly steps: Readonly<Record<string, readonly string[]>>;
   readonly rollbackScope: string;
+  /** What may overlap (release-graph.ts); strict sequence for plans without a schedule. */
+  readonly schedule: ReleaseSchedule;
 }
 
 export function planDocument(plan: RolloutPlan): PlanDocument {
@@ -54,6 +60,7 @@ export function planDocument(plan: RolloutPlan): PlanDocument {
       Object.entries(plan.steps).map(([stack, steps]) => [stack, steps.map((step) => step.id)]),
     ),
     rollbackScope: plan.rollbackScope,
+    schedule: plan.schedule ?? STRICT_SCHEDULE,
   };
 }
 
@@ -69,6 +76,7 @@ export function formatPlan(plan: RolloutPlan): string {
             `AMI ${plan.artifacts.amiName} (its copy in each Region), the same in every wave`,
         ]
       : []),
+    `  schedule: ${scheduleText(plan.schedule ?? STRICT_SCHEDULE)}`,
     `  0. preflight: preview every stack with the policy packs; a mandatory violation stops here`,
   ];
   let number = 1;
@@ -88,8 +96,11 @@ export function formatPlan(plan: RolloutPlan): string {
   const staging = stagingWaves(plan);
   staging.forEach(waveLines);
   if (plan.prestage) {
+    const when = plan.schedule?.prestageBesideStagingTests
+      ? " (starts once wave 0 has flipped, beside its test gates)"
+      : "";
     lines.push(
-      `  ${number++}. ${PRESTAGE_STEP}: launch and warm every ${staging.length > 0 ? "production " : ""}` +
+      `  ${number++}. ${PRESTAGE_STEP}${when}: launch and warm every ${staging.length > 0 ? "production " : ""}` +
         `Outpost's idle color on ${plan.release}, no traffic (concurrency ${plan.prestage.concurrency}; the idle colors ` +
         `stay warm until finalize)`,
     );
@@ -98,10 +109,32 @@ export function formatPlan(plan: RolloutPlan): string {
     });
   }
   productionWaves(plan).forEach(waveLines);
-  lines.push(`  ${number}. finalize: scale the old color down on every Outpost`);
+  lines.push(
+    `  ${number}. finalize: scale the old color down on every Outpost (after the release is reported deployed)`,
+  );
   lines.push("  steps per stage:");
+  const soaks = plan.schedule?.pipelineWaves === true;
   for (const [stack, steps] of Object.entries(plan.steps)) {
-    lines.push(`     ${stack}: ${steps.map((step) => step.id).join(" > ")}`);
+    lines.push(`     ${stack}: ${stepsText(steps, soaks)}`);
   }
   return lines.join("\n");
+}
+
+/** What overlaps under `schedule`, in a line. */
+function scheduleText(schedule: ReleaseSchedule): string {
+  if (!schedule.pipelineWaves)
+    return "strict sequence (--pipeline-waves off): every step after the one before";
+  return (
+    "waves in a pipeline: each wave's canary starts once the wave before has flipped its last " +
+    "batch, beside its bake; its followers wait for that wave to end; a batch's soak steps " +
+    "(in parentheses) run side by side"
+  );
+}
+
+/** `verify > flip > (canary | bake)`: the soak steps side by side when they overlap. */
+function stepsText(steps: readonly StepSpec[], soaksTogether: boolean): string {
+  const soak = steps.filter((step) => SOAK_KINDS.has(step.kind));
+  if (!soaksTogether || soak.length < 2) return steps.map((step) => step.id).join(" > ");
+  const before = steps.filter((step) => !SOAK_KINDS.has(step.kind)).map((step) => step.id);
+  return [...before, `(${soak.map((step) => step.id).join(" | ")})`].join(" > ");
 }

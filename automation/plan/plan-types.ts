@@ -127,6 +127,13 @@ export interface ReleaseSchedule {
   readonly prestageBesideStagingTests: boolean;
 }
 
+/**
+ * Steps that soak after the flip: the candidate holds all of the Outpost's traffic and they
+ * watch it (the EKS canary in its own cluster, the staging test gates, the ASG bake). With
+ * waves in a pipeline they run side by side; the batch ends when all of them have passed.
+ */
+export const SOAK_KINDS: ReadonlySet<StepKind> = new Set(["canary", "test", "bake"]);
+
 /** The schedule of plans that predate it: strict sequence. */
 export const STRICT_SCHEDULE: ReleaseSchedule = {
   pipelineWaves: false,

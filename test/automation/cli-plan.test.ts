@@ -143,6 +143,11 @@ describe("cli: plan and input errors", () => {
       ["deploy", "--release", "2.1.0", "--prestage", "sometimes", "--dry-run"],
       /--prestage = "sometimes": must be on or off/,
     ],
+    [
+      "a bad --pipeline-waves value",
+      ["plan", "--release", "2.1.0", "--pipeline-waves", "fast"],
+      /--pipeline-waves = "fast": must be on or off/,
+    ],
     ["an unknown command", ["deplyo"], /unknown command "deplyo": must be one of plan, deploy/],
   ];
   for (const [what, argv, message] of cases) {

@@ -172,6 +172,7 @@ describe("plan: the fleet-wide prestage step", () => {
     expect(planDocument(plan).steps.us).to.deep.equal(["verify", "flip", "canary", "bake"]);
     expect(formatPlan(plan).split("\n")).to.deep.equal([
       'Release 2.1.0: 2 wave(s), 4 Outpost(s), rollback scope "wave"',
+      "  schedule: strict sequence (--pipeline-waves off): every step after the one before",
       "  0. preflight: preview every stack with the policy packs; a mandatory violation stops here",
       "  1. prestage: launch and warm every Outpost's idle color on 2.1.0, no traffic (concurrency 2; the idle colors stay warm until finalize)",
       "     batch 0  us/us-op1, us/us-op2",
@@ -184,11 +185,31 @@ describe("plan: the fleet-wide prestage step", () => {
       "     canary   eu/eu-op1",
       "     batch 1  eu/eu-op2",
       "     sync-stack  eu (untargeted up: stack-wide resources follow the release)",
-      "  4. finalize: scale the old color down on every Outpost",
+      "  4. finalize: scale the old color down on every Outpost (after the release is reported deployed)",
       "  steps per stage:",
       "     eu: verify > flip > canary > bake",
       "     us: verify > flip > canary > bake",
     ]);
+  });
+
+  it("shows waves in a pipeline: the schedule, the prestage's start and the soak steps side by side", () => {
+    const schedule = { pipelineWaves: true, prestageBesideStagingTests: true };
+    const plan = buildPlan(
+      input({ stacks: exampleFleet(2, ["us", "eu"]), prestage: true, schedule }),
+    );
+    expect(planDocument(plan).schedule).to.deep.equal(schedule);
+    const lines = formatPlan(plan).split("\n");
+    expect(lines[1]).to.equal(
+      "  schedule: waves in a pipeline: each wave's canary starts once the wave before has flipped its last batch, beside its bake; its followers wait for that wave to end; a batch's soak steps (in parentheses) run side by side",
+    );
+    expect(lines).to.include("     us: verify > flip > (canary | bake)");
+    expect(lines.find((l) => l.includes("prestage"))).to.include(
+      "prestage (starts once wave 0 has flipped, beside its test gates):",
+    );
+    expect(planDocument(buildPlan(input({ stacks: exampleFleet(1) }))).schedule).to.deep.equal({
+      pipelineWaves: false,
+      prestageBesideStagingTests: false,
+    });
   });
 });
 
