@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import type { EnginePort } from "../engine/engine-port";
 import type { GateSuite } from "../gates/gate";
 import type { RolloutController } from "../rollouts/rollout-controller";
@@ -39,9 +40,9 @@ export interface ExecutorDeps {
 export class ExecutionContext {
   private events: JournalEvent[] = [];
   /** The journal's queue: each read or append starts once the one before has settled. */
-  private journalTurn: Promise<unknown> = Promise.resolve();
-  /** Per stack, the tail of the updates queued on it (one config write and `up` at a time). */
-  private readonly stackTurns = new Map<string, Promise<unknown>>();
+  private readonly inTurn: ReturnType<typeof pLimit> = pLimit(1);
+  /** Per stack, its queue of updates (one config write and `up` at a time). */
+  private readonly stackTurns = new Map<string, ReturnType<typeof pLimit>>();
 
   constructor(readonly deps: ExecutorDeps) {}
 
@@ -80,17 +81,8 @@ export class ExecutionContext {
    * canary beside another's sync) must not interleave their write and `up`.
    */
   withStack<T>(stack: string, update: () => Promise<T>): Promise<T> {
-    const run = (this.stackTurns.get(stack) ?? Promise.resolve()).then(update, update);
-    this.stackTurns.set(
-      stack,
-      run.catch(() => undefined),
-    );
-    return run;
-  }
-
-  private inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.journalTurn.then(work, work);
-    this.journalTurn = run.catch(() => undefined);
-    return run;
+    let turn = this.stackTurns.get(stack);
+    if (turn === undefined) this.stackTurns.set(stack, (turn = pLimit(1)));
+    return turn(update);
   }
 }

@@ -2,7 +2,7 @@ import { type ReleaseProgress, stepKey } from "../progress/release-progress";
 import type { RollbackScope, Stage } from "../plan/plan-types";
 import type { ExecutionContext } from "./execution-context";
 import type { NodeEnd } from "./graph-runner";
-import { type Boundary, checkBoundary } from "./step-guards";
+import { type Boundary, checkBoundary, type Halt } from "./step-guards";
 import type { StepEffects } from "./step-effects";
 import { type FailurePoint, lineStopFor, type StepFailure, type StepPoint } from "./stop-the-line";
 
@@ -44,6 +44,11 @@ export interface GuardedStep {
  */
 export type StepEnd = NodeEnd;
 
+/** How a step (or a wave's start) ends when its boundary halts it. */
+export function haltedStep(halt: Halt): StepEnd {
+  return halt.stop ? { kind: "stop", stop: halt.stop } : { kind: "held", outcome: halt.held };
+}
+
 /**
  * The one way every step runs: skipped once the journal has it completed; then its boundary
  * (operators' requests, freeze windows); `step-started`; its run; what the run observed, how
@@ -59,8 +64,7 @@ export async function runGuarded(
   if (context.progress().completedSteps.has(stepKey(point.wave, point.batch, point.step)))
     return { kind: "done" };
   const halt = await checkBoundary(context, { ...step.boundary, at: step.at });
-  if (halt)
-    return halt.stop ? { kind: "stop", stop: halt.stop } : { kind: "held", outcome: halt.held };
+  if (halt) return haltedStep(halt);
   if (signal.aborted) return { kind: "interrupted" };
   const progress = context.progress();
   const stages = step.stages(progress);

@@ -6,7 +6,6 @@ import {
   type RolloutPlan,
   SOAK_KINDS,
   STRICT_SCHEDULE,
-  type StepKind,
   SYNC_STACK_STEP,
   stagingWaves,
   syncBatchOf,
@@ -55,10 +54,9 @@ const prestageId = (batch: number) => `${PRESTAGE_STEP}/${batch}`;
  */
 export function releaseGraph(plan: RolloutPlan): ReleaseNode[] {
   const schedule = plan.schedule ?? STRICT_SCHEDULE;
-  const waves = [...stagingWaves(plan), ...productionWaves(plan)];
   const nodes = new Map<string, { work: ReleaseWork; after: string[] }>();
   const add = (id: string, work: ReleaseWork, after: string[]) => nodes.set(id, { work, after });
-  const wavePieces = new Map(waves.map((wave) => [wave.name, pieces(plan, wave)]));
+  const toList = () => [...nodes].map(([id, node]) => ({ id, ...node }));
   const prestageIds = prestageBatches(plan).map((_, index) => prestageId(index));
 
   if (!schedule.pipelineWaves) {
@@ -68,7 +66,7 @@ export function releaseGraph(plan: RolloutPlan): ReleaseNode[] {
       previous = [id];
     };
     const chainWave = (wave: Wave) => {
-      const { batches, sync } = wavePieces.get(wave.name) as WavePieces;
+      const { batches, sync } = pieces(plan, wave);
       chain(startId(wave.name), { kind: "wave-start", wave: wave.name });
       for (const batch of batches) for (const step of batch.steps) chain(step.id, step.work);
       chain(sync.id, sync.work);
@@ -77,13 +75,13 @@ export function releaseGraph(plan: RolloutPlan): ReleaseNode[] {
     stagingWaves(plan).forEach(chainWave);
     prestageIds.forEach((id, batch) => chain(id, { kind: "prestage", batch }));
     productionWaves(plan).forEach(chainWave);
-    return [...nodes].map(([id, node]) => ({ id, ...node }));
+    return toList();
   }
 
   const staging = stagingWaves(plan);
   const stagingEnds = staging.map((wave) => endId(wave.name));
-  const stagingFlips = staging.map((wave) => (wavePieces.get(wave.name) as WavePieces).lastFlip);
-  for (const wave of staging) addWave(add, wave.name, wavePieces.get(wave.name) as WavePieces, []);
+  const stagingFlips = staging.map((wave) => pieces(plan, wave).lastFlip);
+  for (const wave of staging) addWave(add, wave.name, pieces(plan, wave), []);
 
   // The prestage, batch after batch.
   const prestageAfter = schedule.prestageBesideStagingTests ? stagingFlips : stagingEnds;
@@ -98,7 +96,7 @@ export function releaseGraph(plan: RolloutPlan): ReleaseNode[] {
 
   let before: { wave: string; pieces: WavePieces } | undefined;
   for (const wave of productionWaves(plan)) {
-    const own = wavePieces.get(wave.name) as WavePieces;
+    const own = pieces(plan, wave);
     const waits = [
       ...stagingEnds,
       ...[...(prestagedBy.get(wave.name) ?? [])].map(prestageId),
@@ -107,12 +105,13 @@ export function releaseGraph(plan: RolloutPlan): ReleaseNode[] {
     addWave(add, wave.name, own, waits, before ? endId(before.wave) : undefined);
     before = { wave: wave.name, pieces: own };
   }
-  return [...nodes].map(([id, node]) => ({ id, ...node }));
+  return toList();
 }
 
 interface PlannedStep {
   readonly id: string;
-  readonly kind: StepKind | "sync";
+  /** A soak step (SOAK_KINDS): side by side with the batch's other soak steps. */
+  readonly soak: boolean;
   readonly work: ReleaseWork;
 }
 
@@ -128,7 +127,7 @@ function pieces(plan: RolloutPlan, wave: Wave): WavePieces {
     steps: batchSteps(plan, batch).map(
       (spec): PlannedStep => ({
         id: stepId(wave.name, index, spec.id),
-        kind: spec.kind,
+        soak: SOAK_KINDS.has(spec.kind),
         work: { kind: "step", wave: wave.name, batch: index, step: spec.id },
       }),
     ),
@@ -136,11 +135,11 @@ function pieces(plan: RolloutPlan, wave: Wave): WavePieces {
   const syncBatch = syncBatchOf(wave);
   const sync: PlannedStep = {
     id: stepId(wave.name, syncBatch, SYNC_STACK_STEP),
-    kind: "sync",
+    soak: false,
     work: { kind: "step", wave: wave.name, batch: syncBatch, step: SYNC_STACK_STEP },
   };
   const last = batches.at(-1)?.steps ?? [];
-  const beforeSoak = last.filter((step) => !SOAK_KINDS.has(step.kind as StepKind));
+  const beforeSoak = last.filter((step) => !step.soak);
   return { batches, sync, lastFlip: (beforeSoak.at(-1) ?? last.at(-1) ?? sync).id };
 }
 
@@ -163,7 +162,7 @@ function addWave(
     let last = index === 1 && previousEnd !== undefined ? [...ends, previousEnd] : ends;
     const soaks: string[] = [];
     for (const step of batch.steps) {
-      if (SOAK_KINDS.has(step.kind as StepKind)) {
+      if (step.soak) {
         add(step.id, step.work, last);
         soaks.push(step.id);
       } else {

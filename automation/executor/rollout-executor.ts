@@ -4,7 +4,7 @@ import { PRESTAGE_STEP, prestageBatches, type RolloutPlan, stacksOf } from "../p
 import { activeFreezeWindow, describeFreezeWindow } from "../settings/freeze-windows";
 import { ExecutionContext, type ExecutorDeps } from "./execution-context";
 import { runGraph } from "./graph-runner";
-import { type GuardedStep, runGuarded, type StepEnd } from "./guarded-step";
+import { type GuardedStep, haltedStep, runGuarded, type StepEnd } from "./guarded-step";
 import { stopLine } from "./line-stop";
 import { prestageStep, waveSteps } from "./plan-steps";
 import { preflight } from "./preflight";
@@ -159,8 +159,7 @@ export class RolloutExecutor {
       freeze: { what, paused: (reason) => `${what} (${reason})` },
       approval: wave,
     });
-    if (halt)
-      return halt.stop ? { kind: "stop", stop: halt.stop } : { kind: "held", outcome: halt.held };
+    if (halt) return haltedStep(halt);
     await this.context.record({ type: "wave-started", wave });
     return { kind: "done" };
   }
