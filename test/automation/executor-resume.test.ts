@@ -122,13 +122,7 @@ describe("executor: crash between any two steps, then resume", () => {
       const ref = await reference(setup, prestage, pipelined);
       expect(ref.appends).to.be.greaterThan(prestage ? 10 : 20);
       for (let n = 1; n <= ref.appends; n++) {
-        const { h, outcome } = await crashThenResume(
-          n,
-          setup,
-          n % 2 === 0,
-          prestage,
-          pipelined,
-        );
+        const { h, outcome } = await crashThenResume(n, setup, n % 2 === 0, prestage, pipelined);
         expect(outcome.kind, `crash at append ${n}`).to.equal(ref.outcome.kind);
         expect(snapshot(h), `crash at append ${n}`).to.deep.equal(ref.snapshot);
         await assertNoStepLostOrRepeated(h);
