@@ -132,7 +132,7 @@ export class RolloutExecutor {
     signal: AbortSignal,
   ): Promise<StepEnd> {
     const { work } = node;
-    if (work.kind === "wave-start") return this.startWave(work.wave);
+    if (work.kind === "wave-start") return this.startWave(work.wave, signal);
     if (work.kind === "wave-end") {
       if (!this.context.progress().completedWaves.has(work.wave))
         await this.context.record({ type: "wave-completed", wave: work.wave });
@@ -147,18 +147,28 @@ export class RolloutExecutor {
     return runGuarded(this.context, step, signal);
   }
 
-  /** Once, before a wave starts: the operators' requests, freeze windows and its approval. */
-  private async startWave(wave: string): Promise<StepEnd> {
+  /**
+   * Once, before a wave starts: the operators' requests, freeze windows and its approval. A
+   * wait for approval ends, interrupted, when another step stops the line.
+   */
+  private async startWave(wave: string, signal: AbortSignal): Promise<StepEnd> {
     const progress = this.context.progress();
     if (progress.completedWaves.has(wave) || progress.startedWaves.has(wave))
       return { kind: "done" };
     const what = `wave ${wave}`;
-    const halt = await checkBoundary(this.context, {
+    const boundary = {
       before: what,
       at: { wave, batch: 0 },
-      freeze: { what, paused: (reason) => `${what} (${reason})` },
+      freeze: { what, paused: (reason: string) => `${what} (${reason})` },
       approval: wave,
-    });
+    };
+    let halt;
+    try {
+      halt = await checkBoundary(this.context, boundary, signal);
+    } catch (err) {
+      if (signal.aborted) return { kind: "interrupted" };
+      throw err;
+    }
     if (halt) return haltedStep(halt);
     await this.context.record({ type: "wave-started", wave });
     return { kind: "done" };

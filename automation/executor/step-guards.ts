@@ -36,6 +36,7 @@ export type Halt =
 export async function checkBoundary(
   context: ExecutionContext,
   boundary: Boundary,
+  signal?: AbortSignal,
 ): Promise<Halt | undefined> {
   const requested = await actOnRequests(context, boundary.before, boundary.at);
   if (requested) return requested;
@@ -43,7 +44,7 @@ export async function checkBoundary(
     const frozen = await holdInFreezeWindow(context, boundary.freeze);
     if (frozen) return { held: frozen };
   }
-  return boundary.approval === undefined ? undefined : approve(context, boundary.approval);
+  return boundary.approval === undefined ? undefined : approve(context, boundary.approval, signal);
 }
 
 /**
@@ -54,14 +55,7 @@ export async function passBoundary(
   context: ExecutionContext,
   boundary: Boundary,
 ): Promise<RunOutcome | undefined> {
-  return endRun(context, await checkBoundary(context, boundary));
-}
-
-/** How the run ends after `halt`: its held outcome, or the line stopped. */
-export async function endRun(
-  context: ExecutionContext,
-  halt: Halt | undefined,
-): Promise<RunOutcome | undefined> {
+  const halt = await checkBoundary(context, boundary);
   if (halt === undefined) return undefined;
   return halt.stop ? stopLine(context, halt.stop) : halt.held;
 }
@@ -117,8 +111,16 @@ async function holdInFreezeWindow(
   return { kind: "blocked", reason, next: { kind: "resume-after-freeze", window: frozen.name } };
 }
 
-/** Approval before a wave: by policy, by a person at the terminal, or by `promote`. */
-async function approve(context: ExecutionContext, wave: string): Promise<Halt | undefined> {
+/**
+ * Approval before a wave: by policy, by a person at the terminal, or by `promote`. While it
+ * waits for a `promote`, `signal` ends the wait (rejecting with its reason): another step
+ * stopped the line.
+ */
+async function approve(
+  context: ExecutionContext,
+  wave: string,
+  signal?: AbortSignal,
+): Promise<Halt | undefined> {
   const { settings, prompt, clock, onNotice, actor } = context.deps;
   if (settings.approval === "none") return undefined;
   for (;;) {
@@ -146,7 +148,7 @@ async function approve(context: ExecutionContext, wave: string): Promise<Halt | 
       };
     }
     onNotice?.({ kind: "awaiting-approval", wave });
-    await clock.sleep(settings.analysis.intervalSeconds * 1000);
+    await clock.sleep(settings.analysis.intervalSeconds * 1000, signal);
     const stopped = await actOnRequests(context, `wave ${wave}`, undefined);
     if (stopped) return stopped;
   }

@@ -13,9 +13,10 @@ const STRICT: ReleaseSchedule = { pipelineWaves: false, prestageBesideStagingTes
  * us and eu, two Outposts each (canary and one follower), every Outpost with an EKS Rollout;
  * on the event clock, so side-by-side waits overlap the way real ones do.
  */
-function pipelineHarness(schedule: ReleaseSchedule) {
+function pipelineHarness(schedule: ReleaseSchedule, approval: "none" | "each-wave" = "none") {
   const clock = new EventClock();
   const h = makeHarness({
+    approval,
     stacks: exampleFleet(2, ["us", "eu"]),
     eksOutposts: ["us-op1", "us-op2", "eu-op1", "eu-op2"],
     prestage: true,
@@ -134,5 +135,28 @@ describe("executor: waves in a pipeline", () => {
     expect(
       (await journal.read()).events.some((e) => e.type === "wave-started" && e.wave === "eu"),
     ).to.equal(false);
+  });
+
+  it("a wave waiting for its approval stops waiting when the wave before fails: the line stops, nothing hangs", async () => {
+    const { h, journal } = pipelineHarness(PIPELINED, "each-wave");
+    // us is approved as soon as the release starts; eu's approval never comes, and us's
+    // follower fails its bake while eu's start waits.
+    const append = journal.append.bind(journal);
+    journal.append = async (body) => {
+      const event = await append(body);
+      if (body.type === "release-started")
+        await append({
+          type: "promote-requested",
+          by: { user: "ops", host: "ci", pid: 1 },
+          wave: "us",
+        });
+      return event;
+    };
+    h.gates.set("us/us-op2", "bake", "fail");
+    const outcome = await h.executor(journal).start(h.plan, "deploy");
+    expect(outcome.kind).to.equal("rolled-back");
+    const { events } = await journal.read();
+    expect(events.some((e) => e.type === "wave-started" && e.wave === "eu")).to.equal(false);
+    expect(events.find((e) => e.type === "rollback-started")).to.deep.include({ scope: "wave" });
   });
 });
