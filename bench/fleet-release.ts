@@ -7,12 +7,13 @@
  * Every modelled number names its source in bench/lib/aws-step-times.ts and aws-api-quotas.ts.
  *
  *   npm run bench:fleet-release [-- --json] [--prestage on|off] [--concurrency 50%]
+ *     [--pipeline-waves on|off]
  *     [--rps 100] [--metric-delay-s 120] [--instance-ready-s 220] [--listener-s 5]
  *     [--pod-ready-s 25] [--sizes 12,50,100]
  */
 import yargs from "yargs";
 import { parseConcurrency } from "../automation/plan/concurrency";
-import { parsePrestage } from "../automation/plan/plan-inputs";
+import { parseOnOff, parsePrestage } from "../automation/plan/plan-inputs";
 import { STEP_TIMES, type StepTimes } from "./lib/aws-step-times";
 import { type FleetReleaseResult, runFleetRelease } from "./lib/fleet-release-run";
 
@@ -28,7 +29,6 @@ const KINDS = [
   "staging-tests",
   "bake",
   "sync-stack",
-  "finalize",
   "engine",
 ];
 
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     .option("json", { type: "boolean", default: false, describe: "one JSON document" })
     .option("prestage", { type: "string", describe: "on|off (default: driver.yaml)" })
     .option("concurrency", { type: "string", describe: "4 or 50% (default: driver.yaml)" })
+    .option("pipeline-waves", { type: "string", describe: "on|off (default: driver.yaml)" })
     .option("sizes", { type: "string", default: "12,50,100", describe: "production Outposts" })
     .option("rps", { type: "number", default: STEP_TIMES.requestsPerSecond })
     .option("metric-delay-s", { type: "number", default: STEP_TIMES.metricDelayS })
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
         outposts,
         times,
         ...(args.prestage === undefined ? {} : { prestage: parsePrestage(args.prestage) }),
+        ...(args["pipeline-waves"] === undefined
+          ? {}
+          : { pipelineWaves: parseOnOff(args["pipeline-waves"], "--pipeline-waves") }),
         ...(args.concurrency === undefined
           ? {}
           : { concurrency: parseConcurrency(args.concurrency) }),
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
         runs: runs.map((run) => ({
           outposts: run.outposts,
           totalSeconds: Math.round(run.totalSeconds * 10) / 10,
+          finalizeSeconds: Math.round(run.finalizeSeconds * 10) / 10,
           byStepKind: round(run.byStepKind),
           waves: run.waves.map((w) => ({
             name: w.name,
@@ -118,7 +123,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `fleet release (virtual time, minutes): driver.yaml as shipped${args.prestage ? `, prestage ${args.prestage}` : ""}` +
-      `${args.concurrency ? `, concurrency ${args.concurrency}` : ""}; ${times.requestsPerSecond} req/s per Outpost, ` +
+      `${args.concurrency ? `, concurrency ${args.concurrency}` : ""}` +
+      `${args["pipeline-waves"] ? `, pipeline waves ${args["pipeline-waves"]}` : ""}; ${times.requestsPerSecond} req/s per Outpost, ` +
       `metric delay ${times.metricDelayS} s, instance ready ${times.instanceReadyS} s\n`,
   );
   for (const run of runs) {
@@ -130,7 +136,8 @@ async function main(): Promise<void> {
       .map(([api, u]) => `${api} ${u.calls} calls, waited ${(u.waitedMs / 1000).toFixed(1)} s`)
       .join("; ");
     console.log(
-      `${run.outposts} production Outposts + staging: ${minutes(run.totalSeconds)} min, ${batches} batches, ` +
+      `${run.outposts} production Outposts + staging: deployed in ${minutes(run.totalSeconds)} min ` +
+        `(critical path below; finalize ${minutes(run.finalizeSeconds)} min after), ${batches} batches, ` +
         `${run.plan.prestage?.batches.length ?? 0} prestage batches, both colors warm ${run.twoColorOutpostHours.toFixed(1)} Outpost-h`,
     );
     console.log(table(run));

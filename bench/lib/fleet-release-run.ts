@@ -65,6 +65,7 @@ export interface FleetReleaseOptions {
   /** Overrides of the shipped settings (the bench's flags). */
   readonly prestage?: boolean;
   readonly concurrency?: Concurrency;
+  readonly pipelineWaves?: boolean;
   /** The project the stack files come from (tests point it at a tiny fleet). */
   readonly projectDir?: string;
   readonly productionStacks?: readonly string[];
@@ -74,7 +75,10 @@ export interface FleetReleaseOptions {
 /** Where the time of a release went: per step kind, and per wave and step kind. */
 export interface FleetReleaseResult {
   readonly outposts: number;
+  /** Until `release-deployed`: the release's deploy time. */
   readonly totalSeconds: number;
+  /** After it: the scale-down delay and its `up`, off the critical path. */
+  readonly finalizeSeconds: number;
   readonly byStepKind: Record<string, number>;
   readonly waves: { name: string; seconds: number; byStepKind: Record<string, number> }[];
   readonly apiCalls: Record<ThrottledApi, { calls: number; waitedMs: number }>;
@@ -134,6 +138,7 @@ export async function runFleetRelease(options: FleetReleaseOptions): Promise<Fle
     ...shipped,
     ...(options.prestage === undefined ? {} : { prestage: options.prestage }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.pipelineWaves === undefined ? {} : { pipelineWaves: options.pipelineWaves }),
   };
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-bench-release-"));
   try {
@@ -211,6 +216,10 @@ export async function runFleetRelease(options: FleetReleaseOptions): Promise<Fle
       eksCanary: settings.eksCanary,
       rollbackScope: settings.rollbackScope,
       prestage: settings.prestage,
+      schedule: {
+        pipelineWaves: settings.pipelineWaves,
+        prestageBesideStagingTests: settings.prestageBesideStagingTests,
+      },
     });
     const journal = new MemoryJournal(() => clock.now());
     const awsRegions = Object.fromEntries([...loaded].map(([name, s]) => [name, s.scope.region]));
@@ -251,18 +260,21 @@ export async function runFleetRelease(options: FleetReleaseOptions): Promise<Fle
 const KIND_NAMES: Record<string, string> = { canary: "eks-canary", test: "staging-tests" };
 
 /**
- * The release's time, split without overlap: each step from its step-started to its
- * step-completed, per wave and step kind; before the first step, preflight; after the last,
- * finalize (the scale-down delay and its `up`). The engine's own time inside any of them is
- * taken out into `engine`, so the columns add up to the total.
+ * The release's time along its critical path, split without overlap: walking back from
+ * `release-deployed`, the step that ended last, then the one that ended last before it started,
+ * and so on (steps beside it, such as a bake under a longer EKS canary, cost the release
+ * nothing); before the first, preflight. Each counts per wave and step kind, with the engine's
+ * own time inside taken out into `engine`, so the columns add up to the total. Finalize, after
+ * `release-deployed`, is reported apart.
  */
 export function timeBreakdown(
   plan: RolloutPlan,
   events: readonly JournalEvent[],
   engineBusy: readonly (readonly [number, number])[],
-): Pick<FleetReleaseResult, "totalSeconds" | "byStepKind" | "waves"> {
+): Pick<FleetReleaseResult, "totalSeconds" | "finalizeSeconds" | "byStepKind" | "waves"> {
   const at = (e: JournalEvent) => Date.parse(e.at);
   const start = at(events.find((e) => e.type === "release-started")!);
+  const deployed = at(events.find((e) => e.type === "release-deployed")!);
   const end = at(events.find((e) => e.type === "release-finished")!);
   const kindOf = (step: string) => {
     if (step === "prestage" || step === "sync-stack") return step;
@@ -272,14 +284,14 @@ export function timeBreakdown(
     const kind = spec?.kind ?? step;
     return KIND_NAMES[kind] ?? kind;
   };
-  const segments: { wave: string; kind: string; from: number; to: number }[] = [];
+  const steps: Segment[] = [];
   const open = new Map<string, number>();
   for (const event of events) {
     if (event.type === "step-started")
       open.set(`${event.wave}/${event.batch}/${event.step}`, at(event));
     if (event.type === "step-completed") {
       const key = `${event.wave}/${event.batch}/${event.step}`;
-      segments.push({
+      steps.push({
         wave: event.wave,
         kind: kindOf(event.step),
         from: open.get(key)!,
@@ -287,10 +299,7 @@ export function timeBreakdown(
       });
     }
   }
-  const firstStep = Math.min(...segments.map((s) => s.from));
-  const lastStep = Math.max(...segments.map((s) => s.to));
-  segments.push({ wave: "preflight", kind: "preflight", from: start, to: firstStep });
-  segments.push({ wave: "finalize", kind: "finalize", from: lastStep, to: end });
+  const segments = criticalPath(steps, start, deployed);
   const engineIn = (from: number, to: number) => unionLength(engineBusy, from, to);
   const byStepKind: Record<string, number> = {};
   const waves = new Map<string, Record<string, number>>();
@@ -311,9 +320,10 @@ export function timeBreakdown(
     ...plan.waves.filter((w) => w.staging).map((w) => w.name),
     "prestage",
   ];
-  const names = [...order, ...plan.waves.filter((w) => !w.staging).map((w) => w.name), "finalize"];
+  const names = [...order, ...plan.waves.filter((w) => !w.staging).map((w) => w.name)];
   return {
-    totalSeconds: (end - start) / 1000,
+    totalSeconds: (deployed - start) / 1000,
+    finalizeSeconds: (end - deployed) / 1000,
     byStepKind,
     waves: names
       .filter((name) => waves.has(name))
@@ -326,6 +336,34 @@ export function timeBreakdown(
         };
       }),
   };
+}
+
+interface Segment {
+  readonly wave: string;
+  readonly kind: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The steps the release waited on, from `end` back to `start`: the step that ended last (the
+ * driver's own time after it, its journal appends and boundary checks, counts with it), then
+ * the same before that step started; what is left at the start is preflight.
+ */
+function criticalPath(steps: readonly Segment[], start: number, end: number): Segment[] {
+  const path: Segment[] = [];
+  let cursor = end;
+  for (;;) {
+    const before = steps.filter((s) => s.to <= cursor && s.from < cursor && s.from >= start);
+    if (before.length === 0) break;
+    const last = before.reduce((a, b) =>
+      b.to > a.to || (b.to === a.to && b.from < a.from) ? b : a,
+    );
+    path.push({ ...last, to: cursor });
+    cursor = last.from;
+  }
+  path.push({ wave: "preflight", kind: "preflight", from: start, to: cursor });
+  return path;
 }
 
 /** The length of [from, to) covered by the union of the intervals. */

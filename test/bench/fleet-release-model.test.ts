@@ -151,7 +151,8 @@ describe("bench: the fleet-release model", () => {
     //   eks-canary 690 s: setWeight 10 (a pod, 25 s, and the Ingress weights, 5 s), pause 2m,
     //     analysis (4 measurements 30 s apart: 90 s), setWeight 50 (30 s), pause 5m, analysis
     //     90 s, setWeight 100 (30 s); seen at the driver's poll every 10 s;
-    //   bake 300 s (bakeSeconds); sync-stack 5 s (the stack-wide resources);
+    //   bake 300 s (bakeSeconds), beside the canary when waves are pipelined; sync-stack 5 s
+    //     (the stack-wide resources);
     //   finalize 125 s: scaleDownDelaySeconds 120, then the old color's scale-down, 5 s.
     const times: StepTimes = {
       ...STEP_TIMES,
@@ -161,13 +162,33 @@ describe("bench: the fleet-release model", () => {
       roundTripMs: {},
       appLatencyMs: { p50: 0, p95: 0, p99: 0 },
     };
-    const run = await runFleetRelease({
-      outposts: 1,
-      productionStacks: ["us"],
-      stagingStacks: [],
-      times,
-    });
+    const release = (pipelineWaves?: boolean) =>
+      runFleetRelease({
+        outposts: 1,
+        productionStacks: ["us"],
+        stagingStacks: [],
+        times,
+        ...(pipelineWaves === undefined ? {} : { pipelineWaves }),
+      });
+    // Shipped: waves in a pipeline, so the bake runs beside the longer EKS canary and costs
+    // the release nothing; the deploy ends at release-deployed, finalize follows.
+    const run = await release();
     expect(run.byStepKind).to.deep.equal({
+      preflight: 0,
+      engine: 0,
+      prestage: 222.6,
+      verify: 40,
+      flip: 65,
+      "eks-canary": 690,
+      "sync-stack": 5,
+    });
+    expect(run.totalSeconds).to.equal(1022.6);
+    expect(run.finalizeSeconds).to.equal(125);
+    expect(run.waves.map((w) => w.name)).to.deep.equal(["preflight", "prestage", "us"]);
+    expect(run.waves[2].seconds).to.be.closeTo(40 + 65 + 690 + 5, 1e-9);
+    // --pipeline-waves off: every step after the one before.
+    const strict = await release(false);
+    expect(strict.byStepKind).to.deep.equal({
       preflight: 0,
       engine: 0,
       prestage: 222.6,
@@ -176,10 +197,9 @@ describe("bench: the fleet-release model", () => {
       "eks-canary": 690,
       bake: 300,
       "sync-stack": 5,
-      finalize: 125,
     });
-    expect(run.totalSeconds).to.equal(1447.6);
-    expect(run.waves.map((w) => w.name)).to.deep.equal(["preflight", "prestage", "us", "finalize"]);
-    expect(run.waves[2].seconds).to.be.closeTo(40 + 65 + 690 + 300 + 5, 1e-9);
+    expect(strict.totalSeconds).to.equal(1322.6);
+    expect(strict.finalizeSeconds).to.equal(125);
+    expect(strict.waves[2].seconds).to.be.closeTo(40 + 65 + 690 + 300 + 5, 1e-9);
   });
 });
