@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { RunOutcome } from "./run-outcome";
 import type { LineStop } from "./stop-the-line";
 
@@ -32,6 +33,8 @@ export async function runGraph<N extends GraphNode>(
   run: (node: N, signal: AbortSignal) => Promise<NodeEnd>,
 ): Promise<GraphEnd> {
   const controller = new AbortController();
+  // Every gate in flight listens on it (a whole wave's batch, and the next wave's canary).
+  setMaxListeners(0, controller.signal);
   const done = new Set<string>();
   const started = new Set<string>();
   const inFlight = new Map<string, Promise<void>>();
