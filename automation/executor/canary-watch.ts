@@ -8,9 +8,13 @@ import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 
 /**
- * EKS canary: Argo Rollouts runs the steps; the driver watches the Rollout. At a pause that
- * waits for a person, it runs its own gates and promotes, or aborts when they fail. An abort
- * or a degraded Rollout is a failed gate. Returns a failure reason, or undefined on success.
+ * EKS canary: Argo Rollouts runs the steps (and its background analysis, which aborts the
+ * Rollout on its own); the driver watches the Rollout. Every pause the program emits is
+ * indefinite, its configured duration a floor (infra/aws/rollout-spec.ts): at each, the driver
+ * runs its canary-phase gates until the evidence has passed and the floor has elapsed, then
+ * promotes; it aborts as soon as they fail, or when they have too little evidence after
+ * `analysis.evidence.timeoutSeconds`. An abort or a degraded Rollout is a failed gate. Returns
+ * a failure reason, or undefined on success. `signal` aborts the watch in flight.
  */
 export async function watchCanary(
   target: GateTarget,
@@ -22,11 +26,13 @@ export async function watchCanary(
     readonly clock: Clock;
     readonly log: Logger;
   },
+  signal?: AbortSignal,
 ): Promise<string | undefined> {
   const { rollouts, clock, log } = deps;
   const deadline = clock.now() + deps.timeoutMs;
   let consecutiveErrors = 0;
   for (;;) {
+    signal?.throwIfAborted();
     let status;
     try {
       status = await rollouts.status(
@@ -47,12 +53,18 @@ export async function watchCanary(
     if (status.waitingForPromotion) {
       // Judged through the Rollout's own front door: its Ingress ALB, where Argo shifts traffic.
       const canary = { ...target, phase: "canary" as const };
+      const floorMs = (status.pauseFloorSeconds ?? 0) * 1000;
       const result = await runAnalysis(
         deps.gates.gatesFor(canary),
         canary,
-        { kind: "until-healthy", ms: deps.analysis.verifyTimeoutSeconds * 1000 },
+        {
+          kind: "until-healthy",
+          ms: Math.max(deps.analysis.evidence.timeoutSeconds * 1000, floorMs),
+          floorMs,
+        },
         deps.analysis,
         clock,
+        signal,
       );
       if (!result.ok) {
         await rollouts
@@ -61,8 +73,8 @@ export async function watchCanary(
         return `${result.gate}: ${result.reason}`;
       }
       log.info(
-        { stack: target.stack, outpost: target.outpost },
-        "promoting the Rollout to its next step",
+        { stack: target.stack, outpost: target.outpost, floorSeconds: floorMs / 1000 },
+        "evidence passed and the floor elapsed: promoting the Rollout to its next step",
       );
       await rollouts.promote(target);
     }
@@ -72,6 +84,6 @@ export async function watchCanary(
         .catch((err: unknown) => log.warn({ err: messageOf(err) }, "Rollout abort failed"));
       return `Rollout did not finish within ${Math.round(deps.timeoutMs / 1000)}s (${verdict.detail})`;
     }
-    await clock.sleep(deps.analysis.intervalSeconds * 1000);
+    await clock.sleep(deps.analysis.intervalSeconds * 1000, signal);
   }
 }

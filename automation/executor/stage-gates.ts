@@ -112,14 +112,18 @@ export function runGates(
 }
 
 /** The test gates of each staging stage, each gate once, one after the other. */
-export function runTests(scope: StageScope, stages: readonly Stage[]): Promise<Judged> {
+export function runTests(
+  scope: StageScope,
+  stages: readonly Stage[],
+  signal?: AbortSignal,
+): Promise<Judged> {
   const { settings, gates, clock, log } = scope.context.deps;
   return perStage(scope, stages, "test", "test gates", async (stage, target) => {
     const result = await runTestGates(
       gates.gatesFor(target),
       target,
       clock,
-      undefined,
+      signal,
       settings.testRun,
     );
     if (result.ok) return { gates: result.gates };
@@ -135,19 +139,24 @@ export function runTests(scope: StageScope, stages: readonly Stage[]): Promise<J
 export async function runCanaries(
   scope: StageScope,
   stages: readonly Stage[],
+  signal?: AbortSignal,
 ): Promise<StageFailure[]> {
   const { settings, gates, clock, log, rollouts } = scope.context.deps;
   // The target is the shift's; watchCanary judges the Rollout through its Ingress (phase canary).
   const watched = await perStage(scope, stages, "shift", "EKS canary", async (stage, target) => {
     if (!hasRollout(target)) return undefined; // no EKS on this Outpost: nothing to watch
-    const reason = await watchCanary(target, {
-      rollouts,
-      gates,
-      analysis: settings.analysis,
-      timeoutMs: settings.canaryTimeoutSeconds * 1000,
-      clock,
-      log: log.child({ stack: stage.stack, outpost: stage.outpost }),
-    });
+    const reason = await watchCanary(
+      target,
+      {
+        rollouts,
+        gates,
+        analysis: settings.analysis,
+        timeoutMs: settings.canaryTimeoutSeconds * 1000,
+        clock,
+        log: log.child({ stack: stage.stack, outpost: stage.outpost }),
+      },
+      signal,
+    );
     return reason === undefined ? undefined : { failure: `EKS canary: ${reason}` };
   });
   return watched.failures;

@@ -84,8 +84,10 @@ export function expectedVersions(target: GateTarget): string[] {
  * (errors, and answers slower than `maxP99Ms` as count data): it sends
  * `previewRequestsPerCheck` requests per check, passes once the evidence has shown the
  * candidate within the limits (never below the minimum sample) and fails as soon as it has
- * shown the opposite. In the other phases production traffic mixes both colors; the
- * candidate's own figures come from the candidate-traffic gate.
+ * shown the opposite. During the EKS canary (`canary`) the same test judges the Rollout's
+ * canary on the Ingress, on the answers that report the release (and every failed one), with
+ * `previewRequestsPerCheck` per check. In the other phases production traffic mixes both
+ * colors; the candidate's own figures come from the candidate-traffic gate.
  */
 export class HttpProbeGate implements Gate {
   readonly name = "http-probe";
@@ -129,10 +131,8 @@ export class HttpProbeGate implements Gate {
       reached++;
       if (response.status !== 200) problems.push(`GET ${path} answered ${response.status}`);
     }
-    const count =
-      target.phase === "verify"
-        ? this.settings.previewRequestsPerCheck
-        : this.settings.requestsPerCheck;
+    const judged = target.phase === "verify" || target.phase === "canary";
+    const count = judged ? this.settings.previewRequestsPerCheck : this.settings.requestsPerCheck;
     const limit = pLimit(PROBE_CONCURRENCY);
     const checks = await Promise.all(
       Array.from({ length: count }, () =>
@@ -164,7 +164,12 @@ export class HttpProbeGate implements Gate {
     const key = keyOf(target);
     const sample = [
       ...(this.samples.get(key) ?? []),
-      ...checks.map(({ ok, latencyMs }) => ({ ok, latencyMs })),
+      // Through the Rollout's Ingress both versions answer: the canary's sample is the answers
+      // that report the release, and every failed one (it names no version: counted against
+      // the canary, so the test can only fail too early, never pass a bad canary).
+      ...checks
+        .filter((c) => target.phase !== "canary" || !c.ok || c.version === target.release)
+        .map(({ ok, latencyMs }) => ({ ok, latencyMs })),
     ];
     this.samples.set(key, sample);
     const errors = sample.filter((s) => !s.ok).length;
@@ -180,7 +185,7 @@ export class HttpProbeGate implements Gate {
       threshold: this.settings.maxP99Ms,
       limit: "max",
     };
-    if (target.phase !== "verify") {
+    if (!judged) {
       const summary = `${place}: ${errors}/${sample.length} failed, p99 ${Math.round(p99)}ms`;
       const figures: Figure[] = [
         { name: "requests", value: sample.length, unit: "requests" },

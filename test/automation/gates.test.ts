@@ -198,8 +198,26 @@ describe("gates: HTTP probe", () => {
       }),
     });
     http.version = "2.0.0"; // stable pods still answer during the canary
-    expect((await gate.measure(ready, never)).verdict).to.equal("pass");
+    const stableOnly = await gate.measure(ready, never);
     expect(http.urls.at(-1)).to.equal("https://k8s-ingress.example.com/version");
+    // The stable version's answers are not the canary's evidence: nothing counted yet.
+    expect(stableOnly.verdict).to.equal("pending");
+    expect(stableOnly.detail).to.match(/errors 0\/0 .*; 0 requests, a pass needs at least 595$/);
+    // The canary's own answers are (previewRequestsPerCheck per check, 100 by default).
+    http.version = "2.1.0";
+    const verdicts: string[] = [];
+    for (let i = 0; i < 6; i++) verdicts.push((await gate.measure(ready, never)).verdict);
+    expect(verdicts).to.deep.equal(["pending", "pending", "pending", "pending", "pending", "pass"]);
+    // A canary that fails 30% of its answers fails conclusively, within one check.
+    const bad = new FakeHttp();
+    let n = 0;
+    bad.statusFor = () => (n++ % 10 < 3 ? 500 : 200);
+    const judged = new HttpProbeGate(bad, { ...analysis, maxErrorRate: 0.01 });
+    await judged.begin(ready);
+    expect(await judged.measure(ready, never)).to.deep.include({
+      verdict: "fail",
+      conclusive: true,
+    });
   });
 
   it("reports an unreachable endpoint as an error, and a hanging probe times out", async () => {
