@@ -163,6 +163,13 @@ export interface OutpostOutputs {
   readonly rollout: RolloutOutputs | null;
 }
 
+/**
+ * The annotation on an Outpost's Argo Rollout that holds each indefinite pause's floor in
+ * seconds, by step index, as JSON (`{"1":120,"3":300}`): the driver promotes a pause once the
+ * canary's evidence has passed and its floor has elapsed (docs/stack-contract.md).
+ */
+export const ROLLOUT_PAUSE_FLOORS_ANNOTATION = "outpost-fleet.io/pause-floors";
+
 /** Names of the stack outputs. */
 export const STACK_OUTPUTS = {
   /** Record<outpostName, OutpostOutputs> */

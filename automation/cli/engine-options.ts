@@ -163,7 +163,10 @@ export function realGates(
     ),
     outputsVersion: new OutputsVersionGate(),
     targetHealth: new ElbTargetHealthGate(awsTargetHealthReader(stackCredentials)),
-    alarms: new CloudWatchAlarmGate(awsAlarmStateReader(stackCredentials)),
+    alarms: new CloudWatchAlarmGate(
+      awsAlarmStateReader(stackCredentials),
+      settings.analysis.evidence.floorAlarmPeriods,
+    ),
     rollout: new RolloutPhaseGate(rollouts),
     integration: new IntegrationGate(httpExchange, settings.stagingTests.integration.checks),
     security: new SecurityGate(httpExchange, settings.stagingTests.security),

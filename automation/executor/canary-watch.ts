@@ -8,9 +8,13 @@ import type { Logger } from "../support/logger";
 import { messageOf } from "../support/retry";
 
 /**
- * EKS canary: Argo Rollouts runs the steps; the driver watches the Rollout. At a pause that
- * waits for a person, it runs its own gates and promotes, or aborts when they fail. An abort
- * or a degraded Rollout is a failed gate. Returns a failure reason, or undefined on success.
+ * EKS canary: Argo Rollouts runs the steps (and its background analysis, which aborts the
+ * Rollout on its own); the driver watches the Rollout. Every pause the program emits is
+ * indefinite, its configured duration a floor (infra/aws/rollout-spec.ts): at each, the driver
+ * runs its canary-phase gates until the evidence has passed and the floor has elapsed, then
+ * promotes; it aborts as soon as they fail, or when they have too little evidence after
+ * `analysis.evidence.timeoutSeconds`. An abort or a degraded Rollout is a failed gate. Returns
+ * a failure reason, or undefined on success.
  */
 export async function watchCanary(
   target: GateTarget,
@@ -50,10 +54,15 @@ export async function watchCanary(
     if (status.waitingForPromotion) {
       // Judged through the Rollout's own front door: its Ingress ALB, where Argo shifts traffic.
       const canary = { ...target, phase: "canary" as const };
+      const floorMs = (status.pauseFloorSeconds ?? 0) * 1000;
       const result = await runAnalysis(
         deps.gates.gatesFor(canary),
         canary,
-        { kind: "until-healthy", ms: deps.analysis.verifyTimeoutSeconds * 1000 },
+        {
+          kind: "until-healthy",
+          ms: Math.max(deps.analysis.evidence.timeoutSeconds * 1000, floorMs),
+          floorMs,
+        },
         deps.analysis,
         clock,
         deps.signal,
@@ -65,8 +74,8 @@ export async function watchCanary(
         return `${result.gate}: ${result.reason}`;
       }
       log.info(
-        { stack: target.stack, outpost: target.outpost },
-        "promoting the Rollout to its next step",
+        { stack: target.stack, outpost: target.outpost, floorSeconds: floorMs / 1000 },
+        "evidence passed and the floor elapsed: promoting the Rollout to its next step",
       );
       await rollouts.promote(target);
     }

@@ -5,7 +5,8 @@ import type { TestRunSettings } from "../settings/staging-test-settings";
 /** The part of the driver settings the executor uses. */
 export interface ExecutorSettings {
   readonly analysis: AnalysisSettings;
-  readonly bakeSeconds: number;
+  /** The bake's floor set by hand; absent: floorAlarmPeriods x the Outpost's alarm period. */
+  readonly bakeSeconds?: number;
   readonly scaleDownDelaySeconds: number;
   readonly canaryTimeoutSeconds: number;
   readonly approval: "none" | "each-wave";

@@ -1,5 +1,5 @@
 import type { StackOutputs } from "../engine/engine-port";
-import { runAnalysis } from "../gates/analysis";
+import { type AnalysisMode, runAnalysis } from "../gates/analysis";
 import type { GatePhase, GateTarget } from "../gates/gate";
 import type { GateSummary } from "../gates/gate-summary";
 import { runTestGates } from "../gates/test-gate-run";
@@ -71,7 +71,14 @@ async function perStage(
   };
 }
 
-/** The Argo-style analysis of each stage's gates in `phase`, until healthy or for the bake. */
+/**
+ * The Argo-style analysis of each stage's gates in `phase`. `until-healthy` (verify, each
+ * shift): until every gate is healthy, for at most `verifyTimeoutSeconds` on the preview path
+ * and `evidence.timeoutSeconds` on production traffic. `for-duration` (the bake): until the
+ * candidate's own traffic has passed its evidence and the floor has elapsed (`bakeSeconds` when
+ * set, and the alarms' periods that the alarm gate reports), failing closed after
+ * `evidence.timeoutSeconds`. The scope's signal aborts the gates in flight.
+ */
 export function runGates(
   scope: StageScope,
   stages: readonly Stage[],
@@ -79,15 +86,19 @@ export function runGates(
   mode: "until-healthy" | "for-duration",
 ): Promise<Judged> {
   const { settings, gates, clock, log } = scope.context.deps;
-  const ms =
+  const timeoutMs =
+    (phase === "verify"
+      ? settings.analysis.verifyTimeoutSeconds
+      : settings.analysis.evidence.timeoutSeconds) * 1000;
+  const analysisMode: AnalysisMode =
     mode === "for-duration"
-      ? settings.bakeSeconds * 1000
-      : settings.analysis.verifyTimeoutSeconds * 1000;
+      ? { kind: "until-healthy", ms: timeoutMs, floorMs: (settings.bakeSeconds ?? 0) * 1000 }
+      : { kind: "until-healthy", ms: timeoutMs };
   return perStage(scope, stages, phase, `${phase} gates`, async (stage, target) => {
     const result = await runAnalysis(
       gates.gatesFor(target),
       target,
-      { kind: mode, ms },
+      analysisMode,
       settings.analysis,
       clock,
       scope.signal,

@@ -12,6 +12,9 @@ export type AnalysisResult =
       readonly gates: readonly GateSummary[];
     };
 
+/** For gates started without a signal: one that never aborts. */
+const NEVER = new AbortController().signal;
+
 interface Tally {
   consecutiveSuccesses: number;
   failures: number;
@@ -20,21 +23,34 @@ interface Tally {
 }
 
 /**
+ * How long an analysis runs. `until-healthy` passes once every gate is healthy and at least
+ * `floorMs` (and every floor a gate reports, Measurement.floorMs) has passed, and fails closed
+ * at `ms`; `for-duration` measures for `ms` and passes if nothing broke.
+ */
+export interface AnalysisMode {
+  readonly kind: "until-healthy" | "for-duration";
+  readonly ms: number;
+  readonly floorMs?: number;
+}
+
+/**
  * Runs gates the way an Argo Rollouts AnalysisRun does: measure every interval, fail once a gate
- * has more failures than `failureLimit` or more errors in a row than `consecutiveErrorLimit`.
- * `until-healthy` passes when every gate has `consecutiveSuccesses` passes in a row (or fails at
- * the deadline); `for-duration` keeps measuring for the whole bake and passes if nothing broke.
+ * has more failures than `failureLimit` or more errors in a row than `consecutiveErrorLimit`,
+ * or at once on a conclusive fail (a sequential test's decision). A gate is healthy after
+ * `consecutiveSuccesses` passes in a row, or one conclusive pass. `signal` aborts it between
+ * and during measurements.
  */
 export async function runAnalysis(
   gates: readonly Gate[],
   target: GateTarget,
-  mode: { readonly kind: "until-healthy" | "for-duration"; readonly ms: number },
+  mode: AnalysisMode,
   policy: AnalysisSettings,
   clock: Clock,
   signal?: AbortSignal,
 ): Promise<AnalysisResult> {
   const started = clock.now();
   const tallies = new Map<Gate, Tally>();
+  let floorMs = mode.floorMs ?? 0;
   let measurements = 0;
   const summaries = (failed?: Gate): GateSummary[] =>
     gates.map((gate) => {
@@ -48,7 +64,7 @@ export async function runAnalysis(
     });
   for (const gate of gates) {
     try {
-      await gate.begin?.(target, signal ?? new AbortController().signal);
+      await gate.begin?.(target, signal ?? NEVER);
     } catch (err) {
       const reason = `could not start: ${(err as Error).message ?? String(err)}`;
       return { ok: false, gate: gate.name, reason, gates: summaries(gate) };
@@ -57,7 +73,9 @@ export async function runAnalysis(
   for (;;) {
     signal?.throwIfAborted();
     const results = await Promise.all(
-      gates.map(async (gate) => [gate, await measureOnce(gate, target, policy, clock)] as const),
+      gates.map(
+        async (gate) => [gate, await measureOnce(gate, target, policy, clock, signal)] as const,
+      ),
     );
     measurements++;
     for (const [gate, measurement] of results) {
@@ -69,10 +87,23 @@ export async function runAnalysis(
       };
       tally.last = measurement;
       tally.consecutiveSuccesses =
-        measurement.verdict === "pass" ? tally.consecutiveSuccesses + 1 : 0;
+        measurement.verdict !== "pass"
+          ? 0
+          : measurement.conclusive === true
+            ? Math.max(policy.consecutiveSuccesses, tally.consecutiveSuccesses + 1)
+            : tally.consecutiveSuccesses + 1;
+      floorMs = Math.max(floorMs, measurement.floorMs ?? 0);
       tally.consecutiveErrors = measurement.verdict === "error" ? tally.consecutiveErrors + 1 : 0;
       if (measurement.verdict === "fail") tally.failures++;
       tallies.set(gate, tally);
+      if (measurement.verdict === "fail" && measurement.conclusive === true) {
+        return {
+          ok: false,
+          gate: gate.name,
+          reason: measurement.detail,
+          gates: summaries(gate),
+        };
+      }
       if (tally.failures > policy.failureLimit) {
         return {
           ok: false,
@@ -95,24 +126,31 @@ export async function runAnalysis(
       const healthy = gates.every(
         (g) => (tallies.get(g)?.consecutiveSuccesses ?? 0) >= policy.consecutiveSuccesses,
       );
-      if (healthy) return { ok: true, measurements, gates: summaries() };
+      if (healthy && elapsed >= floorMs) return { ok: true, measurements, gates: summaries() };
       if (elapsed >= mode.ms) {
         const laggard = gates.find(
           (g) => (tallies.get(g)?.consecutiveSuccesses ?? 0) < policy.consecutiveSuccesses,
         );
-        const last = laggard ? tallies.get(laggard)?.last.detail : "";
+        const last = laggard ? tallies.get(laggard)?.last : undefined;
+        const after = `after ${Math.round(mode.ms / 1000)}s`;
         return {
           ok: false,
           gate: laggard?.name ?? "analysis",
-          reason: `not healthy after ${Math.round(mode.ms / 1000)}s: ${last}`,
+          // A gate still waiting for evidence fails closed, saying how much it had.
+          reason:
+            last?.verdict === "pending"
+              ? `too little evidence ${after} (fails closed): ${last.detail}`
+              : `not healthy ${after}: ${last?.detail ?? ""}`,
           gates: summaries(laggard),
         };
       }
     } else if (elapsed >= mode.ms) {
       return { ok: true, measurements, gates: summaries() };
     }
+    // Never sleep past the floor or the deadline by more than the interval.
+    const until = mode.kind === "until-healthy" && elapsed < floorMs ? floorMs : mode.ms;
     await clock.sleep(
-      Math.min(policy.intervalSeconds * 1000, Math.max(1, mode.ms - elapsed)),
+      Math.min(policy.intervalSeconds * 1000, Math.max(1, until - elapsed)),
       signal,
     );
   }
@@ -124,11 +162,13 @@ export function measureOnce(
   target: GateTarget,
   policy: Pick<AnalysisSettings, "probeTimeoutSeconds">,
   clock: Clock,
+  signal?: AbortSignal,
 ): Promise<Measurement> {
   const timeoutMs = policy.probeTimeoutSeconds * 1000;
   return measureWithin(gate, target, clock, {
     timeoutMs,
     timedOut: `timed out after ${timeoutMs}ms`,
+    ...(signal ? { signal } : {}),
   });
 }
 

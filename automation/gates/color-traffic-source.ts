@@ -9,6 +9,14 @@ export interface ColorTraffic {
   /** A response-time figure, when the source has one, and which statistic it is. */
   readonly responseTimeMs?: number;
   readonly responseTimeStat?: "p99" | "average";
+  /** Requests slower than `slowerThanMs` (when asked for it and the source can count them). */
+  readonly slow?: number;
+}
+
+/** What a window's reading should count besides requests and errors. */
+export interface TrafficQuery {
+  /** Count the requests slower than this (a latency limit as count data, latency-counts.ts). */
+  readonly slowerThanMs?: number;
 }
 
 /**
@@ -33,5 +41,6 @@ export interface ColorTrafficSource {
     color: Color,
     mark: TrafficMark,
     signal: AbortSignal,
+    query?: TrafficQuery,
   ): Promise<ColorTraffic>;
 }

@@ -41,6 +41,17 @@ export interface Measurement {
   readonly detail: string;
   /** The figures behind the verdict, for the journal, the live view and notifications. */
   readonly figures?: readonly Figure[];
+  /**
+   * A sequential test's decision (evidence/sequential-evidence.ts), not one sample: a
+   * conclusive fail fails the analysis at once, a conclusive pass stands for the passes in a
+   * row that a sampled gate needs.
+   */
+  readonly conclusive?: boolean;
+  /**
+   * The least time since the analysis began before it may pass, as this gate's own sources
+   * need it (two periods of the Outpost's CloudWatch alarms, so a slow burn can still fire).
+   */
+  readonly floorMs?: number;
 }
 
 export interface Gate {
@@ -62,5 +73,6 @@ export const pass = (detail: string, figures?: readonly Figure[]): Measurement =
   figures ? { verdict: "pass", detail, figures } : { verdict: "pass", detail };
 export const fail = (detail: string, figures?: readonly Figure[]): Measurement =>
   figures ? { verdict: "fail", detail, figures } : { verdict: "fail", detail };
-export const pending = (detail: string): Measurement => ({ verdict: "pending", detail });
+export const pending = (detail: string, figures?: readonly Figure[]): Measurement =>
+  figures ? { verdict: "pending", detail, figures } : { verdict: "pending", detail };
 export const error = (detail: string): Measurement => ({ verdict: "error", detail });

@@ -1,6 +1,8 @@
 import pLimit from "p-limit";
 import type { AnalysisSettings } from "../settings/driver-settings";
-import { judgeErrorRate } from "./error-rate";
+import { analysisEvidence } from "./evidence/analysis-evidence";
+import { fewestRequestsForEvidence } from "./evidence/evidence-settings";
+import { SequentialEvidence } from "./evidence/sequential-evidence";
 import {
   error,
   fail,
@@ -77,14 +79,20 @@ export function expectedVersions(target: GateTarget): string[] {
 /**
  * The external probe: /health and /ready must answer 200 and every /version must report an
  * expected version. On the preview path (`verify`) every answer comes from the candidate, so
- * the probe also judges the candidate's error rate and p99 from its own sample, accumulated
- * over the whole step: it sends `previewRequestsPerCheck` requests per check and passes only
- * once it has seen the minimum sample (error-rate.ts). In the other phases production
- * traffic mixes both colors; the candidate's own figures come from the candidate-traffic gate.
+ * the probe also judges the candidate's error rate and latency from its own sample,
+ * accumulated over the whole step, with the sequential test of evidence/sequential-evidence.ts
+ * (errors, and answers slower than `maxP99Ms` as count data): it sends
+ * `previewRequestsPerCheck` requests per check, passes once the evidence has shown the
+ * candidate within the limits (never below the minimum sample) and fails as soon as it has
+ * shown the opposite. During the EKS canary (`canary`) the same test judges the Rollout's
+ * canary on the Ingress, on the answers that report the release (and every failed one), with
+ * `previewRequestsPerCheck` per check. In the other phases production traffic mixes both
+ * colors; the candidate's own figures come from the candidate-traffic gate.
  */
 export class HttpProbeGate implements Gate {
   readonly name = "http-probe";
   private readonly samples = new Map<string, Sample[]>();
+  private readonly evidence = new Map<string, SequentialEvidence>();
 
   constructor(
     private readonly http: HttpExchange,
@@ -94,6 +102,7 @@ export class HttpProbeGate implements Gate {
 
   begin(target: GateTarget): Promise<void> {
     this.samples.set(keyOf(target), []);
+    this.evidence.delete(keyOf(target));
     return Promise.resolve();
   }
 
@@ -122,10 +131,8 @@ export class HttpProbeGate implements Gate {
       reached++;
       if (response.status !== 200) problems.push(`GET ${path} answered ${response.status}`);
     }
-    const count =
-      target.phase === "verify"
-        ? this.settings.previewRequestsPerCheck
-        : this.settings.requestsPerCheck;
+    const judged = target.phase === "verify" || target.phase === "canary";
+    const count = judged ? this.settings.previewRequestsPerCheck : this.settings.requestsPerCheck;
     const limit = pLimit(PROBE_CONCURRENCY);
     const checks = await Promise.all(
       Array.from({ length: count }, () =>
@@ -157,7 +164,12 @@ export class HttpProbeGate implements Gate {
     const key = keyOf(target);
     const sample = [
       ...(this.samples.get(key) ?? []),
-      ...checks.map(({ ok, latencyMs }) => ({ ok, latencyMs })),
+      // Through the Rollout's Ingress both versions answer: the canary's sample is the answers
+      // that report the release, and every failed one (it names no version: counted against
+      // the canary, so the test can only fail too early, never pass a bad canary).
+      ...checks
+        .filter((c) => target.phase !== "canary" || !c.ok || c.version === target.release)
+        .map(({ ok, latencyMs }) => ({ ok, latencyMs })),
     ];
     this.samples.set(key, sample);
     const errors = sample.filter((s) => !s.ok).length;
@@ -165,38 +177,46 @@ export class HttpProbeGate implements Gate {
       sample.filter((s) => s.ok).map((s) => s.latencyMs),
       99,
     );
-    const judged = judgeErrorRate(
-      errors,
-      sample.length,
-      this.settings.maxErrorRate,
-      this.settings.confidence,
-    );
-    const figures: Figure[] = [
-      { name: "requests", value: sample.length, unit: "requests" },
-      {
-        name: "error rate",
-        value: judged.rate * 100,
-        unit: "%",
-        threshold: this.settings.maxErrorRate * 100,
-        limit: "max",
-      },
-      {
-        name: "p99",
-        value: Math.round(p99),
-        unit: "ms",
-        threshold: this.settings.maxP99Ms,
-        limit: "max",
-      },
-    ];
-    const summary = `${where} ${base}: ${judged.detail}, p99 ${Math.round(p99)}ms`;
-    if (problems.length > 0) return fail(`${problems[0]} (${summary})`, figures);
-    if (target.phase !== "verify") return pass(summary, figures);
-    if (judged.verdict === "fail") return fail(summary, figures);
-    if (judged.verdict === "pending") return pending(summary);
-    if (p99 > this.settings.maxP99Ms) {
-      return fail(`p99 ${Math.round(p99)}ms > ${this.settings.maxP99Ms}ms (${summary})`, figures);
+    const place = `${where} ${base}`;
+    const latencyFigure: Figure = {
+      name: "p99",
+      value: Math.round(p99),
+      unit: "ms",
+      threshold: this.settings.maxP99Ms,
+      limit: "max",
+    };
+    if (!judged) {
+      const summary = `${place}: ${errors}/${sample.length} failed, p99 ${Math.round(p99)}ms`;
+      const figures: Figure[] = [
+        { name: "requests", value: sample.length, unit: "requests" },
+        latencyFigure,
+      ];
+      if (problems.length > 0) return fail(`${problems[0]} (${summary})`, figures);
+      return pass(summary, figures);
     }
-    return pass(summary, figures);
+    const settings = analysisEvidence(this.settings, { latency: true });
+    let evidence = this.evidence.get(key);
+    if (evidence === undefined) {
+      evidence = new SequentialEvidence(settings);
+      this.evidence.set(key, evidence);
+    }
+    const decision = evidence.observe({
+      requests: sample.length,
+      errors,
+      slow: sample.filter((s) => s.ok && s.latencyMs > this.settings.maxP99Ms).length,
+    });
+    const figures: Figure[] = [...decision.figures, latencyFigure];
+    const summary = `${place}: ${decision.detail}`;
+    if (problems.length > 0) return fail(`${problems[0]} (${summary})`, figures);
+    if (decision.verdict === "fail") return { ...fail(summary, figures), conclusive: true };
+    if (decision.verdict === "continue") {
+      const needed = fewestRequestsForEvidence(settings);
+      return pending(
+        `${summary}; ${sample.length} requests, a pass needs at least ${needed}`,
+        figures,
+      );
+    }
+    return { ...pass(summary, figures), conclusive: true };
   }
 
   /**

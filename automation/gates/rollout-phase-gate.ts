@@ -9,13 +9,27 @@ export function judgeRollout(status: RolloutStatus): Measurement {
   return pending(`Rollout ${status.phase}${status.message ? `: ${status.message}` : ""}`);
 }
 
-/** During bake: the Rollout must stay healthy. */
+/**
+ * For the bake: a Rollout still on its canary steps is healthy as long as it has not aborted or
+ * degraded. With waves in a pipeline the bake runs beside the EKS canary step, whose driver
+ * promotes the Rollout's indefinite pauses; waiting here for the Rollout to complete would wait
+ * on that step (which itself holds the batch until the Rollout is done).
+ */
+export function judgeRolloutStaysHealthy(status: RolloutStatus): Measurement {
+  const judged = judgeRollout(status);
+  if (judged.verdict !== "pending") return judged;
+  return pass(
+    `Rollout ${status.phase}, not degraded${status.message ? `: ${status.message}` : ""}`,
+  );
+}
+
+/** During bake: the Rollout must stay healthy (it may still be on its canary steps). */
 export class RolloutPhaseGate implements Gate {
   readonly name = "argo-rollout";
 
   constructor(private readonly controller: RolloutController) {}
 
   async measure(target: GateTarget, signal: AbortSignal): Promise<Measurement> {
-    return judgeRollout(await this.controller.status(target, signal));
+    return judgeRolloutStaysHealthy(await this.controller.status(target, signal));
   }
 }

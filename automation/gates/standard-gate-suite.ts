@@ -46,7 +46,9 @@ export class StandardGateSuite implements GateSuite {
           ...rollout,
         ];
       case "canary":
-        return [this.gates.http, ...rollout];
+        // The Rollout's own state is judged by the watch on every poll (executor/canary-watch.ts);
+        // a Rollout gate here would stay pending at the very pause this evidence is to end.
+        return [this.gates.http];
       case "test": {
         // Load last: it must not share the machine, nor judge a release the others reject.
         const given = (gate: Gate | undefined) => (gate ? [gate] : []);

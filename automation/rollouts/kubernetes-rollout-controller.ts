@@ -1,3 +1,4 @@
+import { ROLLOUT_PAUSE_FLOORS_ANNOTATION } from "../../infra/contract";
 import type { GateTarget } from "../gates/gate";
 import type { RolloutController, RolloutStatus } from "./rollout-controller";
 
@@ -10,6 +11,7 @@ export type KubeconfigSource = (stack: string, outpost: string) => Promise<strin
 
 /** The parts of an argoproj.io/v1alpha1 Rollout the driver reads. */
 export interface RolloutObject {
+  metadata?: { annotations?: Record<string, string> | null };
   spec?: {
     paused?: boolean;
     template?: { spec?: { containers?: { image?: string }[] } };
@@ -48,17 +50,30 @@ export function rolloutStatusOf(rollout: RolloutObject): RolloutStatus {
   const steps = rollout.spec?.strategy?.canary?.steps ?? [];
   const index = rollout.status?.currentStepIndex ?? steps.length;
   const step = steps[index];
-  const pausedAtStep = (rollout.status?.pauseConditions ?? []).some(
-    (c) => c.reason === "CanaryPauseStep",
-  );
+  const pause = (rollout.status?.pauseConditions ?? []).find((c) => c.reason === "CanaryPauseStep");
+  const waitingForPromotion =
+    pause !== undefined && step?.pause !== undefined && step.pause.duration === undefined;
+  const floor = waitingForPromotion ? pauseFloorOf(rollout, index) : undefined;
   return {
     phase: rollout.status?.phase ?? "Progressing",
     aborted: rollout.status?.abort === true,
-    waitingForPromotion:
-      pausedAtStep && step?.pause !== undefined && step.pause.duration === undefined,
+    waitingForPromotion,
     complete: index >= steps.length,
     message: rollout.status?.message ?? "",
+    ...(floor === undefined ? {} : { pauseFloorSeconds: floor }),
   };
+}
+
+/** The floor of the pause at `index` from the Rollout's annotation; undefined without one. */
+function pauseFloorOf(rollout: RolloutObject, index: number): number | undefined {
+  const text = rollout.metadata?.annotations?.[ROLLOUT_PAUSE_FLOORS_ANNOTATION];
+  if (text === undefined) return undefined;
+  try {
+    const floor = (JSON.parse(text) as Record<string, unknown>)[String(index)];
+    return typeof floor === "number" && floor >= 0 ? floor : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function refOf(target: GateTarget): RolloutRef {

@@ -10,6 +10,11 @@ export interface RolloutStatus {
   /** The canary has run all its steps. */
   readonly complete: boolean;
   readonly message: string;
+  /**
+   * At an indefinite pause: its floor (the Rollout's pause-floors annotation, the duration the
+   * config gave the pause), which the driver waits out before it promotes.
+   */
+  readonly pauseFloorSeconds?: number;
 }
 
 /**

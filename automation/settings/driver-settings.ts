@@ -10,6 +10,7 @@ import {
   notificationSettingsSchema,
 } from "../notify/notification-settings";
 import { UserError } from "../support/user-error";
+import { assertGatesCanDecide } from "./evidence-reach";
 import { type FreezeWindow, freezeWindowSchema } from "./freeze-windows";
 import { type StagingTestSettings, stagingTestsSchema } from "./staging-test-settings";
 
@@ -18,6 +19,44 @@ export const DEFAULT_SETTINGS_FILE = path.resolve(__dirname, "..", "driver.yaml"
 
 const seconds = z.number().min(0, "must be 0 or more seconds");
 const trafficSteps = z.array(z.number().int()).min(1);
+
+const levelBetween = z
+  .number()
+  .gt(0.5, "must be above 0.5 and below 1")
+  .lt(1, "must be above 0.5 and below 1");
+
+/**
+ * How much of the candidate's own traffic a gate must see, and for how long at least and at most
+ * (docs/driver.md, "Evidence-based gates"). The limits themselves are `analysis.maxErrorRate`
+ * and `analysis.maxP99Ms`; `analysis.confidence` is 1 - the false-pass rate.
+ */
+export const evidenceSchema = z
+  .object({
+    /** 1 - the false-fail rate: a candidate at the acceptable rates fails at most 1 - power. */
+    power: levelBetween.default(0.95),
+    /** The error rate a candidate should pass at; absent: half of maxErrorRate. */
+    acceptableErrorRate: z.number().gt(0, "must be above 0").lt(1).optional(),
+    /** Where both colors take traffic: the candidate's error rate may be at most r x stable's. */
+    maxRatioToStable: z.number().min(1, "must be 1 or more").default(2),
+    /** A bake's floor in alarm periods (the longest period among the Outpost's alarms). */
+    floorAlarmPeriods: z.number().int().min(0, "must be 0 or more").default(2),
+    /** A shift or bake with too little evidence after this long fails closed. */
+    timeoutSeconds: z.number().positive("must be above 0").default(900),
+    /**
+     * The least request rate one Outpost takes during a release, by target: what the settings
+     * check at load uses to refuse a limit that the traffic can never show in time.
+     */
+    requestsPerSecond: z
+      .object({
+        aws: z.number().positive("must be above 0").default(100),
+        local: z.number().positive("must be above 0").default(100),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type EvidenceGateSettings = z.infer<typeof evidenceSchema>;
 
 /** Thresholds of the analysis that gates run, in the spirit of Argo Rollouts' AnalysisRuns. */
 export const analysisSchema = z
@@ -29,11 +68,7 @@ export const analysisSchema = z
     /** Requests per check on the preview path, where they are all the candidate's. */
     previewRequestsPerCheck: z.number().int().min(1, "must be 1 or more").default(100),
     /** Confidence of the error-rate decisions (automation/gates/error-rate.ts). */
-    confidence: z
-      .number()
-      .gt(0.5, "must be above 0.5 and below 1")
-      .lt(1, "must be above 0.5 and below 1")
-      .default(0.95),
+    confidence: levelBetween.default(0.95),
     maxErrorRate: z.number().min(0).max(1, "must be a fraction from 0 to 1").default(0.01),
     maxP99Ms: z.number().positive("must be above 0").default(500),
     /** Verification passes after this many good measurements in a row. */
@@ -43,6 +78,7 @@ export const analysisSchema = z
     /** ...or more errors (timeouts, unreachable) in a row than this. */
     consecutiveErrorLimit: z.number().int().min(0).default(4),
     verifyTimeoutSeconds: z.number().positive().default(600),
+    evidence: evidenceSchema.default({}),
   })
   .strict();
 
@@ -84,7 +120,8 @@ const settingsSchema = z
       .enum(["none", "each-wave"], { message: "must be none or each-wave" })
       .default("none"),
     freezeWindows: z.array(freezeWindowSchema).default([]),
-    bakeSeconds: seconds.default(300),
+    /** A fixed floor for every bake; absent: `analysis.evidence.floorAlarmPeriods`. */
+    bakeSeconds: seconds.optional(),
     scaleDownDelaySeconds: seconds.default(120),
     canaryTimeoutSeconds: seconds.default(1800),
     analysis: analysisSchema.default({}),
@@ -110,7 +147,8 @@ export interface DriverSettings {
   readonly rollbackScope: RollbackScope;
   readonly approval: "none" | "each-wave";
   readonly freezeWindows: readonly FreezeWindow[];
-  readonly bakeSeconds: number;
+  /** The bake's floor set by hand; absent: floorAlarmPeriods x the Outpost's alarm period. */
+  readonly bakeSeconds?: number;
   readonly scaleDownDelaySeconds: number;
   readonly canaryTimeoutSeconds: number;
   readonly analysis: AnalysisSettings;
@@ -137,6 +175,7 @@ export function parseDriverSettings(raw: unknown, source: string, baseDir: strin
   const data = parsed.data;
   validateTrafficSteps(data.traffic.aws, `${source}: traffic.aws`);
   validateTrafficSteps(data.traffic.local, `${source}: traffic.local`);
+  assertGatesCanDecide(data.analysis, data.traffic, source);
   return {
     ...data,
     concurrency: parseConcurrency(data.concurrency, `${source}: concurrency`),

@@ -196,7 +196,10 @@ export async function runFleetRelease(options: FleetReleaseOptions): Promise<Fle
       ),
       outputsVersion: new OutputsVersionGate(),
       targetHealth: new ElbTargetHealthGate(elb),
-      alarms: new CloudWatchAlarmGate(simulatedAlarms(world, limits, clock)),
+      alarms: new CloudWatchAlarmGate(
+        simulatedAlarms(world, limits, clock),
+        settings.analysis.evidence.floorAlarmPeriods,
+      ),
       rollout: new RolloutPhaseGate(rollouts),
       integration: new IntegrationGate(app.exchange, settings.stagingTests.integration.checks),
       security: new SecurityGate(app.exchange, settings.stagingTests.security),

@@ -10,7 +10,13 @@ import {
   IngressAnnotationInput,
 } from "./ingress-annotations";
 import { CONTROLLER_SERVICE_ACCOUNTS, ControllerRoleArns } from "./controller-roles";
-import { analysisTemplateSpec, rolloutNames, rolloutSpec } from "./rollout-spec";
+import {
+  analysisTemplateSpec,
+  pauseFloors,
+  ROLLOUT_PAUSE_FLOORS_ANNOTATION,
+  rolloutNames,
+  rolloutSpec,
+} from "./rollout-spec";
 import { runtimeConfigMapData, runtimeConfigMapName } from "./runtime-config-map";
 import { AccessLogTarget } from "./traffic-switch";
 
@@ -278,7 +284,15 @@ export class CanaryRollout extends pulumi.ComponentResource {
       {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "Rollout",
-        metadata: { name: names.rollout, namespace, labels: { app: app.name } },
+        metadata: {
+          name: names.rollout,
+          namespace,
+          labels: { app: app.name },
+          // The pauses' floors, for the driver that promotes them on evidence.
+          annotations: {
+            [ROLLOUT_PAUSE_FLOORS_ANNOTATION]: JSON.stringify(pauseFloors(args.steps)),
+          },
+        },
         spec,
       },
       { ...inNamespace, dependsOn: [ns, argo, ingress, template, runtimeSettings, ...services] },

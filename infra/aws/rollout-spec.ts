@@ -1,4 +1,5 @@
 import { CanaryStepConfig } from "../config";
+export { ROLLOUT_PAUSE_FLOORS_ANNOTATION } from "../contract";
 import { OUTPOST_NODE_LABEL } from "./node-bootstrap";
 import {
   RUNTIME_FINGERPRINT_ANNOTATION,
@@ -47,23 +48,48 @@ export function rolloutNames(appName: string): RolloutNames {
   };
 }
 
-/** Argo canary steps from config; `analysis: true` runs the success-rate template inline. */
-export function canarySteps(
-  steps: readonly CanaryStepConfig[],
-  analysisTemplate: string,
-  version: string,
-): Record<string, unknown>[] {
-  return steps.map((step) => {
-    if ("setWeight" in step) return { setWeight: step.setWeight };
-    if ("pause" in step)
-      return { pause: step.pause.duration ? { duration: step.pause.duration } : {} };
-    return {
-      analysis: {
-        templates: [{ templateName: analysisTemplate }],
-        args: [{ name: "version", value: version }],
-      },
-    };
+/** "2m" -> 120 (the config schema allows \d+[smh]). */
+function durationSeconds(text: string): number {
+  const match = /^(\d+)([smh])$/.exec(text);
+  if (match === null) throw new Error(`not a duration: ${text}`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"];
+}
+
+/**
+ * Argo canary steps from config, judged on evidence with the pauses as floors. Every pause
+ * becomes indefinite (`pause: {}`, "If the duration field within the pause struct is omitted,
+ * the rollout will pause indefinitely until resumed": https://argoproj.github.io/argo-rollouts/features/canary/),
+ * so only the driver moves the Rollout on, and only once the canary's evidence has passed and
+ * the configured duration (its floor, in the pause-floors annotation) has elapsed. A timed
+ * pause would not do: it ends at its duration with no evidence at all, and a promote ends it
+ * early whatever its duration. `analysis: true` steps are not run inline (each would add its
+ * whole run, 4 x 30 s, to the canary); the same template runs in the background from the first
+ * step instead (rolloutSpec), where a failure aborts the Rollout at once. Pure.
+ */
+export function canarySteps(steps: readonly CanaryStepConfig[]): Record<string, unknown>[] {
+  return steps.flatMap((step): Record<string, unknown>[] => {
+    if ("setWeight" in step) return [{ setWeight: step.setWeight }];
+    if ("pause" in step) return [{ pause: {} }];
+    return [];
   });
+}
+
+/**
+ * The floor of each indefinite pause, by its index in the emitted steps: the duration the
+ * config gave it (0 without one). The Rollout carries it as ROLLOUT_PAUSE_FLOORS_ANNOTATION,
+ * a JSON object, for the driver (automation/rollouts/). Pure.
+ */
+export function pauseFloors(steps: readonly CanaryStepConfig[]): Record<string, number> {
+  const floors: Record<string, number> = {};
+  let index = 0;
+  for (const step of steps) {
+    if ("setWeight" in step) index++;
+    else if ("pause" in step) {
+      floors[String(index)] = step.pause.duration ? durationSeconds(step.pause.duration) : 0;
+      index++;
+    }
+  }
+  return floors;
 }
 
 /** Pure: the `spec` of an argoproj.io/v1alpha1 Rollout, canary through the ALB ingress. */
@@ -131,16 +157,26 @@ export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
         trafficRouting: {
           alb: { ingress: names.ingress, servicePort: 80, rootService: input.appName },
         },
-        steps: canarySteps(input.steps, names.analysisTemplate, input.version),
+        steps: canarySteps(input.steps),
+        // Background analysis: it runs beside the steps from the first one and "a failed
+        // analysis causes the rollout to abort"; the controller stops it once the Rollout has
+        // run all its steps (https://argoproj.github.io/argo-rollouts/features/analysis/,
+        // "Background Analysis").
+        analysis: {
+          templates: [{ templateName: names.analysisTemplate }],
+          args: [{ name: "version", value: input.version }],
+          startingStep: 1,
+        },
       },
     },
   };
 }
 
 /**
- * Pure: the AnalysisTemplate. A web metric asks the canary Service for /version every 30 s:
- * the canary must answer, and answer with the version being rolled out. Two failures abort
- * the Rollout back to stable; errors (no answer) count the same way.
+ * Pure: the AnalysisTemplate, run in the background of the canary. A web metric asks the
+ * canary Service for /version every 30 s: the canary must answer, and answer with the version
+ * being rolled out. Two failures abort the Rollout back to stable; errors (no answer) count the
+ * same way. No `count`: a background run lasts until the Rollout has run its steps.
  */
 export function analysisTemplateSpec(input: {
   appName: string;
@@ -155,7 +191,6 @@ export function analysisTemplateSpec(input: {
       {
         name: "canary-serves-version",
         interval: "30s",
-        count: 4,
         failureLimit: 1,
         consecutiveErrorLimit: 2,
         successCondition: "result == '{{args.version}}'",

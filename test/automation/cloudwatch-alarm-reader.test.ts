@@ -43,7 +43,10 @@ function pagingClient(
     const shape = (a: (typeof alarms)[number]) => ({ AlarmName: a.name, StateValue: a.state });
     const answer = {
       $metadata: {},
-      MetricAlarms: slice.filter((a) => a.type === "MetricAlarm").map(shape),
+      // A metric alarm has its Period (seconds); a composite alarm none.
+      MetricAlarms: slice
+        .filter((a) => a.type === "MetricAlarm")
+        .map((a) => ({ ...shape(a), Period: 60 })),
       CompositeAlarms: slice.filter((a) => a.type === "CompositeAlarm").map(shape),
       NextToken,
     } as DescribeAlarmsCommandOutput;
@@ -71,6 +74,9 @@ describe("gates: the CloudWatch alarm reader (DescribeAlarms)", () => {
       "dub-health=ALARM",
       "dub-latency=OK",
     ]);
+    // The alarm gate holds a bake for its periods: metric alarms report theirs.
+    expect(states.find((s) => s.name === "dub-5xx")?.periodSeconds).to.equal(60);
+    expect(states.find((s) => s.name === "dub-health")).to.not.have.property("periodSeconds");
     expect(client.sent).to.deep.equal([
       {
         AlarmNames: ["dub-5xx", "dub-latency", "dub-health"],

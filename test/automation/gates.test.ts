@@ -122,7 +122,7 @@ describe("gates: HTTP probe", () => {
 
   it("verify tests the candidate on the preview path, before it takes production traffic", async () => {
     const http = new FakeHttp();
-    const gate = new HttpProbeGate(http, { ...analysis, previewRequestsPerCheck: 30 });
+    const gate = new HttpProbeGate(http, { ...analysis, previewRequestsPerCheck: 600 });
     const verify = target({
       phase: "verify",
       outputs: outputs({ activeColor: "blue", candidateWeight: 0 }),
@@ -132,16 +132,18 @@ describe("gates: HTTP probe", () => {
     expect(
       http.urls.every((url) => url.startsWith("https://nyc-dc1-alb.example.com:8443/")),
     ).to.equal(true);
-    expect(http.urls.filter((url) => url.endsWith("/version"))).to.have.length(30);
-    // 30 clean answers bound the rate under a 10% limit at 95% (it takes 29); not a 1% one.
-    expect(first.verdict).to.equal("pass");
-    const strict = new HttpProbeGate(http, {
-      ...analysis,
-      previewRequestsPerCheck: 30,
-      maxErrorRate: 0.01,
-    });
-    await strict.begin(verify);
-    expect((await strict.measure(verify, never)).verdict).to.equal("pending");
+    expect(http.urls.filter((url) => url.endsWith("/version"))).to.have.length(600);
+    // The latency test (p99: at most 1% slower than 300 ms, acceptable 0.5%) needs 595 clean
+    // answers at α = 5%; the 10% error limit alone would need 56. A pass is conclusive.
+    expect(first).to.deep.include({ verdict: "pass", conclusive: true });
+    const thin = new HttpProbeGate(http, { ...analysis, previewRequestsPerCheck: 30 });
+    await thin.begin(verify);
+    const pendingOne = await thin.measure(verify, never);
+    expect(pendingOne.verdict).to.equal("pending");
+    expect(pendingOne.detail).to.match(/30 requests, a pass needs at least 595$/);
+    // The sample grows over the step: 20 checks of 30 reach it.
+    for (let i = 1; i < 19; i++) await thin.measure(verify, never);
+    expect((await thin.measure(verify, never)).verdict).to.equal("pass");
   });
 
   it("verify fails a candidate that fails 30% of its requests within one check", async () => {
@@ -156,21 +158,23 @@ describe("gates: HTTP probe", () => {
     const verify = target({ phase: "verify", outputs: outputs({ activeColor: "blue" }) });
     await gate.begin(verify);
     const result = await gate.measure(verify, never);
-    expect(result.verdict).to.equal("fail");
-    expect(result.detail).to.match(/^preview .*12\/40 errors \(30\.0%\) > limit 1\.00%/);
+    expect(result).to.deep.include({ verdict: "fail", conclusive: true });
+    expect(result.detail).to.match(/^preview .*: errors 12\/40 \(30\.00%, limit 1\.00%.*: fail/);
     expect(result.figures?.find((f) => f.name === "error rate")).to.deep.include({
       value: 30,
       threshold: 1,
     });
   });
 
-  it("verify holds the candidate's p99 to the limit once the sample is large enough", async () => {
+  it("verify fails a candidate slower than the p99 limit on its slow answers, as counts", async () => {
     const http = new FakeHttp();
     http.latencyMs = 450;
     const gate = new HttpProbeGate(http, { ...analysis, previewRequestsPerCheck: 40 });
     const verify = target({ phase: "verify", outputs: outputs({ activeColor: "blue" }) });
     await gate.begin(verify);
-    expect((await gate.measure(verify, never)).detail).to.match(/^p99 450ms > 300ms/);
+    const result = await gate.measure(verify, never);
+    expect(result).to.deep.include({ verdict: "fail", conclusive: true });
+    expect(result.detail).to.match(/over 300 ms 40\/40 \(100\.00%, p99 limit 1\.00%/);
   });
 
   it("probes the Rollout's Ingress during the EKS canary, pending until it has an address", async () => {
@@ -194,8 +198,26 @@ describe("gates: HTTP probe", () => {
       }),
     });
     http.version = "2.0.0"; // stable pods still answer during the canary
-    expect((await gate.measure(ready, never)).verdict).to.equal("pass");
+    const stableOnly = await gate.measure(ready, never);
     expect(http.urls.at(-1)).to.equal("https://k8s-ingress.example.com/version");
+    // The stable version's answers are not the canary's evidence: nothing counted yet.
+    expect(stableOnly.verdict).to.equal("pending");
+    expect(stableOnly.detail).to.match(/errors 0\/0 .*; 0 requests, a pass needs at least 595$/);
+    // The canary's own answers are (previewRequestsPerCheck per check, 100 by default).
+    http.version = "2.1.0";
+    const verdicts: string[] = [];
+    for (let i = 0; i < 6; i++) verdicts.push((await gate.measure(ready, never)).verdict);
+    expect(verdicts).to.deep.equal(["pending", "pending", "pending", "pending", "pending", "pass"]);
+    // A canary that fails 30% of its answers fails conclusively, within one check.
+    const bad = new FakeHttp();
+    let n = 0;
+    bad.statusFor = () => (n++ % 10 < 3 ? 500 : 200);
+    const judged = new HttpProbeGate(bad, { ...analysis, maxErrorRate: 0.01 });
+    await judged.begin(ready);
+    expect(await judged.measure(ready, never)).to.deep.include({
+      verdict: "fail",
+      conclusive: true,
+    });
   });
 
   it("reports an unreachable endpoint as an error, and a hanging probe times out", async () => {
@@ -295,6 +317,113 @@ describe("gates: analysis (Argo-style limits)", () => {
     expect(clock.now() - start).to.equal(60_000);
   });
 
+  it("a conclusive fail ends the analysis at once, whatever the failure limit", async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const evidence: Gate = {
+      name: "evidence",
+      measure: () =>
+        Promise.resolve({
+          verdict: "fail",
+          detail: "shown worse than the limit",
+          conclusive: true,
+        }),
+    };
+    const result = await runAnalysis(
+      [evidence, scripted(["pass"])],
+      target(),
+      { kind: "until-healthy", ms: 600_000 },
+      { ...policy, failureLimit: 5 },
+      clock,
+    );
+    expect(result).to.deep.include({
+      ok: false,
+      gate: "evidence",
+      reason: "shown worse than the limit",
+    });
+    expect(clock.now() - start).to.equal(0);
+  });
+
+  it("a conclusive pass stands for the passes in a row; it still waits out every floor", async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const evidence: Gate = {
+      name: "evidence",
+      measure: () => Promise.resolve({ verdict: "pass", detail: "shown", conclusive: true }),
+    };
+    const quick = await runAnalysis(
+      [evidence],
+      target(),
+      { kind: "until-healthy", ms: 600_000 },
+      policy,
+      clock,
+    );
+    expect(quick).to.deep.include({ ok: true, measurements: 1 });
+    expect(clock.now() - start).to.equal(0);
+    // The bake's own floor, and a floor a gate reports (two alarm periods): the larger holds.
+    const alarms: Gate = {
+      name: "alarms",
+      measure: () => Promise.resolve({ verdict: "pass", detail: "ok", floorMs: 120_000 }),
+    };
+    const held = clock.now();
+    const floored = await runAnalysis(
+      [evidence, alarms],
+      target(),
+      { kind: "until-healthy", ms: 600_000, floorMs: 30_000 },
+      policy,
+      clock,
+    );
+    expect(floored).to.deep.include({ ok: true, measurements: 13 });
+    expect(clock.now() - held).to.equal(120_000);
+  });
+
+  it("fails closed at the timeout while the evidence is pending, and says how much it had", async () => {
+    const clock = new VirtualClock();
+    const thin: Gate = {
+      name: "candidate-traffic",
+      measure: () =>
+        Promise.resolve({
+          verdict: "pending",
+          detail: "60 of the candidate's requests, a pass needs at least 595",
+        }),
+    };
+    const result = await runAnalysis(
+      [thin],
+      target(),
+      { kind: "until-healthy", ms: 600_000, floorMs: 120_000 },
+      policy,
+      clock,
+    );
+    expect(result).to.deep.include({
+      ok: false,
+      gate: "candidate-traffic",
+      reason:
+        "too little evidence after 600s (fails closed): 60 of the candidate's requests, a pass needs at least 595",
+    });
+  });
+
+  it("an abort stops an analysis in flight", async () => {
+    const controller = new AbortController();
+    const clock = new VirtualClock();
+    const gate: Gate = {
+      name: "slow",
+      measure: () => {
+        controller.abort(new Error("stop the line"));
+        return Promise.resolve({ verdict: "pending", detail: "waiting" });
+      },
+    };
+    let thrown: unknown;
+    await runAnalysis(
+      [gate],
+      target(),
+      { kind: "until-healthy", ms: 600_000 },
+      policy,
+      clock,
+      controller.signal,
+    ).catch((err: unknown) => (thrown = err));
+    expect((thrown as Error).message).to.equal("stop the line");
+  });
+
   it("for-duration bakes for the whole duration, measuring every interval", async () => {
     const clock = new VirtualClock();
     const gate = scripted(["pass"]);
@@ -376,6 +505,33 @@ describe("gates: ELB target health, CloudWatch alarms, Argo Rollout", () => {
     expect((await new CloudWatchAlarmGate(none).measure(target(), never)).verdict).to.equal(
       "error",
     );
+  });
+
+  it("CloudWatch: holds the bake for two of its alarms' longest period", async () => {
+    const gate = new CloudWatchAlarmGate(
+      {
+        describe: () =>
+          Promise.resolve([
+            { name: "nyc-5xx", state: "OK", periodSeconds: 60 },
+            { name: "nyc-cpu", state: "OK", periodSeconds: 300 },
+          ]),
+      },
+      2,
+    );
+    const result = await gate.measure(
+      target({ outputs: outputs({ alarms: ["nyc-5xx", "nyc-cpu"] }) }),
+      never,
+    );
+    expect(result).to.deep.include({
+      verdict: "pass",
+      floorMs: 600_000,
+      detail: "2 alarm(s) not firing, held 600s (2 x 300s period)",
+    });
+    const unheld = await new CloudWatchAlarmGate(
+      { describe: () => Promise.resolve([{ name: "nyc-5xx", state: "OK", periodSeconds: 60 }]) },
+      0,
+    ).measure(target(), never);
+    expect(unheld.floorMs).to.equal(undefined);
   });
 
   it("Argo: reads phase, abort and an indefinite pause from the Rollout object", () => {

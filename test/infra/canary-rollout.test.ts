@@ -2,7 +2,13 @@ import { expect } from "chai";
 import { AnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
 import { Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
 import { appRuntimeDocument, loadFleetConfig, readStackFile } from "../../infra/config";
-import { analysisTemplateSpec, canarySteps, rolloutSpec } from "../../infra/aws/rollout-spec";
+import {
+  analysisTemplateSpec,
+  canarySteps,
+  pauseFloors,
+  ROLLOUT_PAUSE_FLOORS_ANNOTATION,
+  rolloutSpec,
+} from "../../infra/aws/rollout-spec";
 import { recordStack } from "../support/record-stack";
 import { ofType } from "./helpers";
 
@@ -64,26 +70,47 @@ describe("EKS canary rollout", () => {
     expect(rolloutProblems(spec)).to.include("steps/0/setWeight must be integer");
   });
 
-  it("steps 10%, pause, analysis, 50%, pause, analysis, 100%", () => {
-    expect(canarySteps(config.eks.canarySteps, "t", "2.0.0")).to.deep.equal([
+  it("steps 10%, pause, 50%, pause, 100%: indefinite pauses with their durations as floors", () => {
+    expect(canarySteps(config.eks.canarySteps)).to.deep.equal([
       { setWeight: 10 },
-      { pause: { duration: "2m" } },
-      {
-        analysis: {
-          templates: [{ templateName: "t" }],
-          args: [{ name: "version", value: "2.0.0" }],
-        },
-      },
+      { pause: {} },
       { setWeight: 50 },
-      { pause: { duration: "5m" } },
-      {
-        analysis: {
-          templates: [{ templateName: "t" }],
-          args: [{ name: "version", value: "2.0.0" }],
-        },
-      },
+      { pause: {} },
       { setWeight: 100 },
     ]);
+    // The 2m and 5m pauses of config/layers/global.yaml, by their index in the emitted steps.
+    expect(pauseFloors(config.eks.canarySteps)).to.deep.equal({ "1": 120, "3": 300 });
+    expect(pauseFloors([{ setWeight: 20 }, { pause: {} }, { setWeight: 100 }])).to.deep.equal({
+      "1": 0,
+    });
+  });
+
+  it("runs the analysis in the background from the first step, not inline, until the steps end", () => {
+    const spec = rolloutSpec(input) as { strategy: { canary: { analysis: unknown } } };
+    expect(spec.strategy.canary.analysis).to.deep.equal({
+      templates: [{ templateName: "storefront-success-rate" }],
+      args: [{ name: "version", value: input.version }],
+      startingStep: 1,
+    });
+    const template = analysisTemplateSpec({
+      appName: "storefront",
+      namespace: "storefront",
+      port: 8080,
+      versionPath: "/version",
+    }) as { metrics: Record<string, unknown>[] };
+    expect(template.metrics[0]).to.not.have.property("count");
+  });
+
+  it("annotates the Rollout with its pauses' floors for the driver", async () => {
+    const { resources } = await recordStack("eu");
+    const rollout = ofType(resources, "kubernetes:argoproj.io/v1alpha1:Rollout").find(
+      (r) => r.name === "dub-dc1-rollout",
+    );
+    const metadata = rollout?.inputs.metadata as { annotations: Record<string, string> };
+    expect(JSON.parse(metadata.annotations[ROLLOUT_PAUSE_FLOORS_ANNOTATION])).to.deep.equal({
+      "1": 120,
+      "3": 300,
+    });
   });
 
   it("pins pods to the Outpost's nodes with probes and limits, routed through the ALB", async () => {

@@ -48,7 +48,15 @@ export function awsAlarmStateReader(
             }),
             { abortSignal: signal },
           );
-          for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+          for (const alarm of page.MetricAlarms ?? []) {
+            states.push({
+              name: alarm.AlarmName ?? "?",
+              state: alarm.StateValue ?? "INSUFFICIENT_DATA",
+              reason: alarm.StateReason,
+              ...(alarm.Period === undefined ? {} : { periodSeconds: alarm.Period }),
+            });
+          }
+          for (const alarm of page.CompositeAlarms ?? []) {
             states.push({
               name: alarm.AlarmName ?? "?",
               state: alarm.StateValue ?? "INSUFFICIENT_DATA",

@@ -1,6 +1,11 @@
 import type { Color } from "../../../../infra/contract";
 import { type AwsClientConfig, type AwsReadScope, gateClients } from "./aws-gate-clients";
-import type { ColorTraffic, ColorTrafficSource, TrafficMark } from "../../color-traffic-source";
+import type {
+  ColorTraffic,
+  ColorTrafficSource,
+  TrafficMark,
+  TrafficQuery,
+} from "../../color-traffic-source";
 import type { GateTarget } from "../../gate";
 import { type CredentialsFor, driverCredentials } from "./gate-credentials";
 
@@ -21,18 +26,33 @@ export interface MetricQuery {
 }
 
 /**
+ * The most a request can take on an ALB: its idle timeout is 1 to 4000 s ("Configure the idle
+ * timeout", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout).
+ */
+const LONGEST_REQUEST_SECONDS = 4000;
+
+/**
  * GetMetricData queries for one color's own traffic: `RequestCount` and
  * `HTTPCode_Target_5XX_Count` (Sum) and `TargetResponseTime` (p99), by the color's target
- * group and the ALB (the dimensions AWS documents for per-target-group ALB metrics). Pure.
+ * group and the ALB (the dimensions AWS documents for per-target-group ALB metrics). With
+ * `slowerThanMs`, also the count of requests slower than it: the trimmed count
+ * `TC(lower:upper)` of TargetResponseTime, which counts the datapoints (one per request) above
+ * `lower` and at most `upper`, in the metric's unit, seconds ("CloudWatch statistics
+ * definitions": https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html).
+ * Pure.
  */
-export function colorMetricQueries(target: GateTarget, color: Color): MetricQuery[] {
+export function colorMetricQueries(
+  target: GateTarget,
+  color: Color,
+  query: TrafficQuery = {},
+): MetricQuery[] {
   const stats = target.outputs.trafficStats;
   if (stats.kind !== "cloudwatch") throw new Error(`not CloudWatch statistics: ${stats.kind}`);
   const dimensions = [
     { Name: "TargetGroup", Value: stats.targetGroups[color] },
     { Name: "LoadBalancer", Value: stats.loadBalancer },
   ];
-  const query = (Id: string, MetricName: string, Stat: string): MetricQuery => ({
+  const metric = (Id: string, MetricName: string, Stat: string): MetricQuery => ({
     Id,
     MetricStat: {
       Metric: { Namespace: "AWS/ApplicationELB", MetricName, Dimensions: dimensions },
@@ -40,10 +60,21 @@ export function colorMetricQueries(target: GateTarget, color: Color): MetricQuer
       Stat,
     },
   });
+  const slow =
+    query.slowerThanMs === undefined
+      ? []
+      : [
+          metric(
+            "slow",
+            "TargetResponseTime",
+            `TC(${query.slowerThanMs / 1000}:${LONGEST_REQUEST_SECONDS})`,
+          ),
+        ];
   return [
-    query("requests", "RequestCount", "Sum"),
-    query("errors", "HTTPCode_Target_5XX_Count", "Sum"),
-    query("latency", "TargetResponseTime", "p99"),
+    metric("requests", "RequestCount", "Sum"),
+    metric("errors", "HTTPCode_Target_5XX_Count", "Sum"),
+    metric("latency", "TargetResponseTime", "p99"),
+    ...slow,
   ];
 }
 
@@ -60,11 +91,13 @@ export function trafficFromResults(results: readonly MetricResult[]): ColorTraff
   const values = (id: string) => results.find((r) => r.Id === id)?.Values ?? [];
   const sum = (id: string) => values(id).reduce((total, value) => total + value, 0);
   const latency = values("latency");
+  const counted = results.some((r) => r.Id === "slow");
   return {
     requests: sum("requests"),
     errors: sum("errors"),
     responseTimeMs: latency.length > 0 ? Math.max(...latency) * 1000 : undefined,
     responseTimeStat: "p99",
+    ...(counted ? { slow: sum("slow") } : {}),
   };
 }
 
@@ -86,12 +119,12 @@ export function cloudWatchTrafficSource(
 ): ColorTrafficSource {
   return {
     mark: () => Promise.resolve({ at: now() }),
-    async since(target, color, mark: TrafficMark, signal) {
+    async since(target, color, mark: TrafficMark, signal, query) {
       const start = Math.floor(mark.at / (PERIOD_SECONDS * 1000)) * PERIOD_SECONDS * 1000;
       const results = await getMetricData(
         { stack: target.stack, region: target.awsRegion },
         {
-          MetricDataQueries: colorMetricQueries(target, color),
+          MetricDataQueries: colorMetricQueries(target, color, query),
           StartTime: new Date(start),
           EndTime: new Date(now()),
         },
