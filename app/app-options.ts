@@ -1,3 +1,4 @@
+import type { MetricsTarget } from "./request-metrics";
 import {
   DEFAULT_RUNTIME_SETTINGS,
   parseRuntimeSettings,
@@ -45,7 +46,16 @@ export interface AppConfig {
   readonly drainDelayMs: number;
   /** Hard limit for finishing in-flight requests after SIGTERM, in ms. Default 10000. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Where the app publishes its request figures for the release gates (AWS: the program sets
+   * APP_METRICS_NAMESPACE, APP_METRICS_TRACK and APP_METRICS_PERIOD_SECONDS); undefined:
+   * nowhere (the local target reads HAProxy's statistics instead).
+   */
+  readonly metrics: MetricsTarget | undefined;
 }
+
+/** A high-resolution metric's periods (MetricStat: 1, 5, 10, 20, 30, or multiples of 60). */
+const METRIC_PERIODS = [1, 5, 10, 20, 30];
 
 export class AppConfigError extends Error {
   constructor(problems: readonly string[]) {
@@ -194,7 +204,27 @@ export function parseAppConfig(
       true,
       problems,
     ),
+    metrics: metricsTarget(merged, merged.OUTPOST ?? "local", problems),
   };
   if (problems.length > 0) throw new AppConfigError(problems);
   return config;
+}
+
+function metricsTarget(
+  merged: Readonly<Record<string, string | undefined>>,
+  outpost: string,
+  problems: string[],
+): MetricsTarget | undefined {
+  const namespace = merged.APP_METRICS_NAMESPACE?.trim() ?? "";
+  if (namespace === "") return undefined;
+  const track = merged.APP_METRICS_TRACK?.trim() ?? "";
+  if (track === "") problems.push("APP_METRICS_TRACK is required with APP_METRICS_NAMESPACE");
+  const raw = merged.APP_METRICS_PERIOD_SECONDS ?? "10";
+  const periodSeconds = Number(raw);
+  if (!METRIC_PERIODS.includes(periodSeconds)) {
+    problems.push(
+      `APP_METRICS_PERIOD_SECONDS=${JSON.stringify(raw)} must be one of ${METRIC_PERIODS.join(", ")}`,
+    );
+  }
+  return { namespace, outpost, track, periodSeconds };
 }

@@ -2,6 +2,11 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { AppConfig, parseAppConfig } from "./app-options";
+import {
+  type MetricsPublisher,
+  sdkPutMetricData,
+  startMetricsPublisher,
+} from "./cloudwatch-metrics-publisher";
 import { AppState, createHandler, HandlerDeps } from "./routes";
 import { LOG_LEVELS, LogLevel, runtimeFingerprint } from "./runtime-settings";
 import { withRuntimeSettings } from "./ssm-runtime-settings";
@@ -36,10 +41,23 @@ function writePortFile(file: string, port: number): void {
   fs.renameSync(temporary, file);
 }
 
-export async function startApp(config: AppConfig, deps?: HandlerDeps): Promise<RunningApp> {
+/** Probes are not customers' requests: they stay out of the release gates' figures. */
+const UNCOUNTED_PATHS = new Set(["/health", "/ready"]);
+
+export async function startApp(
+  config: AppConfig,
+  deps?: HandlerDeps,
+  publisher?: MetricsPublisher,
+): Promise<RunningApp> {
   const state: AppState = { draining: false };
   const handler = createHandler(config, state, deps);
   const server = http.createServer((request, response) => {
+    if (publisher !== undefined && !UNCOUNTED_PATHS.has((request.url ?? "/").split("?", 1)[0])) {
+      const started = performance.now();
+      response.once("finish", () =>
+        publisher.metrics.record(response.statusCode, performance.now() - started),
+      );
+    }
     handler(request, response).catch((error: unknown) => {
       response.statusCode = 500;
       response.end(JSON.stringify({ error: String(error) }));
@@ -65,6 +83,7 @@ export async function startApp(config: AppConfig, deps?: HandlerDeps): Promise<R
       const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(deadline);
+      await publisher?.stop();
     })();
     return stopping;
   };
@@ -78,7 +97,13 @@ export async function main(
 ): Promise<void> {
   const config = await withRuntimeSettings(parseAppConfig(env, argv));
   const log = createLog(config.runtimeSettings.logLevel);
-  const app = await startApp(config);
+  const publisher =
+    config.metrics === undefined
+      ? undefined
+      : startMetricsPublisher(config.metrics, await sdkPutMetricData(config.awsRegion), (error) =>
+          log("warn", "metrics-publish-failed", { error: String(error) }),
+        );
+  const app = await startApp(config, undefined, publisher);
   if (config.portFile) writePortFile(config.portFile, app.port);
   log("info", "started", {
     port: app.port,

@@ -109,6 +109,20 @@ export type TrafficStatsSource =
       readonly targetGroups: Readonly<Record<Color, string>>;
     }
   | {
+      /**
+       * The app's own high-resolution CloudWatch metrics (app/request-metrics.ts): every
+       * instance and pod publishes its requests, 5xx answers and latencies per `periodSeconds`
+       * (StorageResolution 1), by the APP_METRICS dimensions, so a gate reads seconds-old
+       * evidence instead of the ALB's 60 s periods.
+       */
+      readonly kind: "app-metrics";
+      readonly namespace: string;
+      /** The `Outpost` dimension's value. */
+      readonly outpost: string;
+      /** How often the app publishes, and the Period the gates read (1, 5, 10, 20 or 30 s). */
+      readonly periodSeconds: number;
+    }
+  | {
       /** HAProxy's `show stat` on the balancer's runtime socket, per backend and server. */
       readonly kind: "haproxy";
       /** Path of the runtime API socket. */
@@ -116,6 +130,27 @@ export type TrafficStatsSource =
       /** The production backend; `targetGroups` name its servers by color. */
       readonly backend: string;
     };
+
+/**
+ * The names of the app's own metrics (TrafficStatsSource `app-metrics`). `Track` tells the
+ * instances of an ASG color (`blue`, `green`) from the Rollout's pods of a version
+ * (`eks:<version>`): the canary's pods are those of the release.
+ */
+export const APP_METRICS = {
+  requests: "Requests",
+  errors: "Errors5xx",
+  /** Milliseconds, published as values and counts so that trimmed counts (TC) work on it. */
+  latency: "LatencyMs",
+  outpostDimension: "Outpost",
+  trackDimension: "Track",
+} as const;
+
+/** The `Track` dimension of an ASG color's instances, or of the Rollout's pods of a version. */
+export function metricTrack(
+  of: { readonly color: Color } | { readonly eksVersion: string },
+): string {
+  return "color" in of ? of.color : `eks:${of.eksVersion}`;
+}
 
 /** The Outpost's Argo Rollout and its own front door (the Ingress ALB that Argo shifts). */
 export interface RolloutOutputs {

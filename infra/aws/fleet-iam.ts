@@ -69,6 +69,27 @@ const ARGO_ANALYSIS_STATEMENT: PolicyStatement = {
   Resource: "*",
 };
 
+/**
+ * The app's own request metrics (infra/aws/app-metrics.ts), from its instances and pods.
+ * PutMetricData has no resource-level permissions; the `cloudwatch:namespace` condition key
+ * scopes it to the app's namespace ("Amazon CloudWatch: condition keys",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+ */
+export function appMetricsPublishPolicy(namespace: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "PublishAppMetrics",
+        Effect: "Allow",
+        Action: ["cloudwatch:PutMetricData"],
+        Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": namespace } },
+      },
+    ],
+  };
+}
+
 /** What the AWS Load Balancer Controller may do (load-balancer-controller-policy.ts). */
 export function loadBalancerControllerPolicy(scope: NodeControllersScope): PolicyDocument {
   return { Version: "2012-10-17", Statement: loadBalancerControllerStatements(scope) };

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  appMetricsPublishPolicy,
   assumeRolePolicy,
   EKS_NODE_ROLE_PATH,
   MANAGED_POLICIES,
@@ -11,6 +12,8 @@ import { Tags } from "./tags";
 
 export interface FleetRolesArgs {
   readonly configReadPolicyArn: pulumi.Input<string>;
+  /** The app's metrics namespace: its instances and pods publish there (app-metrics.ts). */
+  readonly metricsNamespace: string;
   /** Which cluster roles to create; local and extended clusters trust different services. */
   readonly clusterKinds: ReadonlySet<"local" | "extended">;
   readonly eksEnabled: boolean;
@@ -37,6 +40,7 @@ export class FleetRoles extends pulumi.ComponentResource {
       [...MANAGED_POLICIES.appInstance, args.configReadPolicyArn],
       args.tags,
     );
+    this.publishMetrics(`${name}-app`, app, args.metricsNamespace);
     this.appInstanceProfileArn = this.profile(`${name}-app`, app, args.tags).arn;
     if (args.eksEnabled) {
       // Under the path the control account's image repositories let pull (cross-account).
@@ -47,6 +51,8 @@ export class FleetRoles extends pulumi.ComponentResource {
         args.tags,
         EKS_NODE_ROLE_PATH,
       );
+      // The Rollout's pods publish with the node's role (no IRSA on a local cluster).
+      this.publishMetrics(`${name}-node`, node, args.metricsNamespace);
       // Extended clusters' controllers have roles of their own (IRSA): the node role carries
       // the controllers' permissions only where a local cluster needs them.
       if (args.clusterKinds.has("local")) {
@@ -103,6 +109,14 @@ export class FleetRoles extends pulumi.ComponentResource {
       );
     });
     return role;
+  }
+
+  private publishMetrics(name: string, role: aws.iam.Role, namespace: string): void {
+    new aws.iam.RolePolicy(
+      `${name}-metrics`,
+      { role: role.name, policy: JSON.stringify(appMetricsPublishPolicy(namespace)) },
+      { parent: this },
+    );
   }
 
   private profile(name: string, role: aws.iam.Role, tags: Tags): aws.iam.InstanceProfile {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { OutpostOutputs } from "../contract";
 import { appRuntimeDocument, FleetConfig, OutpostConfig } from "../config";
 import { AccessLogBucket } from "./access-log-bucket";
+import { appMetricsNamespace } from "./app-metrics";
 import { configParameters, configRoot } from "./config-parameters";
 import { ConfigStore } from "./config-store";
 import { RegionDashboard } from "./dashboard";
@@ -56,6 +57,7 @@ export function deployAwsFleet(
   const localOutposts = config.outposts.filter((o) => clusterKindOf(config, o) === "local");
   const roles = new FleetRoles(`${config.regionGroup}-roles`, {
     configReadPolicyArn: store.readPolicyArn,
+    metricsNamespace: appMetricsNamespace(config.app.name),
     clusterKinds,
     eksEnabled: config.eks.enabled,
     // The node role's controllers serve the local clusters only (extended ones have IRSA).

@@ -3,6 +3,7 @@ import { COLORS, otherColor, OutpostDeploymentState, OutpostOutputs } from "../c
 import { CanaryStepConfig, RuntimeDocument } from "../config";
 import { ColorCapacity, listenerWeights, versionOf } from "../listener-weights";
 import { OutpostAlarms } from "./alarms";
+import { APP_METRICS_PERIOD_SECONDS, appMetricsNamespace } from "./app-metrics";
 import { BlueGreenFleet, Ec2AppSettings, TargetGroupSettings } from "./blue-green-fleet";
 import { CanaryAppSettings, CanaryRollout } from "./canary-rollout";
 import { OutpostCluster } from "./outpost-cluster";
@@ -255,23 +256,11 @@ export class OutpostSite extends pulumi.ComponentResource {
       traffic.previewEndpoint,
       groups.blue.targetGroup.arn,
       groups.green.targetGroup.arn,
-      traffic.loadBalancer.arnSuffix,
-      targetGroupArnSuffixes.blue,
-      targetGroupArnSuffixes.green,
       pulumi.all(alarms.alarmNames),
     ]);
     this.outputs = pulumi.all([balancer, clusterName, rollout]).apply(
       ([
-        [
-          endpoint,
-          previewEndpoint,
-          blueTg,
-          greenTg,
-          albSuffix,
-          blueSuffix,
-          greenSuffix,
-          alarmNames,
-        ],
+        [endpoint, previewEndpoint, blueTg, greenTg, alarmNames],
         cluster,
         rolloutOutputs,
       ]): OutpostOutputs => ({
@@ -279,10 +268,12 @@ export class OutpostSite extends pulumi.ComponentResource {
         endpoint,
         previewEndpoint,
         serviceDomain: args.serviceDomain,
+        // The app's own seconds-old figures, not the ALB's 60 s periods (infra/aws/app-metrics.ts).
         trafficStats: {
-          kind: "cloudwatch",
-          loadBalancer: albSuffix,
-          targetGroups: { blue: blueSuffix, green: greenSuffix },
+          kind: "app-metrics",
+          namespace: appMetricsNamespace(args.app.name),
+          outpost: o,
+          periodSeconds: APP_METRICS_PERIOD_SECONDS,
         },
         activeColor: state.activeColor,
         candidateWeight: state.candidateWeight,

@@ -1,4 +1,6 @@
 import { CanaryStepConfig } from "../config";
+import { metricTrack } from "../contract";
+import { appMetricsEnvironment } from "./app-metrics";
 export { ROLLOUT_PAUSE_FLOORS_ANNOTATION } from "../contract";
 import { OUTPOST_NODE_LABEL } from "./node-bootstrap";
 import {
@@ -127,6 +129,11 @@ export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
               { name: "APP_VERSION", value: input.version },
               { name: "OUTPOST", value: input.outpost },
               { name: "PORT", value: String(input.port) },
+              // The SDK in the pod takes its Region from here, not from the node's metadata.
+              { name: "AWS_REGION", value: input.region },
+              ...Object.entries(
+                appMetricsEnvironment(input.appName, metricTrack({ eksVersion: input.version })),
+              ).map(([name, value]) => ({ name, value })),
               {
                 name: "APP_RUNTIME_CONFIG",
                 valueFrom: {

@@ -1,8 +1,10 @@
+import { type Color, metricTrack } from "../contract";
+import { appMetricsEnvironment } from "./app-metrics";
 /** Inputs for the boot script of an app instance. */
 export interface AppUserData {
   readonly appName: string;
   readonly version: string;
-  readonly color: string;
+  readonly color: Color;
   readonly outpost: string;
   readonly port: number;
   readonly ssmConfigPath: string;
@@ -26,6 +28,9 @@ export function renderAppUserData(input: AppUserData): string {
     `PORT=${input.port}`,
     `CONFIG_SSM_PATH=${input.ssmConfigPath}`,
     `AWS_REGION=${input.region}`,
+    ...Object.entries(
+      appMetricsEnvironment(input.appName, metricTrack({ color: input.color })),
+    ).map(([name, value]) => `${name}=${value}`),
     "ENV",
     `ln -sfn /opt/${input.appName}/${input.version} /opt/${input.appName}/current`,
     "systemctl daemon-reload",

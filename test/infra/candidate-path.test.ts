@@ -79,32 +79,19 @@ describe("the candidate's own path on AWS", () => {
   });
 
   describe("the outputs", () => {
-    it("give the preview endpoint and where the gates read each color's CloudWatch figures", async () => {
+    it("give the preview endpoint and where the gates read the app's own high-resolution figures", async () => {
       const { resources, outputs } = await recordStack("eu");
       const site = (outputs.outposts as Record<string, OutpostOutputs>)["fra-dc1"];
       expect(site.previewEndpoint).to.match(
         /^https:\/\/fra-dc1-alb-[0-9a-f]{8}\.eu-west-1\.elb\.amazonaws\.com:8443$/,
       );
-      const groups = ofType(resources, "aws:lb/targetGroup:TargetGroup");
       expect(site.trafficStats).to.deep.equal({
-        kind: "cloudwatch",
-        loadBalancer: site.trafficStats.kind === "cloudwatch" ? site.trafficStats.loadBalancer : "",
-        targetGroups: {
-          blue: site.trafficStats.kind === "cloudwatch" ? site.trafficStats.targetGroups.blue : "",
-          green:
-            site.trafficStats.kind === "cloudwatch" ? site.trafficStats.targetGroups.green : "",
-        },
+        kind: "app-metrics",
+        namespace: "OutpostFleet/storefront",
+        outpost: "fra-dc1",
+        periodSeconds: 10,
       });
-      if (site.trafficStats.kind !== "cloudwatch") throw new Error("expected CloudWatch figures");
-      expect(site.trafficStats.loadBalancer).to.match(/^app\/fra-dc1-alb\/[0-9a-f]{16}$/);
-      expect(site.trafficStats.targetGroups.blue).to.match(
-        /^targetgroup\/fra-dc1-blue-tg\/[0-9a-f]{16}$/,
-      );
-      expect(site.trafficStats.targetGroups.green).to.match(
-        /^targetgroup\/fra-dc1-green-tg\/[0-9a-f]{16}$/,
-      );
-      expect(site.targetGroups.green.endsWith(site.trafficStats.targetGroups.green)).to.equal(true);
-      expect(groups).to.have.length(8);
+      expect(ofType(resources, "aws:lb/targetGroup:TargetGroup")).to.have.length(8);
     });
 
     it("give the Rollout, its Services and its Ingress ALB's address from the Ingress status", async () => {
@@ -145,14 +132,14 @@ describe("the candidate's own path on AWS", () => {
         template: {
           spec: { containers: { image: string; env: { name: string; value: string }[] }[] };
         };
-        strategy: { canary: { steps: { analysis?: { args: { value: string }[] } }[] } };
+        strategy: { canary: { analysis?: { args: { value: string }[] } } };
       };
       const [container] = spec.template.spec.containers;
-      const analysis = spec.strategy.canary.steps.find((s) => s.analysis)?.analysis;
       return {
         image: container.image,
         env: container.env.find((e) => e.name === "APP_VERSION")?.value,
-        analysis: analysis?.args[0].value,
+        track: container.env.find((e) => e.name === "APP_METRICS_TRACK")?.value,
+        analysis: spec.strategy.canary.analysis?.args[0].value,
       };
     };
 
@@ -163,6 +150,8 @@ describe("the candidate's own path on AWS", () => {
       expect(image(resources, "ord-dc1")).to.deep.equal({
         image: "111122223333.dkr.ecr.us-east-1.amazonaws.com/storefront:2.1.0",
         env: "2.1.0",
+        // The canary's pods publish their figures as the release's track (app-metrics.ts).
+        track: "eks:2.1.0",
         analysis: "2.1.0",
       });
       expect(image(resources, "nyc-dc1").image).to.match(/:2\.0\.0$/);
