@@ -36,6 +36,10 @@ import {
 } from "../rollouts/kubernetes-rollout-controller";
 import { OutputsVersionGate } from "../gates/outputs-version-gate";
 import { RolloutPhaseGate } from "../gates/rollout-phase-gate";
+import {
+  appMetricsTrafficSource,
+  colorsFromTracks,
+} from "../gates/adapters/aws/app-metrics-traffic";
 import { type RolloutController, settledRollouts } from "../rollouts/rollout-controller";
 import { StandardGateSuite } from "../gates/standard-gate-suite";
 import type { FleetStack } from "../fleet/fleet-stack";
@@ -152,14 +156,18 @@ export function realGates(
   const rollouts = kubernetesRolloutController(
     clusterRolloutApi((stack, outpost) => engine.kubeconfig(stack, outpost)),
   );
+  const metricData = awsGetMetricData(stackCredentials);
+  const appMetrics = appMetricsTrafficSource(metricData, () => clock.now());
   const gates = new StandardGateSuite({
     http: new HttpProbeGate(httpExchange, settings.analysis),
     candidateTraffic: new CandidateTrafficGate(
       {
-        cloudwatch: cloudWatchTrafficSource(awsGetMetricData(stackCredentials), () => clock.now()),
+        cloudwatch: cloudWatchTrafficSource(metricData, () => clock.now()),
+        "app-metrics": colorsFromTracks(appMetrics),
         haproxy: haproxyTrafficSource(),
       },
       settings.analysis,
+      appMetrics,
     ),
     outputsVersion: new OutputsVersionGate(),
     targetHealth: new ElbTargetHealthGate(awsTargetHealthReader(stackCredentials)),

@@ -316,7 +316,7 @@ function outputsFor(
     serviceDomain: target === "aws" ? `shop.${stack}.fleet.test` : null,
     trafficStats:
       target === "aws"
-        ? { kind: "cloudwatch", loadBalancer: `app/${outpost}/0`, targetGroups }
+        ? { kind: "app-metrics", namespace: "OutpostFleet/storefront", outpost, periodSeconds: 10 }
         : { kind: "haproxy", socket: `/run/${stack}/${outpost}.sock`, backend: "storefront" },
     activeColor: state.activeColor,
     candidateWeight: state.candidateWeight,

@@ -1,6 +1,13 @@
-import { type Color, otherColor } from "../../infra/contract";
+import { type Color, metricTrack, otherColor } from "../../infra/contract";
 import type { AnalysisSettings } from "../settings/driver-settings";
-import type { ColorTraffic, ColorTrafficSource, TrafficMark } from "./color-traffic-source";
+import type {
+  ColorTraffic,
+  ColorTrafficSource,
+  TrackTrafficSource,
+  TrafficMark,
+  TrafficQuery,
+} from "./color-traffic-source";
+import { canaryJudgedByOwnTraffic } from "./canary-evidence";
 import { analysisEvidence } from "./evidence/analysis-evidence";
 import { fewestRequestsForEvidence } from "./evidence/evidence-settings";
 import { type EvidenceCounts, SequentialEvidence } from "./evidence/sequential-evidence";
@@ -18,6 +25,13 @@ import {
 export type TrafficSources = Readonly<
   Partial<Record<GateTarget["outputs"]["trafficStats"]["kind"], ColorTrafficSource>>
 >;
+
+/** One side of the comparison (the candidate, or the stable color), read by its own source. */
+interface TrafficReader {
+  readonly label: string;
+  mark(signal: AbortSignal): Promise<TrafficMark>;
+  since(mark: TrafficMark, signal: AbortSignal, query?: TrafficQuery): Promise<ColorTraffic>;
+}
 
 /** One step's window on one Outpost: where it began, and the sequential test fed since. */
 interface EvidenceWindow {
@@ -41,7 +55,10 @@ interface EvidenceWindow {
  * requests than the minimum sample), fails as soon as it shows the opposite (both conclusive),
  * and is pending in between, saying how many requests it has and how many a pass needs.
  * A source without slow counts (HAProxy's moving mean) holds its response-time figure to
- * `maxP99Ms` instead, once the error evidence has passed.
+ * `maxP99Ms` instead, once the error evidence has passed. During the EKS canary (phase
+ * `canary`, where canaryJudgedByOwnTraffic, read by the `canary` source) it judges the Rollout's pods of
+ * the release the same way, by their `Track` (the Rollout's weight is Argo's, so there is no
+ * comparison with the stable pods' share).
  */
 export class CandidateTrafficGate implements Gate {
   readonly name = "candidate-traffic";
@@ -50,17 +67,21 @@ export class CandidateTrafficGate implements Gate {
   constructor(
     private readonly sources: TrafficSources,
     private readonly settings: AnalysisSettings,
+    private readonly canary?: TrackTrafficSource,
   ) {}
 
   async begin(target: GateTarget, signal: AbortSignal): Promise<void> {
-    if (!takesTraffic(target)) return;
+    if (target.phase === "canary" ? !canaryJudgedByOwnTraffic(target) : !takesTraffic(target))
+      return;
     this.windows.set(keyOf(target), await this.open(target, signal));
   }
 
   async measure(target: GateTarget, signal: AbortSignal): Promise<Measurement> {
-    const color: Color = target.candidateColor;
-    if (!takesTraffic(target)) return pass(`${color} takes no production traffic yet`);
-    const source = this.source(target);
+    if (target.phase === "canary" && !canaryJudgedByOwnTraffic(target))
+      return pass("the EKS canary is judged by the probe on its Ingress");
+    if (target.phase !== "canary" && !takesTraffic(target))
+      return pass(`${target.candidateColor} takes no production traffic yet`);
+    const { candidate, stable: stableReader } = this.readers(target);
     const key = keyOf(target);
     let window = this.windows.get(key);
     if (window === undefined) {
@@ -69,10 +90,10 @@ export class CandidateTrafficGate implements Gate {
     }
     const query = { slowerThanMs: this.settings.maxP99Ms };
     const [traffic, stable] = await Promise.all([
-      source.since(target, color, window.candidate, signal, query),
-      window.stable === undefined
+      candidate.since(window.candidate, signal, query),
+      window.stable === undefined || stableReader === undefined
         ? Promise.resolve(undefined)
-        : source.since(target, otherColor(color), window.stable, signal),
+        : stableReader.since(window.stable, signal),
     ]);
     if (window.evidence === undefined) {
       window.latencyCounted = traffic.slow !== undefined;
@@ -95,12 +116,12 @@ export class CandidateTrafficGate implements Gate {
     const decision = window.evidence.observe(counts);
     const figures: Figure[] = [
       ...decision.figures,
-      ...responseTimeFigure(traffic, color, this.settings),
+      ...responseTimeFigure(traffic, candidate.label, this.settings),
     ];
     const needed = fewestRequestsForEvidence(
       analysisEvidence(this.settings, { latency: window.latencyCounted === true }),
     );
-    const detail = `${color} (own traffic): ${decision.detail}`;
+    const detail = `${candidate.label} (own traffic): ${decision.detail}`;
     if (decision.verdict === "fail") return { ...fail(detail, figures), conclusive: true };
     if (decision.verdict === "continue") {
       return pending(
@@ -119,14 +140,39 @@ export class CandidateTrafficGate implements Gate {
   }
 
   private async open(target: GateTarget, signal: AbortSignal): Promise<EvidenceWindow> {
-    const source = this.source(target);
-    const color = target.candidateColor;
-    const both = sharedWeight(target) !== undefined;
+    const readers = this.readers(target);
     const [candidate, stable] = await Promise.all([
-      source.mark(target, color, signal),
-      both ? source.mark(target, otherColor(color), signal) : Promise.resolve(undefined),
+      readers.candidate.mark(signal),
+      readers.stable?.mark(signal),
     ]);
     return stable === undefined ? { candidate } : { candidate, stable };
+  }
+
+  /** The candidate's reader, and the stable color's while both colors take a share. */
+  private readers(target: GateTarget): { candidate: TrafficReader; stable?: TrafficReader } {
+    if (canaryJudgedByOwnTraffic(target)) {
+      const tracks = this.canary;
+      if (tracks === undefined)
+        throw new Error("no reader for the app's metrics of the EKS canary");
+      const track = metricTrack({ eksVersion: target.release });
+      return {
+        candidate: {
+          label: `EKS canary ${target.release}`,
+          mark: (signal) => tracks.mark(target, track, signal),
+          since: (mark, signal, query) => tracks.since(target, track, mark, signal, query),
+        },
+      };
+    }
+    const source = this.source(target);
+    const reader = (color: Color): TrafficReader => ({
+      label: color,
+      mark: (signal) => source.mark(target, color, signal),
+      since: (mark, signal, query) => source.since(target, color, mark, signal, query),
+    });
+    const color = target.candidateColor;
+    return sharedWeight(target) === undefined
+      ? { candidate: reader(color) }
+      : { candidate: reader(color), stable: reader(otherColor(color)) };
   }
 
   private source(target: GateTarget): ColorTrafficSource {
@@ -140,13 +186,13 @@ export class CandidateTrafficGate implements Gate {
 /** The response-time figure a source reports, for the journal (judged only without counts). */
 function responseTimeFigure(
   traffic: ColorTraffic,
-  color: Color,
+  label: string,
   settings: AnalysisSettings,
 ): Figure[] {
   if (traffic.responseTimeMs === undefined) return [];
   return [
     {
-      name: `${color} ${traffic.responseTimeStat ?? "p99"} response time`,
+      name: `${label} ${traffic.responseTimeStat ?? "p99"} response time`,
       value: Math.round(traffic.responseTimeMs),
       unit: "ms",
       threshold: settings.maxP99Ms,

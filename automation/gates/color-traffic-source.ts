@@ -44,3 +44,18 @@ export interface ColorTrafficSource {
     query?: TrafficQuery,
   ): Promise<ColorTraffic>;
 }
+
+/**
+ * The same figures by the app's own `Track` (APP_METRICS in the contract): an ASG color, or
+ * the Rollout's pods of one version. The EKS canary is judged this way.
+ */
+export interface TrackTrafficSource {
+  mark(target: GateTarget, track: string, signal: AbortSignal): Promise<TrafficMark>;
+  since(
+    target: GateTarget,
+    track: string,
+    mark: TrafficMark,
+    signal: AbortSignal,
+    query?: TrafficQuery,
+  ): Promise<ColorTraffic>;
+}

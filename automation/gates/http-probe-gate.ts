@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import type { AnalysisSettings } from "../settings/driver-settings";
+import { canaryJudgedByOwnTraffic } from "./canary-evidence";
 import { analysisEvidence } from "./evidence/analysis-evidence";
 import { fewestRequestsForEvidence } from "./evidence/evidence-settings";
 import { SequentialEvidence } from "./evidence/sequential-evidence";
@@ -86,7 +87,8 @@ export function expectedVersions(target: GateTarget): string[] {
  * candidate within the limits (never below the minimum sample) and fails as soon as it has
  * shown the opposite. During the EKS canary (`canary`) the same test judges the Rollout's
  * canary on the Ingress, on the answers that report the release (and every failed one), with
- * `previewRequestsPerCheck` per check. In the other phases production traffic mixes both
+ * `previewRequestsPerCheck` per check, unless the canary's own traffic judges it
+ * (canaryJudgedByOwnTraffic). In the other phases production traffic mixes both
  * colors; the candidate's own figures come from the candidate-traffic gate.
  */
 export class HttpProbeGate implements Gate {
@@ -131,7 +133,9 @@ export class HttpProbeGate implements Gate {
       reached++;
       if (response.status !== 200) problems.push(`GET ${path} answered ${response.status}`);
     }
-    const judged = target.phase === "verify" || target.phase === "canary";
+    // The canary's own traffic judges it where the app publishes its metrics (canary-evidence.ts).
+    const judged =
+      target.phase === "verify" || (target.phase === "canary" && !canaryJudgedByOwnTraffic(target));
     const count = judged ? this.settings.previewRequestsPerCheck : this.settings.requestsPerCheck;
     const limit = pLimit(PROBE_CONCURRENCY);
     const checks = await Promise.all(

@@ -1,5 +1,6 @@
 import type { Gate, GateSuite, GateTarget } from "./gate";
 import { hasRollout } from "../rollouts/rollout-controller";
+import { canaryJudgedByOwnTraffic } from "./canary-evidence";
 
 export interface StandardGates {
   /** The external probe: the preview path in verify, the Ingress in canary, else production. */
@@ -48,7 +49,9 @@ export class StandardGateSuite implements GateSuite {
       case "canary":
         // The Rollout's own state is judged by the watch on every poll (executor/canary-watch.ts);
         // a Rollout gate here would stay pending at the very pause this evidence is to end.
-        return [this.gates.http];
+        return canaryJudgedByOwnTraffic(target)
+          ? [this.gates.http, this.gates.candidateTraffic]
+          : [this.gates.http];
       case "test": {
         // Load last: it must not share the machine, nor judge a release the others reject.
         const given = (gate: Gate | undefined) => (gate ? [gate] : []);

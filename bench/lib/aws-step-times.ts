@@ -1,5 +1,6 @@
 import type { FleetConfig } from "../../infra/config";
-import { analysisTemplateSpec, rolloutSpec } from "../../infra/aws/rollout-spec";
+import { appMetricsNamespace } from "../../infra/aws/app-metrics";
+import { analysisTemplateSpec, pauseFloors, rolloutSpec } from "../../infra/aws/rollout-spec";
 
 /**
  * The step-time model of a release on AWS Outposts. Every number names where it comes from: an
@@ -32,6 +33,13 @@ export interface StepTimes {
    * (https://docs.datadoghq.com/integrations/guide/cloud-metric-delay/): --metric-delay-s.
    */
   readonly metricDelayS: number;
+  /**
+   * How long after its 10 s period the app's own high-resolution figures can be read: the app
+   * sends them at the period's end (app/cloudwatch-metrics-publisher.ts), then CloudWatch
+   * ingests them. AWS documents no ingestion time for PutMetricData: an assumption
+   * (--app-metric-delay-s).
+   */
+  readonly appMetricDelayS: number;
   /**
    * The engine's own time per `up` or preview of a stack: a + b x the stack's Outposts (a
    * targeted up still loads and evaluates the whole program). Fitted to `npm run
@@ -75,6 +83,7 @@ export const STEP_TIMES: StepTimes = {
   listenerChangeS: 5,
   metricPeriodS: 60,
   metricDelayS: 120,
+  appMetricDelayS: 10,
   engineBaseMs: 3_288,
   enginePerOutpostMs: 379,
   podReadyS: 25,
@@ -112,9 +121,13 @@ export interface StackModel {
   /** The Rollout the program emits: its replicas and canary steps (eks.canarySteps). */
   readonly rolloutReplicas: number;
   readonly rolloutSteps: readonly RolloutStepModel[];
+  /** The pauses' floors the program annotates the Rollout with (rollout-spec.ts pauseFloors). */
+  readonly rolloutPauseFloors: Readonly<Record<string, number>>;
   /** The raw steps of the emitted spec, for the Rollout object's spec.strategy.canary.steps. */
   readonly rolloutSpecSteps: readonly Record<string, unknown>[];
   readonly eksOutposts: readonly string[];
+  /** The app's metrics namespace (infra/aws/app-metrics.ts), as the outputs name it. */
+  readonly metricsNamespace: string;
 }
 
 /** "2m" -> 120 (the schema allows \d+[smh]). */
@@ -180,6 +193,8 @@ export function stackModelOf(config: FleetConfig): StackModel {
     rolloutReplicas: config.eks.replicas,
     rolloutSteps,
     rolloutSpecSteps: steps,
+    rolloutPauseFloors: pauseFloors(config.eks.canarySteps),
     eksOutposts: config.eks.enabled ? config.outposts.map((o) => o.name) : [],
+    metricsNamespace: appMetricsNamespace(config.app.name),
   };
 }

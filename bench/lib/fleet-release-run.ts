@@ -49,6 +49,10 @@ import { cleanScan, ModelledLoadGate } from "./modelled-test-gates";
 import { OutpostWorld } from "./outpost-world";
 import { seededRandom } from "./seeded-random";
 import { SimulatedArgo } from "./simulated-argo";
+import {
+  appMetricsTrafficSource,
+  colorsFromTracks,
+} from "../../automation/gates/adapters/aws/app-metrics-traffic";
 import { simulatedAlarms, simulatedGetMetricData } from "./simulated-cloudwatch";
 import { simulatedTargetHealth } from "./simulated-elb";
 
@@ -184,15 +188,18 @@ export async function runFleetRelease(options: FleetReleaseOptions): Promise<Fle
     );
     const rollouts = kubernetesRolloutController(argo.apiFor());
     const elb = simulatedTargetHealth(world, limits, clock);
+    // The same sources the driver builds (cli/engine-options.ts), on the simulated CloudWatch.
+    const metricData = simulatedGetMetricData(world, limits, clock, argo);
+    const appMetrics = appMetricsTrafficSource(metricData, () => clock.now());
     const gates = new StandardGateSuite({
       http: new HttpProbeGate(app.exchange, settings.analysis),
       candidateTraffic: new CandidateTrafficGate(
         {
-          cloudwatch: cloudWatchTrafficSource(simulatedGetMetricData(world, limits, clock), () =>
-            clock.now(),
-          ),
+          cloudwatch: cloudWatchTrafficSource(metricData, () => clock.now()),
+          "app-metrics": colorsFromTracks(appMetrics),
         },
         settings.analysis,
+        appMetrics,
       ),
       outputsVersion: new OutputsVersionGate(),
       targetHealth: new ElbTargetHealthGate(elb),

@@ -1,3 +1,4 @@
+import { APP_METRICS_PERIOD_SECONDS } from "../../infra/aws/app-metrics";
 import type {
   DriverConfig,
   DriverConfigChange,
@@ -18,14 +19,7 @@ import {
 import type { ApiScope, AwsApiLimits } from "./aws-api-quotas";
 import type { OutpostWorld } from "./outpost-world";
 import type { SimulatedArgo } from "./simulated-argo";
-import {
-  ALARM_KINDS,
-  alarmName,
-  endpointsOf,
-  loadBalancerDimension,
-  targetGroupArn,
-  targetGroupDimension,
-} from "./simulated-names";
+import { ALARM_KINDS, alarmName, endpointsOf, targetGroupArn } from "./simulated-names";
 
 /**
  * The in-memory engine with what AWS does during an `up`: the engine port the executor drives,
@@ -92,20 +86,20 @@ export class ModelledAwsEngine implements EnginePort {
     const outposts: Record<string, OutpostOutputs> = {};
     for (const [outpost, own] of Object.entries(outputs.outposts)) {
       const arns = { blue: "", green: "" };
-      const dimensions = { blue: "", green: "" };
       for (const color of COLORS) {
         arns[color] = targetGroupArn(scope.region, scope.account, stack, outpost, color);
-        dimensions[color] = targetGroupDimension(stack, outpost, color);
       }
       const doors = endpointsOf(stack, outpost);
       outposts[outpost] = {
         ...own,
         endpoint: doors.endpoint,
         previewEndpoint: doors.previewEndpoint,
+        // As the program's outputs name them (infra/aws/outpost-site.ts, app-metrics.ts).
         trafficStats: {
-          kind: "cloudwatch",
-          loadBalancer: loadBalancerDimension(stack, outpost),
-          targetGroups: dimensions,
+          kind: "app-metrics",
+          namespace: this.world.site(stack, outpost).model.metricsNamespace,
+          outpost,
+          periodSeconds: APP_METRICS_PERIOD_SECONDS,
         },
         targetGroups: arns,
         alarms: COLORS.flatMap((color) =>

@@ -5,6 +5,7 @@ import type {
   RolloutObject,
 } from "../../automation/rollouts/kubernetes-rollout-controller";
 import type { Clock } from "../../automation/support/clock";
+import { ROLLOUT_PAUSE_FLOORS_ANNOTATION } from "../../infra/contract";
 import type { StepTimes } from "./aws-step-times";
 import type { OutpostWorld } from "./outpost-world";
 
@@ -67,17 +68,45 @@ export class SimulatedArgo {
   canaryWeight(
     stack: string,
     outpost: string,
+    at: number = this.clock.now(),
   ): { weight: number; version: string; previous: string } | undefined {
     const run = this.runs.get(`${stack}/${outpost}`);
-    if (run === undefined) return undefined;
+    if (run === undefined || at < run.startedAt) return undefined;
     const { model } = this.world.site(stack, outpost);
-    const index = this.stepIndex(run);
+    const index = this.stepIndex(run, at);
     let weight = 0;
     model.rolloutSteps.slice(0, index).forEach((step) => {
       if (step.kind === "setWeight") weight = step.weight;
     });
     if (index >= model.rolloutSteps.length) weight = 100;
     return { weight: run.aborted ? 0 : weight, version: run.version, previous: run.previous };
+  }
+
+  /**
+   * Requests the Rollout's pods of `version` served through the Ingress in [from, to) (ms): the
+   * Outpost's requestsPerSecond (the Ingress is assumed to take as much as the EC2 ALB) by
+   * Argo's weights, integrated per second. Only the latest run's two versions are known.
+   */
+  ingressRequests(
+    stack: string,
+    outpost: string,
+    version: string,
+    from: number,
+    to: number,
+  ): number {
+    let total = 0;
+    for (let t = from; t < to; t += 1000) {
+      const share = this.canaryWeight(stack, outpost, t);
+      if (share === undefined) continue;
+      const weight =
+        version === share.version
+          ? share.weight
+          : version === share.previous
+            ? 100 - share.weight
+            : 0;
+      total += (Math.min(1000, to - t) / 1000) * this.times.requestsPerSecond * (weight / 100);
+    }
+    return total;
   }
 
   /** The API of each Outpost's cluster, for kubernetesRolloutController. */
@@ -111,9 +140,8 @@ export class SimulatedArgo {
     }
   }
 
-  /** The step the Rollout is at now: the first not yet ended (steps.length when done). */
-  private stepIndex(run: RolloutRun): number {
-    const now = this.clock.now();
+  /** The step the Rollout is at `now`: the first not yet ended (steps.length when done). */
+  private stepIndex(run: RolloutRun, now: number = this.clock.now()): number {
     let at = run.startedAt;
     for (let i = 0; i < run.durations.length; i++) {
       const own = run.durations[i];
@@ -132,9 +160,14 @@ export class SimulatedArgo {
       pause?: { duration?: unknown };
     }[];
     const spec = { strategy: { canary: { steps } } };
+    // The object as the program annotates it: the driver waits out each pause's floor.
+    const metadata = {
+      annotations: { [ROLLOUT_PAUSE_FLOORS_ANNOTATION]: JSON.stringify(model.rolloutPauseFloors) },
+    };
     const run = this.runs.get(`${stack}/${outpost}`);
     if (run === undefined) {
       return {
+        metadata,
         spec,
         status: { phase: "Healthy", currentStepIndex: steps.length, pauseConditions: null },
       };
@@ -142,6 +175,7 @@ export class SimulatedArgo {
     const index = this.stepIndex(run);
     if (run.aborted) {
       return {
+        metadata,
         spec,
         status: {
           phase: "Degraded",
@@ -154,12 +188,14 @@ export class SimulatedArgo {
     const step = model.rolloutSteps[index];
     if (step === undefined) {
       return {
+        metadata,
         spec,
         status: { phase: "Healthy", currentStepIndex: steps.length, pauseConditions: null },
       };
     }
     const paused = step.kind === "pause";
     return {
+      metadata,
       spec: paused && step.seconds === undefined ? { ...spec, paused: true } : spec,
       status: {
         phase: paused ? "Paused" : "Progressing",

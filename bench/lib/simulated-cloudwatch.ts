@@ -4,10 +4,11 @@ import type {
   MetricQuery,
   MetricResult,
 } from "../../automation/gates/adapters/aws/cloudwatch-traffic";
-import type { Color } from "../../infra/contract";
+import { APP_METRICS, type Color } from "../../infra/contract";
 import type { Clock } from "../../automation/support/clock";
 import type { AwsApiLimits } from "./aws-api-quotas";
 import type { OutpostWorld } from "./outpost-world";
+import type { SimulatedArgo } from "./simulated-argo";
 import { alarmOf, colorOfTargetGroup } from "./simulated-names";
 
 /**
@@ -40,18 +41,61 @@ function periods(
 }
 
 /**
- * GetMetricData on the simulated fleet, for the queries the real source makes
- * (cloudwatch-traffic.ts): RequestCount and HTTPCode_Target_5XX_Count (Sum) and
- * TargetResponseTime (p99) of AWS/ApplicationELB by TargetGroup, at the query's Period. A
- * metric it does not know is an error, never an empty answer. One call takes one token of the
- * account's GetMetricData bucket in the Region, whatever it asks.
+ * The app's own datapoints for one track (app/request-metrics.ts): an ASG color's instances by
+ * the listener weights, or the Rollout's pods of a version by Argo's weights on the Ingress;
+ * one per `periodS` that had requests, readable `appMetricDelayS` after the period ended.
+ */
+function appPeriods(
+  world: OutpostWorld,
+  argo: SimulatedArgo,
+  ref: { stack: string; outpost: string; track: string },
+  from: number,
+  to: number,
+  periodS: number,
+  now: number,
+): { requests: number; errors: number }[] {
+  const periodMs = periodS * 1000;
+  const readable = now - world.times.appMetricDelayS * 1000;
+  const points: { requests: number; errors: number }[] = [];
+  const eks = ref.track.startsWith("eks:") ? ref.track.slice("eks:".length) : undefined;
+  for (let start = Math.floor(from / periodMs) * periodMs; start < to; start += periodMs) {
+    const end = start + periodMs;
+    if (end > readable) break;
+    const color = ref.track as Color;
+    const requests =
+      eks === undefined
+        ? world.requests(ref.stack, ref.outpost, color, start, end)
+        : argo.ingressRequests(ref.stack, ref.outpost, eks, start, end);
+    if (requests <= 0) continue;
+    const errors =
+      eks === undefined
+        ? world.errors(ref.stack, ref.outpost, color, start, end)
+        : requests * world.errorRate(eks);
+    points.push({ requests, errors });
+  }
+  return points;
+}
+
+/**
+ * GetMetricData on the simulated fleet, for the queries the real sources make: by
+ * cloudwatch-traffic.ts, RequestCount and HTTPCode_Target_5XX_Count (Sum) and
+ * TargetResponseTime (p99) of AWS/ApplicationELB by TargetGroup; by app-metrics-traffic.ts,
+ * the app's Requests, Errors5xx (Sum) and LatencyMs (p99, and the trimmed count of requests
+ * over a limit) by Outpost and Track; each at the query's Period. A metric it does not know is
+ * an error, never an empty answer. One call takes one token of the account's GetMetricData
+ * bucket in the Region, whatever it asks.
  */
 export function simulatedGetMetricData(
   world: OutpostWorld,
   limits: AwsApiLimits,
   clock: Clock,
+  argo: SimulatedArgo,
 ): GetMetricData {
-  return async (_scope, input, signal) => {
+  return async (scope, input, signal) => {
+    const first = input.MetricDataQueries[0].MetricStat.Metric;
+    if (first.Namespace.startsWith(APP_NAMESPACE_PREFIX)) {
+      return appMetricData(world, argo, limits, clock, scope.stack, input, signal);
+    }
     const refs = input.MetricDataQueries.map((query) => refOf(query));
     await limits.take(
       "cloudwatch:GetMetricData",
@@ -82,6 +126,55 @@ export function simulatedGetMetricData(
       }
     });
   };
+}
+
+const APP_NAMESPACE_PREFIX = "OutpostFleet/";
+
+async function appMetricData(
+  world: OutpostWorld,
+  argo: SimulatedArgo,
+  limits: AwsApiLimits,
+  clock: Clock,
+  stack: string,
+  input: Parameters<GetMetricData>[1],
+  signal: AbortSignal,
+): Promise<MetricResult[]> {
+  const dimension = (query: MetricQuery, name: string) => {
+    const found = query.MetricStat.Metric.Dimensions.find((d) => d.Name === name);
+    if (found === undefined) throw new Error(`an app metric query needs its ${name} dimension`);
+    return found.Value;
+  };
+  const outpost = dimension(input.MetricDataQueries[0], APP_METRICS.outpostDimension);
+  await limits.take("cloudwatch:GetMetricData", world.site(stack, outpost).scope, signal);
+  const now = clock.now();
+  const p99 = world.times.appLatencyMs.p99;
+  return input.MetricDataQueries.map((query): MetricResult => {
+    const ref = { stack, outpost, track: dimension(query, APP_METRICS.trackDimension) };
+    const points = appPeriods(
+      world,
+      argo,
+      ref,
+      input.StartTime.getTime(),
+      input.EndTime.getTime(),
+      query.MetricStat.Period,
+      now,
+    );
+    const { MetricName } = query.MetricStat.Metric;
+    const { Stat } = query.MetricStat;
+    if (MetricName === APP_METRICS.requests)
+      return { Id: query.Id, Values: points.map((p) => p.requests) };
+    if (MetricName === APP_METRICS.errors)
+      return { Id: query.Id, Values: points.map((p) => p.errors) };
+    if (MetricName === APP_METRICS.latency && Stat === "p99")
+      return { Id: query.Id, Values: points.map(() => p99) };
+    const trimmed = /^TC\((\d+(?:\.\d+)?):/.exec(Stat);
+    if (MetricName === APP_METRICS.latency && trimmed) {
+      // At most 1% of requests are slower than the p99; none when the p99 is under the limit.
+      const slowShare = p99 > Number(trimmed[1]) ? 0.01 : 0;
+      return { Id: query.Id, Values: points.map((p) => p.requests * slowShare) };
+    }
+    throw new Error(`the simulated CloudWatch has no app metric ${MetricName} ${Stat}`);
+  });
 }
 
 function refOf(query: MetricQuery) {
@@ -140,13 +233,15 @@ export function simulatedAlarms(
               : false;
         const firing =
           window.length === alarmEvaluationPeriods && window.every((p) => breaching(p));
+        // DescribeAlarms reports each alarm's Period: the bake's floor is counted in them.
         return firing
           ? {
               name,
               state: "ALARM",
               reason: `${alarmEvaluationPeriods} of ${alarmEvaluationPeriods} datapoints breaching`,
+              periodSeconds: alarmPeriodS,
             }
-          : { name, state: "OK" };
+          : { name, state: "OK", periodSeconds: alarmPeriodS };
       });
     },
   };

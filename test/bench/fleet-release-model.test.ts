@@ -7,6 +7,7 @@ import { EventClock } from "../../bench/lib/event-clock";
 import { runFleetRelease } from "../../bench/lib/fleet-release-run";
 import { OutpostWorld } from "../../bench/lib/outpost-world";
 import { simulatedGetMetricData } from "../../bench/lib/simulated-cloudwatch";
+import { SimulatedArgo } from "../../bench/lib/simulated-argo";
 import { loadBalancerDimension, targetGroupDimension } from "../../bench/lib/simulated-names";
 import { TokenBucket } from "../../bench/lib/token-bucket";
 
@@ -95,7 +96,12 @@ describe("bench: the fleet-release model", () => {
       model,
     );
     const source = cloudWatchTrafficSource(
-      simulatedGetMetricData(world, new AwsApiLimits(clock), clock),
+      simulatedGetMetricData(
+        world,
+        new AwsApiLimits(clock),
+        clock,
+        new SimulatedArgo(world, clock, times),
+      ),
       () => clock.now(),
     );
     const target = {
@@ -143,20 +149,22 @@ describe("bench: the fleet-release model", () => {
     //   prestage 222.6 s: instances InService at 220 s; the provider's capacity polls back off
     //     100 ms doubling to 10 s, so they run at 0, 0.2, 0.6, 1.4, 3.0, 6.2, 12.6, 22.6 ...
     //     212.6, 222.6 s: the first after 220 s;
-    //   verify 40 s: the preview probe has 300 requests at its third check (20 s), healthy
-    //     targets at 240 s (InService + 10 s x 2 healthy checks) also by the third, then three
-    //     passes in a row;
-    //   flip 65 s: the listener change (5 s) at 267.6 s; the candidate's first datapoint,
-    //     [4:00, 5:00), is readable at 5:00 (300 s), seen at 307.6 s, then three passes in a row;
-    //   eks-canary 690 s: setWeight 10 (a pod, 25 s, and the Ingress weights, 5 s), pause 2m,
-    //     analysis (4 measurements 30 s apart: 90 s), setWeight 50 (30 s), pause 5m, analysis
-    //     90 s, setWeight 100 (30 s); seen at the driver's poll every 10 s;
-    //   bake 300 s (bakeSeconds), beside the canary when waves are pipelined; sync-stack 5 s
-    //     (the stack-wide resources);
+    //   verify 50 s: the preview probe sends 100 requests a check, 10 s apart; the sequential
+    //     test's minimum sample (595 requests with the shipped confidence and limits) is there
+    //     at the sixth check (50 s); healthy targets (InService + 10 s x 2 checks) come earlier;
+    //   flip 25 s: the listener change (5 s), then the candidate's own figures in the app's
+    //     10 s periods: 100 req/s fill the minimum sample within the first whole period, read at
+    //     the driver's next check;
+    //   eks-canary 510 s: setWeight 10 (a pod, 25 s, and the Ingress weights, 5 s), the pause's
+    //     floor 120 s, setWeight 50 (30 s), floor 300 s, setWeight 100 (30 s): the canary pods'
+    //     own traffic reaches the minimum sample well within each floor, so the floors decide;
+    //   bake 120 s: two alarm periods of 60 s (analysis.evidence.floorAlarmPeriods), beside the
+    //     canary when waves are pipelined; sync-stack 5 s (the stack-wide resources);
     //   finalize 125 s: scaleDownDelaySeconds 120, then the old color's scale-down, 5 s.
     const times: StepTimes = {
       ...STEP_TIMES,
       metricDelayS: 0,
+      appMetricDelayS: 0,
       engineBaseMs: 0,
       enginePerOutpostMs: 0,
       roundTripMs: {},
@@ -177,29 +185,29 @@ describe("bench: the fleet-release model", () => {
       preflight: 0,
       engine: 0,
       prestage: 222.6,
-      verify: 40,
-      flip: 65,
-      "eks-canary": 690,
+      verify: 50,
+      flip: 25,
+      "eks-canary": 510,
       "sync-stack": 5,
     });
-    expect(run.totalSeconds).to.equal(1022.6);
+    expect(run.totalSeconds).to.equal(812.6);
     expect(run.finalizeSeconds).to.equal(125);
     expect(run.waves.map((w) => w.name)).to.deep.equal(["preflight", "prestage", "us"]);
-    expect(run.waves[2].seconds).to.be.closeTo(40 + 65 + 690 + 5, 1e-9);
+    expect(run.waves[2].seconds).to.be.closeTo(50 + 25 + 510 + 5, 1e-9);
     // --pipeline-waves off: every step after the one before.
     const strict = await release(false);
     expect(strict.byStepKind).to.deep.equal({
       preflight: 0,
       engine: 0,
       prestage: 222.6,
-      verify: 40,
-      flip: 65,
-      "eks-canary": 690,
-      bake: 300,
+      verify: 50,
+      flip: 25,
+      "eks-canary": 510,
+      bake: 120,
       "sync-stack": 5,
     });
-    expect(strict.totalSeconds).to.equal(1322.6);
+    expect(strict.totalSeconds).to.equal(932.6);
     expect(strict.finalizeSeconds).to.equal(125);
-    expect(strict.waves[2].seconds).to.be.closeTo(40 + 65 + 690 + 300 + 5, 1e-9);
+    expect(strict.waves[2].seconds).to.be.closeTo(50 + 25 + 510 + 120 + 5, 1e-9);
   });
 });
