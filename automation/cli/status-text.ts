@@ -13,13 +13,17 @@ export function formatStatus(view: StatusView): string {
     `release ${view.release} (attempt ${view.attempt}): ${view.state}${view.outcome ? ` (${view.outcome})` : ""}`,
     `  started ${view.startedAt} by ${view.startedBy}: ${view.command}`,
     `  driver: ${view.driver ?? "none running"}`,
+    ...(view.inFlight.length > 0 ? [`  in flight: ${view.inFlight.join("; ")}`] : []),
   ];
   const waveLines = (wave: StatusView["waves"][number]) => {
     lines.push(`  wave ${wave.name}: ${wave.state}`);
     for (const batch of wave.batches) {
-      const steps = Object.entries(batch.steps)
-        .map(([id, state]) => `${id}${markOf(state)}`)
-        .join(" > ");
+      const marked = (id: string) => `${id}${markOf(batch.steps[id])}`;
+      const ids = Object.keys(batch.steps);
+      const before = ids.filter((id) => !batch.sideBySide.includes(id)).map(marked);
+      const beside =
+        batch.sideBySide.length > 0 ? [`(${batch.sideBySide.map(marked).join(" | ")})`] : [];
+      const steps = [...before, ...beside].join(" > ");
       lines.push(`    ${batch.label}  ${batch.stages.join(", ")}: ${steps}`);
     }
   };

@@ -1,7 +1,14 @@
 import { describeHolder, type LockState } from "../lock/fleet-lock";
 import type { JournalEvent } from "../journal/journal-events";
 import { type ReleaseProgress, stepKey } from "../progress/release-progress";
-import { allStages, batchesOf, batchLabel, PRESTAGE_STEP } from "../plan/plan-types";
+import {
+  allStages,
+  batchesOf,
+  batchLabel,
+  PRESTAGE_STEP,
+  SOAK_KINDS,
+  STRICT_SCHEDULE,
+} from "../plan/plan-types";
 import type { GateSummary } from "../gates/gate-summary";
 import { batchSteps } from "../executor/stage-view";
 
@@ -31,8 +38,15 @@ export interface StatusView {
       readonly label: string;
       readonly stages: readonly string[];
       readonly steps: Record<string, StepState>;
+      /** The soak steps that run side by side after the flip (waves in a pipeline), else []. */
+      readonly sideBySide: readonly string[];
     }[];
   }[];
+  /**
+   * The batches with a step running now, in plan order, with those steps: with waves in a
+   * pipeline, two waves' batches at once (`us batch 1: canary, bake`).
+   */
+  readonly inFlight: readonly string[];
   /** The test gates of each staging stage that ran them (wave 0), in plan order. */
   readonly tests: { readonly stage: string; readonly gates: readonly GateSummary[] }[];
   readonly failures: { readonly stage: string; readonly reason: string }[];
@@ -62,13 +76,21 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
       : progress.paused
         ? "paused"
         : "stopped";
+  const pipelined = (progress.plan.schedule ?? STRICT_SCHEDULE).pipelineWaves;
   const waves = progress.plan.waves.map((wave) => {
     const batches = batchesOf(wave).map((batch, index) => {
       const steps: Record<string, StepState> = {};
-      for (const step of batchSteps(progress.plan, batch)) {
+      const specs = batchSteps(progress.plan, batch);
+      for (const step of specs) {
         steps[step.id] = stepStateOf(progress, stepKey(wave.name, index, step.id));
       }
-      return { label: batchLabel(batch, index), stages: batch.map((s) => s.id), steps };
+      const soak = pipelined ? specs.filter((step) => SOAK_KINDS.has(step.kind)) : [];
+      return {
+        label: batchLabel(batch, index),
+        stages: batch.map((s) => s.id),
+        steps,
+        sideBySide: soak.length > 1 ? soak.map((step) => step.id) : [],
+      };
     });
     const rolledBack =
       progress.rollback?.completed &&
@@ -91,6 +113,19 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
       }
     : null;
   const pending = progress.pending;
+  const inFlight = [
+    ...(prestage?.batches ?? []).flatMap((batch, index) =>
+      batch.state === "running" ? [`${PRESTAGE_STEP} batch ${index}`] : [],
+    ),
+    ...waves.flatMap((wave) =>
+      wave.batches.flatMap((batch) => {
+        const running = Object.keys(batch.steps).filter((id) => batch.steps[id] === "running");
+        return running.length > 0
+          ? [`${wave.name} ${batch.label.trim()}: ${running.join(", ")}`]
+          : [];
+      }),
+    ),
+  ];
   return {
     release: progress.release,
     attempt: progress.attempt,
@@ -105,6 +140,7 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
         : `${lock.state === "stale" ? "STALE " : ""}${describeHolder(lock.holder)}`,
     prestage,
     waves,
+    inFlight: progress.finished ? [] : inFlight,
     tests: allStages(progress.plan).flatMap((stage) => {
       const gates = progress.testResults.get(stage.id);
       return gates ? [{ stage: stage.id, gates }] : [];

@@ -5,6 +5,9 @@ import type { JournalEvent } from "../../automation/journal/journal-events";
 import type { ReleaseSchedule } from "../../automation/plan/plan-types";
 import { exampleFleet } from "./support/fleet-fixture";
 import { makeHarness } from "./support/executor-harness";
+import { formatStatus } from "../../automation/cli/status-text";
+import { statusView } from "../../automation/operations/status-report";
+import { replay } from "../../automation/progress/release-progress";
 
 const PIPELINED: ReleaseSchedule = { pipelineWaves: true, prestageBesideStagingTests: false };
 const STRICT: ReleaseSchedule = { pipelineWaves: false, prestageBesideStagingTests: false };
@@ -158,5 +161,31 @@ describe("executor: waves in a pipeline", () => {
     const { events } = await journal.read();
     expect(events.some((e) => e.type === "wave-started" && e.wave === "eu")).to.equal(false);
     expect(events.find((e) => e.type === "rollback-started")).to.deep.include({ scope: "wave" });
+  });
+
+  it("status shows the overlap: both waves' batches in flight, a batch's soak steps side by side", async () => {
+    const { journal, run } = pipelineHarness(PIPELINED);
+    expect(await run()).to.deep.equal({ kind: "succeeded" });
+    const { events } = await journal.read();
+    // The journal as status reads it the moment eu's canary started to verify.
+    const cut = events.findIndex(
+      (e) => e.type === "step-started" && e.wave === "eu" && e.batch === 0 && e.step === "verify",
+    );
+    const progress = replay(events.slice(0, cut + 1));
+    if (progress === undefined) throw new Error("no release in the journal");
+    const view = statusView(progress, { state: "free" });
+    expect(view.inFlight).to.deep.equal(["us batch 1: canary, bake", "eu canary: verify"]);
+    const text = formatStatus(view).split("\n");
+    expect(text).to.include("  in flight: us batch 1: canary, bake; eu canary: verify");
+    expect(text).to.include("    batch 1  us/us-op2: verify ✓ > flip ✓ > (canary … | bake …)");
+    expect(text).to.include("    canary   eu/eu-op1: verify … > flip > (canary | bake)");
+    // Strict sequence: no side-by-side group, one batch in flight at a time.
+    const strict = pipelineHarness(STRICT);
+    await strict.run();
+    const strictEvents = (await strict.journal.read()).events;
+    const at = strictEvents.findIndex((e) => e.type === "step-started" && e.wave === "eu");
+    const strictView = statusView(replay(strictEvents.slice(0, at + 1))!, { state: "free" });
+    expect(strictView.inFlight).to.have.length(1);
+    expect(formatStatus(strictView)).to.include("verify ✓ > flip ✓ > canary ✓ > bake ✓");
   });
 });
