@@ -5,182 +5,59 @@
  * without it or with OUTPOST_FLEET_SKIP_ENGINE_TESTS=1.
  */
 import { expect } from "chai";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
 import { openFleetStore } from "../../automation/store/fleet-store";
 import { JournalFile, parseJournal } from "../../automation/journal/journal-file";
 import type { EngineTimings } from "../../automation/engine/timed-engine";
 import { ExitCode } from "../../automation/support/exit-codes";
 import { BIN } from "./support/cli-harness";
-import { FIXTURE_PROGRAM } from "./support/engine-fixture-program";
+import { type E2eFleet, startE2eFleet } from "./support/e2e-fleet";
 import { requireEngine } from "../support/engine-guard";
 import { HttpReceiver } from "./support/http-receiver";
 import { SseClient } from "./support/sse-client";
 
 const OUTPOSTS = ["op-a", "op-b"];
 
-/**
- * A fake fleet in one process. GET /<outpost>/(health|ready|version) answers from the state
- * files the program writes, as that Outpost's active color; /<outpost>~preview/... as its
- * candidate color, like the preview path. It counts each color's production requests and
- * answers HAProxy's runtime API on a socket (`show info; show stat`), so the driver's
- * candidate-traffic gate reads real per-color counters. Prints its port.
- */
-const FAKE_APP = `
-const http = require("node:http"), net = require("node:net"), fs = require("node:fs"), path = require("node:path");
-const stateDir = process.argv[1], socketPath = process.argv[2];
-const counts = {};
-const server = http.createServer((req, res) => {
-  const [, site, what] = (req.url || "").split("/");
-  const [outpost, preview] = site.split("~");
-  const file = path.join(stateDir, outpost + ".json");
-  if (!fs.existsSync(file)) return res.writeHead(503).end();
-  const state = JSON.parse(fs.readFileSync(file, "utf8"));
-  const color = preview ? (state.activeColor === "blue" ? "green" : "blue") : state.activeColor;
-  if (!preview) counts[outpost + "-" + color] = (counts[outpost + "-" + color] || 0) + 1;
-  if (what === "version") {
-    res.writeHead(200, { "content-type": "application/json" });
-    return res.end(JSON.stringify({ version: state[color + "Version"], color }));
-  }
-  res.writeHead(200).end("ok");
-});
-const columns = "pxname,svname,type,status,req_tot,hrsp_5xx,econ,eresp,rtime,ttime,rtime_max,ttime_max";
-net.createServer((socket) => {
-  socket.on("data", () => {
-    const rows = fs.readdirSync(stateDir).filter((f) => f.endsWith(".json")).flatMap((f) =>
-      ["blue", "green"].map((c) => f.slice(0, -5) + "-" + c));
-    const total = rows.reduce((sum, name) => sum + (counts[name] || 0), 0);
-    socket.end(["Pid: " + process.pid, "Start_time_sec: 1", "", "# " + columns,
-      "fixture,BACKEND,1,UP," + total + ",0,0,0,2,2,9,9",
-      ...rows.map((name) => "fixture," + name + ",2,UP," + (counts[name] || 0) + ",0,0,0,2,2,9,9"),
-      ""].join("\\n"));
-  });
-}).listen(socketPath);
-server.listen(0, "127.0.0.1", () => console.log(server.address().port));
-`;
-
 describe("cli end to end: deploy, SIGKILL, resume on the real engine", function () {
   this.timeout(300_000);
+  let fleet: E2eFleet;
   let workDir: string;
-  let programDir: string;
-  let stateDir: string;
-  let app: ChildProcess;
   let env: NodeJS.ProcessEnv;
   let flags: string[];
   let settings: string;
 
   before(async function () {
     requireEngine(this);
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-e2e-"));
-    stateDir = path.join(workDir, "app-state");
-    fs.mkdirSync(stateDir);
-    // The fake app, in its own process: answers for each Outpost with its active color's version.
-    const statsSocket = path.join(workDir, "stats.sock");
-    app = spawn(process.execPath, ["-e", FAKE_APP, stateDir, statsSocket], {
-      stdio: ["ignore", "pipe", "inherit"],
+    fleet = await startE2eFleet([{ name: "t1", outposts: OUTPOSTS }], {
+      concurrency: 1,
+      traffic: { aws: [100], local: [100] },
+      bakeSeconds: 1,
+      scaleDownDelaySeconds: 0,
+      analysis: {
+        intervalSeconds: 0.2,
+        probeTimeoutSeconds: 2,
+        requestsPerCheck: 2,
+        previewRequestsPerCheck: 20,
+        // 10%: a clean sample of 29 of the candidate's requests passes (docs/driver.md).
+        maxErrorRate: 0.1,
+        consecutiveSuccesses: 2,
+        failureLimit: 0,
+        verifyTimeoutSeconds: 30,
+      },
+      policyPacks: [],
     });
-    const port = await new Promise<number>((resolve, reject) => {
-      app.stdout?.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-      app.once("exit", () => reject(new Error("the fake app did not start")));
-    });
-
-    programDir = path.join(workDir, "program");
-    fs.mkdirSync(programDir);
-    fs.symlinkSync(
-      path.join(PROJECT_ROOT, "node_modules"),
-      path.join(programDir, "node_modules"),
-      "dir",
-    );
-    fs.writeFileSync(path.join(programDir, "Pulumi.yaml"), "name: fleet-e2e\nruntime: nodejs\n");
-    fs.writeFileSync(
-      path.join(programDir, "package.json"),
-      JSON.stringify({ name: "fleet-e2e", private: true }),
-    );
-    fs.writeFileSync(path.join(programDir, "index.ts"), FIXTURE_PROGRAM);
-    const settled = {
-      blueVersion: "2.0.0",
-      greenVersion: "2.0.0",
-      activeColor: "blue",
-      candidateWeight: 0,
-      idleWarm: false,
-    };
-    fs.writeFileSync(
-      path.join(programDir, "Pulumi.t1.yaml"),
-      stringify({
-        config: {
-          "outpost-fleet:target": "local",
-          "outpost-fleet:regionGroup": "t1",
-          "outpost-fleet:outposts": OUTPOSTS.map((name) => ({ name })),
-          "outpost-fleet:release": { version: "2.0.0" },
-          "outpost-fleet:deployment": Object.fromEntries(OUTPOSTS.map((o) => [o, settled])),
-          "outpost-fleet:fixtureStateDir": stateDir,
-          "outpost-fleet:fixtureEndpoint": `http://127.0.0.1:${port}`,
-          "outpost-fleet:fixtureStatsSocket": statsSocket,
-        },
-      }),
-    );
-    settings = path.join(workDir, "driver.yaml");
-    fs.writeFileSync(
-      settings,
-      stringify({
-        concurrency: 1,
-        traffic: { aws: [100], local: [100] },
-        bakeSeconds: 1,
-        scaleDownDelaySeconds: 0,
-        analysis: {
-          intervalSeconds: 0.2,
-          probeTimeoutSeconds: 2,
-          requestsPerCheck: 2,
-          previewRequestsPerCheck: 20,
-          // 10%: a clean sample of 29 of the candidate's requests passes (docs/driver.md).
-          maxErrorRate: 0.1,
-          consecutiveSuccesses: 2,
-          failureLimit: 0,
-          verifyTimeoutSeconds: 30,
-        },
-        policyPacks: [],
-      }),
-    );
-    env = {
-      OUTPOST_FLEET_STATE_DIR: path.join(workDir, "pulumi-state"),
-      OUTPOST_FLEET_ACTOR: "e2e",
-    };
-    flags = [
-      "--project-dir",
-      programDir,
-      "--settings",
-      settings,
-      "--journal-dir",
-      path.join(workDir, "journal"),
-    ];
-    // The stack must exist and run 2.0.0 before the first release.
-    const first = spawnSync(process.execPath, [BIN, "drift", "--config-only", ...flags], {
-      env: { ...process.env, ...env },
-      encoding: "utf8",
-    });
-    expect(first.status, first.stderr).to.equal(0);
+    ({ workDir, env, flags, settings } = fleet);
   });
 
-  after(() => {
-    app?.kill();
-    if (workDir && !process.env.KEEP_E2E) fs.rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => fleet?.stop());
 
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, [BIN, ...args, ...flags], {
-      env: { ...process.env, ...env },
-      encoding: "utf8",
-      timeout: 240_000,
-    });
-  const flips = () =>
-    fs.existsSync(path.join(stateDir, "flips.log"))
-      ? fs.readFileSync(path.join(stateDir, "flips.log"), "utf8").trim().split("\n")
-      : [];
-  const stackFile = () => fs.readFileSync(path.join(programDir, "Pulumi.t1.yaml"), "utf8");
+  const run = (args: string[]) => fleet.run(args);
+  const flips = () => fleet.flips();
+  const stackFile = () => fleet.stackFile("t1");
 
   it("deploys a release: JSON progress lines, every Outpost flipped once, old color scaled down", async () => {
     const timingsFile = path.join(workDir, "timings.json");
