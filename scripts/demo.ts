@@ -20,6 +20,7 @@
  * settings (short bakes, so the demo takes minutes, not the production half hour).
  *
  * Usage: npm run demo -- [--release 2.1.0] [--outposts 12] [--summary s.json] [--keep]
+ *                       [--pipeline-waves off]  (every step after the one before, to compare)
  *        npm run demo -- --bad-release 0.3   (the release fails 30% of requests: watch the
  *                                             first wave's canary fail its gates and roll back)
  *        npm run demo -- --bad-release 0.3 --bad-paths /
@@ -240,6 +241,10 @@ async function main(): Promise<number> {
       type: "string",
       describe: "Candidate weights, passed to the driver (e.g. 100 for a single flip)",
     })
+    .option("pipeline-waves", {
+      type: "string",
+      describe: "on|off, passed to the driver: off runs every step after the one before",
+    })
     .option("ui-port", {
       type: "number",
       default: 8090,
@@ -361,6 +366,7 @@ async function main(): Promise<number> {
       ...["--journal-dir", journalDir, "--settings", settingsFile],
       ...["--timings", timingsFile],
       ...(argv["traffic-steps"] ? ["--traffic-steps", argv["traffic-steps"]] : []),
+      ...(argv["pipeline-waves"] ? ["--pipeline-waves", argv["pipeline-waves"]] : []),
       // The live view: the driver prints its URL and serves it until the rollout ends.
       ...["--ui", "--port", String(argv["ui-port"])],
     ],
