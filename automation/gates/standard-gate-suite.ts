@@ -53,7 +53,8 @@ export class StandardGateSuite implements GateSuite {
           ? [this.gates.http, this.gates.candidateTraffic]
           : [this.gates.http];
       case "test": {
-        // Load last: it must not share the machine, nor judge a release the others reject.
+        // Load last: run in order on the local target, it must not share the machine with the
+        // others (on AWS test-gate-run.ts runs them side by side).
         const given = (gate: Gate | undefined) => (gate ? [gate] : []);
         return [
           ...given(this.gates.integration),

@@ -51,6 +51,9 @@ const ok = (detail = "ok"): Measurement => ({
   figures: [{ name: "checks passed", value: 3, unit: "" }],
 });
 
+/** The local target: the load test shares the machine, so the gates run one after the other. */
+const local: GateTarget = { ...target, target: "local" };
+
 describe("test gate run: one gate after the other, each once", () => {
   it("runs every gate in order and passes with each one's figures", async () => {
     const clock = new VirtualClock();
@@ -58,7 +61,7 @@ describe("test gate run: one gate after the other, each once", () => {
     const gates = ["integration", "security", "load"].map(
       (name) => new ScriptedGate(name, [ok(name)], clock, log),
     );
-    const result = await runTestGates(gates, target, clock);
+    const result = await runTestGates(gates, local, clock);
     expect(log).to.deep.equal(["integration", "security", "load"]);
     expect(result).to.deep.include({ ok: true, measurements: 3 });
     expect(result.gates.map((g) => [g.gate, g.verdict, g.detail])).to.deep.equal([
@@ -82,7 +85,7 @@ describe("test gate run: one gate after the other, each once", () => {
       ),
       new ScriptedGate("load", [ok()], clock, log),
     ];
-    const result = await runTestGates(gates, target, clock);
+    const result = await runTestGates(gates, local, clock);
     expect(result).to.deep.include({
       ok: false,
       gate: "security",
@@ -189,6 +192,69 @@ const complete = (page: Partial<ScanFindingsPage>): ScanFindingsPage => ({
   ...page,
 });
 const never = new AbortController().signal;
+
+describe("test gate run on AWS: integration, security and the ECR scan beside the load test", () => {
+  it("starts every gate at once, and passes with each one's figures", async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.now();
+    const log: string[] = [];
+    // The scan is still running at first: asked again 10 s later, while the others go on.
+    const scan = new ScriptedGate(
+      "ecr-scan",
+      [{ verdict: "pending", detail: "scan in progress" }, ok("ecr-scan")],
+      clock,
+      log,
+    );
+    const gates = [
+      scan,
+      ...["integration", "security", "load"].map(
+        (name) => new ScriptedGate(name, [ok(name)], clock, log),
+      ),
+    ];
+    const result = await runTestGates(gates, target, clock);
+    expect(gates.map((g) => g.calls)).to.deep.equal([[t0, t0 + 10_000], [t0], [t0], [t0]]);
+    expect(result).to.deep.include({ ok: true, measurements: 4 });
+    expect(result.gates.map((g) => [g.gate, g.verdict])).to.deep.equal([
+      ["ecr-scan", "pass"],
+      ["integration", "pass"],
+      ["security", "pass"],
+      ["load", "pass"],
+    ]);
+  });
+
+  it("the first failure stops the load test in flight and names the failed gate", async () => {
+    const clock = new VirtualClock();
+    const log: string[] = [];
+    const load = new ScriptedGate("load", ["hang"], clock, log);
+    const gates = [
+      new ScriptedGate("integration", [ok()], clock, log),
+      new ScriptedGate("security", [{ verdict: "fail", detail: "GET /: no HSTS" }], clock, log),
+      load,
+    ];
+    const result = await runTestGates(gates, target, clock);
+    expect(result).to.deep.include({ ok: false, gate: "security", reason: "GET /: no HSTS" });
+    // The load test was stopped, not judged: only the gates that ended are summarized.
+    expect(result.gates.map((g) => `${g.gate} ${g.verdict}`)).to.deep.equal([
+      "integration pass",
+      "security fail",
+    ]);
+    expect(load.calls).to.have.length(1);
+  });
+
+  it("the caller's abort stops them all and rejects", async () => {
+    const clock = new VirtualClock();
+    const controller = new AbortController();
+    const log: string[] = [];
+    const gates = ["integration", "load"].map(
+      (name) => new ScriptedGate(name, ["hang"], clock, log),
+    );
+    const run = runTestGates(gates, target, clock, controller.signal);
+    controller.abort();
+    let rejected = false;
+    await run.catch(() => (rejected = true));
+    expect(rejected).to.equal(true);
+  });
+});
 
 describe("gates: ECR image scan", () => {
   it("reads the release's image in the repository's region and account", () => {
