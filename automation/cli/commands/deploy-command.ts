@@ -47,7 +47,7 @@ export function deployCommand(context: CommandContext) {
           type: "boolean",
           default: false,
           describe:
-            "Deploy production stacks with a release that has not passed wave 0 on the staging stacks",
+            "Deploy production stacks without a fresh staging pass of the release (recorded in the journal)",
         }),
     handler: async (args: DeployArgs) => {
       const { io } = context;
@@ -118,9 +118,8 @@ export function deployCommand(context: CommandContext) {
           },
           (executor) =>
             executor.start(plan, context.commandLine, {
-              stagingStacks: args["skip-staging"]
-                ? []
-                : unselectedStagingStacks(resolved.fleet, resolved.selected),
+              stagingStacks: unselectedStagingStacks(resolved.fleet, resolved.selected),
+              skipStaging: args["skip-staging"],
             }),
         );
       } finally {
