@@ -1,6 +1,7 @@
 import { PRESTAGE_STEP } from "../plan/plan-types";
 import { describeGate } from "../progress/event-summary";
 import type { HistoryEntry, StatusView, StepState } from "../operations/status-report";
+import { consistencyText } from "../operations/fleet-consistency";
 
 const MARKS: Record<StepState, string> = { done: " ✓", running: " …", failed: " ✗", pending: "" };
 
@@ -13,6 +14,7 @@ export function formatStatus(view: StatusView): string {
     `release ${view.release} (attempt ${view.attempt}): ${view.state}${view.outcome ? ` (${view.outcome})` : ""}`,
     `  started ${view.startedAt} by ${view.startedBy}: ${view.command}`,
     `  driver: ${view.driver ?? "none running"}`,
+    ...(view.consistency ? [`  ${consistencyText(view.consistency)}`] : []),
   ];
   const waveLines = (wave: StatusView["waves"][number]) => {
     lines.push(`  wave ${wave.name}: ${wave.state}`);
