@@ -97,6 +97,24 @@ describe("a split fleet is never silent", () => {
     expect(JSON.stringify(panels)).to.contain("fleet-consistency").and.contain(FIX);
   });
 
+  it("the command it names brings the fleet back to one version", async () => {
+    const { h } = await splitRelease();
+    // What `outpost-fleet rollback` does when no driver runs (operations/operator-actions.ts).
+    await h.deps().journal.append({
+      type: "rollback-requested",
+      by: { user: "tester", host: "h", pid: 1 },
+      reason: "one version",
+    });
+    const outcome = await h.executor().resume();
+    expect(outcome.kind).to.equal("rolled-back");
+    const events = await h.events();
+    const progress = replay(events);
+    if (progress === undefined) throw new Error("no release");
+    const view = statusView(progress, { state: "free" }, servedVersionsFromJournal(events));
+    expect(view.consistency).to.deep.equal({ kind: "consistent", version: "2.0.0" });
+    expect(h.engine.deployedState("us", "us-op1").activeColor).to.equal("blue");
+  });
+
   it("a release that reached every Outpost is consistent", async () => {
     const h = makeHarness({ stacks: exampleFleet(2, ["us", "eu"]), scope: "wave" });
     await h.executor().start(h.plan, "deploy");
