@@ -18,12 +18,16 @@ describe("cli: deploy of production stacks needs a fresh staging pass", () => {
   const project = writeProject(stacks, { waveOrder: ["us", "eu"], concurrency: 1 });
 
   /** A journal folder whose release 2.1.0 passed wave 0 `hoursAgo` hours ago. */
-  async function journalWithPass(hoursAgo: number): Promise<string> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-pass-"));
+  async function journalWithPass(
+    hoursAgo: number,
+    release = "2.1.0",
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-pass-")),
+  ): Promise<string> {
     const at = Date.now() - hoursAgo * HOUR;
-    const journal = new JournalFile(path.join(dir, "releases", "2.1.0.jsonl"), () => at);
+    const journal = new JournalFile(path.join(dir, "releases", `${release}.jsonl`), () => at);
     const h = makeHarness({ stacks });
-    const plan = { ...h.plan, waves: h.plan.waves.filter((w) => w.name === "staging") };
+    const staging = h.plan.waves.filter((w) => w.name === "staging");
+    const plan = { ...h.plan, release, waves: staging };
     await journal.append({
       type: "release-started",
       attempt: 1,
@@ -63,6 +67,14 @@ describe("cli: deploy of production stacks needs a fresh staging pass", () => {
       /release 2\.1\.0: blocked: the staging pass of release 2\.1\.0 \(image digest unknown\) is too old \(max 24 h, stagingTests\.passMaxAgeHours\): release 2\.1\.0 \(image digest unknown\) at \S+, 30\.0 h ago: deploy it there first \(outpost-fleet deploy --release 2\.1\.0 --stacks staging-us\)/,
     );
     expect(result.stdout).to.contain("--skip-staging overrides");
+  });
+
+  it("no pass of this release: exit 3, naming the latest pass of another release", async () => {
+    const result = await deploy(await journalWithPass(2, "2.0.9"));
+    expect(result.code, result.stderr).to.equal(ExitCode.BlockedByPolicy);
+    expect(result.stdout).to.match(
+      /release 2\.1\.0 \(image digest unknown\) has no staging pass; the latest staging pass found is release 2\.0\.9 \(image digest unknown\) at \S+, 2\.0 h ago/,
+    );
   });
 
   it("stagingTests.passMaxAgeHours out of range is bad input naming the key and the value", async () => {

@@ -1,5 +1,7 @@
 import type { Argv } from "yargs";
 import type { FleetStack } from "../../fleet/fleet-stack";
+import { type StagingPass, stagingPasses } from "../../progress/staging-record";
+import type { FleetStore } from "../../store/fleet-store";
 import { isStagingStack } from "../../plan/build-plan";
 import { activeFreezeWindow, describeFreezeWindow } from "../../settings/freeze-windows";
 import { ExitCode } from "../../support/exit-codes";
@@ -103,6 +105,13 @@ export function deployCommand(context: CommandContext) {
             log: loggerFor(io, args.json),
           })
         : undefined;
+      const { store } = sessionPlaces({
+        io,
+        args,
+        projectDir: resolved.projectDir,
+        settings,
+        fleet: resolved.selected,
+      });
       let outcome;
       try {
         outcome = await runDriver(
@@ -120,6 +129,7 @@ export function deployCommand(context: CommandContext) {
             executor.start(plan, context.commandLine, {
               stagingStacks: unselectedStagingStacks(resolved.fleet, resolved.selected),
               skipStaging: args["skip-staging"],
+              passesElsewhere: () => otherReleasesPasses(store, plan.release),
             }),
         );
       } finally {
@@ -144,6 +154,12 @@ function unselectedStagingStacks(
   return fleet
     .filter((s) => isStagingStack(s) && targets.has(s.target) && !names.has(s.name))
     .map((s) => s.name);
+}
+
+/** Staging passes in the other releases' journals: a refusal names the latest one found. */
+async function otherReleasesPasses(store: FleetStore, release: string): Promise<StagingPass[]> {
+  const journals = await store.journals.allJournals();
+  return journals.filter((j) => j.release !== release).flatMap((j) => stagingPasses(j.events));
 }
 
 export function parseApproval(value: string): "none" | "each-wave" {
