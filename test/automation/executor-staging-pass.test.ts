@@ -105,12 +105,10 @@ describe("executor: a fresh staging pass before production", () => {
 
   it("--skip-staging goes ahead without a pass and is recorded in release-started.staging", async () => {
     const s = setup();
-    const outcome = await s
-      .executor()
-      .start(s.subset(production), "deploy --skip-staging", {
-        ...stagingOptions,
-        skipStaging: true,
-      });
+    const outcome = await s.executor().start(s.subset(production), "deploy --skip-staging", {
+      ...stagingOptions,
+      skipStaging: true,
+    });
     expect(outcome).to.deep.equal({ kind: "succeeded" });
     const started = (await s.journal.read()).events.find((e) => e.type === "release-started");
     expect(started).to.have.deep.property("staging", { check: "skipped", stacks: ["staging-us"] });
