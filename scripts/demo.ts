@@ -56,6 +56,8 @@ import {
   withPoolSize,
 } from "./demo/fleet-shape";
 import { STAGING_WAVE } from "../automation/plan/plan-types";
+import { consistencyText, judgeConsistency } from "../automation/operations/fleet-consistency";
+import { replay } from "../automation/progress/release-progress";
 import { showWaveProgress } from "./demo/wave-progress";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -419,6 +421,16 @@ async function main(): Promise<number> {
   for (const site of wrong)
     say(`  ${site.outpost} serves ${versions[site.outpost]}, expected ${expected[site.outpost]}`);
   say(wrong.length === 0 ? "every Outpost serves the version it should" : "version mismatch");
+  // What `status` and `drift` say of the fleet the demo left (two versions after --fail-in).
+  const finished = replay(events)?.finished;
+  say(
+    consistencyText(
+      judgeConsistency(
+        Object.fromEntries(sites.map((site, i) => [`${site.stack}/${site.outpost}`, [served[i]]])),
+        { release: argv.release, state: "finished", outcome: finished?.outcome ?? null },
+      ),
+    ),
+  );
 
   if (!argv.keep) {
     say("destroying the local fleet");

@@ -33,7 +33,12 @@ function withHint(reason: string, next: NextStep): string {
       return (
         `${reason}: deploy it there first (outpost-fleet deploy --release ${next.release} ` +
         `--stacks ${next.stagingStacks.join(",")}), or name them with the production stacks; ` +
-        `--skip-staging overrides (recorded in the journal's command)`
+        `--skip-staging overrides (recorded in the journal's release-started.staging)`
+      );
+    case "roll-back-then-restage":
+      return (
+        `${reason}: run outpost-fleet rollback, then deploy release ${next.release} again with ` +
+        `its staging stacks (${next.stagingStacks.join(", ")}) in --stacks, so that staging tests it anew`
       );
   }
 }

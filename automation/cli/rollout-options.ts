@@ -13,7 +13,11 @@ import {
   validateWaveOrder,
 } from "../plan/plan-inputs";
 import type { RolloutPlan } from "../plan/plan-types";
-import { type ArtifactSources, releaseArtifacts } from "../plan/release-artifacts";
+import {
+  type ArtifactSources,
+  type ReleaseArtifacts,
+  releaseArtifacts,
+} from "../plan/release-artifacts";
 import { mergedStackConfig } from "../fleet/config-diff";
 import { parseTrafficSteps } from "../plan/traffic-steps";
 import {
@@ -23,6 +27,7 @@ import {
 } from "../settings/driver-settings";
 import type { PlaceArgs } from "./driver-places";
 import { listOption } from "./list-option";
+import { imageDigestFor } from "./image-digest";
 
 /** Options every command shares: where things are and how to print. */
 export function withCommonOptions<T>(yargs: Argv<T>) {
@@ -160,6 +165,13 @@ function artifactSources(
   );
 }
 
+function withDigest(
+  artifacts: ReleaseArtifacts | undefined,
+  imageDigest: string | undefined,
+): ReleaseArtifacts | undefined {
+  return artifacts && imageDigest !== undefined ? { ...artifacts, imageDigest } : artifacts;
+}
+
 /** Flags override the settings file; every value is validated with a message naming its flag. */
 export function resolveRollout(
   args: RolloutArgs,
@@ -187,7 +199,10 @@ export function resolveRollout(
         ? validateRollbackScope(args["rollback-scope"])
         : settings.rollbackScope,
     prestage: args.prestage !== undefined ? parsePrestage(args.prestage) : settings.prestage,
-    artifacts: releaseArtifacts(version, artifactSources(projectDir, selected)),
+    artifacts: withDigest(
+      releaseArtifacts(version, artifactSources(projectDir, selected)),
+      imageDigestFor(projectDir, selected),
+    ),
     schedule: {
       pipelineWaves:
         args["pipeline-waves"] !== undefined

@@ -1,6 +1,7 @@
 import { PRESTAGE_STEP } from "../plan/plan-types";
 import { describeGate } from "../progress/event-summary";
 import type { HistoryEntry, StatusView, StepState } from "../operations/status-report";
+import { consistencyText } from "../operations/fleet-consistency";
 
 const MARKS: Record<StepState, string> = { done: " ✓", running: " …", failed: " ✗", pending: "" };
 
@@ -14,6 +15,7 @@ export function formatStatus(view: StatusView): string {
     `  started ${view.startedAt} by ${view.startedBy}: ${view.command}`,
     `  driver: ${view.driver ?? "none running"}`,
     ...(view.inFlight.length > 0 ? [`  in flight: ${view.inFlight.join("; ")}`] : []),
+    ...(view.consistency ? [`  ${consistencyText(view.consistency)}`] : []),
   ];
   const waveLines = (wave: StatusView["waves"][number]) => {
     lines.push(`  wave ${wave.name}: ${wave.state}`);

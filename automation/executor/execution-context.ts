@@ -38,7 +38,7 @@ export interface ExecutorDeps {
  * processes) reach a running driver.
  */
 export class ExecutionContext {
-  private events: JournalEvent[] = [];
+  private lastEvents: JournalEvent[] = [];
   /** The journal's queue: each read or append starts once the one before has settled. */
   private readonly inTurn: ReturnType<typeof pLimit> = pLimit(1);
   /** Per stack, its queue of updates (one config write and `up` at a time). */
@@ -49,14 +49,19 @@ export class ExecutionContext {
   /** Reads the journal again and returns the progress it replays to. */
   refresh(): Promise<ReleaseProgress> {
     return this.inTurn(async () => {
-      this.events = (await this.deps.journal.read()).events;
+      this.lastEvents = (await this.deps.journal.read()).events;
       return this.progress();
     });
   }
 
+  /** The journal's events as of the last read or append (every attempt's). */
+  events(): readonly JournalEvent[] {
+    return this.lastEvents;
+  }
+
   /** The progress as of the last read or append. */
   progress(): ReleaseProgress {
-    const progress = replay(this.events);
+    const progress = replay(this.lastEvents);
     if (progress === undefined)
       throw new Error(`${this.deps.journal.location}: no release started`);
     return progress;
@@ -69,7 +74,7 @@ export class ExecutionContext {
   record(body: JournalEventBody): Promise<JournalEvent> {
     return this.inTurn(async () => {
       const event = await this.deps.journal.append(body);
-      this.events = [...this.events, event];
+      this.lastEvents = [...this.lastEvents, event];
       this.deps.onEvent?.(event);
       return event;
     });

@@ -19,11 +19,18 @@ export interface ExecutorSettings {
   readonly rollbackAttempts?: number;
   /** Bounds of the test gates' run in wave 0 (defaults: DEFAULT_TEST_RUN). */
   readonly testRun?: TestRunSettings;
+  /** How young a staging pass must be for a production wave to start (default 24). */
+  readonly stagingPassMaxAgeHours?: number;
 }
 
 export function executorSettings(
   settings: DriverSettings,
   awsRegions: Readonly<Record<string, string | undefined>>,
 ): ExecutorSettings {
-  return { ...settings, awsRegions, testRun: settings.stagingTests.run };
+  return {
+    ...settings,
+    awsRegions,
+    testRun: settings.stagingTests.run,
+    stagingPassMaxAgeHours: settings.stagingTests.passMaxAgeHours,
+  };
 }

@@ -5,6 +5,7 @@ import {
   type RolloutPlan,
   type Stage,
   type StepSpec,
+  stagingWaves,
   SYNC_STACK_STEP,
   syncBatchOf,
   type Wave,
@@ -26,17 +27,25 @@ import type { StepFailure } from "./stop-the-line";
  * idle color gets the release and is scaled up (one config write and one targeted `up` per
  * stack and batch, stacks in parallel). No traffic moves, but it changes the fleet, so freeze
  * windows hold it as they hold a wave. No wave has started: an abort or a failure here rolls
- * back every pre-staged Outpost, and wave 0's Outposts with them (scope release).
+ * back every pre-staged Outpost, and wave 0's Outposts with them (scope release). Batch 0
+ * needs a fresh staging pass, unless the schedule runs it beside wave 0's test gates (before
+ * any pass exists, by choice; the production waves still check).
  */
 export function prestageStep(
   context: ExecutionContext,
+  plan: RolloutPlan,
   index: number,
   batch: readonly Stage[],
 ): GuardedStep {
   const what = `${PRESTAGE_STEP} batch ${index}`;
+  const besideTests =
+    plan.schedule?.prestageBesideStagingTests === true &&
+    plan.schedule.pipelineWaves &&
+    stagingWaves(plan).length > 0;
+  const stagingPass = index === 0 && !besideTests ? { stagingPass: { what } } : {};
   return {
     point: { wave: PRESTAGE_STEP, batch: index, step: PRESTAGE_STEP },
-    boundary: { before: what, freeze: { what, paused: (reason) => reason } },
+    boundary: { before: what, freeze: { what, paused: (reason) => reason }, ...stagingPass },
     at: undefined,
     scope: "release",
     stages: (progress) =>

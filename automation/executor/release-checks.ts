@@ -1,10 +1,11 @@
 import type { DriverConfig } from "../engine/engine-port";
-import type { JournalEvent } from "../journal/journal-events";
+import type { StagingCheck } from "../journal/journal-events";
 import type { ReleaseProgress } from "../progress/release-progress";
-import { passedStaging } from "../progress/staging-record";
+import type { StagingPass } from "../progress/staging-record";
 import { allStages, type RolloutPlan, stagingWaves } from "../plan/plan-types";
 import { initialDeploymentState, isSettled } from "../steps/deployment-transitions";
 import type { RunOutcome } from "./run-outcome";
+import { judgeStagingPass, stagingPassProblem } from "./staging-pass-check";
 
 /**
  * An Outpost without a deployment entry runs the stack's release on blue, as the program
@@ -47,18 +48,49 @@ export function baselineProblem(
   return undefined;
 }
 
-/** Why a production-only plan may not start yet: its release never passed wave 0. */
+/** What an attempt asks of staging: the fleet's staging stacks, unless `--skip-staging`. */
+export function stagingCheckFor(
+  plan: RolloutPlan,
+  otherStagingStacks: readonly string[],
+  skipped: boolean,
+): StagingCheck | undefined {
+  const inPlan = stagingWaves(plan).flatMap((wave) => wave.stages.map((stage) => stage.stack));
+  const stacks = [...new Set([...inPlan, ...otherStagingStacks])];
+  if (stacks.length === 0) return undefined;
+  return { check: skipped ? "skipped" : "required", stacks };
+}
+
+/**
+ * Why a production wave of `plan` may not start now: the journal shows no staging pass of the
+ * same release and image digest younger than `maxAgeHours`. Undefined when it may (or when
+ * the attempt asks nothing of staging). `underWay`: the release was already started, so the
+ * way out is a rollback and a new attempt; before the start, a deploy to the staging stacks.
+ */
 export function untestedRelease(
   plan: RolloutPlan,
-  stagingStacks: readonly string[],
-  events: readonly JournalEvent[],
-): RunOutcome | undefined {
-  if (stagingWaves(plan).length > 0 || stagingStacks.length === 0) return undefined;
-  if (passedStaging(events)) return undefined;
+  staging: StagingCheck | undefined,
+  passes: readonly StagingPass[],
+  at: { readonly now: number; readonly maxAgeHours: number; readonly underWay: boolean },
+): Extract<RunOutcome, { kind: "blocked" }> | undefined {
+  if (staging?.check !== "required") return undefined;
+  const requirement = {
+    release: plan.release,
+    imageDigest: plan.artifacts?.imageDigest,
+    maxAgeHours: at.maxAgeHours,
+    now: at.now,
+  };
+  const reason = stagingPassProblem(requirement, judgeStagingPass(requirement, passes));
+  if (reason === undefined) return undefined;
+  const next = {
+    release: plan.release,
+    stagingStacks: staging.stacks,
+  };
   return {
     kind: "blocked",
-    reason: `release ${plan.release} has not passed wave 0 on the staging stacks (${stagingStacks.join(", ")})`,
-    next: { kind: "deploy-to-staging-first", release: plan.release, stagingStacks },
+    reason,
+    next: at.underWay
+      ? { kind: "roll-back-then-restage", ...next }
+      : { kind: "deploy-to-staging-first", ...next },
   };
 }
 

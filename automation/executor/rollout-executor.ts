@@ -1,6 +1,13 @@
 import type { DriverConfig } from "../engine/engine-port";
 import { replay, stepKey } from "../progress/release-progress";
-import { PRESTAGE_STEP, prestageBatches, type RolloutPlan, stacksOf } from "../plan/plan-types";
+import { type StagingPass, stagingPasses } from "../progress/staging-record";
+import {
+  PRESTAGE_STEP,
+  prestageBatches,
+  type RolloutPlan,
+  stacksOf,
+  stagingWaves,
+} from "../plan/plan-types";
 import { activeFreezeWindow, describeFreezeWindow } from "../settings/freeze-windows";
 import { ExecutionContext, type ExecutorDeps } from "./execution-context";
 import { runGraph } from "./graph-runner";
@@ -11,6 +18,7 @@ import { preflight } from "./preflight";
 import {
   baselineProblem,
   finishedOutcome,
+  stagingCheckFor,
   untestedRelease,
   withInitialStates,
 } from "./release-checks";
@@ -20,6 +28,7 @@ import { completeRollback, finishRolledBack } from "./rollback-runner";
 import type { RunOutcome } from "./run-outcome";
 import { type ReleaseNode, releaseGraph } from "./release-graph";
 import { checkBoundary, passBoundary } from "./step-guards";
+import { stagingPassMaxAgeHours } from "./staging-pass-guard";
 
 /**
  * Runs a rollout plan against the engine and the gates, recording every step in the journal
@@ -38,14 +47,21 @@ export class RolloutExecutor {
 
   /**
    * Starts `plan`: checks the freeze windows and baselines, records them, then runs. A plan of
-   * production stacks only is refused while `options.stagingStacks` (the fleet's staging stacks
-   * of that target) have not passed wave 0 with this release (CI deploys them first, in the
-   * pipeline's Test stage).
+   * production stacks only is refused unless the journal shows a fresh staging pass of the same
+   * release and image digest (staging-pass-check.ts) on `options.stagingStacks` (the fleet's
+   * staging stacks of that target that the plan leaves out; CI deploys them first, in the
+   * pipeline's Test stage). `passesElsewhere`: passes in other releases' journals, only to name
+   * the latest one. `skipStaging` (recorded in `release-started.staging`) asks for no pass.
+   * Each production wave checks the pass again at its start (staging-pass-guard.ts).
    */
   async start(
     plan: RolloutPlan,
     command: string,
-    options: { readonly stagingStacks?: readonly string[] } = {},
+    options: {
+      readonly stagingStacks?: readonly string[];
+      readonly skipStaging?: boolean;
+      readonly passesElsewhere?: () => Promise<readonly StagingPass[]>;
+    } = {},
   ): Promise<RunOutcome> {
     const { events } = await this.deps.journal.read();
     const previous = replay(events);
@@ -60,8 +76,21 @@ export class RolloutExecutor {
     const frozen = activeFreezeWindow(this.deps.settings.freezeWindows, this.deps.clock.now());
     if (frozen)
       return { kind: "blocked", reason: `inside freeze window ${describeFreezeWindow(frozen)}` };
-    const untested = untestedRelease(plan, options.stagingStacks ?? [], events);
-    if (untested) return untested;
+    const staging = stagingCheckFor(
+      plan,
+      options.stagingStacks ?? [],
+      options.skipStaging === true,
+    );
+    // Refused before anything is recorded; a plan with wave 0 earns its pass on the way.
+    if (stagingWaves(plan).length === 0 && staging?.check === "required") {
+      const elsewhere = (await options.passesElsewhere?.()) ?? [];
+      const untested = untestedRelease(plan, staging, [...stagingPasses(events), ...elsewhere], {
+        now: this.deps.clock.now(),
+        maxAgeHours: stagingPassMaxAgeHours(this.deps.settings),
+        underWay: false,
+      });
+      if (untested) return untested;
+    }
 
     const baselines = withInitialStates(plan, await this.readBaselines(plan));
     const problem = baselineProblem(plan, baselines);
@@ -74,6 +103,7 @@ export class RolloutExecutor {
       baselines,
       by: this.deps.actor,
       command,
+      ...(staging ? { staging } : {}),
     });
     return this.drive();
   }
@@ -148,19 +178,22 @@ export class RolloutExecutor {
   }
 
   /**
-   * Once, before a wave starts: the operators' requests, freeze windows and its approval. A
-   * wait for approval ends, interrupted, when another step stops the line.
+   * Once, before a wave starts: the operators' requests, freeze windows, its approval and, for
+   * a production wave, a fresh staging pass (checked after the approval, which may take long).
+   * A wait for approval ends, interrupted, when another step stops the line.
    */
   private async startWave(wave: string, signal: AbortSignal): Promise<StepEnd> {
     const progress = this.context.progress();
     if (progress.completedWaves.has(wave) || progress.startedWaves.has(wave))
       return { kind: "done" };
     const what = `wave ${wave}`;
+    const production = !stagingWaves(progress.plan).some((w) => w.name === wave);
     const boundary = {
       before: what,
       at: { wave, batch: 0 },
       freeze: { what, paused: (reason: string) => `${what} (${reason})` },
       approval: wave,
+      ...(production ? { stagingPass: { what } } : {}),
     };
     let halt;
     try {
@@ -178,7 +211,7 @@ export class RolloutExecutor {
 /** Every step of the plan as the template runs it, by its journal key. */
 function guardedSteps(context: ExecutionContext, plan: RolloutPlan): Map<string, GuardedStep> {
   const steps = [
-    ...prestageBatches(plan).map((batch, index) => prestageStep(context, index, batch)),
+    ...prestageBatches(plan).map((batch, index) => prestageStep(context, plan, index, batch)),
     ...plan.waves.flatMap((wave) => waveSteps(context, plan, wave)),
   ];
   return new Map(

@@ -32,4 +32,13 @@ export type NextStep =
       readonly kind: "deploy-to-staging-first";
       readonly release: string;
       readonly stagingStacks: readonly string[];
+    }
+  /**
+   * A release under way whose staging pass grew too old before a production wave: roll it back,
+   * then deploy it again so that staging tests it anew.
+   */
+  | {
+      readonly kind: "roll-back-then-restage";
+      readonly release: string;
+      readonly stagingStacks: readonly string[];
     };

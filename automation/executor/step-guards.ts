@@ -1,6 +1,7 @@
 import { activeFreezeWindow, describeFreezeWindow } from "../settings/freeze-windows";
 import type { ExecutionContext } from "./execution-context";
 import { stopLine } from "./line-stop";
+import { holdWithoutStagingPass } from "./staging-pass-guard";
 import type { RunOutcome } from "./run-outcome";
 import type { FailurePoint, LineStop } from "./stop-the-line";
 
@@ -18,6 +19,11 @@ export interface Boundary {
   };
   /** The wave that needs an approval first (by policy, at the terminal, or by `promote`). */
   readonly approval?: string;
+  /**
+   * It changes production Outposts: it needs a fresh staging pass of the build first
+   * (staging-pass-guard.ts), checked last, since an approval may wait long. `what` is held.
+   */
+  readonly stagingPass?: { readonly what: string };
 }
 
 /**
@@ -30,7 +36,8 @@ export type Halt =
   | { readonly stop: LineStop; readonly held?: undefined };
 
 /**
- * Checks a step boundary: operators' requests, freeze windows, an approval. Returns why the run
+ * Checks a step boundary: operators' requests, freeze windows, an approval, a fresh staging
+ * pass. Returns why the run
  * may not go on, undefined when it may. Stops nothing itself (see `passBoundary`).
  */
 export async function checkBoundary(
@@ -44,7 +51,15 @@ export async function checkBoundary(
     const frozen = await holdInFreezeWindow(context, boundary.freeze);
     if (frozen) return { held: frozen };
   }
-  return boundary.approval === undefined ? undefined : approve(context, boundary.approval, signal);
+  if (boundary.approval !== undefined) {
+    const unapproved = await approve(context, boundary.approval, signal);
+    if (unapproved) return unapproved;
+  }
+  if (boundary.stagingPass) {
+    const untested = await holdWithoutStagingPass(context, boundary.stagingPass.what);
+    if (untested) return { held: untested };
+  }
+  return undefined;
 }
 
 /**

@@ -12,6 +12,12 @@ export interface Actor {
   readonly runId?: string;
 }
 
+/** What a release attempt asks of staging before its production waves. */
+export interface StagingCheck {
+  readonly check: "required" | "skipped";
+  readonly stacks: readonly string[];
+}
+
 export type ReleaseOutcome =
   | "succeeded"
   | "rolled-back"
@@ -42,6 +48,12 @@ export type JournalEventBody =
       readonly baselines: Readonly<Record<string, DriverConfig>>;
       readonly by: Actor;
       readonly command: string;
+      /**
+       * The fleet's staging stacks of the release's target, and whether a production wave needs a
+       * fresh staging pass of this build first (`skipped`: `deploy --skip-staging`). Absent when
+       * the fleet has no staging stacks (and in journals written before the check existed).
+       */
+      readonly staging?: StagingCheck;
     }
   | { readonly type: "preflight-passed"; readonly stack: string }
   | {

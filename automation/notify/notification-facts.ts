@@ -39,6 +39,7 @@ export function notificationFacts(n: Notification): { title: string; value: stri
     );
   }
   add("Outcome", n.outcome);
+  add("Fleet", n.splitFleet);
   if (!n.gate) add("Reason", n.reason);
   add("Actor", n.actor);
   add("At", n.occurredAt);

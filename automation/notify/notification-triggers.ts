@@ -4,6 +4,8 @@ import { type ApprovalPolicy, waveAwaitingApproval } from "../progress/approval-
 import type { JournalEvent } from "../journal/journal-events";
 import { replay } from "../progress/release-progress";
 import { type ColorSplit, splitOf, TrafficTracker } from "../progress/stage-traffic";
+import { consistencyText, judgeConsistency } from "../operations/fleet-consistency";
+import { servedVersionsFromJournal } from "../progress/served-versions";
 import { allStages, type RolloutPlan, type Stage } from "../plan/plan-types";
 import { actorName, describeFigure } from "../progress/event-summary";
 import type { Notification, OutpostRef, Severity, Trigger } from "./notification";
@@ -167,14 +169,24 @@ export class NotificationTracker {
           }),
         ];
       }
-      case "release-finished":
+      case "release-finished": {
+        const fleet = judgeConsistency(servedVersionsFromJournal(this.events), {
+          release: this.release,
+          state: "finished",
+          outcome: event.outcome,
+        });
+        const split = fleet.kind === "split" ? consistencyText(fleet) : undefined;
         return [
           this.make(event, "release-finished", SEVERITY_OF_OUTCOME[event.outcome], {
-            title: `release ${this.release} finished: ${event.outcome}${event.reason ? ` (${event.reason})` : ""}`,
+            title:
+              `release ${this.release} finished: ${event.outcome}${event.reason ? ` (${event.reason})` : ""}` +
+              (split ? `; ${split}` : ""),
             outcome: event.outcome,
             reason: event.reason ?? null,
+            ...(split ? { splitFleet: split } : {}),
           }),
         ];
+      }
       default:
         return [];
     }

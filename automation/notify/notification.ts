@@ -73,4 +73,9 @@ export interface Notification {
   readonly journalSeq: number;
   /** The CI run that drives the release, when the environment names one. */
   readonly runUrl: string | null;
+  /**
+   * release-finished only, when the release left its Outposts on two versions: which, where,
+   * and the command that brings the fleet back to one (operations/fleet-consistency.ts).
+   */
+  readonly splitFleet?: string;
 }

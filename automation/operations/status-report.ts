@@ -11,6 +11,7 @@ import {
 } from "../plan/plan-types";
 import type { GateSummary } from "../gates/gate-summary";
 import { batchSteps } from "../executor/stage-view";
+import { type FleetConsistency, judgeConsistency, type ServedVersions } from "./fleet-consistency";
 
 export type StepState = "done" | "running" | "failed" | "pending";
 
@@ -57,6 +58,19 @@ export interface StatusView {
     readonly reason: string;
   } | null;
   readonly pendingRequests: string[];
+  /**
+   * Whether the release's Outposts serve one version (fleet-consistency.ts); null when the
+   * caller gave no versions.
+   */
+  readonly consistency: FleetConsistency | null;
+}
+
+/** running (a driver holds this release) | paused | stopped (driver gone mid-way) | finished */
+export function releaseState(progress: ReleaseProgress, lock: LockState): string {
+  const holdsThis = lock.state === "held" && lock.holder.release === progress.release;
+  if (progress.finished) return "finished";
+  if (holdsThis) return "running";
+  return progress.paused ? "paused" : "stopped";
 }
 
 /** A step's state from the journal: done, failed (a stage failed in it), started, or not yet. */
@@ -66,16 +80,16 @@ function stepStateOf(progress: ReleaseProgress, key: string): StepState {
   return progress.startedSteps.has(key) ? "running" : "pending";
 }
 
-/** What `status` shows, from the journal and the lock. Pure. */
-export function statusView(progress: ReleaseProgress, lock: LockState): StatusView {
-  const holdsThis = lock.state === "held" && lock.holder.release === progress.release;
-  const state = progress.finished
-    ? "finished"
-    : holdsThis
-      ? "running"
-      : progress.paused
-        ? "paused"
-        : "stopped";
+/**
+ * What `status` shows, from the journal and the lock. `served`: the versions each Outpost
+ * serves (progress/served-versions.ts), to judge the fleet's consistency. Pure.
+ */
+export function statusView(
+  progress: ReleaseProgress,
+  lock: LockState,
+  served?: ServedVersions,
+): StatusView {
+  const state = releaseState(progress, lock);
   const pipelined = (progress.plan.schedule ?? STRICT_SCHEDULE).pipelineWaves;
   const waves = progress.plan.waves.map((wave) => {
     const batches = batchesOf(wave).map((batch, index) => {
@@ -164,6 +178,14 @@ export function statusView(progress: ReleaseProgress, lock: LockState): StatusVi
       ...(pending.rollback ? [`rollback by ${pending.rollback.by.user}`] : []),
       ...pending.promotions.map((p) => `promote ${p.wave ?? "next wave"} by ${p.by.user}`),
     ],
+    consistency:
+      served === undefined
+        ? null
+        : judgeConsistency(served, {
+            release: progress.release,
+            state,
+            outcome: progress.finished?.outcome ?? null,
+          }),
   };
 }
 

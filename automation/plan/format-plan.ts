@@ -17,7 +17,12 @@ import {
 export interface PlanDocument {
   readonly release: string;
   /** The image and AMI every wave deploys, or null when the plan was built without them. */
-  readonly artifacts: { readonly image: string; readonly amiName: string } | null;
+  readonly artifacts: {
+    readonly image: string;
+    readonly amiName: string;
+    /** Known on the local target only (cli/image-digest.ts). */
+    readonly imageDigest?: string;
+  } | null;
   /** The fleet-wide prestage before wave 1, or null when each stage deploys its idle color. */
   readonly prestage: {
     readonly concurrency: number;
@@ -74,6 +79,9 @@ export function formatPlan(plan: RolloutPlan): string {
       ? [
           `  artifacts: image ${plan.artifacts.image} (immutable tag: one digest), ` +
             `AMI ${plan.artifacts.amiName} (its copy in each Region), the same in every wave`,
+          ...(plan.artifacts.imageDigest === undefined
+            ? []
+            : [`  image digest: ${plan.artifacts.imageDigest} (staging must pass this build)`]),
         ]
       : []),
     `  schedule: ${scheduleText(plan.schedule ?? STRICT_SCHEDULE)}`,

@@ -16,6 +16,11 @@ export interface ArtifactSources {
 export interface ReleaseArtifacts {
   readonly image: string;
   readonly amiName: string;
+  /**
+   * `sha256:...` the image tag resolved to when the deploy started (cli/image-digest.ts; local target only, else absent); a
+   * production wave needs a staging pass of this very digest (executor/staging-pass-check.ts).
+   */
+  readonly imageDigest?: string;
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
   ReleaseOutcome,
   RollbackCause,
   RollbackPhase,
+  StagingCheck,
 } from "../journal/journal-events";
 
 export interface RollbackProgress {
@@ -27,6 +28,8 @@ export interface ReleaseProgress {
   readonly startedBy: Actor;
   readonly startedAt: string;
   readonly command: string;
+  /** What the attempt asks of staging before its production waves (release-started). */
+  readonly staging: StagingCheck | undefined;
   readonly preflightPassed: ReadonlySet<string>;
   readonly approvedWaves: ReadonlySet<string>;
   readonly startedWaves: ReadonlySet<string>;
@@ -217,6 +220,7 @@ export function replay(events: readonly JournalEvent[]): ReleaseProgress | undef
     startedBy: start.by,
     startedAt: start.at,
     command: start.command,
+    staging: start.staging,
     preflightPassed,
     approvedWaves,
     startedWaves,

@@ -233,6 +233,11 @@ export const stagingTestsSchema = z
       .default({}),
     security: securitySchema,
     run: runSchema,
+    /** A production wave needs a staging pass of the same build younger than this. */
+    passMaxAgeHours: z
+      .number({ message: "must be a number of hours" })
+      .positive("must be a number of hours above 0")
+      .default(24),
   })
   .strict()
   .default({});

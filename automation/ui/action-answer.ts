@@ -120,5 +120,7 @@ function nextStepText(next: NextStep): string {
       return "resume to retry";
     case "deploy-to-staging-first":
       return `deploy it to ${next.stagingStacks.join(", ")} first`;
+    case "roll-back-then-restage":
+      return `roll back, then deploy it again with ${next.stagingStacks.join(", ")} to test it anew`;
   }
 }

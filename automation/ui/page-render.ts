@@ -1,6 +1,7 @@
 import type { Color } from "../../infra/contract";
 import type { GateSummary } from "../gates/gate-summary";
 import type { HistoryEntry } from "../operations/status-report";
+import { consistencyText } from "../operations/fleet-consistency";
 import { describeFigure, type TimelineEntry } from "../progress/event-summary";
 import { html, type SafeHtml } from "./html";
 import type { PageModel, ReleaseView, StageView, WaveView } from "./release-view";
@@ -99,6 +100,10 @@ function renderSummary(view: ReleaseView): SafeHtml {
             <dd class="warn" id="awaiting-approval">
               wave ${view.awaitingApproval} waits for approval (promote)
             </dd>`
+        : ""}
+      ${view.consistency?.kind === "split"
+        ? html`<dt>versions</dt>
+            <dd class="warn" id="fleet-consistency">${consistencyText(view.consistency)}</dd>`
         : ""}
       ${view.pendingRequests.length > 0
         ? html`<dt>requests</dt>

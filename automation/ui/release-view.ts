@@ -11,6 +11,8 @@ import { type StageTraffic, TrafficTracker } from "../progress/stage-traffic";
 import { batchesOf, PRESTAGE_STEP } from "../plan/plan-types";
 import { alreadyOnRelease } from "../steps/deployment-transitions";
 import { type HistoryEntry, statusView, type StepState } from "../operations/status-report";
+import type { FleetConsistency } from "../operations/fleet-consistency";
+import { servedVersionsFromJournal } from "../progress/served-versions";
 import { type TimelineEntry, timelineOf } from "../progress/event-summary";
 
 export type StageStepState = StepState | "failed" | "skipped";
@@ -61,6 +63,8 @@ export interface ReleaseView {
   } | null;
   readonly pendingRequests: readonly string[];
   readonly awaitingApproval: string | null;
+  /** Whether the release's Outposts serve one version, and the command that fixes a split. */
+  readonly consistency: FleetConsistency | null;
   readonly lastSeq: number;
   readonly timeline: readonly TimelineEntry[];
 }
@@ -88,7 +92,7 @@ export function releaseView(
 ): ReleaseView | undefined {
   const progress = replay(events);
   if (progress === undefined) return undefined;
-  const status = statusView(progress, lock);
+  const status = statusView(progress, lock, servedVersionsFromJournal(events));
   const attemptEvents = events.slice(events.map((e) => e.type).lastIndexOf("release-started"));
 
   const traffic = new TrafficTracker();
@@ -200,6 +204,7 @@ export function releaseView(
         : null,
     pendingRequests: status.pendingRequests,
     awaitingApproval: awaiting ?? null,
+    consistency: status.consistency,
     lastSeq: events.at(-1)?.seq ?? 0,
     timeline: timelineOf(events),
   };

@@ -35,7 +35,12 @@ describe("cli: status, history and operator commands (from the journal)", () => 
   it("status shows each wave, batch and step of the last release", async () => {
     const { journalDir } = await finishedRelease((h) => h.gates.set("eu/eu-op1", "bake", "fail"));
     const result = await runCli(["status", ...common(journalDir)]);
-    expect(result.code).to.equal(ExitCode.Success);
+    // Rolled back by wave: us keeps 2.1.0, eu is back on 2.0.0, and status says so (exit 8).
+    expect(result.code).to.equal(ExitCode.DriftDetected);
+    expect(result.stdout).to.contain(
+      "  fleet NOT consistent: it serves 2 versions: 2.0.0 on eu/eu-op1, eu/eu-op2; 2.1.0 on " +
+        "us/us-op1, us/us-op2; to bring it back to one version run outpost-fleet rollback --release 2.1.0",
+    );
     expect(result.stdout).to.contain("release 2.1.0 (attempt 1): finished (rolled-back)");
     expect(result.stdout).to.contain("wave us: done");
     expect(result.stdout).to.contain("wave eu: rolled back");

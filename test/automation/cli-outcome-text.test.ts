@@ -74,7 +74,7 @@ describe("cli: outcome text (the executor's facts as the CLI words and codes the
         },
         "release 2.1.0 has not passed wave 0 on the staging stacks (stg-a, stg-b): deploy it there " +
           "first (outpost-fleet deploy --release 2.1.0 --stacks stg-a,stg-b), or name them with the " +
-          "production stacks; --skip-staging overrides (recorded in the journal's command)",
+          "production stacks; --skip-staging overrides (recorded in the journal's release-started.staging)",
       ],
       [{ kind: "aborted", reason: "aborted by bob: odd" }, "aborted by bob: odd"],
     ];

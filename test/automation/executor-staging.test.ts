@@ -91,7 +91,7 @@ describe("executor: wave 0, the staging stacks", () => {
         .start(subset(h, ["us", "eu"]), "deploy", { stagingStacks: ["staging-us"] });
       expect(outcome.kind).to.equal("blocked");
       expect(outcome).to.deep.include({
-        reason: "release 2.1.0 has not passed wave 0 on the staging stacks (staging-us)",
+        reason: "release 2.1.0 (image digest unknown) has no staging pass in the journal",
         next: { kind: "deploy-to-staging-first", release: "2.1.0", stagingStacks: ["staging-us"] },
       });
       expect(outcomeReason(outcome)).to.contain("--stacks staging-us");

@@ -1,5 +1,7 @@
 import type { Argv } from "yargs";
 import type { FleetStack } from "../../fleet/fleet-stack";
+import { type StagingPass, stagingPasses } from "../../progress/staging-record";
+import type { FleetStore } from "../../store/fleet-store";
 import { isStagingStack } from "../../plan/build-plan";
 import { activeFreezeWindow, describeFreezeWindow } from "../../settings/freeze-windows";
 import { ExitCode } from "../../support/exit-codes";
@@ -47,7 +49,7 @@ export function deployCommand(context: CommandContext) {
           type: "boolean",
           default: false,
           describe:
-            "Deploy production stacks with a release that has not passed wave 0 on the staging stacks",
+            "Deploy production stacks without a fresh staging pass of the release (recorded in the journal)",
         }),
     handler: async (args: DeployArgs) => {
       const { io } = context;
@@ -103,6 +105,13 @@ export function deployCommand(context: CommandContext) {
             log: loggerFor(io, args.json),
           })
         : undefined;
+      const { store } = sessionPlaces({
+        io,
+        args,
+        projectDir: resolved.projectDir,
+        settings,
+        fleet: resolved.selected,
+      });
       let outcome;
       try {
         outcome = await runDriver(
@@ -118,9 +127,9 @@ export function deployCommand(context: CommandContext) {
           },
           (executor) =>
             executor.start(plan, context.commandLine, {
-              stagingStacks: args["skip-staging"]
-                ? []
-                : unselectedStagingStacks(resolved.fleet, resolved.selected),
+              stagingStacks: unselectedStagingStacks(resolved.fleet, resolved.selected),
+              skipStaging: args["skip-staging"],
+              passesElsewhere: () => otherReleasesPasses(store, plan.release),
             }),
         );
       } finally {
@@ -145,6 +154,12 @@ function unselectedStagingStacks(
   return fleet
     .filter((s) => isStagingStack(s) && targets.has(s.target) && !names.has(s.name))
     .map((s) => s.name);
+}
+
+/** Staging passes in the other releases' journals: a refusal names the latest one found. */
+async function otherReleasesPasses(store: FleetStore, release: string): Promise<StagingPass[]> {
+  const journals = await store.journals.allJournals();
+  return journals.filter((j) => j.release !== release).flatMap((j) => stagingPasses(j.events));
 }
 
 export function parseApproval(value: string): "none" | "each-wave" {

@@ -13,6 +13,15 @@ import { underFleetLock } from "../fleet-lock-session";
 import { listOption } from "../list-option";
 import { type CommonArgs, resolveSettings, withCommonOptions } from "../rollout-options";
 import { type EngineArgs, realEngine, withEngineOptions } from "../engine-options";
+import type { StackOutputs } from "../../engine/engine-port";
+import {
+  consistencyText,
+  judgeConsistency,
+  type ReleaseStanding,
+} from "../../operations/fleet-consistency";
+import { latestStanding } from "../../operations/fleet-standing";
+import { servedVersionsFromOutputs } from "../../progress/served-versions";
+import { commandStore } from "../driver-places";
 
 type DriftArgs = CommonArgs & EngineArgs & { stacks?: (string | number)[]; "config-only": boolean };
 
@@ -57,6 +66,7 @@ export function driftCommand(context: CommandContext) {
 
       const engineResults: { stack: string; changes: Record<string, number>; error?: string }[] =
         [];
+      const outputs: Record<string, StackOutputs | undefined> = {};
       if (!args["config-only"]) {
         const log = loggerFor(io, args.json);
         const profile = profileFor(args, stacks, io.env);
@@ -90,16 +100,28 @@ export function driftCommand(context: CommandContext) {
             } catch (err) {
               engineResults.push({ stack: stack.name, changes: {}, error: messageOf(err) });
             }
+            // A stack never deployed has no outputs: it serves nothing yet.
+            outputs[stack.name] = await engine.outputs(stack.name).catch(() => undefined);
           }
         });
       }
 
+      // The versions the Outposts serve, by their outputs: two is drift, with the fix named.
+      const consistency = args["config-only"]
+        ? null
+        : judgeConsistency(
+            servedVersionsFromOutputs(outputs),
+            await standingOf(args, projectDir, io.env),
+          );
+      const split = consistency?.kind === "split";
       const drifted = engineResults.filter(
         (r) => r.error !== undefined || Object.keys(r.changes).length > 0,
       );
       const unexpected = differences.filter((d) => !d.expected);
       if (args.json) {
-        io.stdout.write(`${JSON.stringify({ stacks: engineResults, config: groups })}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ stacks: engineResults, config: groups, consistency })}\n`,
+        );
       } else {
         for (const result of engineResults) {
           const summary =
@@ -122,11 +144,29 @@ export function driftCommand(context: CommandContext) {
           }
         }
       }
+      if (consistency && !args.json) io.stdout.write(`${consistencyText(consistency)}\n`);
       context.setExit(
-        drifted.length > 0 || unexpected.length > 0 ? ExitCode.DriftDetected : ExitCode.Success,
+        drifted.length > 0 || unexpected.length > 0 || split
+          ? ExitCode.DriftDetected
+          : ExitCode.Success,
       );
     },
   };
+}
+
+/** The latest release's standing, to name the command that fixes a split; none without a journal. */
+async function standingOf(
+  args: DriftArgs,
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ReleaseStanding | undefined> {
+  try {
+    const { store } = commandStore(args, projectDir, env, resolveSettings(args, env).lock);
+    return await latestStanding(store);
+  } catch {
+    // No readable journal: the fix falls back to deploying the newest version served.
+    return undefined;
+  }
 }
 
 function shorten(text: string): string {

@@ -12,6 +12,7 @@ import {
 } from "../rollout-options";
 import { releaseHistory, statusView } from "../../operations/status-report";
 import { formatHistory, formatStatus } from "../status-text";
+import { servedVersionsFromJournal } from "../../progress/served-versions";
 
 export function statusCommand(context: CommandContext) {
   return {
@@ -53,12 +54,17 @@ export function statusCommand(context: CommandContext) {
         context.setExit(ExitCode.Success);
         return;
       }
-      const { progress } = await selectRelease(store, args.release);
-      const view = statusView(progress, await store.lock.inspect());
+      const { progress, journal } = await selectRelease(store, args.release);
+      const served = servedVersionsFromJournal((await journal.read()).events);
+      const view = statusView(progress, await store.lock.inspect(), served);
       io.stdout.write(
         args.json
           ? `${JSON.stringify({ ...places, status: view })}\n`
           : `${formatStatus(view)}\n${footer}`,
+      );
+      // A fleet left on two versions is not a success, whatever the release's outcome.
+      context.setExit(
+        view.consistency?.kind === "split" ? ExitCode.DriftDetected : ExitCode.Success,
       );
     },
   };

@@ -54,6 +54,7 @@ export function writeProject(stacks: readonly FleetStack[], settings: object = {
       "outpost-fleet:release": { version: stack.release ?? "2.0.0" },
       "outpost-fleet:outposts": stack.outposts.map((name) => ({ name })),
       "outpost-fleet:deployment": stack.deployment,
+      ...(stack.environment === "staging" ? { "outpost-fleet:environment": "staging" } : {}),
     };
     fs.writeFileSync(path.join(dir, `Pulumi.${stack.name}.yaml`), stringify({ config }));
   }
