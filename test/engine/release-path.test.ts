@@ -142,7 +142,8 @@ describe("engine: the release path under load (local target, real CLI)", functio
     const failed = events.find((e) => e.type === "stage-failed");
     expect(failed).to.deep.include({ step: "verify" });
     expect(failed?.type === "stage-failed" ? failed.reason : "").to.match(
-      /verify gate http-probe: .*preview .* errors .* > limit 1\.00%/,
+      // The sequential test's words: the candidate's errors of its sample against the limit.
+      /verify gate http-probe: .*preview .*errors \d+\/\d+ \(\d+\.\d+%, limit 1\.00%/,
     );
     expect(stepsStarted(events)).to.not.include("flip");
     expect(failedOf(loads), "failed production requests").to.equal(0);
