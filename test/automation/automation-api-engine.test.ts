@@ -21,6 +21,7 @@ import { systemClock } from "../../automation/support/clock";
 import { silentLogger } from "../../automation/support/logger";
 import { FIXTURE_POLICY_PACK, FIXTURE_PROGRAM } from "./support/engine-fixture-program";
 import { requireEngine } from "../support/engine-guard";
+import { killSession } from "../support/run-processes";
 
 const state = (active: "blue" | "green", blue = "2.0.0", green = "2.0.0") => ({
   blueVersion: blue,
@@ -251,8 +252,11 @@ describe("engine: Automation-API adapter on the real engine", function () {
       if (waited > 90_000) throw new Error("the slow create never started");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    process.kill(-killed.pid!, "SIGKILL");
-    await new Promise((resolve) => killed.once("exit", resolve));
+    const exited = new Promise((resolve) => killed.once("exit", resolve));
+    // The whole session: the CLI's plugins (the dynamic provider in the middle of its slow
+    // create) run in groups of their own and would outlive it, idle, for good.
+    await killSession(killed.pid!);
+    await exited;
 
     const stopped = await engine.up("t1", { outposts: ["op-a"] }).then(
       () => undefined,
