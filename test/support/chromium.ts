@@ -6,7 +6,10 @@ import { type BrowserContext, chromium } from "playwright-core";
 /** Set to 1 to skip the tests that drive Chromium; CI never sets it. */
 export const SKIP_BROWSER_TESTS = process.env.OUTPOST_FLEET_SKIP_BROWSER_TESTS === "1";
 
-/** Debian's chromium package (.ci/run installs it); OUTPOST_FLEET_CHROMIUM points elsewhere. */
+/**
+ * Debian's chromium package (npm test's pretest, `scripts/toolchain.sh --for tests`, installs it);
+ * OUTPOST_FLEET_CHROMIUM points elsewhere.
+ */
 export const CHROMIUM = process.env.OUTPOST_FLEET_CHROMIUM ?? "/usr/bin/chromium";
 
 /** Where tests leave what people look at afterwards (screenshots); gitignored. */
@@ -20,7 +23,7 @@ export function requireChromium(context: Mocha.Context): void {
   if (SKIP_BROWSER_TESTS) context.skip();
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does it), ` +
+      `Chromium is not installed at ${CHROMIUM}: run npm run toolchain (it apt-get installs chromium), ` +
         "or set OUTPOST_FLEET_CHROMIUM to a Chromium binary",
     );
   }
