@@ -78,8 +78,17 @@ describe("EKS canary rollout", () => {
       { pause: {} },
       { setWeight: 100 },
     ]);
-    // The 2m and 5m pauses of config/layers/global.yaml, by their index in the emitted steps.
-    expect(pauseFloors(config.eks.canarySteps)).to.deep.equal({ "1": 120, "3": 300 });
+    // config/layers/global.yaml's pauses end on evidence alone; a duration is a floor, by the
+    // pause's index in the emitted steps.
+    expect(pauseFloors(config.eks.canarySteps)).to.deep.equal({ "1": 0, "3": 0 });
+    expect(
+      pauseFloors([
+        { setWeight: 10 },
+        { pause: { duration: "2m" } },
+        { setWeight: 50 },
+        { pause: { duration: "5m" } },
+      ]),
+    ).to.deep.equal({ "1": 120, "3": 300 });
     expect(pauseFloors([{ setWeight: 20 }, { pause: {} }, { setWeight: 100 }])).to.deep.equal({
       "1": 0,
     });
@@ -108,8 +117,8 @@ describe("EKS canary rollout", () => {
     );
     const metadata = rollout?.inputs.metadata as { annotations: Record<string, string> };
     expect(JSON.parse(metadata.annotations[ROLLOUT_PAUSE_FLOORS_ANNOTATION])).to.deep.equal({
-      "1": 120,
-      "3": 300,
+      "1": 0,
+      "3": 0,
     });
   });
 
