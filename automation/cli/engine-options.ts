@@ -22,7 +22,7 @@ import { stackRoleCredentials } from "../gates/adapters/aws/gate-credentials";
 import { httpExchange } from "../gates/adapters/http-exchange";
 import { HttpProbeGate } from "../gates/http-probe-gate";
 import { IntegrationGate } from "../gates/integration-gate";
-import { LoadGate } from "../gates/load-gate";
+import { LoadGate, loadStopErrorsOf } from "../gates/load-gate";
 import { SecurityGate } from "../gates/security-gate";
 import { CandidateTrafficGate } from "../gates/candidate-traffic-gate";
 import {
@@ -183,7 +183,7 @@ export function realGates(
       stackImageRepository(engine),
       settings.stagingTests.security.ecrScan.failAtSeverity,
     ),
-    load: new LoadGate(settings.stagingTests.load),
+    load: new LoadGate(settings.stagingTests.load, loadStopErrorsOf(settings.analysis)),
   });
   return { gates, rollouts };
 }

@@ -133,26 +133,55 @@ function loadLimitsSchema(defaults: LoadLimits) {
         .number({ message: "must be a number" })
         .min(0, "must be 0 or more")
         .default(defaults.minRequestsPerSecond),
+      rampSeconds: z
+        .number({ message: "must be a number of seconds" })
+        .min(0, "must be 0 or more seconds")
+        .default(defaults.rampSeconds),
+      earlyStopAfterSeconds: z
+        .union(
+          [z.literal(false), z.number().min(0, "must be false or 0 or more seconds of full load")],
+          { message: "must be false or a number of seconds of full load" },
+        )
+        .default(defaults.earlyStopAfterSeconds),
     })
     .strict()
+    .refine((limits) => limits.rampSeconds < limits.durationSeconds, {
+      message: "rampSeconds must be below durationSeconds: the test needs time at full load",
+      path: ["rampSeconds"],
+    })
     .default({});
 }
 
 export interface LoadLimits {
   readonly connections: number;
+  /** The whole test, ramp included. */
   readonly durationSeconds: number;
   readonly maxP95Ms: number;
   readonly maxErrorRate: number;
   readonly minRequestsPerSecond: number;
+  /** Connections open in even steps over this long; then full load to the end. */
+  readonly rampSeconds: number;
+  /**
+   * false: always the whole duration. A number: the test may stop once this long at full load
+   * has passed and the sequential rule of gates/evidence/load-test-evidence.ts has shown every
+   * limit met; it fails as soon as the rule has shown a limit broken.
+   */
+  readonly earlyStopAfterSeconds: number | false;
 }
 
-/** The use case's production figures: 1000 connections for 10 minutes, p95 < 500 ms, < 0.1%. */
+/**
+ * The use case's production figures: 1000 users for 10 minutes with a 2 minute ramp, p95 <
+ * 500 ms, < 0.1% errors, > 2000 req/s. The early stop waits two 60 s alarm periods at full
+ * load, the bakes' floor (driver.yaml, analysis.evidence.floorAlarmPeriods).
+ */
 export const AWS_LOAD_DEFAULTS: LoadLimits = {
   connections: 1000,
   durationSeconds: 600,
   maxP95Ms: 500,
   maxErrorRate: 0.001,
   minRequestsPerSecond: 2000,
+  rampSeconds: 120,
+  earlyStopAfterSeconds: 120,
 };
 
 /** Seconds on a 2-core demo machine that runs a dozen local Outposts at once. */
@@ -162,6 +191,8 @@ export const LOCAL_LOAD_DEFAULTS: LoadLimits = {
   maxP95Ms: 500,
   maxErrorRate: 0.001,
   minRequestsPerSecond: 200,
+  rampSeconds: 0,
+  earlyStopAfterSeconds: false,
 };
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name");

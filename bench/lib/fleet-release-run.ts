@@ -46,6 +46,7 @@ import { MemoryJournal } from "./memory-journal";
 import { ModelledApp } from "./modelled-app";
 import { ModelledAwsEngine } from "./modelled-aws-engine";
 import { cleanScan, ModelledLoadGate } from "./modelled-test-gates";
+import { loadStopErrorsOf } from "../../automation/gates/load-gate";
 import { OutpostWorld } from "./outpost-world";
 import { seededRandom } from "./seeded-random";
 import { SimulatedArgo } from "./simulated-argo";
@@ -215,7 +216,13 @@ export async function runFleetRelease(options: FleetReleaseOptions): Promise<Fle
         (target) => loaded.get(target.stack)!.imageRepository,
         settings.stagingTests.security.ecrScan.failAtSeverity,
       ),
-      load: new ModelledLoadGate(settings.stagingTests.load, clock, world, times),
+      load: new ModelledLoadGate(
+        settings.stagingTests.load,
+        loadStopErrorsOf(settings.analysis),
+        clock,
+        world,
+        times,
+      ),
     });
     const plan = buildPlan({
       release: RELEASE,

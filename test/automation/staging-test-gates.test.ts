@@ -7,7 +7,8 @@ import type { GateTarget } from "../../automation/gates/gate";
 import { httpExchange, nodeHttpExchange } from "../../automation/gates/adapters/http-exchange";
 import { HttpProbeGate } from "../../automation/gates/http-probe-gate";
 import { IntegrationGate } from "../../automation/gates/integration-gate";
-import { LoadGate } from "../../automation/gates/load-gate";
+import { LoadGate, loadStopErrorsOf } from "../../automation/gates/load-gate";
+import { rampSteps } from "../../automation/gates/load-run";
 import { plainHttpProblem, SecurityGate } from "../../automation/gates/security-gate";
 import { StandardGateSuite } from "../../automation/gates/standard-gate-suite";
 import { describeGate } from "../../automation/progress/event-summary";
@@ -80,11 +81,15 @@ async function startApp(behaviour: AppBehaviour = {}) {
   const server = tls
     ? https.createServer({ cert: tls.cert, key: tls.key }, handler)
     : http.createServer(handler);
+  /** When each connection opened (ms since the epoch). */
+  const connectedAt: number[] = [];
+  server.on("connection", () => connectedAt.push(Date.now()));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     endpoint: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     identities,
+    connectedAt,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -109,6 +114,7 @@ const target = (endpoint: string, overrides: Partial<GateTarget> = {}): GateTarg
 });
 
 const never = new AbortController().signal;
+const STOP_ERRORS = loadStopErrorsOf(DEFAULT_SETTINGS.analysis);
 const checks = DEFAULT_SETTINGS.stagingTests.integration.checks;
 const security = DEFAULT_SETTINGS.stagingTests.security;
 
@@ -291,11 +297,14 @@ describe("gates: the TLS name check (a real https server standing in for an ALB)
         ),
       ];
       for (const result of results) expect(result.verdict, result.detail).to.equal("pass");
-      const load = new LoadGate({
-        path: "/api/products",
-        aws: { ...LOCAL_LOAD_DEFAULTS, connections: 2, durationSeconds: 1 },
-        local: LOCAL_LOAD_DEFAULTS,
-      });
+      const load = new LoadGate(
+        {
+          path: "/api/products",
+          aws: { ...LOCAL_LOAD_DEFAULTS, connections: 2, durationSeconds: 1 },
+          local: LOCAL_LOAD_DEFAULTS,
+        },
+        STOP_ERRORS,
+      );
       await load.measure(onAws(app.endpoint, "shop.example.test", "test"), never);
       // Every request of every gate, the load test's included, named the domain.
       expect([...app.identities]).to.deep.equal([
@@ -333,11 +342,14 @@ describe("gates: the TLS name check (a real https server standing in for an ALB)
 
 describe("staging test gates: load (autocannon against a real HTTP server)", () => {
   const load = (limits: Partial<typeof LOCAL_LOAD_DEFAULTS>) =>
-    new LoadGate({
-      path: "/api/products",
-      aws: DEFAULT_SETTINGS.stagingTests.load.aws,
-      local: { ...LOCAL_LOAD_DEFAULTS, connections: 4, durationSeconds: 1, ...limits },
-    });
+    new LoadGate(
+      {
+        path: "/api/products",
+        aws: DEFAULT_SETTINGS.stagingTests.load.aws,
+        local: { ...LOCAL_LOAD_DEFAULTS, connections: 4, durationSeconds: 1, ...limits },
+      },
+      STOP_ERRORS,
+    );
 
   it("passes a healthy server with p50, p95, p99, error rate and throughput figures", async () => {
     const app = await startApp();
@@ -378,6 +390,78 @@ describe("staging test gates: load (autocannon against a real HTTP server)", () 
       );
       expect(result.verdict).to.equal("fail");
       expect(result.detail).to.match(/errors (9|10|11)\.\d\d% > 0\.10%/);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it("opens its connections over the ramp, in even steps", async () => {
+    expect(rampSteps({ connections: 1000, rampSeconds: 120 })).to.deep.equal(
+      Array.from({ length: 10 }, (_, i) => ({ atSeconds: i * 12, connections: 100 })),
+    );
+    expect(rampSteps({ connections: 3, rampSeconds: 6 })).to.deep.equal([
+      { atSeconds: 0, connections: 1 },
+      { atSeconds: 2, connections: 1 },
+      { atSeconds: 4, connections: 1 },
+    ]);
+    expect(rampSteps({ connections: 7, rampSeconds: 0 })).to.deep.equal([
+      { atSeconds: 0, connections: 7 },
+    ]);
+    const app = await startApp();
+    try {
+      const result = await load({
+        connections: 4,
+        rampSeconds: 2,
+        durationSeconds: 3,
+        minRequestsPerSecond: 50,
+      }).measure(target(app.endpoint), never);
+      expect(result.verdict, result.detail).to.equal("pass");
+      expect(result.detail).to.match(/^4 connections, ramped over 2s for 3s on /);
+      expect(app.connectedAt).to.have.length(4);
+      const opened = app.connectedAt.map((at) => at - app.connectedAt[0]);
+      // Steps at 0, 0.5, 1 and 1.5 s.
+      expect(opened[3]).to.be.within(1300, 2500);
+      expect(opened[1]).to.be.within(300, 1500);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("stops early with a pass once the sequential rule has shown every limit met at full load", async () => {
+    const app = await startApp();
+    const started = Date.now();
+    try {
+      const result = await load({
+        durationSeconds: 30,
+        earlyStopAfterSeconds: 1,
+        maxErrorRate: 0.01,
+        minRequestsPerSecond: 50,
+      }).measure(target(app.endpoint), never);
+      expect(result.verdict, result.detail).to.equal("pass");
+      expect(result.detail).to.match(
+        /for \d+s of 30s \(stopped early: errors 0\/\d+ passed \(limit 1%\), answers over 500 ms 0\/\d+ passed \(limit 5%\), \d+ req\/s at full load, held \d s\)/,
+      );
+      expect(Date.now() - started).to.be.lessThan(10_000);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("stops early with a fail as soon as the rule has shown the error limit broken", async () => {
+    const failing = await startApp({ failEvery: 10 });
+    const started = Date.now();
+    try {
+      const result = await load({
+        durationSeconds: 30,
+        earlyStopAfterSeconds: 5,
+        minRequestsPerSecond: 0,
+      }).measure(target(failing.endpoint), never);
+      expect(result.verdict).to.equal("fail");
+      expect(result.detail).to.match(
+        /^the sequential rule showed a limit broken \(4 connections for \d+s of 30s \(stopped early: errors \d+\/\d+ failed \(limit 0\.1%\)/,
+      );
+      // A fail needs no floor: it stops at the first look.
+      expect(Date.now() - started).to.be.lessThan(5_000);
     } finally {
       await failing.close();
     }
@@ -431,6 +515,8 @@ describe("staging test gates: suite and settings", () => {
       maxP95Ms: 500,
       maxErrorRate: 0.001,
       minRequestsPerSecond: 2000,
+      rampSeconds: 120,
+      earlyStopAfterSeconds: 120,
     });
     let message = "";
     try {
