@@ -155,9 +155,11 @@ describe("bench: the fleet-release model", () => {
     //   flip 25 s: the listener change (5 s), then the candidate's own figures in the app's
     //     10 s periods: 100 req/s fill the minimum sample within the first whole period, read at
     //     the driver's next check;
-    //   eks-canary 510 s: setWeight 10 (a pod, 25 s, and the Ingress weights, 5 s), the pause's
-    //     floor 120 s, setWeight 50 (30 s), floor 300 s, setWeight 100 (30 s): the canary pods'
-    //     own traffic reaches the minimum sample well within each floor, so the floors decide;
+    //   eks-canary 180 s: setWeight 10 (a pod, 25 s, and the Ingress weights, 5 s); the shipped
+    //     pauses end on evidence (pause: {}): the first when the canary pods' 10 req/s (10% of
+    //     100) have filled the minimum sample, six whole 10 s periods, read at the driver's next
+    //     check (70 s); setWeight 50 (30 s); the second in two periods at 50 req/s (20 s);
+    //     setWeight 100 (30 s);
     //   bake 120 s: two alarm periods of 60 s (analysis.evidence.floorAlarmPeriods), beside the
     //     canary when waves are pipelined; sync-stack 5 s (the stack-wide resources);
     //   finalize 125 s: scaleDownDelaySeconds 120, then the old color's scale-down, 5 s.
@@ -187,13 +189,13 @@ describe("bench: the fleet-release model", () => {
       prestage: 222.6,
       verify: 50,
       flip: 25,
-      "eks-canary": 510,
+      "eks-canary": 180,
       "sync-stack": 5,
     });
-    expect(run.totalSeconds).to.equal(812.6);
+    expect(run.totalSeconds).to.equal(482.6);
     expect(run.finalizeSeconds).to.equal(125);
     expect(run.waves.map((w) => w.name)).to.deep.equal(["preflight", "prestage", "us"]);
-    expect(run.waves[2].seconds).to.be.closeTo(50 + 25 + 510 + 5, 1e-9);
+    expect(run.waves[2].seconds).to.be.closeTo(50 + 25 + 180 + 5, 1e-9);
     // --pipeline-waves off: every step after the one before.
     const strict = await release(false);
     expect(strict.byStepKind).to.deep.equal({
@@ -202,12 +204,12 @@ describe("bench: the fleet-release model", () => {
       prestage: 222.6,
       verify: 50,
       flip: 25,
-      "eks-canary": 510,
+      "eks-canary": 180,
       bake: 120,
       "sync-stack": 5,
     });
-    expect(strict.totalSeconds).to.equal(932.6);
+    expect(strict.totalSeconds).to.equal(602.6);
     expect(strict.finalizeSeconds).to.equal(125);
-    expect(strict.waves[2].seconds).to.be.closeTo(50 + 25 + 510 + 120 + 5, 1e-9);
+    expect(strict.waves[2].seconds).to.be.closeTo(50 + 25 + 180 + 120 + 5, 1e-9);
   });
 });
