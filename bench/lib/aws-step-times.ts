@@ -1,5 +1,6 @@
 import type { FleetConfig } from "../../infra/config";
 import { appMetricsNamespace } from "../../infra/aws/app-metrics";
+import { metricPeriodSeconds, OUTPOST_ALARM_NAMESPACE } from "../../infra/aws/metric-periods";
 import { analysisTemplateSpec, pauseFloors, rolloutSpec } from "../../infra/aws/rollout-spec";
 
 /**
@@ -111,7 +112,7 @@ export interface StackModel {
   /** loadBalancer.healthCheck.intervalSeconds x healthyThreshold: registered to healthy. */
   readonly healthyAfterS: number;
   readonly deregistrationDelayS: number;
-  /** monitoring: the alarms' period (60 s enhanced, 300 s basic: infra/aws/fleet.ts) and more. */
+  /** monitoring: the alarms' period (the ALB namespace's 60 s: infra/aws/metric-periods.ts) and more. */
   readonly alarmPeriodS: number;
   readonly alarmEvaluationPeriods: number;
   readonly error5xxThreshold: number;
@@ -185,7 +186,11 @@ export function stackModelOf(config: FleetConfig): StackModel {
   return {
     healthyAfterS: health.intervalSeconds * health.healthyThreshold,
     deregistrationDelayS: config.loadBalancer.deregistrationDelaySeconds,
-    alarmPeriodS: config.environmentSettings.monitoringLevel === "enhanced" ? 60 : 300,
+    // The period the program gives the Outpost's alarms (alarms.ts): the ALB's metrics publish
+    // every 60 s whatever the instances' monitoring level, so basic staging stacks too.
+    alarmPeriodS: metricPeriodSeconds(OUTPOST_ALARM_NAMESPACE, {
+      ec2DetailedMonitoring: config.environmentSettings.monitoringLevel === "enhanced",
+    }),
     alarmEvaluationPeriods: config.monitoring.evaluationPeriods,
     error5xxThreshold: config.monitoring.error5xxThreshold,
     latencyThresholdS: config.monitoring.latencyThresholdSeconds,

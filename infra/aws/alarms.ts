@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Color, COLORS } from "../contract";
-import { metricPeriodSeconds } from "./metric-periods";
+import { metricPeriodSeconds, OUTPOST_ALARM_NAMESPACE } from "./metric-periods";
 import { Tags } from "./tags";
 
-/** The alarms' metrics: the ALB's, per target group. */
-const NAMESPACE = "AWS/ApplicationELB";
+const NAMESPACE = OUTPOST_ALARM_NAMESPACE;
 
 export interface OutpostAlarmsArgs {
   readonly outpost: string;

@@ -9,6 +9,9 @@
  *   Guide, "Manage detailed monitoring for your EC2 instances":
  *   https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html).
  */
+/** The namespace of every Outpost alarm (alarms.ts): the ALB's metrics, per target group. */
+export const OUTPOST_ALARM_NAMESPACE = "AWS/ApplicationELB";
+
 export function metricPeriodSeconds(
   namespace: string,
   monitoring: { readonly ec2DetailedMonitoring: boolean },
