@@ -3,6 +3,7 @@ import {
   PRESTAGE_STEP,
   prestageBatches,
   productionWaves,
+  LOOKAHEAD_KINDS,
   type RolloutPlan,
   SOAK_KINDS,
   STRICT_SCHEDULE,
@@ -45,7 +46,8 @@ const prestageId = (batch: number) => `${PRESTAGE_STEP}/${batch}`;
  * journal lists the work (wave 0, the prestage, then each wave's batches, steps and sync).
  * Pipelined:
  * - inside a batch, the steps up to the flip in order, then its soak steps side by side;
- * - a batch starts when the one before it in its wave has ended (all its soak steps done);
+ * - a batch's leading verify (LOOKAHEAD_KINDS) starts once the batch before it has flipped,
+ *   beside that batch's soak; its next step waits for that batch to end (all its soak steps);
  * - a production wave starts once the wave before has flipped its last batch, its own
  *   Outposts' prestage batches are done and wave 0 has passed: its canary verifies and shifts
  *   while the wave before still soaks; its followers (batch 1 on) wait for that wave to end;
@@ -112,6 +114,8 @@ interface PlannedStep {
   readonly id: string;
   /** A soak step (SOAK_KINDS): side by side with the batch's other soak steps. */
   readonly soak: boolean;
+  /** May run beside the batch before's soak (LOOKAHEAD_KINDS). */
+  readonly lookahead: boolean;
   readonly work: ReleaseWork;
 }
 
@@ -128,6 +132,7 @@ function pieces(plan: RolloutPlan, wave: Wave): WavePieces {
       (spec): PlannedStep => ({
         id: stepId(wave.name, index, spec.id),
         soak: SOAK_KINDS.has(spec.kind),
+        lookahead: LOOKAHEAD_KINDS.has(spec.kind),
         work: { kind: "step", wave: wave.name, batch: index, step: spec.id },
       }),
     ),
@@ -136,6 +141,7 @@ function pieces(plan: RolloutPlan, wave: Wave): WavePieces {
   const sync: PlannedStep = {
     id: stepId(wave.name, syncBatch, SYNC_STACK_STEP),
     soak: false,
+    lookahead: false,
     work: { kind: "step", wave: wave.name, batch: syncBatch, step: SYNC_STACK_STEP },
   };
   const last = batches.at(-1)?.steps ?? [];
@@ -145,9 +151,10 @@ function pieces(plan: RolloutPlan, wave: Wave): WavePieces {
 
 /**
  * A wave's nodes under the pipeline: the start after `waits`; in each batch the steps up to the
- * flip in order, then the soak steps side by side; each batch after the one before; then its
- * sync and its end. `previousEnd`: the wave before, which its followers (batch 1 on) and its own
- * end wait for, so at most one wave soaks beside another's canary.
+ * flip in order, then the soak steps side by side; each batch after the one before, except its
+ * leading lookahead steps (verify), which follow the batch before's flip; then its sync and its
+ * end. `previousEnd`: the wave before, which its followers' first step after the lookahead
+ * (batch 1 on) and its own end wait for, so at most one wave soaks beside another's canary.
  */
 function addWave(
   add: (id: string, work: ReleaseWork, after: string[]) => void,
@@ -158,10 +165,19 @@ function addWave(
 ): void {
   add(startId(wave), { kind: "wave-start", wave }, waits);
   let ends: string[] = [startId(wave)];
+  let flipped: string[] = ends;
   batches.forEach((batch, index) => {
-    let last = index === 1 && previousEnd !== undefined ? [...ends, previousEnd] : ends;
+    const batchEnds = index === 1 && previousEnd !== undefined ? [...ends, previousEnd] : ends;
+    // A follower's leading lookahead steps wait only for the batch before's flip; its first
+    // other step waits for that batch's end too.
+    let ahead = index > 0;
+    let last = ahead ? flipped : batchEnds;
     const soaks: string[] = [];
     for (const step of batch.steps) {
+      if (ahead && !step.lookahead) {
+        ahead = false;
+        last = [...(last === flipped ? [] : last), ...batchEnds];
+      }
       if (step.soak) {
         add(step.id, step.work, last);
         soaks.push(step.id);
@@ -170,6 +186,7 @@ function addWave(
         last = [step.id];
       }
     }
+    flipped = last;
     ends = soaks.length > 0 ? soaks : last;
   });
   const syncAfter =

@@ -114,7 +114,8 @@ export interface ReleaseSchedule {
   /**
    * Waves in a pipeline: once wave N's last batch has flipped, wave N+1's canary verifies and
    * shifts while wave N's batch still bakes; wave N+1's followers wait for wave N to end. A
-   * batch's soak steps (EKS canary, staging tests, bake) run side by side after its flip.
+   * batch's soak steps (EKS canary, staging tests, bake) run side by side after its flip, and
+   * the next batch's leading verify (LOOKAHEAD_KINDS) runs beside them.
    * Off: every step after the one before, the order the journal lists them.
    */
   readonly pipelineWaves: boolean;
@@ -133,6 +134,14 @@ export interface ReleaseSchedule {
  * waves in a pipeline they run side by side; the batch ends when all of them have passed.
  */
 export const SOAK_KINDS: ReadonlySet<StepKind> = new Set(["canary", "test", "bake"]);
+
+/**
+ * Steps a batch may take ahead, while the batch before it still soaks: `verify` changes no
+ * state and sends no production traffic (it probes the prestaged idle color on its preview
+ * path), so with waves in a pipeline a batch verifies once the batch before has flipped, and
+ * only its flip waits for that batch's soak to pass.
+ */
+export const LOOKAHEAD_KINDS: ReadonlySet<StepKind> = new Set(["verify"]);
 
 /** The schedule of plans that predate it: strict sequence. */
 export const STRICT_SCHEDULE: ReleaseSchedule = {

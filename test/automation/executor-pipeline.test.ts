@@ -66,11 +66,22 @@ describe("executor: waves in a pipeline", () => {
     expect(at(events, "step-started", "eu/0/verify")).to.be.below(
       at(events, "step-completed", "us/1/bake"),
     );
-    // eu's followers wait for us to end.
+    // A follower verifies its prestaged idle color beside the batch before's soak, and flips
+    // only after that soak passed.
+    expect(at(events, "step-started", "us/1/verify")).to.be.below(
+      at(events, "step-completed", "us/0/bake"),
+    );
+    expect(at(events, "step-started", "us/1/flip")).to.be.at.least(
+      Math.max(
+        at(events, "step-completed", "us/0/bake"),
+        at(events, "step-completed", "us/0/canary"),
+      ),
+    );
+    // eu's followers flip only after us has ended.
     const usEnd = Date.parse(
       events.find((e) => e.type === "wave-completed" && e.wave === "us")?.at ?? "",
     );
-    expect(at(events, "step-started", "eu/1/verify")).to.be.at.least(usEnd);
+    expect(at(events, "step-started", "eu/1/flip")).to.be.at.least(usEnd);
     // Deployed before finalize: release-deployed, then the scale-down.
     const types = events.map((e) => e.type);
     expect(types.indexOf("release-deployed")).to.be.below(types.indexOf("finalize-started"));
@@ -121,6 +132,33 @@ describe("executor: waves in a pipeline", () => {
         (e) => e.type === "step-completed" && e.wave === "us" && e.batch === 1 && e.step === "bake",
       ),
     ).to.equal(false);
+    for (const stage of h.plan.waves.flatMap((w) => w.stages)) {
+      const state = h.engine.deployedState(stage.stack, stage.outpost);
+      expect(state.activeColor, stage.id).to.equal("blue");
+      expect(state.candidateWeight, stage.id).to.equal(0);
+    }
+  });
+
+  it("a follower's verify failing beside the batch before's soak stops that soak and rolls the wave back", async () => {
+    const { h, journal, run } = pipelineHarness(PIPELINED);
+    h.gates.set("us/us-op2", "verify", "fail");
+    expect((await run()).kind).to.equal("rolled-back");
+    const { events } = await journal.read();
+    // The verify ran ahead, after us's canary batch flipped, and failed while that batch still
+    // soaked: its bake never completed, and no follower flipped.
+    const index = (type: StepEvent["type"], id: string) =>
+      events.findIndex(
+        (e) => isStep(e) && e.type === type && `${e.wave}/${e.batch}/${e.step}` === id,
+      );
+    expect(index("step-started", "us/1/verify")).to.be.above(index("step-completed", "us/0/flip"));
+    expect(
+      events.some(
+        (e) => e.type === "step-completed" && e.wave === "us" && e.batch === 0 && e.step === "bake",
+      ),
+    ).to.equal(false);
+    expect(events.some((e) => e.type === "step-started" && e.step === "flip" && e.batch === 1)).to
+      .be.false;
+    expect(events.find((e) => e.type === "rollback-started")).to.deep.include({ scope: "wave" });
     for (const stage of h.plan.waves.flatMap((w) => w.stages)) {
       const state = h.engine.deployedState(stage.stack, stage.outpost);
       expect(state.activeColor, stage.id).to.equal("blue");

@@ -63,23 +63,30 @@ describe("release graph", () => {
     ).to.deep.equal(nodes);
   });
 
-  it("pipelined: a batch's EKS canary, tests and bake side by side after its flip; the next batch after all of them", () => {
+  it("pipelined: a batch's EKS canary, tests and bake side by side after its flip; the next batch verifies beside them and flips after all of them", () => {
     const nodes = releaseGraph(planWith(PIPELINED));
     expect(afterOf(nodes, "us/0/canary")).to.deep.equal(["us/0/flip"]);
     expect(afterOf(nodes, "us/0/bake")).to.deep.equal(["us/0/flip"]);
     expect(afterOf(nodes, "staging/0/test")).to.deep.equal(["staging/0/flip"]);
-    expect(afterOf(nodes, "us/1/verify")).to.deep.equal(["us/0/bake", "us/0/canary"]);
+    expect(afterOf(nodes, "us/1/verify")).to.deep.equal(["us/0/flip"]);
+    expect(afterOf(nodes, "us/1/flip")).to.deep.equal(["us/0/bake", "us/0/canary", "us/1/verify"]);
     expect(afterOf(nodes, "us/2/sync-stack")).to.deep.equal(["us/1/bake", "us/1/canary"]);
     expect(afterOf(nodes, "end:us")).to.deep.equal(["us/2/sync-stack"]);
   });
 
-  it("pipelined: the next wave's canary starts once the wave before has flipped its last batch; its followers wait for that wave's end", () => {
+  it("pipelined: the next wave's canary starts once the wave before has flipped its last batch; its followers flip after that wave's end", () => {
     const nodes = releaseGraph(planWith(PIPELINED));
     expect(afterOf(nodes, "start:eu")).to.deep.equal(
       ["end:staging", "prestage/2", "prestage/3", "start:us", "us/1/flip"].sort(),
     );
     expect(afterOf(nodes, "eu/0/verify")).to.deep.equal(["start:eu"]);
-    expect(afterOf(nodes, "eu/1/verify")).to.deep.equal(["end:us", "eu/0/bake", "eu/0/canary"]);
+    expect(afterOf(nodes, "eu/1/verify")).to.deep.equal(["eu/0/flip"]);
+    expect(afterOf(nodes, "eu/1/flip")).to.deep.equal([
+      "end:us",
+      "eu/0/bake",
+      "eu/0/canary",
+      "eu/1/verify",
+    ]);
     // The first production wave waits for staging and its own Outposts' prestage batches only.
     expect(afterOf(nodes, "start:us")).to.deep.equal(["end:staging", "prestage/0", "prestage/1"]);
   });
