@@ -134,8 +134,8 @@ function scheduleText(schedule: ReleaseSchedule): string {
     return "strict sequence (--pipeline-waves off): every step after the one before";
   return (
     "waves in a pipeline: each wave's canary starts once the wave before has flipped its last " +
-    "batch, beside its bake; its followers wait for that wave to end; a batch's soak steps " +
-    "(in parentheses) run side by side"
+    "batch, beside its bake; its followers flip after that wave has ended; a batch's soak " +
+    "steps (in parentheses) run side by side, and the next batch verifies beside them"
   );
 }
 

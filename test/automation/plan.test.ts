@@ -200,7 +200,7 @@ describe("plan: the fleet-wide prestage step", () => {
     expect(planDocument(plan).schedule).to.deep.equal(schedule);
     const lines = formatPlan(plan).split("\n");
     expect(lines[1]).to.equal(
-      "  schedule: waves in a pipeline: each wave's canary starts once the wave before has flipped its last batch, beside its bake; its followers wait for that wave to end; a batch's soak steps (in parentheses) run side by side",
+      "  schedule: waves in a pipeline: each wave's canary starts once the wave before has flipped its last batch, beside its bake; its followers flip after that wave has ended; a batch's soak steps (in parentheses) run side by side, and the next batch verifies beside them",
     );
     expect(lines).to.include("     us: verify > flip > (canary | bake)");
     expect(lines.find((l) => l.includes("prestage"))).to.include(
