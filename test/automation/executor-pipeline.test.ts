@@ -156,8 +156,9 @@ describe("executor: waves in a pipeline", () => {
         (e) => e.type === "step-completed" && e.wave === "us" && e.batch === 0 && e.step === "bake",
       ),
     ).to.equal(false);
-    expect(events.some((e) => e.type === "step-started" && e.step === "flip" && e.batch === 1)).to
-      .be.false;
+    expect(
+      events.some((e) => e.type === "step-started" && e.step === "flip" && e.batch === 1),
+    ).to.equal(false);
     expect(events.find((e) => e.type === "rollback-started")).to.deep.include({ scope: "wave" });
     for (const stage of h.plan.waves.flatMap((w) => w.stages)) {
       const state = h.engine.deployedState(stage.stack, stage.outpost);
