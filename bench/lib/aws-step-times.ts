@@ -103,6 +103,8 @@ export function engineMs(times: StepTimes, outposts: number): number {
 /** One step of the Rollout as Argo runs it: what it does and how long it takes. */
 export type RolloutStepModel =
   | { readonly kind: "setWeight"; readonly weight: number }
+  /** setCanaryScale: the canary's pods at `weight`% of the replicas, the traffic unchanged. */
+  | { readonly kind: "setCanaryScale"; readonly weight: number }
   /** `seconds` undefined: an indefinite pause, which ends at the driver's promote. */
   | { readonly kind: "pause"; readonly seconds: number | undefined }
   | { readonly kind: "analysis"; readonly seconds: number };
@@ -173,6 +175,11 @@ export function stackModelOf(config: FleetConfig): StackModel {
   const analysis = analysisSeconds(config);
   const rolloutSteps = steps.map((step): RolloutStepModel => {
     if ("setWeight" in step) return { kind: "setWeight", weight: step.setWeight as number };
+    if ("setCanaryScale" in step)
+      return {
+        kind: "setCanaryScale",
+        weight: (step.setCanaryScale as { weight: number }).weight,
+      };
     if ("pause" in step) {
       const duration = (step.pause as { duration?: string }).duration;
       return {

@@ -43,12 +43,22 @@ export class SimulatedArgo {
   start(stack: string, outpost: string, version: string, previous: string): void {
     const { model } = this.world.site(stack, outpost);
     let pods = 0;
+    // After a setCanaryScale the canary keeps that scale whatever the weights (Argo's
+    // traffic management), so a setWeight only moves the Ingress.
+    let scaled = false;
+    const startPods = (weight: number) => {
+      const needed = Math.ceil((weight / 100) * model.rolloutReplicas);
+      const podsMs = needed > pods ? this.times.podReadyS * 1000 : 0;
+      pods = Math.max(pods, needed);
+      return podsMs;
+    };
     const durations = model.rolloutSteps.map((step) => {
+      if (step.kind === "setCanaryScale") {
+        scaled = true;
+        return startPods(step.weight);
+      }
       if (step.kind === "setWeight") {
-        const needed = Math.ceil((step.weight / 100) * model.rolloutReplicas);
-        const podsMs = needed > pods ? this.times.podReadyS * 1000 : 0;
-        pods = Math.max(pods, needed);
-        return podsMs + this.times.ingressWeightS * 1000;
+        return (scaled ? 0 : startPods(step.weight)) + this.times.ingressWeightS * 1000;
       }
       if (step.kind === "pause")
         return step.seconds === undefined ? undefined : step.seconds * 1000;

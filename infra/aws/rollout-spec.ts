@@ -66,12 +66,16 @@ function durationSeconds(text: string): number {
  * pause would not do: it ends at its duration with no evidence at all, and a promote ends it
  * early whatever its duration. `analysis: true` steps are not run inline (each would add its
  * whole run, 4 x 30 s, to the canary); the same template runs in the background from the first
- * step instead (rolloutSpec), where a failure aborts the Rollout at once. Pure.
+ * step instead (rolloutSpec), where a failure aborts the Rollout at once. `setCanaryScale`
+ * passes through: with traffic routing it sizes the canary apart from its traffic weight
+ * (https://argoproj.github.io/argo-rollouts/features/traffic-management/). Pure.
  */
 export function canarySteps(steps: readonly CanaryStepConfig[]): Record<string, unknown>[] {
   return steps.flatMap((step): Record<string, unknown>[] => {
     if ("setWeight" in step) return [{ setWeight: step.setWeight }];
     if ("pause" in step) return [{ pause: {} }];
+    if ("setCanaryScale" in step)
+      return [{ setCanaryScale: { weight: step.setCanaryScale.weight } }];
     return [];
   });
 }
@@ -85,7 +89,7 @@ export function pauseFloors(steps: readonly CanaryStepConfig[]): Record<string, 
   const floors: Record<string, number> = {};
   let index = 0;
   for (const step of steps) {
-    if ("setWeight" in step) index++;
+    if ("setWeight" in step || "setCanaryScale" in step) index++;
     else if ("pause" in step) {
       floors[String(index)] = step.pause.duration ? durationSeconds(step.pause.duration) : 0;
       index++;
@@ -97,6 +101,7 @@ export function pauseFloors(steps: readonly CanaryStepConfig[]): Record<string, 
 /** Pure: the `spec` of an argoproj.io/v1alpha1 Rollout, canary through the ALB ingress. */
 export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
   const names = rolloutNames(input.appName);
+  const steps = canarySteps(input.steps);
   const labels = { app: input.appName };
   const probe = (path: string) => ({
     httpGet: { path, port: input.port },
@@ -164,7 +169,7 @@ export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
         trafficRouting: {
           alb: { ingress: names.ingress, servicePort: 80, rootService: input.appName },
         },
-        steps: canarySteps(input.steps),
+        steps,
         // Background analysis: it runs beside the steps from the first one and "a failed
         // analysis causes the rollout to abort"; the controller stops it once the Rollout has
         // run all its steps (https://argoproj.github.io/argo-rollouts/features/analysis/,
@@ -172,7 +177,9 @@ export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
         analysis: {
           templates: [{ templateName: names.analysisTemplate }],
           args: [{ name: "version", value: input.version }],
-          startingStep: 1,
+          // After the first setWeight: from there on the canary has traffic to judge (a
+          // setCanaryScale before it only starts pods).
+          startingStep: steps.findIndex((step) => "setWeight" in step) + 1 || 1,
         },
       },
     },

@@ -134,5 +134,7 @@ function selectLayer(
 /** How the fleet's config problems are worded. */
 const FLEET_WORDING = {
   docs: "docs/configuration.md",
-  unionAllowed: "must be one of {setWeight: 0-100}, {pause: {duration?}}, {analysis: true}",
+  unionAllowed:
+    "must be one of {setWeight: 0-100}, {pause: {duration?}}, {analysis: true}, " +
+    "{setCanaryScale: {weight: 0-100}}",
 };

@@ -90,6 +90,10 @@ const canaryStepSchema = z.union([
     })
     .strict(),
   z.object({ analysis: z.literal(true) }).strict(),
+  // The canary's pods at a share of spec.replicas, whatever the traffic weight, until the end
+  // of the steps (Argo Rollouts, "Traffic Management", setCanaryScale:
+  // https://argoproj.github.io/argo-rollouts/features/traffic-management/).
+  z.object({ setCanaryScale: z.object({ weight: percent }).strict() }).strict(),
 ]);
 
 export const appSchema = z

@@ -155,11 +155,12 @@ describe("bench: the fleet-release model", () => {
     //   flip 25 s: the listener change (5 s), then the candidate's own figures in the app's
     //     10 s periods: 100 req/s fill the minimum sample within the first whole period, read at
     //     the driver's next check;
-    //   eks-canary 180 s: setWeight 10 (a pod, 25 s, and the Ingress weights, 5 s); the shipped
-    //     pauses end on evidence (pause: {}): the first when the canary pods' 10 req/s (10% of
-    //     100) have filled the minimum sample, six whole 10 s periods, read at the driver's next
-    //     check (70 s); setWeight 50 (30 s); the second in two periods at 50 req/s (20 s);
-    //     setWeight 100 (30 s);
+    //   eks-canary 140 s: setCanaryScale 100 starts every canary pod at once (25 s); setWeight
+    //     10 moves the Ingress weights (5 s); the shipped pauses end on evidence (pause: {}):
+    //     the first when the canary pods' 10 req/s (10% of 100) have filled the minimum sample,
+    //     six whole 10 s periods, read at the driver's next check (70 s); setWeight 50 (5 s); the
+    //     second in two periods at 50 req/s, read at the next check (25 s); setWeight 100 (5 s),
+    //     Healthy at the driver's next 10 s poll (5 s);
     //   bake 120 s: two alarm periods of 60 s (analysis.evidence.floorAlarmPeriods), beside the
     //     canary when waves are pipelined; sync-stack 5 s (the stack-wide resources);
     //   finalize 125 s: scaleDownDelaySeconds 120, then the old color's scale-down, 5 s.
@@ -189,13 +190,13 @@ describe("bench: the fleet-release model", () => {
       prestage: 222.6,
       verify: 50,
       flip: 25,
-      "eks-canary": 180,
+      "eks-canary": 140,
       "sync-stack": 5,
     });
-    expect(run.totalSeconds).to.equal(482.6);
+    expect(run.totalSeconds).to.equal(442.6);
     expect(run.finalizeSeconds).to.equal(125);
     expect(run.waves.map((w) => w.name)).to.deep.equal(["preflight", "prestage", "us"]);
-    expect(run.waves[2].seconds).to.be.closeTo(50 + 25 + 180 + 5, 1e-9);
+    expect(run.waves[2].seconds).to.be.closeTo(50 + 25 + 140 + 5, 1e-9);
     // --pipeline-waves off: every step after the one before.
     const strict = await release(false);
     expect(strict.byStepKind).to.deep.equal({
@@ -204,12 +205,12 @@ describe("bench: the fleet-release model", () => {
       prestage: 222.6,
       verify: 50,
       flip: 25,
-      "eks-canary": 180,
+      "eks-canary": 140,
       bake: 120,
       "sync-stack": 5,
     });
-    expect(strict.totalSeconds).to.equal(602.6);
+    expect(strict.totalSeconds).to.equal(562.6);
     expect(strict.finalizeSeconds).to.equal(125);
-    expect(strict.waves[2].seconds).to.be.closeTo(50 + 25 + 180 + 120 + 5, 1e-9);
+    expect(strict.waves[2].seconds).to.be.closeTo(50 + 25 + 140 + 120 + 5, 1e-9);
   });
 });

@@ -70,8 +70,9 @@ describe("EKS canary rollout", () => {
     expect(rolloutProblems(spec)).to.include("steps/0/setWeight must be integer");
   });
 
-  it("steps 10%, pause, 50%, pause, 100%: indefinite pauses with their durations as floors", () => {
+  it("scales the canary up front, then steps 10%, pause, 50%, pause, 100%: indefinite pauses with their durations as floors", () => {
     expect(canarySteps(config.eks.canarySteps)).to.deep.equal([
+      { setCanaryScale: { weight: 100 } },
       { setWeight: 10 },
       { pause: {} },
       { setWeight: 50 },
@@ -80,7 +81,7 @@ describe("EKS canary rollout", () => {
     ]);
     // config/layers/global.yaml's pauses end on evidence alone; a duration is a floor, by the
     // pause's index in the emitted steps.
-    expect(pauseFloors(config.eks.canarySteps)).to.deep.equal({ "1": 0, "3": 0 });
+    expect(pauseFloors(config.eks.canarySteps)).to.deep.equal({ "2": 0, "4": 0 });
     expect(
       pauseFloors([
         { setWeight: 10 },
@@ -92,15 +93,29 @@ describe("EKS canary rollout", () => {
     expect(pauseFloors([{ setWeight: 20 }, { pause: {} }, { setWeight: 100 }])).to.deep.equal({
       "1": 0,
     });
+    // A setCanaryScale is a step of its own in the emitted list: the pauses after it move on.
+    expect(
+      pauseFloors([
+        { setCanaryScale: { weight: 50 } },
+        { setWeight: 20 },
+        { pause: { duration: "1m" } },
+      ]),
+    ).to.deep.equal({ "2": 60 });
   });
 
-  it("runs the analysis in the background from the first step, not inline, until the steps end", () => {
+  it("runs the analysis in the background from the first traffic step, not inline, until the steps end", () => {
     const spec = rolloutSpec(input) as { strategy: { canary: { analysis: unknown } } };
     expect(spec.strategy.canary.analysis).to.deep.equal({
       templates: [{ templateName: "storefront-success-rate" }],
       args: [{ name: "version", value: input.version }],
-      startingStep: 1,
+      // The shipped steps open with setCanaryScale: the analysis starts after setWeight 10.
+      startingStep: 2,
     });
+    const weightFirst = rolloutSpec({
+      ...input,
+      steps: [{ setWeight: 20 }, { pause: {} }],
+    }) as { strategy: { canary: { analysis: { startingStep: number } } } };
+    expect(weightFirst.strategy.canary.analysis.startingStep).to.equal(1);
     const template = analysisTemplateSpec({
       appName: "storefront",
       namespace: "storefront",
@@ -117,8 +132,8 @@ describe("EKS canary rollout", () => {
     );
     const metadata = rollout?.inputs.metadata as { annotations: Record<string, string> };
     expect(JSON.parse(metadata.annotations[ROLLOUT_PAUSE_FLOORS_ANNOTATION])).to.deep.equal({
-      "1": 0,
-      "3": 0,
+      "2": 0,
+      "4": 0,
     });
   });
 

@@ -330,6 +330,15 @@ describe("config mistakes that used to pass silently", () => {
       );
     });
 
+    it("a canary scale above 100% of the replicas", async () => {
+      await expectProblem(
+        withOverrides({
+          eks: { canarySteps: [{ setCanaryScale: { weight: 150 } }, { setWeight: 100 }] },
+        }),
+        "outpost-fleet:eks.canarySteps[0].setCanaryScale.weight = 150: must be from 0 to 100",
+      );
+    });
+
     it("canary steps that don't end at 100", async () => {
       await expectProblem(
         withOverrides({
