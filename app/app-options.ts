@@ -47,6 +47,13 @@ export interface AppConfig {
   /** Hard limit for finishing in-flight requests after SIGTERM, in ms. Default 10000. */
   readonly shutdownTimeoutMs: number;
   /**
+   * Customer requests in flight at once before the next is shed with 503 and Retry-After
+   * (admission-control.ts); 0, the default: no limit.
+   */
+  readonly maxInFlight: number;
+  /** The Retry-After a shed request is told, in seconds. Default 1. */
+  readonly shedRetryAfterSeconds: number;
+  /**
    * Where the app publishes its request figures for the release gates (AWS: the program sets
    * APP_METRICS_NAMESPACE, APP_METRICS_TRACK and APP_METRICS_PERIOD_SECONDS); undefined:
    * nowhere (the local target reads HAProxy's statistics instead).
@@ -79,6 +86,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   "--runtime-config": "APP_RUNTIME_CONFIG",
   "--drain-delay-ms": "APP_DRAIN_DELAY_MS",
   "--shutdown-timeout-ms": "APP_SHUTDOWN_TIMEOUT_MS",
+  "--max-in-flight": "APP_MAX_IN_FLIGHT",
+  "--shed-retry-after-seconds": "APP_SHED_RETRY_AFTER_SECONDS",
 };
 
 /**
@@ -201,6 +210,22 @@ export function parseAppConfig(
       "APP_SHUTDOWN_TIMEOUT_MS",
       10_000,
       [0, 600_000],
+      true,
+      problems,
+    ),
+    maxInFlight: numberIn(
+      merged.APP_MAX_IN_FLIGHT,
+      "APP_MAX_IN_FLIGHT",
+      0,
+      [0, 100_000],
+      true,
+      problems,
+    ),
+    shedRetryAfterSeconds: numberIn(
+      merged.APP_SHED_RETRY_AFTER_SECONDS,
+      "APP_SHED_RETRY_AFTER_SECONDS",
+      1,
+      [1, 3600],
       true,
       problems,
     ),

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
+import { AdmissionControl } from "./admission-control";
 import { AppConfig, parseAppConfig } from "./app-options";
 import {
   type MetricsPublisher,
@@ -15,6 +16,8 @@ export interface RunningApp {
   readonly server: http.Server;
   readonly port: number;
   readonly state: AppState;
+  /** Customer requests in flight and shed (config.maxInFlight). */
+  readonly admission: AdmissionControl;
   /** Drains: /ready turns 503, the listener closes, in-flight requests finish. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -51,12 +54,26 @@ export async function startApp(
 ): Promise<RunningApp> {
   const state: AppState = { draining: false };
   const handler = createHandler(config, state, deps);
+  const admission = new AdmissionControl(config.maxInFlight);
   const server = http.createServer((request, response) => {
-    if (publisher !== undefined && !UNCOUNTED_PATHS.has((request.url ?? "/").split("?", 1)[0])) {
+    const counted = !UNCOUNTED_PATHS.has((request.url ?? "/").split("?", 1)[0]);
+    if (publisher !== undefined && counted) {
       const started = performance.now();
       response.once("finish", () =>
         publisher.metrics.record(response.statusCode, performance.now() - started),
       );
+    }
+    if (counted) {
+      if (!admission.tryAdmit()) {
+        response.writeHead(503, {
+          "content-type": "application/json",
+          "retry-after": String(config.shedRetryAfterSeconds),
+        });
+        response.end(JSON.stringify({ error: "overloaded: retry later" }));
+        return;
+      }
+      // "close" fires for answered and abandoned requests alike: the slot is always given back.
+      response.once("close", () => admission.release());
     }
     handler(request, response).catch((error: unknown) => {
       response.statusCode = 500;
@@ -87,7 +104,7 @@ export async function startApp(
     })();
     return stopping;
   };
-  return { server, port, state, shutdown };
+  return { server, port, state, admission, shutdown };
 }
 
 /** Process entry: start, publish the port, drain on SIGTERM/SIGINT, then exit. */

@@ -28,6 +28,15 @@ describe("app config", () => {
     expect(attempt).to.throw(/PORT="80.5" must be a whole number from 0 to 65535/);
   });
 
+  it("reads the admission limit (default none) and refuses a negative one", () => {
+    expect(parseAppConfig({})).to.deep.include({ maxInFlight: 0, shedRetryAfterSeconds: 1 });
+    expect(parseAppConfig({}, ["--max-in-flight", "64"]).maxInFlight).to.equal(64);
+    expect(() => parseAppConfig({ APP_MAX_IN_FLIGHT: "-1" })).to.throw(
+      AppConfigError,
+      /APP_MAX_IN_FLIGHT="-1" must be a whole number from 0 to 100000/,
+    );
+  });
+
   it("reads the paths a fault is scoped to, and refuses what is not a path", () => {
     expect(parseAppConfig({}).faultPaths).to.equal(undefined);
     expect(parseAppConfig({ APP_FAULT_PATHS: "" }).faultPaths).to.equal(undefined);

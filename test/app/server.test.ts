@@ -49,6 +49,39 @@ describe("app server", () => {
     return app;
   }
 
+  it("sheds customer requests past maxInFlight with 503 and Retry-After, never the probes", async () => {
+    // Every customer request is held 400 ms: the first two fill the limit.
+    const { port, admission } = await start({
+      APP_MAX_IN_FLIGHT: "2",
+      APP_SHED_RETRY_AFTER_SECONDS: "3",
+      APP_FAULT_LATENCY_MS: "400",
+    });
+    const replies = await Promise.all([
+      get(port, "/version"),
+      get(port, "/version"),
+      // Sent once the two above are in flight.
+      new Promise((r) => setTimeout(r, 100)).then(() =>
+        Promise.all([get(port, "/version"), get(port, "/health"), get(port, "/ready")]),
+      ),
+    ]);
+    const [first, second, [third, health, ready]] = replies;
+    expect([first.status, second.status]).to.deep.equal([200, 200]);
+    expect(third.status).to.equal(503);
+    expect(third.headers["retry-after"]).to.equal("3");
+    expect(JSON.parse(third.body)).to.deep.equal({ error: "overloaded: retry later" });
+    expect([health.status, ready.status]).to.deep.equal([200, 200]);
+    expect(admission.shed).to.equal(1);
+    // The slots come back once answered: the next request is admitted.
+    expect((await get(port, "/version")).status).to.equal(200);
+  });
+
+  it("admits every request without a limit (maxInFlight 0, the default)", async () => {
+    const { port, admission } = await start({ APP_FAULT_LATENCY_MS: "200" });
+    const replies = await Promise.all(Array.from({ length: 20 }, () => get(port, "/version")));
+    expect(replies.map((r) => r.status)).to.deep.equal(Array(20).fill(200));
+    expect(admission.shed).to.equal(0);
+  });
+
   it("answers the probes and reports its identity on /version", async () => {
     const { port } = await start({ APP_VERSION: "2.0.0", APP_COLOR: "green", OUTPOST: "nyc-lab1" });
     expect((await get(port, "/health")).status).to.equal(200);
