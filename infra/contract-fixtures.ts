@@ -55,4 +55,3 @@ export function outpostOutputsFixture(fixture: OutpostOutputsFixture): OutpostOu
       : null,
   };
 }
-

@@ -50,7 +50,8 @@ export function checkDriverConfigChange(stack: string, change: DriverConfigChang
     const issues = parsed.success
       ? []
       : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    if (parsed.success && state.rolloutVersion === undefined) issues.push("rolloutVersion: missing");
+    if (parsed.success && state.rolloutVersion === undefined)
+      issues.push("rolloutVersion: missing");
     if (issues.length > 0) problems.push(`deployment.${outpost}: ${issues.join("; ")}`);
   }
   if (problems.length > 0) {

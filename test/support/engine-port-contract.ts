@@ -16,6 +16,7 @@ import {
   type Target,
 } from "../../infra/contract";
 import {
+  type DriverConfigChange,
   EngineError,
   type EnginePort,
   type PendingOperation,
@@ -317,7 +318,7 @@ export function describeEnginePortContract(
 
     it("refuses a change the program would refuse, and writes nothing of it", async () => {
       const config = await engine.readDriverConfig(stack);
-      const bad = [
+      const bad: DriverConfigChange[] = [
         { release: "latest" },
         {
           deployment: { "op-a": contractState("blue", "2.0.0", "2.1.0", { candidateWeight: 150 }) },
