@@ -186,8 +186,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 export function describeEnginePortContract(
   name: string,
   setUp: (context: Mocha.Context) => Promise<EngineUnderContract>,
+  /** `timeoutMs`: each case's and the set-up's limit (a real engine's update takes seconds). */
+  options: { readonly timeoutMs?: number } = {},
 ): void {
   describe(`EnginePort contract: ${name}`, function () {
+    if (options.timeoutMs !== undefined) this.timeout(options.timeoutMs);
     let subject: EngineUnderContract;
     let engine: EnginePort;
     let stack: string;
@@ -200,15 +203,6 @@ export function describeEnginePortContract(
     after(async () => {
       await subject?.dispose?.();
     });
-
-    /** Writes both Outposts' states (and the release) and applies them with a whole update. */
-    async function deploy(
-      states: Record<(typeof CONTRACT_OUTPOSTS)[number], OutpostDeploymentState>,
-      release?: string,
-    ): Promise<void> {
-      await engine.writeDriverConfig(stack, { release, deployment: states });
-      await engine.up(stack);
-    }
 
     it("reads the prepared stack's driver config and whole config, namespaced", async () => {
       expect(await engine.readDriverConfig(stack)).to.deep.equal({
@@ -440,19 +434,6 @@ export function describeEnginePortContract(
         expect(err).to.be.instanceOf(EngineError);
         expect((err as EngineError).stack).to.equal(unprepared);
         expect(await rejection(engine.outputs(unprepared))).to.be.instanceOf(EngineError);
-      }
-    });
-
-    it("keeps its last deploy for the driver: the stack's outputs and config agree", async () => {
-      await deploy({ "op-a": contractState("blue"), "op-b": contractState("blue") }, "2.0.0");
-      const outputs = await engine.outputs(stack);
-      const config = await engine.readDriverConfig(stack);
-      expect(contractProblems(outputs, "local")).to.deep.equal([]);
-      expect(outputs.release).to.equal(config.release);
-      for (const outpost of CONTRACT_OUTPOSTS) {
-        expect(traffic(outputs.outposts[outpost])).to.deep.equal(
-          trafficOf(config.deployment[outpost]),
-        );
       }
     });
   });
