@@ -11,6 +11,7 @@ import type { Clock } from "../support/clock";
 import type { Logger } from "../support/logger";
 import { withRetries } from "../support/retry";
 import {
+  checkDriverConfigChange,
   configPathValues,
   DEPLOYMENT_KEY,
   OUTPOSTS_KEY,
@@ -103,6 +104,7 @@ export class AutomationApiEngine implements EnginePort {
   }
 
   async writeDriverConfig(name: string, change: DriverConfigChange): Promise<void> {
+    checkDriverConfigChange(name, change);
     const values = configPathValues(change);
     if (Object.keys(values).length === 0) return;
     const config = Object.fromEntries(

@@ -4,8 +4,9 @@ import {
   DRIVER_CONFIG_KEYS,
   type DeploymentState,
 } from "../../infra/contract";
+import { SEMVER } from "../../infra/config/patterns";
 import { deploymentStateSchema } from "../../infra/config/schema";
-import type { DriverConfigChange } from "./engine-port";
+import { type DriverConfigChange, EngineError } from "./engine-port";
 
 /** `outpost-fleet:release` and `outpost-fleet:deployment`: the only keys the driver writes. */
 export const RELEASE_KEY = `${CONFIG_NAMESPACE}:${DRIVER_CONFIG_KEYS.release}`;
@@ -31,6 +32,37 @@ export function configPathValues(change: DriverConfigChange): Record<string, str
     values[`${prefix}.rolloutVersion`] = state.rolloutVersion;
   }
   return values;
+}
+
+/**
+ * Refuses a change the program would refuse, before anything is written: the release must be a
+ * semantic version and every Outpost's state must pass the program's own schema, complete
+ * (with `rolloutVersion`). A bad value written would stop every later read of the stack's
+ * config. Throws an EngineError naming each problem. Pure.
+ */
+export function checkDriverConfigChange(stack: string, change: DriverConfigChange): void {
+  const problems: string[] = [];
+  if (change.release !== undefined && !SEMVER.regex.test(change.release)) {
+    problems.push(`release ${JSON.stringify(change.release)}: must be a semantic version`);
+  }
+  for (const [outpost, state] of Object.entries(change.deployment ?? {})) {
+    const parsed = deploymentStateSchema.safeParse(state);
+    const issues = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    if (parsed.success && state.rolloutVersion === undefined)
+      issues.push("rolloutVersion: missing");
+    if (issues.length > 0) problems.push(`deployment.${outpost}: ${issues.join("; ")}`);
+  }
+  if (problems.length > 0) {
+    const outposts = Object.keys(change.deployment ?? {});
+    throw new EngineError(
+      `refused a driver config change of stack ${stack}: ${problems.join(" | ")}`,
+      stack,
+      "write-config",
+      outposts,
+    );
+  }
 }
 
 /** Config values come back as strings; objects as JSON text. */

@@ -1,11 +1,14 @@
-import type {
-  Color,
-  DeploymentState,
-  OutpostDeploymentState,
-  OutpostOutputs,
+import {
+  CONFIG_NAMESPACE,
+  DRIVER_CONFIG_KEYS,
+  type DeploymentState,
+  type OutpostDeploymentState,
+  type OutpostOutputs,
 } from "../../infra/contract";
+import { outpostOutputsFixture } from "../../infra/contract-fixtures";
 import type { Target } from "../fleet/fleet-stack";
 import { type Clock, systemClock } from "../support/clock";
+import { checkDriverConfigChange } from "./driver-config-keys";
 import {
   type DriverConfig,
   type DriverConfigChange,
@@ -67,11 +70,15 @@ export type FaultRule = (operation: EngineOperation) => string | undefined;
 
 /**
  * An engine that keeps stacks in memory: config changes are staged, and `up` applies them to
- * the "deployed" state of the targeted Outposts, which the outputs then report. Like the real
- * engine with targets, a targeted `up` leaves the stack-wide resources alone: they follow
- * `release` only in an untargeted `up`, and `preview` reports them as changes until then (what
- * `drift` sees). It refuses two updates of one stack at once, and refuses to update a stack
- * with pending operations, as the driver's adapter does. Used by tests, the bench and --dry-run.
+ * the "deployed" state of the targeted Outposts, which the outputs then report (shaped by
+ * infra/contract-fixtures.ts). Like the real engine with targets, a targeted `up` leaves the
+ * stack-wide resources alone: they follow `release` only in an untargeted `up`, and `preview`
+ * reports them as changes until then (what `drift` sees); a targeted `up` naming an Outpost
+ * that was never deployed updates the whole stack, as the adapter does. It refuses to update a
+ * stack with pending operations, as the adapter does, and refuses two updates of one stack at
+ * once where the adapter waits its turn (engine-port.ts, "Where the engines differ"). Used by
+ * tests, the bench and --dry-run; the contract both engines keep is
+ * test/support/engine-port-contract.ts.
  */
 export class InMemoryEngine implements EnginePort {
   readonly operations: EngineOperation[] = [];
@@ -139,6 +146,11 @@ export class InMemoryEngine implements EnginePort {
     return this.stackOf(this.config, stack).release;
   }
 
+  /** The deployment state the config holds (written, not necessarily applied); not recorded. */
+  configuredDeployment(stack: string): DeploymentState {
+    return { ...this.stackOf(this.config, stack).deployment };
+  }
+
   /** The release the stack-wide resources run: it moves only with an untargeted `up`. */
   stackWideRelease(stack: string): string | undefined {
     this.stackOf(this.config, stack);
@@ -155,8 +167,15 @@ export class InMemoryEngine implements EnginePort {
     return this.flips.get(`${stack}/${outpost}`) ?? 0;
   }
 
+  /** A stack it does not know yet is created empty: no release, no Outposts, no outputs. */
   async prepareStack(stack: string): Promise<void> {
     await this.record({ op: "prepare", stack });
+    if (!this.config.has(stack)) {
+      this.config.set(stack, { release: undefined, deployment: {} });
+      this.deployed.set(stack, { release: undefined, deployment: {} });
+      this.stackWide.set(stack, undefined);
+      this.outputRelease.set(stack, undefined);
+    }
   }
 
   async readDriverConfig(stack: string): Promise<DriverConfig> {
@@ -166,6 +185,7 @@ export class InMemoryEngine implements EnginePort {
   }
 
   async writeDriverConfig(stack: string, change: DriverConfigChange): Promise<void> {
+    checkDriverConfigChange(stack, change);
     const outposts = Object.keys(change.deployment ?? {});
     await this.record({ op: "write-config", stack, outposts, release: change.release });
     const config = this.stackOf(this.config, stack);
@@ -201,8 +221,12 @@ export class InMemoryEngine implements EnginePort {
       if (pending.length > 0) {
         throw new PendingOperationsError(stack, "up", pending, options.outposts);
       }
-      const targets = options.outposts ?? Object.keys(config.deployment);
       const deployed = this.stackOf(this.deployed, stack);
+      // An Outpost that was never deployed can only be created by a whole update (the adapter).
+      const whole =
+        options.outposts === undefined ||
+        options.outposts.some((outpost) => deployed.deployment[outpost] === undefined);
+      const targets = whole ? Object.keys(config.deployment) : [...options.outposts!];
       const changes = targets.map((outpost) => ({
         outpost,
         before: deployed.deployment[outpost],
@@ -210,13 +234,13 @@ export class InMemoryEngine implements EnginePort {
       }));
       // An untargeted up is recorded without Outposts: it is the whole stack.
       await this.record(
-        { op: "up", stack, outposts: options.outposts && [...targets] },
+        { op: "up", stack, outposts: whole ? undefined : [...targets] },
         targets,
         changes,
       );
       deployed.release = config.release;
       this.outputRelease.set(stack, config.release);
-      if (options.outposts === undefined) this.stackWide.set(stack, config.release);
+      if (whole) this.stackWide.set(stack, config.release);
       for (const outpost of targets) {
         const before = deployed.deployment[outpost];
         const after = config.deployment[outpost];
@@ -239,7 +263,13 @@ export class InMemoryEngine implements EnginePort {
     const outposts: Record<string, OutpostOutputs> = {};
     for (const [outpost, state] of Object.entries(deployed.deployment)) {
       const eks = spec?.eksOutposts?.includes(outpost) ?? false;
-      outposts[outpost] = outputsFor(stack, outpost, state, spec?.target ?? "aws", eks);
+      outposts[outpost] = outpostOutputsFixture({
+        stack,
+        outpost,
+        state,
+        target: spec?.target ?? "aws",
+        eks,
+      });
     }
     return { target: spec?.target ?? "aws", release: this.outputRelease.get(stack), outposts };
   }
@@ -265,9 +295,17 @@ export class InMemoryEngine implements EnginePort {
     await this.record({ op: "cancel", stack });
   }
 
+  /** The driver's two keys, namespaced as the engine reports config (`outpost-fleet:release`). */
   async readConfig(stack: string): Promise<Readonly<Record<string, unknown>>> {
     const config = this.stackOf(this.config, stack);
-    return { release: { version: config.release }, deployment: config.deployment };
+    return {
+      ...(config.release !== undefined && {
+        [`${CONFIG_NAMESPACE}:${DRIVER_CONFIG_KEYS.release}`]: { version: config.release },
+      }),
+      ...(Object.keys(config.deployment).length > 0 && {
+        [`${CONFIG_NAMESPACE}:${DRIVER_CONFIG_KEYS.deployment}`]: { ...config.deployment },
+      }),
+    };
   }
 
   kubeconfig(): Promise<string | undefined> {
@@ -295,45 +333,4 @@ export class InMemoryEngine implements EnginePort {
     if (value === undefined) throw new EngineError(`no stack named ${stack}`, stack, "select");
     return value;
   }
-}
-
-function outputsFor(
-  stack: string,
-  outpost: string,
-  state: OutpostDeploymentState,
-  target: Target,
-  eks: boolean,
-): OutpostOutputs {
-  const candidate: Color = state.activeColor === "blue" ? "green" : "blue";
-  const weights = { blue: 0, green: 0 };
-  weights[state.activeColor] = 100 - state.candidateWeight;
-  weights[candidate] = state.candidateWeight;
-  const targetGroups = { blue: `${outpost}-blue`, green: `${outpost}-green` };
-  return {
-    outpost,
-    endpoint: `http://${outpost}.${stack}.fleet.test`,
-    previewEndpoint: `http://${outpost}.${stack}.fleet.test:8443`,
-    serviceDomain: target === "aws" ? `shop.${stack}.fleet.test` : null,
-    trafficStats:
-      target === "aws"
-        ? { kind: "app-metrics", namespace: "OutpostFleet/storefront", outpost, periodSeconds: 10 }
-        : { kind: "haproxy", socket: `/run/${stack}/${outpost}.sock`, backend: "storefront" },
-    activeColor: state.activeColor,
-    candidateWeight: state.candidateWeight,
-    versions: { blue: state.blueVersion, green: state.greenVersion },
-    weights,
-    targetGroups,
-    alarms: target === "aws" ? [`${outpost}-5xx`, `${outpost}-latency`] : [],
-    cluster: eks ? `${outpost}-eks` : null,
-    rollout: eks
-      ? {
-          name: "storefront",
-          namespace: "storefront",
-          version: state.rolloutVersion,
-          stableService: "storefront-stable",
-          canaryService: "storefront-canary",
-          ingressEndpoint: `https://${outpost}-ingress.${stack}.fleet.test`,
-        }
-      : null,
-  };
 }

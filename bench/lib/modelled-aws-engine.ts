@@ -67,8 +67,7 @@ export class ModelledAwsEngine implements EnginePort {
   }
 
   async up(stack: string, options: { readonly outposts?: readonly string[] } = {}): Promise<void> {
-    const config = await this.inner.readConfig(stack);
-    const desired = config.deployment as Record<string, OutpostDeploymentState>;
+    const desired = this.inner.configuredDeployment(stack);
     const targets = options.outposts ?? Object.keys(desired);
     await Promise.all(
       targets.map((outpost) =>

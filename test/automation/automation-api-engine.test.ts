@@ -12,14 +12,14 @@ import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import { AutomationApiEngine } from "../../automation/engine/automation-api-engine";
 import { PendingOperationsError } from "../../automation/engine/engine-port";
-import {
-  PROJECT_ROOT,
-  pulumiCommand,
-  pulumiEnvironment,
-} from "../../automation/engine/pulumi-environment";
+import { pulumiCommand, pulumiEnvironment } from "../../automation/engine/pulumi-environment";
 import { systemClock } from "../../automation/support/clock";
 import { silentLogger } from "../../automation/support/logger";
-import { FIXTURE_POLICY_PACK, FIXTURE_PROGRAM } from "./support/engine-fixture-program";
+import {
+  FIXTURE_POLICY_PACK,
+  FIXTURE_PROGRAM,
+  fixtureFolder,
+} from "./support/engine-fixture-program";
 import { requireEngine } from "../support/engine-guard";
 import { killSession } from "../support/run-processes";
 
@@ -32,13 +32,6 @@ const state = (active: "blue" | "green", blue = "2.0.0", green = "2.0.0") => ({
   rolloutVersion: active === "blue" ? blue : green,
 });
 
-function folder(dir: string, files: Record<string, string>): string {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-  return dir;
-}
-
 describe("engine: Automation-API adapter on the real engine", function () {
   this.timeout(120_000);
   let workDir: string;
@@ -50,7 +43,7 @@ describe("engine: Automation-API adapter on the real engine", function () {
   before(async function () {
     requireEngine(this);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-fleet-adapter-"));
-    programDir = folder(path.join(workDir, "program"), {
+    programDir = fixtureFolder(path.join(workDir, "program"), {
       "Pulumi.yaml": "name: fleet-fixture\nruntime: nodejs\n",
       "package.json": JSON.stringify({ name: "fleet-fixture", private: true }),
       "index.ts": FIXTURE_PROGRAM,
@@ -66,7 +59,7 @@ describe("engine: Automation-API adapter on the real engine", function () {
         "",
       ].join("\n"),
     });
-    policyDir = folder(path.join(workDir, "policy"), {
+    policyDir = fixtureFolder(path.join(workDir, "policy"), {
       "PulumiPolicy.yaml": "runtime: nodejs\n",
       "package.json": JSON.stringify({ name: "fleet-fixture-policy", version: "1.0.0" }),
       "index.ts": FIXTURE_POLICY_PACK,

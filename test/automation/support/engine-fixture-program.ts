@@ -1,3 +1,15 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../../../automation/engine/pulumi-environment";
+
+/** A scratch folder with these files and the project's node_modules (a program or a pack). */
+export function fixtureFolder(dir: string, files: Record<string, string>): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
 /**
  * A stand-in for the real program with the same driver-facing contract, for tests of the
  * Automation-API adapter against the real engine: it reads the `outposts`, `release` and
@@ -118,11 +130,15 @@ export const outposts = pulumi.all(sites.map((s) => pulumi.all([s.outpost, s.sta
         outpost: name,
         endpoint: endpointBase + "/" + name,
         previewEndpoint: endpointBase + "/" + name + "~preview",
+        serviceDomain: null,
         trafficStats: { kind: "haproxy", socket: statsSocket, backend: "fixture" },
         activeColor: state.activeColor,
         candidateWeight: state.candidateWeight,
         versions: { blue: state.blueVersion, green: state.greenVersion },
-        weights: { blue: 0, green: 0 },
+        // As infra/listener-weights.ts: the active color takes what the candidate does not.
+        weights: state.activeColor === "blue"
+          ? { blue: 100 - state.candidateWeight, green: state.candidateWeight }
+          : { blue: state.candidateWeight, green: 100 - state.candidateWeight },
         targetGroups: { blue: "fixture/" + name + "-blue", green: "fixture/" + name + "-green" },
         alarms: [],
         cluster: null,
