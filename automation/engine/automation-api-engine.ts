@@ -19,6 +19,7 @@ import {
   RELEASE_KEY,
 } from "./driver-config-keys";
 import { isConcurrentUpdate, shortEngineMessage } from "./engine-errors";
+import { type EngineProgram, engineProgram, type ProgramMode } from "./engine-program";
 import {
   type DriverConfig,
   type DriverConfigChange,
@@ -32,7 +33,8 @@ import {
   type StackOutputs,
 } from "./engine-port";
 import { outpostTargets, type StateResource } from "./outpost-targets";
-import type { PulumiEnvironment } from "./pulumi-environment";
+import { readFileBackendState, stackOutputsOf } from "./file-backend-state";
+import { PROJECT_ROOT, type PulumiEnvironment } from "./pulumi-environment";
 import { removeStaleBackendLocks } from "./stale-backend-locks";
 
 export interface AutomationApiEngineOptions {
@@ -45,6 +47,36 @@ export interface AutomationApiEngineOptions {
   /** Tries of an operation that meets a concurrent update or a locked stack. */
   readonly attempts?: number;
   readonly baseDelayMs?: number;
+  /**
+   * `compiled`: this repository's program runs from its cached build (engine-program.ts);
+   * `source`: the TypeScript source through ts-node. Default: `$OUTPOST_FLEET_ENGINE_PROGRAM`,
+   * else compiled. Another project's program always runs as it is.
+   */
+  readonly program?: ProgramMode;
+}
+
+/** The stack outputs the adapter reads after an update. */
+const READ_OUTPUTS = [
+  STACK_OUTPUTS.deployment,
+  STACK_OUTPUTS.target,
+  STACK_OUTPUTS.release,
+  STACK_OUTPUTS.outposts,
+  STACK_OUTPUTS.runtimeFingerprint,
+];
+
+/**
+ * `PulumiCommand.run`: the SDK's own runner of one CLI command (non-interactive, its errors
+ * mapped to CommandError, ConcurrentUpdateError, ...). Internal to the SDK, so not in its
+ * typings; `Stack.up` calls it, then runs three more commands for its result's outputs and
+ * summary, which the driver does not use.
+ */
+interface CommandRunner {
+  run(
+    args: string[],
+    cwd: string,
+    env: Record<string, string>,
+    onOutput?: (text: string) => void,
+  ): Promise<{ readonly stdout: string; readonly stderr: string; readonly code: number }>;
 }
 
 /**
@@ -56,6 +88,7 @@ export interface AutomationApiEngineOptions {
  */
 export class AutomationApiEngine implements EnginePort {
   private readonly stacks = new Map<string, Stack>();
+  private program: EngineProgram | undefined;
 
   constructor(private readonly options: AutomationApiEngineOptions) {}
 
@@ -67,7 +100,7 @@ export class AutomationApiEngine implements EnginePort {
    */
   async prepareStack(name: string): Promise<void> {
     const stack = await this.stack(name);
-    const deployed = (await stack.outputs())[STACK_OUTPUTS.deployment]?.value as
+    const deployed = (await this.stackOutputs(name))[STACK_OUTPUTS.deployment]?.value as
       | Record<string, unknown>
       | undefined;
     if (deployed === undefined) return;
@@ -143,7 +176,7 @@ export class AutomationApiEngine implements EnginePort {
   }
 
   async up(name: string, options: { readonly outposts?: readonly string[] } = {}): Promise<void> {
-    const state = await (await this.stack(name)).exportStack();
+    const state = await this.exportedState(name);
     const pending = pendingOperationsIn(state);
     // `pulumi up` only warns about pending operations and goes on; the driver stops instead.
     if (pending.length > 0) throw new PendingOperationsError(name, "up", pending, options.outposts);
@@ -159,17 +192,37 @@ export class AutomationApiEngine implements EnginePort {
     await this.withRecovery(
       name,
       "up",
-      (stack) =>
-        stack.up({
-          target: targets,
-          onOutput: (text) => this.options.log.debug({ stack: name }, text.trimEnd()),
-        }),
+      (stack) => this.runUp(stack, name, targets),
       options.outposts,
     );
   }
 
+  /**
+   * `pulumi up` alone, as `Stack.up` runs it (the same flags, runner and errors), without the
+   * `stack output` (twice) and `stack history` that Stack.up runs after it for its result.
+   */
+  private async runUp(stack: Stack, name: string, targets: string[] | undefined): Promise<void> {
+    const onOutput = (text: string) => this.options.log.debug({ stack: name }, text.trimEnd());
+    const runner = this.options.command as unknown as Partial<CommandRunner>;
+    if (typeof runner.run !== "function") {
+      await stack.up({ target: targets, onOutput });
+      return;
+    }
+    const args = ["up", "--yes", "--skip-preview", "--exec-kind", "auto.local"];
+    for (const urn of targets ?? []) args.push("--target", urn);
+    args.push("--stack", name, "--non-interactive");
+    const { projectDir } = this.engineProgram();
+    await runner.run.call(
+      this.options.command,
+      args,
+      projectDir,
+      { PULUMI_DEBUG_COMMANDS: "true", ...this.envVars() },
+      onOutput,
+    );
+  }
+
   async outputs(name: string): Promise<StackOutputs> {
-    const outputs = await (await this.stack(name)).outputs();
+    const outputs = await this.stackOutputs(name);
     const target = outputs[STACK_OUTPUTS.target]?.value as Target | undefined;
     return {
       target: target ?? "aws",
@@ -198,7 +251,7 @@ export class AutomationApiEngine implements EnginePort {
   }
 
   async pendingOperations(name: string): Promise<readonly PendingOperation[]> {
-    return pendingOperationsIn(await (await this.stack(name)).exportStack());
+    return pendingOperationsIn(await this.exportedState(name));
   }
 
   async cancel(name: string): Promise<void> {
@@ -218,13 +271,48 @@ export class AutomationApiEngine implements EnginePort {
   private async stack(name: string): Promise<Stack> {
     const cached = this.stacks.get(name);
     if (cached) return cached;
-    const { workDir, environment, command } = this.options;
+    const { command } = this.options;
+    const { projectDir } = this.engineProgram();
     const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: name, workDir },
-      { workDir, pulumiCommand: command, envVars: environment.env },
+      { stackName: name, workDir: projectDir },
+      { workDir: projectDir, pulumiCommand: command, envVars: this.envVars() },
     );
     this.stacks.set(name, stack);
     return stack;
+  }
+
+  /** The program this engine runs (the compiled build is made, or reused, on first use). */
+  private engineProgram(): EngineProgram {
+    this.program ??= engineProgram(this.options.workDir, PROJECT_ROOT, this.options.program);
+    return this.program;
+  }
+
+  private envVars(): Record<string, string> {
+    return { ...this.options.environment.env, ...this.engineProgram().env };
+  }
+
+  /**
+   * The stack's state as `stack export` gives it: from the checkpoint file on a file backend
+   * (file-backend-state.ts), else from the CLI.
+   */
+  private async exportedState(name: string): Promise<Deployment> {
+    const stack = await this.stack(name);
+    const { backendUrl } = this.options.environment;
+    const state = readFileBackendState(backendUrl, this.engineProgram().projectName, name);
+    return state ?? (await stack.exportStack());
+  }
+
+  /**
+   * The outputs the adapter reads, as `Stack.outputs()` gives them: from the checkpoint file
+   * on a file backend unless one of them is a secret (only the CLI decrypts), else the CLI.
+   */
+  private async stackOutputs(
+    name: string,
+  ): Promise<Record<string, { value?: unknown; secret?: boolean }>> {
+    const stack = await this.stack(name);
+    const { backendUrl } = this.options.environment;
+    const state = readFileBackendState(backendUrl, this.engineProgram().projectName, name);
+    return (state && stackOutputsOf(state, READ_OUTPUTS)) ?? (await stack.outputs());
   }
 
   /**
