@@ -37,6 +37,8 @@ export interface ProgramBuildOptions {
   readonly sourceRoot: string;
   /** Default: `<sourceRoot>/.outpost-fleet/program`. */
   readonly cacheDir?: string;
+  /** Called with the whole temporary build just before its rename (tests: a race lost). */
+  readonly beforeRename?: (temp: string) => void;
 }
 
 /** The default cache folder of a source root. */
@@ -88,6 +90,7 @@ export function buildProgram(options: ProgramBuildOptions): ProgramBuild {
         2,
       )}\n`,
     );
+    options.beforeRename?.(temp);
     try {
       fs.renameSync(temp, dir);
     } catch (err) {
