@@ -16,6 +16,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 
+/** A build or generated project nobody used for this long is removed by the next fresh build. */
+export const UNUSED_BUILD_MS = 7 * 24 * 3600 * 1000;
+
 /** Bump when the layout of a build changes, so older builds are not reused. */
 const BUILD_FORMAT = 1;
 
@@ -54,7 +57,10 @@ export function buildProgram(options: ProgramBuildOptions): ProgramBuild {
   const compilerOptions = transpileOptions(root);
   const hash = buildHash(root, files, compilerOptions);
   const dir = path.join(cacheDir, hash);
-  if (isComplete(dir)) return { dir, hash, reused: true, files };
+  if (isComplete(dir)) {
+    touch(dir);
+    return { dir, hash, reused: true, files };
+  }
 
   fs.mkdirSync(cacheDir, { recursive: true });
   const temp = path.join(cacheDir, `.tmp-${hash}-${process.pid}-${randomBytes(4).toString("hex")}`);
@@ -98,9 +104,50 @@ export function buildProgram(options: ProgramBuildOptions): ProgramBuild {
       if (!isComplete(dir)) throw err;
       return { dir, hash, reused: true, files };
     }
+    pruneUnused(cacheDir, dir);
     return { dir, hash, reused: false, files };
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** Marks a build (or a generated project) as used now. */
+export function touch(file: string): void {
+  const now = new Date();
+  try {
+    fs.utimesSync(file, now, now);
+  } catch {
+    // removed meanwhile: the caller's next use rebuilds it
+  }
+}
+
+/**
+ * Removes the builds and generated projects (`projects/<key>`) of the cache that nobody used
+ * for {@link UNUSED_BUILD_MS}: every source change leaves one behind. Never `keep`, never a
+ * builder's temporary folder.
+ */
+function pruneUnused(cacheDir: string, keep: string): void {
+  const cutoff = Date.now() - UNUSED_BUILD_MS;
+  const projects = path.join(cacheDir, "projects");
+  const candidates = [
+    ...entries(cacheDir)
+      .filter((name) => /^[0-9a-f]{20}$/.test(name))
+      .map((name) => path.join(cacheDir, name)),
+    ...entries(projects).map((name) => path.join(projects, name)),
+  ];
+  for (const candidate of candidates) {
+    if (candidate === keep) continue;
+    const stat = fs.statSync(candidate, { throwIfNoEntry: false });
+    if (stat !== undefined && stat.mtimeMs < cutoff)
+      fs.rmSync(candidate, { recursive: true, force: true });
+  }
+}
+
+function entries(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 

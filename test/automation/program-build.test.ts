@@ -12,7 +12,12 @@ import { gzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { engineProgram, requestedProgramMode } from "../../automation/engine/engine-program";
 import { readFileBackendState, stackOutputsOf } from "../../automation/engine/file-backend-state";
-import { buildProgram, programSources } from "../../automation/engine/program-build";
+import {
+  buildProgram,
+  programSources,
+  touch,
+  UNUSED_BUILD_MS,
+} from "../../automation/engine/program-build";
 import { PROJECT_ROOT } from "../../automation/engine/pulumi-environment";
 
 function write(root: string, files: Record<string, string>): void {
@@ -189,6 +194,25 @@ describe("engine: the program build cache", function () {
     expect(loser).to.deep.include({ dir: winner?.dir, reused: true });
     expect(fs.readdirSync(cacheDir)).to.deep.equal([loser.hash]);
     expect(await runBuild(loser.dir)).to.deep.equal({ greeting: "hello", limit: 10, lazy: 1 });
+  });
+
+  it("a fresh build removes the builds and generated projects nobody used for a week", () => {
+    const root = sourceTree(path.join(work, "src"));
+    const cacheDir = path.join(work, "cache");
+    const old = new Date(Date.now() - UNUSED_BUILD_MS - 60_000);
+    const stale = path.join(cacheDir, "0123456789abcdef0123");
+    const recent = path.join(cacheDir, "fedcba9876543210fedc");
+    const staleProject = path.join(cacheDir, "projects", "0011223344556677");
+    for (const dir of [stale, recent, staleProject]) {
+      write(dir, { "package.json": "{}\n" });
+      fs.utimesSync(dir, old, old);
+    }
+    touch(recent);
+    const build = buildProgram({ sourceRoot: root, cacheDir });
+    expect(fs.readdirSync(cacheDir).sort()).to.deep.equal(
+      [build.hash, path.basename(recent), "projects"].sort(),
+    );
+    expect(fs.readdirSync(path.join(cacheDir, "projects"))).to.deep.equal([]);
   });
 
   it("refuses an import it cannot resolve, naming it", () => {

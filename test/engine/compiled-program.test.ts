@@ -113,6 +113,12 @@ describe("engine: the compiled program under the real engine", function () {
     expect(await stack.outputs()).to.deep.equal(fromSource);
     // The adapter's outputs, read from the state file, are the CLI's.
     expect(await compiled.outputs(STACK)).to.deep.equal(adapterFromSource);
+    expect(adapterFromSource).to.deep.equal({
+      target: fromSource.target.value,
+      release: fromSource.release.value,
+      outposts: fromSource.outposts.value,
+      runtimeFingerprint: fromSource.runtimeFingerprint?.value,
+    });
 
     // Config the compiled engine writes lands in the project's own stack file.
     await compiled.writeDriverConfig(STACK, { release: "2.0.1" });
