@@ -85,6 +85,9 @@ interface CommandRunner {
  * a targeted `up` selects Outposts by their site components' URNs (outpost-targets.ts); a
  * concurrent update or a locked stack is retried with backoff; and pending operations left by
  * an interrupted update stop the driver (PendingOperationsError) instead of being cleared.
+ * Per step it runs one CLI process: this repository's program from its compiled build
+ * (engine-program.ts), the state and outputs read from a file backend's checkpoint
+ * (file-backend-state.ts), and `pulumi up` without Stack.up's extra commands.
  */
 export class AutomationApiEngine implements EnginePort {
   private readonly stacks = new Map<string, Stack>();
