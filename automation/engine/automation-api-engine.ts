@@ -20,6 +20,7 @@ import {
   RELEASE_KEY,
 } from "./driver-config-keys";
 import { isConcurrentUpdate, shortEngineMessage } from "./engine-errors";
+import { type EngineProgram, engineProgram, type ProgramMode } from "./engine-program";
 import {
   type DriverConfig,
   type DriverConfigChange,
@@ -33,7 +34,8 @@ import {
   type StackOutputs,
 } from "./engine-port";
 import { outpostTargets, type StateResource } from "./outpost-targets";
-import type { PulumiEnvironment } from "./pulumi-environment";
+import { readFileBackendState, stackOutputsOf } from "./file-backend-state";
+import { PROJECT_ROOT, type PulumiEnvironment } from "./pulumi-environment";
 import { removeStaleBackendLocks } from "./stale-backend-locks";
 
 export interface AutomationApiEngineOptions {
@@ -46,6 +48,36 @@ export interface AutomationApiEngineOptions {
   /** Tries of an operation that meets a concurrent update or a locked stack. */
   readonly attempts?: number;
   readonly baseDelayMs?: number;
+  /**
+   * `compiled`: this repository's program runs from its cached build (engine-program.ts);
+   * `source`: the TypeScript source through ts-node. Default: `$OUTPOST_FLEET_ENGINE_PROGRAM`,
+   * else compiled. Another project's program always runs as it is.
+   */
+  readonly program?: ProgramMode;
+}
+
+/** The stack outputs the adapter reads after an update. */
+const READ_OUTPUTS = [
+  STACK_OUTPUTS.deployment,
+  STACK_OUTPUTS.target,
+  STACK_OUTPUTS.release,
+  STACK_OUTPUTS.outposts,
+  STACK_OUTPUTS.runtimeFingerprint,
+];
+
+/**
+ * `PulumiCommand.run`: the SDK's own runner of one CLI command (non-interactive, its errors
+ * mapped to CommandError, ConcurrentUpdateError, ...). Internal to the SDK, so not in its
+ * typings; `Stack.up` calls it, then runs three more commands for its result's outputs and
+ * summary, which the driver does not use.
+ */
+interface CommandRunner {
+  run(
+    args: string[],
+    cwd: string,
+    env: Record<string, string>,
+    onOutput?: (text: string) => void,
+  ): Promise<{ readonly stdout: string; readonly stderr: string; readonly code: number }>;
 }
 
 /**
@@ -54,9 +86,13 @@ export interface AutomationApiEngineOptions {
  * a targeted `up` selects Outposts by their site components' URNs (outpost-targets.ts); a
  * concurrent update or a locked stack is retried with backoff; and pending operations left by
  * an interrupted update stop the driver (PendingOperationsError) instead of being cleared.
+ * Per step it runs one CLI process: this repository's program from its compiled build
+ * (engine-program.ts), the state and outputs read from a file backend's checkpoint
+ * (file-backend-state.ts), and `pulumi up` without Stack.up's extra commands.
  */
 export class AutomationApiEngine implements EnginePort {
   private readonly stacks = new Map<string, Stack>();
+  private program: EngineProgram | undefined;
 
   constructor(private readonly options: AutomationApiEngineOptions) {}
 
@@ -68,7 +104,7 @@ export class AutomationApiEngine implements EnginePort {
    */
   async prepareStack(name: string): Promise<void> {
     const stack = await this.stack(name);
-    const deployed = (await stack.outputs())[STACK_OUTPUTS.deployment]?.value as
+    const deployed = (await this.stackOutputs(name))[STACK_OUTPUTS.deployment]?.value as
       | Record<string, unknown>
       | undefined;
     if (deployed === undefined) return;
@@ -145,7 +181,7 @@ export class AutomationApiEngine implements EnginePort {
   }
 
   async up(name: string, options: { readonly outposts?: readonly string[] } = {}): Promise<void> {
-    const state = await (await this.stack(name)).exportStack();
+    const state = await this.exportedState(name);
     const pending = pendingOperationsIn(state);
     // `pulumi up` only warns about pending operations and goes on; the driver stops instead.
     if (pending.length > 0) throw new PendingOperationsError(name, "up", pending, options.outposts);
@@ -161,17 +197,37 @@ export class AutomationApiEngine implements EnginePort {
     await this.withRecovery(
       name,
       "up",
-      (stack) =>
-        stack.up({
-          target: targets,
-          onOutput: (text) => this.options.log.debug({ stack: name }, text.trimEnd()),
-        }),
+      (stack) => this.runUp(stack, name, targets),
       options.outposts,
     );
   }
 
+  /**
+   * `pulumi up` alone, as `Stack.up` runs it (the same flags, runner and errors), without the
+   * `stack output` (twice) and `stack history` that Stack.up runs after it for its result.
+   */
+  private async runUp(stack: Stack, name: string, targets: string[] | undefined): Promise<void> {
+    const onOutput = (text: string) => this.options.log.debug({ stack: name }, text.trimEnd());
+    const runner = this.options.command as unknown as Partial<CommandRunner>;
+    if (typeof runner.run !== "function") {
+      await stack.up({ target: targets, onOutput });
+      return;
+    }
+    const args = ["up", "--yes", "--skip-preview", "--exec-kind", "auto.local"];
+    for (const urn of targets ?? []) args.push("--target", urn);
+    args.push("--stack", name, "--non-interactive");
+    const { projectDir } = this.engineProgram();
+    await runner.run.call(
+      this.options.command,
+      args,
+      projectDir,
+      { PULUMI_DEBUG_COMMANDS: "true", ...this.envVars() },
+      onOutput,
+    );
+  }
+
   async outputs(name: string): Promise<StackOutputs> {
-    const outputs = await (await this.stack(name)).outputs();
+    const outputs = await this.stackOutputs(name);
     const target = outputs[STACK_OUTPUTS.target]?.value as Target | undefined;
     return {
       target: target ?? "aws",
@@ -200,7 +256,7 @@ export class AutomationApiEngine implements EnginePort {
   }
 
   async pendingOperations(name: string): Promise<readonly PendingOperation[]> {
-    return pendingOperationsIn(await (await this.stack(name)).exportStack());
+    return pendingOperationsIn(await this.exportedState(name));
   }
 
   async cancel(name: string): Promise<void> {
@@ -220,13 +276,48 @@ export class AutomationApiEngine implements EnginePort {
   private async stack(name: string): Promise<Stack> {
     const cached = this.stacks.get(name);
     if (cached) return cached;
-    const { workDir, environment, command } = this.options;
+    const { command } = this.options;
+    const { projectDir } = this.engineProgram();
     const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: name, workDir },
-      { workDir, pulumiCommand: command, envVars: environment.env },
+      { stackName: name, workDir: projectDir },
+      { workDir: projectDir, pulumiCommand: command, envVars: this.envVars() },
     );
     this.stacks.set(name, stack);
     return stack;
+  }
+
+  /** The program this engine runs (the compiled build is made, or reused, on first use). */
+  private engineProgram(): EngineProgram {
+    this.program ??= engineProgram(this.options.workDir, PROJECT_ROOT, this.options.program);
+    return this.program;
+  }
+
+  private envVars(): Record<string, string> {
+    return { ...this.options.environment.env, ...this.engineProgram().env };
+  }
+
+  /**
+   * The stack's state as `stack export` gives it: from the checkpoint file on a file backend
+   * (file-backend-state.ts), else from the CLI.
+   */
+  private async exportedState(name: string): Promise<Deployment> {
+    const stack = await this.stack(name);
+    const { backendUrl } = this.options.environment;
+    const state = readFileBackendState(backendUrl, this.engineProgram().projectName, name);
+    return state ?? (await stack.exportStack());
+  }
+
+  /**
+   * The outputs the adapter reads, as `Stack.outputs()` gives them: from the checkpoint file
+   * on a file backend unless one of them is a secret (only the CLI decrypts), else the CLI.
+   */
+  private async stackOutputs(
+    name: string,
+  ): Promise<Record<string, { value?: unknown; secret?: boolean }>> {
+    const stack = await this.stack(name);
+    const { backendUrl } = this.options.environment;
+    const state = readFileBackendState(backendUrl, this.engineProgram().projectName, name);
+    return (state && stackOutputsOf(state, READ_OUTPUTS)) ?? (await stack.outputs());
   }
 
   /**

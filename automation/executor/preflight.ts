@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import type { PolicyViolation } from "../engine/engine-port";
 import type { ReleaseProgress } from "../progress/release-progress";
 import { stacksOf } from "../plan/plan-types";
@@ -8,9 +9,15 @@ import type { RunOutcome } from "./run-outcome";
 import { passBoundary } from "./step-guards";
 
 /**
+ * How many stacks' previews run at once: each is its own engine process (CLI, program, policy
+ * pack hosts that type-check the packs), and more than a few at once only slow each other.
+ */
+export const PREFLIGHT_CONCURRENCY = 3;
+
+/**
  * Sets the release on every stack and previews it with the policy packs. The stacks' previews
- * run at once (each is its own engine process, and each type-checks the packs); their results
- * are then taken in plan order, so the journal and the first refusal read as before. A failed
+ * run in parallel, {@link PREFLIGHT_CONCURRENCY} at once, in plan order; their results are
+ * then taken in plan order, so the journal and the first refusal read as before. A failed
  * preview or a mandatory violation stops the line before anything moved (scope release).
  */
 export async function preflight(
@@ -22,9 +29,10 @@ export async function preflight(
   const before = `preflight of ${pending.join(", ")}`;
   const stopped = await passBoundary(context, { before, at: undefined });
   if (stopped) return stopped;
+  const limit = pLimit(PREFLIGHT_CONCURRENCY);
   const previews = await Promise.all(
     pending.map((stack) =>
-      previewWithPolicies(context, stack, progress).then(
+      limit(() => previewWithPolicies(context, stack, progress)).then(
         (violations) => ({ stack, violations, error: undefined }),
         (error: unknown) => ({ stack, violations: [], error }),
       ),

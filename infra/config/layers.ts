@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { sourceRoot } from "./source-root";
 
 /** Plain JSON-like object, the shape of one config layer. */
 export type Layer = { [key: string]: unknown };
 
-export const DEFAULT_LAYERS_DIR = path.resolve(__dirname, "..", "..", "config", "layers");
+export const DEFAULT_LAYERS_DIR = path.join(sourceRoot(), "config", "layers");
 
 function isPlainObject(value: unknown): value is Layer {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -9,8 +9,10 @@ import {
   PLACEHOLDER_KEYS,
   REGION_LAYER_KEY,
 } from "./stack-keys";
+import { sourceRoot } from "./source-root";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/** The repository root (see source-root.ts: the compiled program is told where it is). */
+export const PROJECT_ROOT = sourceRoot();
 
 /**
  * Reads the stack layer straight from Pulumi.<stack>.yaml, for tools that must not start the

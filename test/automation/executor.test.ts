@@ -75,6 +75,32 @@ describe("executor: a release across the fleet (in-memory engine and gates)", ()
     expect(types.at(-1)).to.equal("release-finished");
   });
 
+  it("previews at most three stacks at once in preflight, in plan order, journaled in plan order", async () => {
+    const regions = ["us", "eu", "apac", "sa", "af"];
+    const h = makeHarness({ stacks: exampleFleet(1, regions) });
+    let inFlight = 0;
+    let most = 0;
+    const started: string[] = [];
+    const preview = h.engine.preview.bind(h.engine);
+    h.engine.preview = async (stack, options) => {
+      started.push(stack);
+      most = Math.max(most, ++inFlight);
+      try {
+        // Real time: the previews must overlap for the cap to show.
+        await new Promise((resolve) => setTimeout(resolve, 20 - started.length * 3));
+        return await preview(stack, options);
+      } finally {
+        inFlight--;
+      }
+    };
+    const outcome = await h.executor().start(h.plan, "deploy");
+    expect(outcome).to.deep.equal({ kind: "succeeded" });
+    expect(most).to.equal(3);
+    expect(started).to.deep.equal(regions);
+    const passed = (await h.events()).filter((e) => e.type === "preflight-passed");
+    expect(passed.map((e) => (e as { stack: string }).stack)).to.deep.equal(regions);
+  });
+
   it("journals what the outputs report after each change, and how every gate ended", async () => {
     const h = makeHarness({ stacks: exampleFleet(1, ["us"]) });
     await h.executor().start(h.plan, "deploy");
