@@ -50,7 +50,7 @@ const prestageId = (batch: number) => `${PRESTAGE_STEP}/${batch}`;
  *   beside that batch's soak; its next step waits for that batch to end (all its soak steps);
  * - a production wave starts once the wave before has flipped its last batch, its own
  *   Outposts' prestage batches are done and wave 0 has passed: its canary verifies and shifts
- *   while the wave before still soaks; its followers (batch 1 on) wait for that wave to end;
+ *   while the wave before still soaks; its followers (batch 1 on) flip after that wave's end;
  * - the prestage starts after wave 0, or once wave 0 has flipped with
  *   `prestageBesideStagingTests` (beside the test gates).
  */

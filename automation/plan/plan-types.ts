@@ -113,9 +113,9 @@ export interface RolloutPlan {
 export interface ReleaseSchedule {
   /**
    * Waves in a pipeline: once wave N's last batch has flipped, wave N+1's canary verifies and
-   * shifts while wave N's batch still bakes; wave N+1's followers wait for wave N to end. A
-   * batch's soak steps (EKS canary, staging tests, bake) run side by side after its flip, and
-   * the next batch's leading verify (LOOKAHEAD_KINDS) runs beside them.
+   * shifts while wave N's batch still bakes; wave N+1's followers flip after wave N has
+   * ended. A batch's soak steps (EKS canary, staging tests, bake) run side by side after its
+   * flip, and the next batch's leading verify (LOOKAHEAD_KINDS) runs beside them.
    * Off: every step after the one before, the order the journal lists them.
    */
   readonly pipelineWaves: boolean;

@@ -114,7 +114,7 @@ export interface StackModel {
   /** loadBalancer.healthCheck.intervalSeconds x healthyThreshold: registered to healthy. */
   readonly healthyAfterS: number;
   readonly deregistrationDelayS: number;
-  /** monitoring: the alarms' period (the ALB namespace's 60 s: infra/aws/metric-periods.ts) and more. */
+  /** monitoring: the alarms' period (the ALB's 60 s, infra/aws/metric-periods.ts) and more. */
   readonly alarmPeriodS: number;
   readonly alarmEvaluationPeriods: number;
   readonly error5xxThreshold: number;
