@@ -68,7 +68,7 @@ function durationSeconds(text: string): number {
  * whole run, 4 x 30 s, to the canary); the same template runs in the background from the first
  * step instead (rolloutSpec), where a failure aborts the Rollout at once. `setCanaryScale`
  * passes through: with traffic routing it sizes the canary apart from its traffic weight
- * (https://argoproj.github.io/argo-rollouts/features/traffic-management/). Pure.
+ * (https://argoproj.github.io/argo-rollouts/features/canary/, "Setting Canary Scale"). Pure.
  */
 export function canarySteps(steps: readonly CanaryStepConfig[]): Record<string, unknown>[] {
   return steps.flatMap((step): Record<string, unknown>[] => {

@@ -91,8 +91,8 @@ const canaryStepSchema = z.union([
     .strict(),
   z.object({ analysis: z.literal(true) }).strict(),
   // The canary's pods at a share of spec.replicas, whatever the traffic weight, until the end
-  // of the steps (Argo Rollouts, "Traffic Management", setCanaryScale:
-  // https://argoproj.github.io/argo-rollouts/features/traffic-management/).
+  // of the steps (Argo Rollouts, canary strategy, "Setting Canary Scale":
+  // https://argoproj.github.io/argo-rollouts/features/canary/).
   z.object({ setCanaryScale: z.object({ weight: percent }).strict() }).strict(),
 ]);
 
