@@ -168,16 +168,13 @@ function addWave(
   let flipped: string[] = ends;
   batches.forEach((batch, index) => {
     const batchEnds = index === 1 && previousEnd !== undefined ? [...ends, previousEnd] : ends;
-    // A follower's leading lookahead steps wait only for the batch before's flip; its first
-    // other step waits for that batch's end too.
-    let ahead = index > 0;
-    let last = ahead ? flipped : batchEnds;
+    // A follower's leading lookahead steps (verify) wait only for the batch before's flip; its
+    // first other step also waits for that batch's end.
+    const ahead = index === 0 ? 0 : leadingLookaheads(batch.steps);
+    let last = ahead > 0 ? flipped : batchEnds;
     const soaks: string[] = [];
-    for (const step of batch.steps) {
-      if (ahead && !step.lookahead) {
-        ahead = false;
-        last = [...(last === flipped ? [] : last), ...batchEnds];
-      }
+    batch.steps.forEach((step, i) => {
+      if (ahead > 0 && i === ahead) last = [...last, ...batchEnds];
       if (step.soak) {
         add(step.id, step.work, last);
         soaks.push(step.id);
@@ -185,7 +182,7 @@ function addWave(
         add(step.id, step.work, [...last, ...soaks]);
         last = [step.id];
       }
-    }
+    });
     flipped = last;
     ends = soaks.length > 0 ? soaks : last;
   });
@@ -193,6 +190,12 @@ function addWave(
     batches.length === 1 && previousEnd !== undefined ? [...ends, previousEnd] : ends;
   add(sync.id, sync.work, syncAfter);
   add(endId(wave), { kind: "wave-end", wave }, [sync.id]);
+}
+
+/** How many of a batch's first steps are lookahead steps. */
+function leadingLookaheads(steps: readonly PlannedStep[]): number {
+  const first = steps.findIndex((step) => !step.lookahead);
+  return first < 0 ? steps.length : first;
 }
 
 /** Per production wave, the prestage batches that launch its Outposts' idle colors. */

@@ -102,6 +102,7 @@ export function pauseFloors(steps: readonly CanaryStepConfig[]): Record<string, 
 export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
   const names = rolloutNames(input.appName);
   const steps = canarySteps(input.steps);
+  const firstWeight = steps.findIndex((step) => "setWeight" in step);
   const labels = { app: input.appName };
   const probe = (path: string) => ({
     httpGet: { path, port: input.port },
@@ -179,7 +180,7 @@ export function rolloutSpec(input: RolloutSpecInput): Record<string, unknown> {
           args: [{ name: "version", value: input.version }],
           // After the first setWeight: from there on the canary has traffic to judge (a
           // setCanaryScale before it only starts pods).
-          startingStep: steps.findIndex((step) => "setWeight" in step) + 1 || 1,
+          startingStep: firstWeight < 0 ? 1 : firstWeight + 1,
         },
       },
     },
